@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The transport interface. Every way of reaching a virtio device (PCI
+ * modern, PCI legacy, vhost-user, vhost-kernel) implements these ops;
+ * the PMD never asks which one it runs on.
+ */
+#ifndef VIO_TRANSPORT_H
+#define VIO_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vio_vq.h"
+
+struct vio_hw;
+
+struct vio_transport_ops {
+	const char *name;
+	/* Features the device offers. */
+	int (*get_features)(struct vio_hw *hw, uint64_t *features);
+	/* Features the driver accepted (a subset of the offered ones). */
+	int (*set_features)(struct vio_hw *hw, uint64_t features);
+	uint8_t (*get_status)(struct vio_hw *hw);
+	/* Writing 0 resets the device; DRIVER_OK starts it. */
+	int (*set_status)(struct vio_hw *hw, uint8_t status);
+	/* Device configuration space (struct vio_net_config). */
+	int (*read_config)(struct vio_hw *hw, uint32_t off, void *dst,
+			   uint32_t len);
+	int (*write_config)(struct vio_hw *hw, uint32_t off, const void *src,
+			    uint32_t len);
+	/* Largest size queue `index` accepts; 0 when it does not exist. */
+	uint16_t (*queue_max_size)(struct vio_hw *hw, uint16_t index);
+	/* Hand the ring laid out in `vq` to the device and set vq->notify. */
+	int (*queue_setup)(struct vio_hw *hw, struct vio_vq *vq);
+	void (*queue_release)(struct vio_hw *hw, struct vio_vq *vq);
+	/* Free the transport's state; hw itself belongs to the caller. */
+	void (*close)(struct vio_hw *hw);
+};
+
+struct vio_hw {
+	const struct vio_transport_ops *ops;
+	void *tp;		/* transport private state */
+	uint64_t offered;	/* device features, read by vio_dev_negotiate */
+	uint64_t features;	/* negotiated features */
+	uint16_t hdr_size;	/* virtio-net header bytes for these features */
+	bool use_va;		/* the device addresses memory by virtual address */
+	bool modern;		/* the transport requires VERSION_1 */
+	char name[64];		/* for log lines */
+};
+
+static inline bool
+vio_hw_has(const struct vio_hw *hw, unsigned int bit)
+{
+	return (hw->features & VIO_BIT(bit)) != 0;
+}
+
+#endif /* VIO_TRANSPORT_H */

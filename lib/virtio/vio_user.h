@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * virtio-user: a virtio-net device whose backend is a vhost-user socket.
+ * The frontend emulates the device side of the transport ops (status,
+ * features, config space) and drives the backend with vhost-user messages:
+ * SET_FEATURES when FEATURES_OK is written, the memory table and the
+ * vrings at DRIVER_OK, GET_VRING_BASE on reset.
+ */
+#ifndef VIO_USER_H
+#define VIO_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vio_transport.h"
+
+struct vio_user_params {
+	const char *path;		/* unix socket of the backend */
+	uint16_t queue_pairs;		/* rx/tx queue pairs (vq 2i rx, 2i+1 tx) */
+	uint16_t queue_size;		/* reported as every queue's max size */
+	uint8_t mac[6];			/* config-space MAC */
+	bool mac_set;			/* else a random locally administered MAC */
+	uint16_t mtu;			/* config-space MTU; 0 = not offered */
+	uint32_t speed;			/* config-space speed in Mbit/s */
+	uint32_t timeout_ms;		/* bound on every wait for the backend */
+};
+
+/*
+ * Connect to the backend (client mode), SET_OWNER, read its features and
+ * protocol features. Fills hw (ops, tp, use_va = true, modern = true).
+ * Returns 0 or a negative errno, with the reason logged.
+ */
+int vio_user_open(struct vio_hw *hw, const struct vio_user_params *p);
+
+/* True while the backend's socket is open (EOF or error: false). */
+bool vio_user_connected(struct vio_hw *hw);
+
+#endif /* VIO_USER_H */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vio_vq.h"
+
+/* The used ring starts on its own page: legacy devices require it
+ * (2.7.2) and modern ones accept it. */
+#define VIO_RING_ALIGN VIO_LEGACY_ALIGN
+
+static size_t
+align_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static size_t
+avail_bytes(uint16_t size)
+{
+	return sizeof(struct vio_avail) + sizeof(uint16_t) * (size + 1u);
+}
+
+size_t
+vio_vq_split_ring_size(uint16_t size)
+{
+	size_t used_off = align_up(sizeof(struct vio_desc) * size +
+				   avail_bytes(size), VIO_RING_ALIGN);
+
+	return align_up(used_off + sizeof(struct vio_used) +
+			sizeof(struct vio_used_elem) * size + sizeof(uint16_t),
+			VIO_RING_ALIGN);
+}
+
+int
+vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
+	    uint64_t ring_addr)
+{
+	size_t avail_off, used_off;
+
+	if (size == 0 || (size & (size - 1)) != 0 || size > VIO_MAX_QUEUE_SIZE ||
+	    ring == NULL)
+		return -EINVAL;
+	memset(vq, 0, sizeof(*vq));
+	vq->extra = calloc(size, sizeof(*vq->extra));
+	vq->next = calloc(size, sizeof(*vq->next));
+	if (vq->extra == NULL || vq->next == NULL) {
+		vio_vq_fini(vq);
+		return -ENOMEM;
+	}
+	vq->index = index;
+	vq->size = size;
+	vq->mask = size - 1;
+	vq->ring = ring;
+	vq->ring_len = vio_vq_split_ring_size(size);
+
+	avail_off = sizeof(struct vio_desc) * size;
+	used_off = align_up(avail_off + avail_bytes(size), VIO_RING_ALIGN);
+	vq->desc = ring;
+	vq->avail = (struct vio_avail *)((char *)ring + avail_off);
+	vq->used = (struct vio_used *)((char *)ring + used_off);
+	vq->desc_addr = ring_addr;
+	vq->avail_addr = ring_addr + avail_off;
+	vq->used_addr = ring_addr + used_off;
+	vio_vq_reset(vq);
+	return 0;
+}
+
+void
+vio_vq_reset(struct vio_vq *vq)
+{
+	uint16_t i;
+
+	memset(vq->ring, 0, vq->ring_len);
+	memset(vq->extra, 0, sizeof(*vq->extra) * vq->size);
+	for (i = 0; i < vq->size; i++)
+		vq->next[i] = (uint16_t)(i + 1);
+	vq->free_head = 0;
+	vq->free_cnt = vq->size;
+	vq->avail_idx = 0;
+	vq->used_cons = 0;
+	vq->inflight = 0;
+	/* vio polls: the device never needs to interrupt it. */
+	vq->avail->flags = VIO_AVAIL_F_NO_INTERRUPT;
+}
+
+uint16_t
+vio_vq_drain(struct vio_vq *vq, void **cookies, uint16_t max)
+{
+	uint16_t i, n = 0;
+
+	for (i = 0; i < vq->size && n < max; i++) {
+		if (vq->extra[i].cookie == NULL)
+			continue;
+		cookies[n++] = vq->extra[i].cookie;
+		vq->extra[i].cookie = NULL;
+	}
+	return n;
+}
+
+void
+vio_vq_fini(struct vio_vq *vq)
+{
+	free(vq->extra);
+	free(vq->next);
+	vq->extra = NULL;
+	vq->next = NULL;
+}
+
+int
+vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len)
+{
+	return snprintf(buf, len,
+		"vq %u: size %u free %u inflight %u avail_idx %u used_cons %u "
+		"used_idx %u bad_id %" PRIu64 " bad_len %" PRIu64 " bad_idx %" PRIu64,
+		vq->index, vq->size, vq->free_cnt, vq->inflight, vq->avail_idx,
+		vq->used_cons, vq->used->idx, vq->err.bad_id, vq->err.bad_len,
+		vq->err.bad_idx);
+}

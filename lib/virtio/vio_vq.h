@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A virtqueue: rings and descriptors, not packets. The ring memory is
+ * owned by the caller (a memzone in the PMD, plain memory in unit tests);
+ * the driver-private bookkeeping (per-descriptor cookies, free list) is
+ * allocated here. Hot helpers live in vio_vq_split.h as static inlines.
+ */
+#ifndef VIO_VQ_H
+#define VIO_VQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtio_spec.h"
+
+struct vio_vq;
+
+typedef void (*vio_notify_fn)(struct vio_vq *vq);
+
+/* Driver-private state of one in-flight chain, indexed by its head id. */
+struct vio_vq_extra {
+	void *cookie;		/* what the chain carries (an mbuf); NULL = free */
+	uint16_t ndescs;	/* descriptors in the chain, head included */
+	uint16_t tail;		/* last descriptor of the chain */
+	uint32_t len;		/* device-writable bytes posted (rx) */
+};
+
+/* Counters of device misbehaviour: the device is untrusted input. */
+struct vio_vq_errors {
+	uint64_t bad_id;	/* used id out of range or not in flight */
+	uint64_t bad_len;	/* used length larger than what was posted */
+	uint64_t bad_idx;	/* used index ran ahead of what was made available */
+};
+
+struct vio_vq {
+	/* Hot: read on every burst. */
+	struct vio_desc *desc;
+	struct vio_avail *avail;
+	struct vio_used *used;
+	struct vio_vq_extra *extra;
+	uint16_t *next;		/* private free-list links: the device can't touch them */
+	uint16_t size;
+	uint16_t mask;
+	uint16_t free_cnt;	/* descriptors on the free list */
+	uint16_t free_head;
+	uint16_t avail_idx;	/* next value of avail->idx to publish */
+	uint16_t used_cons;	/* used entries consumed (free-running) */
+	uint16_t inflight;	/* heads made available and not yet used */
+	uint16_t index;		/* virtqueue number at the device */
+	vio_notify_fn notify;	/* set by the transport's queue_setup */
+	void *notify_arg;	/* transport data for notify (fd, doorbell) */
+	struct vio_vq_errors err;
+
+	/* Cold: set up once. */
+	void *ring;		/* ring memory, caller owned */
+	size_t ring_len;
+	uint64_t desc_addr;	/* addresses as the device sees them */
+	uint64_t avail_addr;
+	uint64_t used_addr;
+	void *tp;		/* transport per-queue state */
+};
+
+/* Bytes of ring memory a split queue of `size` entries needs. */
+size_t vio_vq_split_ring_size(uint16_t size);
+
+/*
+ * Lay a split ring over `ring` (zeroed here), whose device address is
+ * `ring_addr`, and allocate the private state. `size` must be a power of two.
+ * Returns 0 or a negative errno.
+ */
+int vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size,
+		void *ring, uint64_t ring_addr);
+
+/* Back to the freshly initialised state (after a device reset). In-flight
+ * cookies must have been collected with vio_vq_drain() first. */
+void vio_vq_reset(struct vio_vq *vq);
+
+/* Take every in-flight cookie back (device stopped); returns how many
+ * were stored into `cookies` (at most `max`, call again while it fills). */
+uint16_t vio_vq_drain(struct vio_vq *vq, void **cookies, uint16_t max);
+
+void vio_vq_fini(struct vio_vq *vq);
+
+/* Human-readable one-line state, for logs and tests. */
+int vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len);
+
+#endif /* VIO_VQ_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Split virtqueue hot helpers (virtio 1.3, 2.7). Descriptors are taken
+ * from a driver-private free list, so nothing the device writes decides
+ * which descriptor the driver reuses. Every used entry is checked (id in
+ * range and in flight, index not ahead of what was made available) before
+ * the caller sees it.
+ */
+#ifndef VIO_VQ_SPLIT_H
+#define VIO_VQ_SPLIT_H
+
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
+
+#include "vio_vq.h"
+
+/* Returned by vio_split_used_pop for an entry that must be ignored. */
+#define VIO_BAD_ID 0xffff
+
+/* Take one descriptor off the free list (caller checked free_cnt). */
+static inline uint16_t
+vio_split_desc_get(struct vio_vq *vq)
+{
+	uint16_t id = vq->free_head;
+
+	vq->free_head = vq->next[id];
+	vq->free_cnt--;
+	return id;
+}
+
+/* Record what the chain starting at `head` and ending at `tail` holds. */
+static inline void
+vio_split_chain_set(struct vio_vq *vq, uint16_t head, uint16_t tail,
+		    uint16_t ndescs, void *cookie)
+{
+	struct vio_vq_extra *x = &vq->extra[head];
+
+	x->cookie = cookie;
+	x->ndescs = ndescs;
+	x->tail = tail;
+}
+
+/* Give the chain `head` back to the free list. */
+static inline void
+vio_split_chain_free(struct vio_vq *vq, uint16_t head)
+{
+	struct vio_vq_extra *x = &vq->extra[head];
+
+	vq->next[x->tail] = vq->free_head;
+	vq->free_head = head;
+	vq->free_cnt += x->ndescs;
+	x->cookie = NULL;
+}
+
+/* Put a head on the available ring; the device sees it after commit. */
+static inline void
+vio_split_avail_put(struct vio_vq *vq, uint16_t head)
+{
+	vq->avail->ring[vq->avail_idx & vq->mask] = head;
+	vq->avail_idx++;
+	vq->inflight++;
+}
+
+/* Publish the heads put since the last commit. */
+static inline void
+vio_split_avail_commit(struct vio_vq *vq)
+{
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+}
+
+/* After a commit: does the device want a notification? */
+static inline bool
+vio_split_kick_needed(struct vio_vq *vq)
+{
+	/* The avail index store must be visible before the flags are read,
+	 * or a device going to sleep could miss both. */
+	rte_smp_mb();
+	return !(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
+		 VIO_USED_F_NO_NOTIFY);
+}
+
+static inline void
+vio_vq_notify(struct vio_vq *vq)
+{
+	vq->notify(vq);
+}
+
+/* Commit and notify when the device asks for it. */
+static inline void
+vio_split_avail_flush(struct vio_vq *vq)
+{
+	vio_split_avail_commit(vq);
+	if (unlikely(vio_split_kick_needed(vq)))
+		vio_vq_notify(vq);
+}
+
+/* Used entries ready to pop, never more than are in flight. */
+static inline uint16_t
+vio_split_used_ready(struct vio_vq *vq)
+{
+	uint16_t idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+	uint16_t n = (uint16_t)(idx - vq->used_cons);
+
+	if (unlikely(n > vq->inflight)) {
+		vq->err.bad_idx++;
+		n = vq->inflight;
+	}
+	return n;
+}
+
+/*
+ * Pop the next used entry (caller checked vio_split_used_ready). Returns
+ * the head id, or VIO_BAD_ID (counted) when the device named a descriptor
+ * that is out of range or not in flight.
+ */
+static inline uint16_t
+vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
+{
+	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	uint32_t id = e->id;
+
+	*len = e->len;
+	vq->used_cons++;
+	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
+		vq->err.bad_id++;
+		return VIO_BAD_ID;
+	}
+	vq->inflight--;
+	return (uint16_t)id;
+}
+
+#endif /* VIO_VQ_SPLIT_H */
