@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Split-ring receive, scalar: one mbuf per buffer (with or without
+ * MRG_RXBUF) and, without MRG_RXBUF for frames larger than an mbuf,
+ * buffers made of descriptor chains over pre-linked mbufs. Every used
+ * entry is checked (vio_split_used_pop) and every length bounded by what
+ * was posted before an mbuf is handed up.
+ */
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "vio_ethdev.h"
+#include "vio_vq_split.h"
+
+#define VIO_RX_ALLOC_CHUNK 64
+
+/* The device writes the header just before the mbuf's data room, so
+ * the frame itself starts at RTE_PKTMBUF_HEADROOM. */
+static inline uint64_t
+rx_buf_addr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return vio_mbuf_addr(m, rxq->use_va) + RTE_PKTMBUF_HEADROOM -
+	       rxq->hdr_size;
+}
+
+static inline uint32_t
+rx_buf_len(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
+}
+
+/* Mbufs come straight from the pool (next NULL, nb_segs 1, refcnt 1, as
+ * the mbuf library leaves them on free): set only what rx owns. */
+static inline void
+rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
+	     uint16_t len)
+{
+	m->data_off = data_off;
+	m->port = port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+}
+
+static inline void
+rx_post_one(struct vio_rxq *rxq, struct rte_mbuf *m)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t id = vio_split_desc_get(vq);
+	struct vio_desc *d = &vq->desc[id];
+
+	d->addr = rx_buf_addr(rxq, m);
+	d->len = rx_buf_len(rxq, m);
+	d->flags = VIO_DESC_F_WRITE;
+	vio_split_chain_set(vq, id, id, 1, m);
+	vq->extra[id].len = d->len;
+	vio_split_avail_put(vq, id);
+}
+
+/* One buffer over `segs` mbufs linked in advance. */
+static inline void
+rx_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t head = vio_split_desc_get(vq), id = head, i;
+	uint32_t total = 0;
+
+	for (i = 0; i < segs; i++) {
+		struct vio_desc *d = &vq->desc[id];
+
+		d->addr = rx_buf_addr(rxq, mbufs[i]);
+		d->len = rx_buf_len(rxq, mbufs[i]);
+		total += d->len;
+		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
+		if (i + 1 < segs) {
+			d->flags = VIO_DESC_F_WRITE | VIO_DESC_F_NEXT;
+			id = vio_split_desc_get(vq);
+			d->next = id;
+		} else {
+			d->flags = VIO_DESC_F_WRITE;
+		}
+	}
+	vio_split_chain_set(vq, head, id, segs, mbufs[0]);
+	vq->extra[head].len = total;
+	vio_split_avail_put(vq, head);
+}
+
+/* Post as many buffers as there are free descriptors; publish them (the
+ * caller decides about the notification). Returns buffers posted. */
+int
+vio_rx_split_refill(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
+	uint16_t segs = rxq->segs_per_buf;
+	uint16_t per_chunk = VIO_RX_ALLOC_CHUNK / segs * segs;
+	int posted = 0;
+
+	while (vq->free_cnt >= segs) {
+		uint16_t n = RTE_MIN(vq->free_cnt / segs * segs, per_chunk);
+		uint16_t i;
+
+		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
+			*rxq->nombuf += n / segs;
+			break;
+		}
+		if (segs == 1) {
+			for (i = 0; i < n; i++)
+				rx_post_one(rxq, mbufs[i]);
+		} else {
+			for (i = 0; i < n; i += segs)
+				rx_post_chain(rxq, &mbufs[i], segs);
+		}
+		posted += n / segs;
+	}
+	if (posted > 0)
+		vio_split_avail_commit(vq);
+	return posted;
+}
+
+static inline void
+rx_refill_and_kick(struct vio_rxq *rxq)
+{
+	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
+	    vio_rx_split_refill(rxq) > 0 && vio_split_kick_needed(&rxq->vq))
+		vio_vq_notify(&rxq->vq);
+}
+
+/* A used buffer: its mbuf, or NULL when the entry or its length is bad. */
+static inline struct rte_mbuf *
+rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t id = vio_split_used_pop(vq, len);
+	struct rte_mbuf *m;
+
+	if (unlikely(id == VIO_BAD_ID)) {
+		rxq->stats.errors++;
+		return NULL;
+	}
+	m = vq->extra[id].cookie;
+	if (unlikely(*len > vq->extra[id].len || *len < min_len)) {
+		vq->err.bad_len++;
+		rxq->stats.errors++;
+		vio_split_chain_free(vq, id);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	vio_split_chain_free(vq, id);
+	return m;
+}
+
+uint16_t
+vio_rx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vio_rxq *rxq = queue;
+	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
+	uint64_t bytes = 0;
+	uint32_t len;
+
+	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u);
+
+		if (unlikely(m == NULL))
+			continue;
+		len -= hdr;
+		rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		bytes += len;
+		pkts[cnt++] = m;
+	}
+	rxq->stats.packets += cnt;
+	rxq->stats.bytes += bytes;
+	rx_refill_and_kick(rxq);
+	return cnt;
+}
+
+/* Gather the `nbufs` used buffers of one mergeable packet (all ready).
+ * Returns the packet, or NULL if any buffer was bad (all freed). */
+static struct rte_mbuf *
+rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs)
+{
+	uint16_t hdr = rxq->hdr_size, i;
+	struct rte_mbuf *head = NULL, *prev = NULL;
+	bool bad = false;
+	uint32_t len, total = 0;
+
+	for (i = 0; i < nbufs; i++) {
+		struct rte_mbuf *m = rx_take(rxq, &len, i == 0 ? hdr + 1u : 0);
+
+		if (unlikely(m == NULL)) {
+			bad = true;
+			continue;
+		}
+		if (i == 0) {
+			len -= hdr;
+			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			head = m;
+		} else {
+			rx_mbuf_init(m, rxq->port_id,
+				     RTE_PKTMBUF_HEADROOM - hdr, len);
+			if (prev != NULL)
+				prev->next = m;
+			else
+				head = m;
+		}
+		total += len;
+		prev = m;
+	}
+	if (unlikely(bad)) {
+		rte_pktmbuf_free(head);
+		return NULL;
+	}
+	head->nb_segs = nbufs;
+	head->pkt_len = total;
+	return head;
+}
+
+/* num_buffers of the packet whose first buffer is the next used entry;
+ * 0 when that entry or its count is unusable. */
+static inline uint16_t
+rx_mrg_count(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id;
+	const struct vio_net_hdr_mrg *h;
+	struct rte_mbuf *m;
+	uint16_t nbufs;
+
+	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
+		return 0;
+	m = vq->extra[id].cookie;
+	h = RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+	nbufs = h->num_buffers;
+	if (unlikely(nbufs == 0 || nbufs > vq->inflight))
+		return 0;
+	return nbufs;
+}
+
+uint16_t
+vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vio_rxq *rxq = queue;
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t ready = vio_split_used_ready(vq), cnt = 0;
+	uint64_t bytes = 0;
+
+	while (cnt < nb_pkts && ready > 0) {
+		uint16_t nbufs = rx_mrg_count(rxq);
+		struct rte_mbuf *m;
+		uint32_t len;
+
+		if (unlikely(nbufs == 0)) {
+			/* Drop this one buffer: nothing says where the
+			 * packet ends, the next entry starts afresh. */
+			m = rx_take(rxq, &len, 0);
+			if (m != NULL) {
+				vq->err.bad_len++;
+				rxq->stats.errors++;
+				rte_pktmbuf_free(m);
+			}
+			ready--;
+			continue;
+		}
+		if (nbufs > ready)
+			break;	/* the rest of the packet is not there yet */
+		ready -= nbufs;
+		m = rx_gather_mrg(rxq, nbufs);
+		if (unlikely(m == NULL))
+			continue;
+		bytes += m->pkt_len;
+		pkts[cnt++] = m;
+	}
+	rxq->stats.packets += cnt;
+	rxq->stats.bytes += bytes;
+	rx_refill_and_kick(rxq);
+	return cnt;
+}
+
+/* Trim a pre-linked chain to `len` bytes of frame, freeing unused mbufs. */
+static void
+rx_trim_chain(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len)
+{
+	uint16_t hdr = rxq->hdr_size, segs = 0;
+	struct rte_mbuf *m = head, *last = head;
+	uint32_t left = len;
+
+	while (m != NULL && (left > 0 || m == head)) {
+		uint16_t off = m == head ? RTE_PKTMBUF_HEADROOM :
+					   RTE_PKTMBUF_HEADROOM - hdr;
+		uint16_t room = m->buf_len - off;
+		uint16_t take = left < room ? left : room;
+
+		rx_mbuf_init(m, rxq->port_id, off, take);
+		left -= take;
+		segs++;
+		last = m;
+		m = m->next;
+	}
+	last->next = NULL;
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+	head->nb_segs = segs;
+	head->pkt_len = len;
+}
+
+uint16_t
+vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vio_rxq *rxq = queue;
+	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
+	uint64_t bytes = 0;
+	uint32_t len;
+
+	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u);
+
+		if (unlikely(m == NULL))
+			continue;
+		rx_trim_chain(rxq, m, len - hdr);
+		bytes += len - hdr;
+		pkts[cnt++] = m;
+	}
+	rxq->stats.packets += cnt;
+	rxq->stats.bytes += bytes;
+	rx_refill_and_kick(rxq);
+	return cnt;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Device arguments of net_vio_user, parsed with rte_kvargs. Every key is
+ * checked on its own so that a rejection names the key and says why.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_kvargs.h>
+
+#include "vio_ethdev.h"
+
+struct vio_devarg {
+	const char *key;
+	int (*parse)(const char *val, struct vio_devargs *da, const char **why);
+};
+
+static int
+parse_uint(const char *val, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (val == NULL || *val == '\0' || *val == '-')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(val, &end, 0);
+	if (errno != 0 || *end != '\0' || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+parse_bool(const char *val, bool *out, const char **why)
+{
+	if (val != NULL && strcmp(val, "0") == 0)
+		*out = false;
+	else if (val != NULL && strcmp(val, "1") == 0)
+		*out = true;
+	else {
+		*why = "must be 0 or 1";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+arg_path(const char *val, struct vio_devargs *da, const char **why)
+{
+	if (val == NULL || *val == '\0') {
+		*why = "must name a unix socket";
+		return -EINVAL;
+	}
+	if (strlen(val) >= sizeof(da->path)) {
+		*why = "longer than a unix socket path can be (107 bytes)";
+		return -ENAMETOOLONG;
+	}
+	strcpy(da->path, val);
+	return 0;
+}
+
+static int
+arg_queues(const char *val, struct vio_devargs *da, const char **why)
+{
+	unsigned long v;
+
+	if (parse_uint(val, UINT16_MAX, &v) < 0 || v == 0) {
+		*why = "must be a number of queue pairs, at least 1";
+		return -EINVAL;
+	}
+	if (v > 1) {
+		*why = "multiple queue pairs are not supported yet, use 1";
+		return -ENOTSUP;
+	}
+	da->queues = (uint16_t)v;
+	return 0;
+}
+
+static int
+arg_queue_size(const char *val, struct vio_devargs *da, const char **why)
+{
+	unsigned long v;
+
+	if (parse_uint(val, VIO_MAX_QUEUE_SIZE, &v) < 0 ||
+	    v < VIO_MIN_QUEUE_SIZE || (v & (v - 1)) != 0) {
+		*why = "must be a power of two from 64 to 32768";
+		return -EINVAL;
+	}
+	da->queue_size = (uint16_t)v;
+	return 0;
+}
+
+static int
+arg_mac(const char *val, struct vio_devargs *da, const char **why)
+{
+	if (val == NULL || rte_ether_unformat_addr(val, &da->mac) < 0) {
+		*why = "must be a MAC address like 02:00:00:00:00:01";
+		return -EINVAL;
+	}
+	if (!rte_is_valid_assigned_ether_addr(&da->mac)) {
+		*why = "must be a unicast, non-zero MAC address";
+		return -EINVAL;
+	}
+	da->mac_set = true;
+	return 0;
+}
+
+static int
+arg_mrg_rxbuf(const char *val, struct vio_devargs *da, const char **why)
+{
+	return parse_bool(val, &da->mrg_rxbuf, why);
+}
+
+static int
+arg_in_order(const char *val, struct vio_devargs *da, const char **why)
+{
+	return parse_bool(val, &da->in_order, why);
+}
+
+static int
+arg_packed_vq(const char *val, struct vio_devargs *da, const char **why)
+{
+	int ret = parse_bool(val, &da->packed_vq, why);
+
+	if (ret == 0 && da->packed_vq) {
+		*why = "packed virtqueues are not supported yet, use 0";
+		return -ENOTSUP;
+	}
+	return ret;
+}
+
+static int
+arg_speed(const char *val, struct vio_devargs *da, const char **why)
+{
+	unsigned long v;
+
+	if (parse_uint(val, UINT32_MAX, &v) < 0 || v == 0) {
+		*why = "must be a link speed in Mbit/s, e.g. 10000";
+		return -EINVAL;
+	}
+	da->speed = (uint32_t)v;
+	return 0;
+}
+
+static const struct vio_devarg vio_devargs_table[] = {
+	{ "path", arg_path },
+	{ "queues", arg_queues },
+	{ "queue_size", arg_queue_size },
+	{ "mac", arg_mac },
+	{ "mrg_rxbuf", arg_mrg_rxbuf },
+	{ "in_order", arg_in_order },
+	{ "packed_vq", arg_packed_vq },
+	{ "speed", arg_speed },
+};
+
+static const struct vio_devarg *
+find_devarg(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(vio_devargs_table); i++)
+		if (strcmp(vio_devargs_table[i].key, key) == 0)
+			return &vio_devargs_table[i];
+	return NULL;
+}
+
+static void
+devargs_defaults(struct vio_devargs *da)
+{
+	memset(da, 0, sizeof(*da));
+	da->queues = 1;
+	da->queue_size = VIO_DEFAULT_QUEUE_SIZE;
+	da->mrg_rxbuf = true;
+	da->speed = VIO_DEFAULT_SPEED;
+}
+
+int
+vio_devargs_parse(const char *dev_name, const char *args,
+		  struct vio_devargs *da)
+{
+	struct rte_kvargs *kv;
+	unsigned int i;
+	int ret = 0;
+
+	devargs_defaults(da);
+	if (args == NULL || *args == '\0')
+		return 0;
+	/* No key list here: rte_kvargs would reject an unknown key without
+	 * saying which one. */
+	kv = rte_kvargs_parse(args, NULL);
+	if (kv == NULL) {
+		VIO_PMD_LOG(init, ERR, "%s: cannot parse devargs '%s' (expected key=value,...)",
+			    dev_name, args);
+		return -EINVAL;
+	}
+	for (i = 0; i < kv->count && ret == 0; i++) {
+		const struct rte_kvargs_pair *p = &kv->pairs[i];
+		const struct vio_devarg *d = find_devarg(p->key);
+		const char *why = "";
+
+		if (d == NULL) {
+			VIO_PMD_LOG(init, ERR, "%s: unknown devarg '%s' (known: path, queues, queue_size, mac, mrg_rxbuf, in_order, packed_vq, speed)",
+				    dev_name, p->key);
+			ret = -EINVAL;
+			break;
+		}
+		ret = d->parse(p->value, da, &why);
+		if (ret < 0)
+			VIO_PMD_LOG(init, ERR, "%s: devarg %s=%s rejected: %s",
+				    dev_name, p->key, p->value ? p->value : "",
+				    why);
+	}
+	rte_kvargs_free(kv);
+	return ret;
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control path of the vio ethdev: configure, start/stop, link, stats,
+ * MAC and MTU. Transport-neutral: everything goes through hw->ops.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "vio_dev.h"
+#include "vio_ethdev.h"
+
+RTE_LOG_REGISTER_SUFFIX(vio_logtype_init, init, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(vio_logtype_driver, driver, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(vio_logtype_rx, rx, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(vio_logtype_tx, tx, NOTICE);
+
+/* Ethernet header, one VLAN tag and the CRC the device never carries. */
+#define VIO_L2_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
+
+static struct vio_adapter *
+adapter_of(struct rte_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+static uint64_t
+vio_wanted_features(const struct vio_devargs *da)
+{
+	uint64_t f = VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_F_ANY_LAYOUT) |
+		     VIO_BIT(VIO_F_RING_INDIRECT_DESC) |
+		     VIO_BIT(VIO_NET_F_MAC) | VIO_BIT(VIO_NET_F_STATUS) |
+		     VIO_BIT(VIO_NET_F_MTU) | VIO_BIT(VIO_NET_F_SPEED_DUPLEX);
+
+	if (da->mrg_rxbuf)
+		f |= VIO_BIT(VIO_NET_F_MRG_RXBUF);
+	return f;
+}
+
+static int
+vio_dev_configure(struct rte_eth_dev *dev)
+{
+	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+	struct vio_adapter *ad = adapter_of(dev);
+
+	if (dev->data->nb_rx_queues != dev->data->nb_tx_queues ||
+	    dev->data->nb_rx_queues > ad->da.queues) {
+		VIO_PMD_LOG(driver, ERR, "port %u: %u rx / %u tx queues asked, %u queue pair(s) available",
+			    dev->data->port_id, dev->data->nb_rx_queues,
+			    dev->data->nb_tx_queues, ad->da.queues);
+		return -EINVAL;
+	}
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
+		VIO_PMD_LOG(driver, ERR, "port %u: rx multi-queue mode %d not supported",
+			    dev->data->port_id, conf->rxmode.mq_mode);
+		return -EINVAL;
+	}
+	if (conf->txmode.mq_mode != RTE_ETH_MQ_TX_NONE) {
+		VIO_PMD_LOG(driver, ERR, "port %u: tx multi-queue mode %d not supported",
+			    dev->data->port_id, conf->txmode.mq_mode);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+
+	info->max_rx_queues = ad->da.queues;
+	info->max_tx_queues = ad->da.queues;
+	info->min_rx_bufsize = RTE_ETHER_MIN_LEN;
+	info->max_rx_pktlen = ad->max_mtu + VIO_L2_OVERHEAD;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = ad->max_mtu;
+	info->max_mac_addrs = 1;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim.nb_max = ad->da.queue_size;
+	info->rx_desc_lim.nb_min = ad->da.queue_size;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->tx_desc_lim.nb_mtu_seg_max = VIO_TX_MAX_IND - 1;
+	info->tx_desc_lim.nb_seg_max = VIO_TX_MAX_IND - 1;
+	info->default_rxportconf.ring_size = ad->da.queue_size;
+	info->default_txportconf.ring_size = ad->da.queue_size;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	return 0;
+}
+
+static int
+vio_dev_start(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	int ret;
+
+	ret = vio_dev_negotiate(&ad->hw, ad->wanted, 0);
+	if (ret < 0) {
+		VIO_PMD_LOG(driver, ERR, "port %u: feature negotiation failed: %s",
+			    dev->data->port_id, strerror(-ret));
+		return ret;
+	}
+	ret = vio_queues_start(dev);
+	if (ret < 0)
+		goto fail;
+	ret = vio_dev_driver_ok(&ad->hw);
+	if (ret < 0) {
+		vio_queues_stop(dev);
+		goto fail;
+	}
+	vio_queues_kick(dev);
+	ad->started = true;
+	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
+	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s, tx %s",
+		    dev->data->port_id, ad->rx_path, ad->tx_path);
+	return 0;
+fail:
+	vio_dev_reset(&ad->hw);
+	return ret;
+}
+
+static int
+vio_dev_stop(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+
+	dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
+	if (!ad->started)
+		return 0;
+	ad->started = false;
+	/* The reset stops the device's use of the rings (a vhost-user backend
+	 * answers GET_VRING_BASE), so the mbufs in them can be freed after. */
+	if (vio_dev_reset(&ad->hw) < 0)
+		VIO_PMD_LOG(driver, WARNING, "port %u: device reset failed; freeing its buffers anyway",
+			    dev->data->port_id);
+	vio_queues_stop(dev);
+	return 0;
+}
+
+static int
+vio_dev_close(struct rte_eth_dev *dev)
+{
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	return vio_ethdev_uninit(dev);
+}
+
+static uint16_t
+vio_config_status(struct vio_adapter *ad)
+{
+	uint16_t status = VIO_NET_S_LINK_UP;
+
+	if (vio_hw_has(&ad->hw, VIO_NET_F_STATUS) ||
+	    (ad->hw.offered & VIO_BIT(VIO_NET_F_STATUS)))
+		ad->hw.ops->read_config(&ad->hw,
+			offsetof(struct vio_net_config, status),
+			&status, sizeof(status));
+	return status;
+}
+
+static int
+vio_link_update(struct rte_eth_dev *dev, int wait __rte_unused)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	struct rte_eth_link link = {
+		.link_speed = ad->da.speed,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+		.link_status = RTE_ETH_LINK_DOWN,
+	};
+
+	if (ad->started && (vio_config_status(ad) & VIO_NET_S_LINK_UP))
+		link.link_status = RTE_ETH_LINK_UP;
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+static int
+vio_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct vio_rxq *q = dev->data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->ipackets += q->stats.packets;
+		st->ibytes += q->stats.bytes;
+		st->ierrors += q->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = q->stats.packets;
+			st->q_ibytes[i] = q->stats.bytes;
+			st->q_errors[i] = q->stats.errors;
+		}
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct vio_txq *q = dev->data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->opackets += q->stats.packets;
+		st->obytes += q->stats.bytes;
+		st->oerrors += q->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = q->stats.packets;
+			st->q_obytes[i] = q->stats.bytes;
+		}
+	}
+	st->rx_nombuf = dev->data->rx_mbuf_alloc_failed;
+	return 0;
+}
+
+static int
+vio_stats_reset(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vio_rxq *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			memset(&q->stats, 0, sizeof(q->stats));
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct vio_txq *q = dev->data->tx_queues[i];
+
+		if (q != NULL)
+			memset(&q->stats, 0, sizeof(q->stats));
+	}
+	dev->data->rx_mbuf_alloc_failed = 0;
+	return 0;
+}
+
+static int
+vio_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+
+	/* Without a control queue the config space is the device's MAC; a
+	 * device may ignore the write (1.3, 5.1.4), which is no error. */
+	if (ad->hw.offered & VIO_BIT(VIO_NET_F_MAC))
+		ad->hw.ops->write_config(&ad->hw,
+			offsetof(struct vio_net_config, mac), mac->addr_bytes,
+			RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
+static int
+vio_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+
+	if (mtu < RTE_ETHER_MIN_MTU || mtu > ad->max_mtu) {
+		VIO_PMD_LOG(driver, ERR, "port %u: MTU %u out of range %u..%u",
+			    dev->data->port_id, mtu, RTE_ETHER_MIN_MTU,
+			    ad->max_mtu);
+		return -EINVAL;
+	}
+	if (ad->started) {
+		VIO_PMD_LOG(driver, ERR, "port %u: stop the port to change its MTU (rx buffers are sized at start)",
+			    dev->data->port_id);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* vhost-user and PCI devices without a control queue deliver everything:
+ * promiscuous and all-multicast are always on. */
+static int
+vio_promisc_enable(struct rte_eth_dev *dev __rte_unused)
+{
+	return 0;
+}
+
+static int
+vio_promisc_disable(struct rte_eth_dev *dev)
+{
+	VIO_PMD_LOG(driver, NOTICE, "port %u: the device has no control queue, it stays promiscuous",
+		    dev->data->port_id);
+	return -ENOTSUP;
+}
+
+static const struct eth_dev_ops vio_eth_dev_ops = {
+	.dev_configure = vio_dev_configure,
+	.dev_infos_get = vio_dev_infos_get,
+	.dev_start = vio_dev_start,
+	.dev_stop = vio_dev_stop,
+	.dev_close = vio_dev_close,
+	.link_update = vio_link_update,
+	.stats_get = vio_stats_get,
+	.stats_reset = vio_stats_reset,
+	.mac_addr_set = vio_mac_addr_set,
+	.mtu_set = vio_mtu_set,
+	.promiscuous_enable = vio_promisc_enable,
+	.promiscuous_disable = vio_promisc_disable,
+	.allmulticast_enable = vio_promisc_enable,
+	.allmulticast_disable = vio_promisc_disable,
+	.rx_queue_setup = vio_rx_queue_setup,
+	.rx_queue_release = vio_rx_queue_release,
+	.tx_queue_setup = vio_tx_queue_setup,
+	.tx_queue_release = vio_tx_queue_release,
+};
+
+static void
+vio_read_mac(struct vio_adapter *ad, struct rte_ether_addr *mac)
+{
+	if (ad->hw.offered & VIO_BIT(VIO_NET_F_MAC) &&
+	    ad->hw.ops->read_config(&ad->hw, offsetof(struct vio_net_config, mac),
+				    mac->addr_bytes, RTE_ETHER_ADDR_LEN) == 0 &&
+	    rte_is_valid_assigned_ether_addr(mac))
+		return;
+	rte_eth_random_addr(mac->addr_bytes);
+}
+
+static uint16_t
+vio_read_max_mtu(struct vio_adapter *ad)
+{
+	uint16_t mtu = 0;
+
+	if (ad->hw.offered & VIO_BIT(VIO_NET_F_MTU))
+		ad->hw.ops->read_config(&ad->hw, offsetof(struct vio_net_config, mtu),
+					&mtu, sizeof(mtu));
+	if (mtu == 0 || mtu > VIO_MAX_RX_PKTLEN - VIO_L2_OVERHEAD)
+		mtu = VIO_MAX_RX_PKTLEN - VIO_L2_OVERHEAD;
+	return mtu;
+}
+
+int
+vio_ethdev_init(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	int ret;
+
+	ret = ad->hw.ops->get_features(&ad->hw, &ad->hw.offered);
+	if (ret < 0) {
+		VIO_PMD_LOG(init, ERR, "%s: cannot read device features", ad->hw.name);
+		return ret;
+	}
+	if (ad->hw.modern && !(ad->hw.offered & VIO_BIT(VIO_F_VERSION_1))) {
+		VIO_PMD_LOG(init, ERR, "%s: device does not offer VERSION_1", ad->hw.name);
+		return -ENOTSUP;
+	}
+	ad->wanted = vio_wanted_features(&ad->da);
+	ad->max_mtu = vio_read_max_mtu(ad);
+	dev->data->mac_addrs = rte_zmalloc("vio_mac", RTE_ETHER_ADDR_LEN, 0);
+	if (dev->data->mac_addrs == NULL)
+		return -ENOMEM;
+	vio_read_mac(ad, dev->data->mac_addrs);
+	dev->dev_ops = &vio_eth_dev_ops;
+	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	dev->data->promiscuous = 1;
+	dev->data->all_multicast = 1;
+	dev->data->dev_link.link_speed = ad->da.speed;
+	dev->data->dev_link.link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
+	return 0;
+}
+
+int
+vio_ethdev_uninit(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	uint16_t i;
+
+	vio_dev_stop(dev);
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		vio_rx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		vio_tx_queue_release(dev, i);
+	if (ad->hw.ops != NULL) {
+		ad->hw.ops->close(&ad->hw);
+		ad->hw.ops = NULL;
+	}
+	dev->dev_ops = NULL;
+	dev->rx_pkt_burst = NULL;
+	dev->tx_pkt_burst = NULL;
+	return 0;
+}

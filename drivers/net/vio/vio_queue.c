@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rx/tx queue setup and release, and handing the queues to the device at
+ * start. Queue memory is a memzone the device can reach; the datapath
+ * chosen for the negotiated features is installed here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+
+#include "vio_ethdev.h"
+#include "vio_vq_split.h"
+
+#define VIO_RING_ALIGN 4096
+#define VIO_TX_FREE_THRESH 32
+
+static struct vio_adapter *
+adapter_of(struct rte_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+/* The queue size: the user's, capped by what the device takes. */
+static int
+vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t *size)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	uint16_t max = ad->hw.ops->queue_max_size(&ad->hw, index);
+
+	if (max == 0) {
+		VIO_PMD_LOG(driver, ERR, "port %u: device has no virtqueue %u",
+			    dev->data->port_id, index);
+		return -EINVAL;
+	}
+	*size = RTE_MIN(ad->da.queue_size, max);
+	/* A legacy device dictates its size, which may not be a power of 2. */
+	if ((*size & (*size - 1)) != 0) {
+		VIO_PMD_LOG(driver, ERR, "port %u: virtqueue %u size %u is not a power of two",
+			    dev->data->port_id, index, *size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct rte_memzone *
+vio_queue_mem(struct rte_eth_dev *dev, const char *kind, uint16_t qid,
+	      size_t len, unsigned int socket)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+
+	snprintf(name, sizeof(name), "vio%u_%s%u", dev->data->port_id, kind, qid);
+	mz = rte_memzone_reserve_aligned(name, len, socket,
+					 RTE_MEMZONE_IOVA_CONTIG, VIO_RING_ALIGN);
+	if (mz == NULL && rte_errno == EEXIST)
+		mz = rte_memzone_lookup(name);
+	if (mz == NULL)
+		VIO_PMD_LOG(driver, ERR, "port %u: no memory for %s queue %u (%zu bytes): %s",
+			    dev->data->port_id, kind, qid, len,
+			    rte_strerror(rte_errno));
+	return mz;
+}
+
+static uint64_t
+vio_mz_addr(struct vio_adapter *ad, const struct rte_memzone *mz)
+{
+	return ad->hw.use_va ? (uint64_t)(uintptr_t)mz->addr : mz->iova;
+}
+
+int
+vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		   unsigned int socket, const struct rte_eth_rxconf *conf __rte_unused,
+		   struct rte_mempool *mp)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	struct vio_rxq *rxq;
+	uint16_t size;
+	int ret;
+
+	ret = vio_queue_size(dev, 2 * qid, &size);
+	if (ret < 0)
+		return ret;
+	if (nb_desc != 0 && nb_desc != size)
+		VIO_PMD_LOG(driver, INFO, "port %u: rx queue %u uses %u descriptors (queue_size), not %u",
+			    dev->data->port_id, qid, size, nb_desc);
+	vio_rx_queue_release(dev, qid);
+	rxq = rte_zmalloc_socket("vio_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
+				 socket);
+	if (rxq == NULL)
+		return -ENOMEM;
+	rxq->mz = vio_queue_mem(dev, "rx", qid, vio_vq_split_ring_size(size),
+				socket);
+	if (rxq->mz == NULL) {
+		rte_free(rxq);
+		return -ENOMEM;
+	}
+	ret = vio_vq_init(&rxq->vq, 2 * qid, size, rxq->mz->addr,
+			  vio_mz_addr(ad, rxq->mz));
+	if (ret < 0) {
+		rte_memzone_free(rxq->mz);
+		rte_free(rxq);
+		return ret;
+	}
+	rxq->mp = mp;
+	rxq->nombuf = &dev->data->rx_mbuf_alloc_failed;
+	rxq->port_id = dev->data->port_id;
+	rxq->queue_id = qid;
+	dev->data->rx_queues[qid] = rxq;
+	return 0;
+}
+
+int
+vio_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		   unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	struct vio_txq *txq;
+	size_t ring_len;
+	uint16_t size;
+	int ret;
+
+	ret = vio_queue_size(dev, 2 * qid + 1, &size);
+	if (ret < 0)
+		return ret;
+	if (nb_desc != 0 && nb_desc != size)
+		VIO_PMD_LOG(driver, INFO, "port %u: tx queue %u uses %u descriptors (queue_size), not %u",
+			    dev->data->port_id, qid, size, nb_desc);
+	vio_tx_queue_release(dev, qid);
+	txq = rte_zmalloc_socket("vio_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
+				 socket);
+	if (txq == NULL)
+		return -ENOMEM;
+	ring_len = vio_vq_split_ring_size(size);
+	txq->mz = vio_queue_mem(dev, "tx", qid,
+				ring_len + sizeof(struct vio_tx_region) * size,
+				socket);
+	if (txq->mz == NULL) {
+		rte_free(txq);
+		return -ENOMEM;
+	}
+	ret = vio_vq_init(&txq->vq, 2 * qid + 1, size, txq->mz->addr,
+			  vio_mz_addr(ad, txq->mz));
+	if (ret < 0) {
+		rte_memzone_free(txq->mz);
+		rte_free(txq);
+		return ret;
+	}
+	txq->region = RTE_PTR_ADD(txq->mz->addr, ring_len);
+	txq->region_addr = vio_mz_addr(ad, txq->mz) + ring_len;
+	txq->free_thresh = conf->tx_free_thresh ? conf->tx_free_thresh :
+			   RTE_MIN(VIO_TX_FREE_THRESH, size / 4);
+	txq->queue_id = qid;
+	dev->data->tx_queues[qid] = txq;
+	return 0;
+}
+
+/* Free every mbuf the queue still holds (the device is stopped). */
+static void
+vio_vq_free_mbufs(struct vio_vq *vq)
+{
+	void *cookies[64];
+	uint16_t n, i;
+
+	while ((n = vio_vq_drain(vq, cookies, RTE_DIM(cookies))) > 0)
+		for (i = 0; i < n; i++)
+			rte_pktmbuf_free(cookies[i]);
+}
+
+void
+vio_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct vio_rxq *rxq = dev->data->rx_queues[qid];
+
+	if (rxq == NULL)
+		return;
+	vio_vq_free_mbufs(&rxq->vq);
+	vio_vq_fini(&rxq->vq);
+	rte_memzone_free(rxq->mz);
+	rte_free(rxq);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+void
+vio_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct vio_txq *txq = dev->data->tx_queues[qid];
+
+	if (txq == NULL)
+		return;
+	vio_vq_free_mbufs(&txq->vq);
+	vio_vq_fini(&txq->vq);
+	rte_memzone_free(txq->mz);
+	rte_free(txq);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+/* Mbufs per rx buffer without MRG_RXBUF: a buffer holds a whole frame. */
+static uint16_t
+vio_rx_segs_per_buf(struct rte_eth_dev *dev, const struct vio_rxq *rxq)
+{
+	uint32_t frame = dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+	uint32_t room = rte_pktmbuf_data_room_size(rxq->mp) -
+			RTE_PKTMBUF_HEADROOM;
+	uint32_t more = room + rxq->hdr_size;
+
+	if (frame <= room)
+		return 1;
+	/* The first mbuf takes `room` bytes of frame, the next ones also
+	 * reuse the header's bytes of their headroom. */
+	return (uint16_t)(1 + (frame - room + more - 1) / more);
+}
+
+static void
+vio_choose_rx_path(struct rte_eth_dev *dev, uint16_t segs)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+
+	if (vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF)) {
+		dev->rx_pkt_burst = vio_rx_split_mrg;
+		ad->rx_path = "split scalar mergeable";
+	} else if (segs > 1) {
+		dev->rx_pkt_burst = vio_rx_split_big;
+		ad->rx_path = "split scalar chained-buffers";
+	} else {
+		dev->rx_pkt_burst = vio_rx_split;
+		ad->rx_path = "split scalar";
+	}
+	dev->tx_pkt_burst = vio_tx_split;
+	ad->tx_path = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC) ?
+		      "split scalar indirect" : "split scalar";
+}
+
+static int
+vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	int ret;
+
+	vio_vq_reset(&rxq->vq);
+	rxq->hdr_size = ad->hw.hdr_size;
+	rxq->use_va = ad->hw.use_va;
+	rxq->segs_per_buf = vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 1 :
+			    vio_rx_segs_per_buf(dev, rxq);
+	if (rxq->segs_per_buf > rxq->vq.size) {
+		VIO_PMD_LOG(driver, ERR, "port %u: MTU %u needs %u mbufs per buffer without mrg_rxbuf, more than the queue has",
+			    dev->data->port_id, dev->data->mtu, rxq->segs_per_buf);
+		return -EINVAL;
+	}
+	*segs = rxq->segs_per_buf;
+	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
+	if (ret < 0)
+		return ret;
+	if (vio_rx_split_refill(rxq) == 0) {
+		VIO_PMD_LOG(driver, ERR, "port %u: no mbufs to fill rx queue %u",
+			    dev->data->port_id, rxq->queue_id);
+		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+
+	vio_vq_reset(&txq->vq);
+	txq->hdr_size = ad->hw.hdr_size;
+	txq->use_va = ad->hw.use_va;
+	txq->indirect = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
+	return ad->hw.ops->queue_setup(&ad->hw, &txq->vq);
+}
+
+int
+vio_queues_start(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	const char *old_rx = ad->rx_path, *old_tx = ad->tx_path;
+	uint16_t i, segs = 1;
+	int ret = 0;
+
+	for (i = 0; i < dev->data->nb_rx_queues && ret == 0; i++)
+		ret = vio_rxq_start(dev, dev->data->rx_queues[i], &segs);
+	for (i = 0; i < dev->data->nb_tx_queues && ret == 0; i++)
+		ret = vio_txq_start(dev, dev->data->tx_queues[i]);
+	if (ret < 0) {
+		vio_queues_stop(dev);
+		return ret;
+	}
+	vio_choose_rx_path(dev, segs);
+	if (ad->rx_path != old_rx || ad->tx_path != old_tx)
+		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s rx, %s tx",
+			    dev->data->port_id, ad->rx_path, ad->tx_path);
+	return 0;
+}
+
+/* After DRIVER_OK: tell the device about the rx buffers already posted. */
+void
+vio_queues_kick(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vio_rxq *rxq = dev->data->rx_queues[i];
+
+		vio_vq_notify(&rxq->vq);
+	}
+}
+
+void
+vio_queues_stop(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vio_rxq *rxq = dev->data->rx_queues[i];
+
+		if (rxq == NULL)
+			continue;
+		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
+		vio_vq_free_mbufs(&rxq->vq);
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct vio_txq *txq = dev->data->tx_queues[i];
+
+		if (txq == NULL)
+			continue;
+		ad->hw.ops->queue_release(&ad->hw, &txq->vq);
+		vio_vq_free_mbufs(&txq->vq);
+	}
+}

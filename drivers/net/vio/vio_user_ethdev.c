@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_vio_user: the vdev driver. Parses the devargs, connects the
+ * virtio-user transport to the vhost-user backend and hands the port to
+ * the transport-neutral ethdev code.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_vdev.h>
+
+#include "vio_ethdev.h"
+#include "vio_user.h"
+
+#define VIO_USER_TIMEOUT_MS 5000
+
+static int
+vio_user_connect(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+	struct vio_user_params p = {
+		.path = ad->da.path,
+		.queue_pairs = ad->da.queues,
+		.queue_size = ad->da.queue_size,
+		.mac_set = ad->da.mac_set,
+		.speed = ad->da.speed,
+		.timeout_ms = VIO_USER_TIMEOUT_MS,
+	};
+
+	memcpy(p.mac, ad->da.mac.addr_bytes, sizeof(p.mac));
+	return vio_user_open(&ad->hw, &p);
+}
+
+static int
+vio_user_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct vio_devargs da;
+	struct rte_eth_dev *dev;
+	struct vio_adapter *ad;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		VIO_PMD_LOG(init, ERR, "%s: secondary processes are not supported", name);
+		return -ENOTSUP;
+	}
+	ret = vio_devargs_parse(name, rte_vdev_device_args(vdev), &da);
+	if (ret < 0)
+		return ret;
+	if (da.path[0] == '\0') {
+		VIO_PMD_LOG(init, ERR, "%s: devarg path is missing: give path=<vhost-user socket>",
+			    name);
+		return -EINVAL;
+	}
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*ad));
+	if (dev == NULL) {
+		VIO_PMD_LOG(init, ERR, "%s: cannot allocate an ethdev port", name);
+		return -ENOMEM;
+	}
+	ad = dev->data->dev_private;
+	ad->da = da;
+	ret = vio_user_connect(dev);
+	if (ret < 0) {
+		VIO_PMD_LOG(init, ERR, "%s: cannot use vhost-user backend at %s: %s",
+			    name, da.path, strerror(-ret));
+		goto fail;
+	}
+	ret = vio_ethdev_init(dev);
+	if (ret < 0)
+		goto fail;
+	rte_eth_dev_probing_finish(dev);
+	VIO_PMD_LOG(init, INFO, "%s: port %u on %s", name, dev->data->port_id,
+		    da.path);
+	return 0;
+fail:
+	if (ad->hw.ops != NULL)
+		ad->hw.ops->close(&ad->hw);
+	rte_eth_dev_release_port(dev);
+	return ret;
+}
+
+static int
+vio_user_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev;
+
+	dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+	if (dev == NULL)
+		return 0;	/* already closed */
+	rte_eth_dev_close(dev->data->port_id);
+	return 0;
+}
+
+static struct rte_vdev_driver vio_user_driver = {
+	.probe = vio_user_probe,
+	.remove = vio_user_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_vio_user, vio_user_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_vio_user,
+	"path=<vhost-user socket> "
+	"queues=<1> "
+	"queue_size=<64..32768, power of 2> "
+	"mac=<xx:xx:xx:xx:xx:xx> "
+	"mrg_rxbuf=<0|1> "
+	"in_order=<0|1> "
+	"packed_vq=<0> "
+	"speed=<Mbit/s>");
