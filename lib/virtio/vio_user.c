@@ -1,1 +1,726 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * virtio-user transport ops: the device side (status register, features,
+ * config space) is emulated here and turned into vhost-user requests:
+ * SET_FEATURES at FEATURES_OK, the memory table and the vrings at
+ * DRIVER_OK, SET_VRING_ENABLE 0 + GET_VRING_BASE at reset.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_random.h>
+
+#include "vio_dev.h"
+#include "vio_log.h"
+#include "vio_user_priv.h"
+
+#define VIO_USER_TIMEOUT_MS		5000
+#define VIO_USER_QUEUE_SIZE		256
+/* SET_VRING_KICK/CALL name the ring in 8 bits. */
+#define VIO_USER_MAX_QUEUE_PAIRS	((VIO_VHU_VRING_IDX_MASK + 1) / 2)
+
+/* What a backend may offer that vio passes on to the driver. Bits that
+ * need a control queue (vio emulates none), IOMMU or logging are not. */
+#define VIO_USER_BACKEND_FEATURES ( \
+	VIO_BIT(VIO_NET_F_CSUM) | VIO_BIT(VIO_NET_F_GUEST_CSUM) | \
+	VIO_BIT(VIO_NET_F_GUEST_TSO4) | VIO_BIT(VIO_NET_F_GUEST_TSO6) | \
+	VIO_BIT(VIO_NET_F_GUEST_ECN) | VIO_BIT(VIO_NET_F_GUEST_UFO) | \
+	VIO_BIT(VIO_NET_F_HOST_TSO4) | VIO_BIT(VIO_NET_F_HOST_TSO6) | \
+	VIO_BIT(VIO_NET_F_HOST_ECN) | VIO_BIT(VIO_NET_F_HOST_UFO) | \
+	VIO_BIT(VIO_NET_F_MRG_RXBUF) | VIO_BIT(VIO_NET_F_GUEST_USO4) | \
+	VIO_BIT(VIO_NET_F_GUEST_USO6) | VIO_BIT(VIO_NET_F_HOST_USO) | \
+	VIO_BIT(VIO_F_ANY_LAYOUT) | VIO_BIT(VIO_F_RING_INDIRECT_DESC) | \
+	VIO_BIT(VIO_F_RING_EVENT_IDX) | VIO_BIT(VIO_F_VERSION_1) | \
+	VIO_BIT(VIO_F_RING_PACKED) | VIO_BIT(VIO_F_IN_ORDER))
+
+/* Emulated by the frontend's config space: never sent to the backend. */
+#define VIO_USER_EMULATED_FEATURES ( \
+	VIO_BIT(VIO_NET_F_MAC) | VIO_BIT(VIO_NET_F_STATUS) | \
+	VIO_BIT(VIO_NET_F_MTU) | VIO_BIT(VIO_NET_F_SPEED_DUPLEX) | \
+	VIO_BIT(VIO_NET_F_CTRL_VQ))
+
+#define VIO_USER_PROTOCOL_FEATURES ( \
+	(1ULL << VIO_VHU_PROTOCOL_F_MQ) | \
+	(1ULL << VIO_VHU_PROTOCOL_F_REPLY_ACK) | \
+	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
+
+static const struct vio_transport_ops vio_user_ops;
+
+static struct vio_user *
+user_of(struct vio_hw *hw)
+{
+	return hw->tp;
+}
+
+/* vhost-user protocol features (and SET_VRING_ENABLE) are in use. */
+static bool
+has_protocol(const struct vio_user *u)
+{
+	return (u->backend_features & VIO_BIT(VIO_F_PROTOCOL_FEATURES)) != 0;
+}
+
+static uint16_t
+queue_index(const struct vio_user *u, const struct vio_user_queue *q)
+{
+	return (uint16_t)(q - u->queues);
+}
+
+/* ---- vrings at the backend ---- */
+
+static int
+ring_send(struct vio_user *u, struct vio_vhu_msg *msg, uint16_t index, int fd)
+{
+	int ret = vio_user_set(u, msg, &fd, fd >= 0 ? 1 : 0);
+
+	if (ret < 0)
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u: %s failed: %s",
+			u->name, index, vio_user_req_name(msg->request),
+			strerror(-ret));
+	return ret;
+}
+
+static int
+ring_state(struct vio_user *u, uint32_t request, uint16_t index, uint32_t num)
+{
+	struct vio_vhu_msg msg = {
+		.request = request,
+		.size = sizeof(msg.payload.state),
+		.payload.state = { .index = index, .num = num },
+	};
+
+	return ring_send(u, &msg, index, -1);
+}
+
+/* SET_VRING_KICK/CALL: the ring index in the u64, the eventfd alongside. */
+static int
+ring_fd(struct vio_user *u, uint32_t request, uint16_t index, int fd)
+{
+	struct vio_vhu_msg msg = {
+		.request = request,
+		.size = sizeof(msg.payload.u64),
+		.payload.u64 = index,
+	};
+
+	return ring_send(u, &msg, index, fd);
+}
+
+/* Our virtual addresses: the backend translates them with the memory
+ * table. (A packed ring would put its descriptor ring and driver/device
+ * event areas in desc/avail/used.) */
+static int
+ring_addr(struct vio_user *u, const struct vio_vq *vq, uint16_t index)
+{
+	struct vio_vhu_msg msg = {
+		.request = VIO_VHU_SET_VRING_ADDR,
+		.size = sizeof(msg.payload.addr),
+		.payload.addr = {
+			.index = index,
+			.desc = (uintptr_t)vq->desc,
+			.used = (uintptr_t)vq->used,
+			.avail = (uintptr_t)vq->avail,
+		},
+	};
+
+	return ring_send(u, &msg, index, -1);
+}
+
+static int
+queue_fds(struct vio_user *u, struct vio_user_queue *q)
+{
+	if (q->kickfd < 0)
+		q->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (q->kickfd >= 0 && q->callfd < 0)
+		q->callfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (q->kickfd < 0 || q->callfd < 0) {
+		int ret = -errno;
+
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u: cannot create eventfd: %s",
+			u->name, queue_index(u, q), strerror(errno));
+		return ret;
+	}
+	return 0;
+}
+
+static void
+queue_close_fds(struct vio_user_queue *q)
+{
+	if (q->kickfd >= 0)
+		close(q->kickfd);
+	if (q->callfd >= 0)
+		close(q->callfd);
+	q->kickfd = -1;
+	q->callfd = -1;
+}
+
+static int
+ring_start(struct vio_user *u, struct vio_user_queue *q)
+{
+	uint16_t idx = queue_index(u, q);
+	/* A packed ring starts with the driver's wrap counter at 1 (bit 15). */
+	uint32_t base = (u->driver_features & VIO_BIT(VIO_F_RING_PACKED)) ?
+			1u << 15 : 0;
+	int ret;
+
+	/* A reset closed them: the backend got its copies with the ring. */
+	ret = queue_fds(u, q);
+	if (ret < 0)
+		return ret;
+	/* From the first message on, the backend may hold ring state that
+	 * only GET_VRING_BASE clears. */
+	q->running = true;
+	ret = ring_fd(u, VIO_VHU_SET_VRING_CALL, idx, q->callfd);
+	if (ret == 0)
+		ret = ring_state(u, VIO_VHU_SET_VRING_NUM, idx, q->vq->size);
+	if (ret == 0)
+		ret = ring_state(u, VIO_VHU_SET_VRING_BASE, idx, base);
+	if (ret == 0)
+		ret = ring_addr(u, q->vq, idx);
+	if (ret == 0)
+		ret = ring_fd(u, VIO_VHU_SET_VRING_KICK, idx, q->kickfd);
+	if (ret == 0 && has_protocol(u))
+		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, idx, 1);
+	return ret;
+}
+
+/* Stop the backend's use of a ring: after GET_VRING_BASE it is ours. */
+static int
+ring_stop(struct vio_user *u, struct vio_user_queue *q)
+{
+	uint16_t idx = queue_index(u, q);
+	uint32_t base;
+	int ret = 0, ret2;
+
+	if (!q->running)
+		return 0;
+	q->running = false;
+	/* Already logged; a backend that has gone no longer uses the ring. */
+	if (u->conn_err != 0)
+		return u->conn_err;
+	if (has_protocol(u))
+		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, idx, 0);
+	if (u->conn_err != 0)
+		return u->conn_err;
+	/* Even when the backend refused to disable: GET_VRING_BASE stops it. */
+	ret2 = vio_user_get_vring_base(u, idx, &base);
+	if (ret2 < 0) {
+		VIO_LOG(vhost, WARNING, "%s: virtqueue %u: backend did not confirm the ring stopped",
+			u->name, idx);
+		return ret2;
+	}
+	VIO_LOG(vhost, DEBUG, "%s: virtqueue %u stopped at %u", u->name, idx, base);
+	return ret;
+}
+
+static int
+rings_stop(struct vio_user *u)
+{
+	int ret = 0, r;
+	uint16_t i;
+
+	for (i = 0; i < u->nr_queues; i++) {
+		r = ring_stop(u, &u->queues[i]);
+		if (ret == 0)
+			ret = r;
+	}
+	return ret;
+}
+
+/* ---- status register ---- */
+
+static int
+send_features(struct vio_user *u)
+{
+	uint64_t f = u->driver_features & ~VIO_USER_EMULATED_FEATURES;
+
+	/* Transport-internal: the backend needs it to keep protocol
+	 * features enabled, the driver never sees it. */
+	if (has_protocol(u))
+		f |= VIO_BIT(VIO_F_PROTOCOL_FEATURES);
+	/* Several queue pairs at the backend, though the driver's MQ needs
+	 * a control queue vio does not emulate. */
+	if (u->nr_queues > 2)
+		f |= VIO_BIT(VIO_NET_F_MQ);
+	return vio_user_set_u64(u, VIO_VHU_SET_FEATURES, f);
+}
+
+static int
+user_start(struct vio_user *u)
+{
+	uint16_t i, n = 0;
+	int ret;
+
+	ret = vio_user_mem_update(u);
+	if (ret < 0) {
+		VIO_LOG(vhost, ERR, "%s: cannot start: the backend did not get the memory table: %s",
+			u->name, strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < u->nr_queues; i++) {
+		if (u->queues[i].vq == NULL)
+			continue;
+		ret = ring_start(u, &u->queues[i]);
+		if (ret < 0) {
+			rings_stop(u);
+			return ret;
+		}
+		n++;
+	}
+	u->started = true;
+	VIO_LOG(vhost, INFO, "%s: started with %u virtqueue(s)", u->name, n);
+	return 0;
+}
+
+static int
+user_reset(struct vio_user *u)
+{
+	int ret = rings_stop(u);
+	uint16_t i;
+
+	/* A kick between now and the restart writes to fd -1, harmlessly:
+	 * never to a closed number some other file may reuse. */
+	for (i = 0; i < u->nr_queues; i++)
+		queue_close_fds(&u->queues[i]);
+
+	/* The status reads 0 even if the backend failed to answer: the
+	 * device is as reset as it will ever be. */
+	u->started = false;
+	u->status = 0;
+	u->driver_features = 0;
+	return ret;
+}
+
+static int
+vio_user_set_status(struct vio_hw *hw, uint8_t status)
+{
+	struct vio_user *u = user_of(hw);
+	uint8_t added = status & ~u->status;
+	int ret;
+
+	if (status == 0)
+		return user_reset(u);
+	if ((added & VIO_STATUS_DRIVER_OK) && !(status & VIO_STATUS_FEATURES_OK)) {
+		VIO_LOG(vhost, ERR, "%s: DRIVER_OK without FEATURES_OK", u->name);
+		return -EINVAL;
+	}
+	/* A write that fails changes nothing. */
+	if (added & VIO_STATUS_FEATURES_OK) {
+		ret = send_features(u);
+		if (ret < 0)
+			return ret;
+	}
+	if (added & VIO_STATUS_DRIVER_OK) {
+		ret = user_start(u);
+		if (ret < 0)
+			return ret;
+	}
+	u->status = status;
+	return 0;
+}
+
+static uint8_t
+vio_user_get_status(struct vio_hw *hw)
+{
+	return user_of(hw)->status;
+}
+
+/* ---- features and config space ---- */
+
+static int
+vio_user_get_features(struct vio_hw *hw, uint64_t *features)
+{
+	*features = user_of(hw)->offered;
+	return 0;
+}
+
+static int
+vio_user_set_features(struct vio_hw *hw, uint64_t features)
+{
+	struct vio_user *u = user_of(hw);
+
+	if (features & ~u->offered) {
+		VIO_LOG(vhost, ERR, "%s: driver accepted features not offered: 0x%" PRIx64,
+			u->name, features & ~u->offered);
+		return -EINVAL;
+	}
+	u->driver_features = features;
+	return 0;
+}
+
+static int
+config_range(uint32_t off, uint32_t len)
+{
+	if (off > sizeof(struct vio_net_config) ||
+	    len > sizeof(struct vio_net_config) - off)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+vio_user_read_config(struct vio_hw *hw, uint32_t off, void *dst, uint32_t len)
+{
+	struct vio_user *u = user_of(hw);
+	const uint32_t status_off = offsetof(struct vio_net_config, status);
+
+	if (config_range(off, len) < 0)
+		return -EINVAL;
+	if (off < status_off + sizeof(u->config.status) && off + len > status_off)
+		u->config.status = vio_user_connected(hw) ? VIO_NET_S_LINK_UP : 0;
+	memcpy(dst, (const uint8_t *)&u->config + off, len);
+	return 0;
+}
+
+static int
+vio_user_write_config(struct vio_hw *hw, uint32_t off, const void *src,
+		      uint32_t len)
+{
+	struct vio_user *u = user_of(hw);
+
+	if (config_range(off, len) < 0)
+		return -EINVAL;
+	memcpy((uint8_t *)&u->config + off, src, len);
+	return 0;
+}
+
+/* ---- queues ---- */
+
+static void
+vio_user_notify(struct vio_vq *vq)
+{
+	const struct vio_user_queue *q = vq->notify_arg;
+	uint64_t one = 1;
+	ssize_t n;
+
+	/* A failure needs no handling: EAGAIN means the counter is full,
+	 * so a kick is pending already. */
+	n = write(q->kickfd, &one, sizeof(one));
+	RTE_SET_USED(n);
+}
+
+/* After queue_release: the vq may still be kicked by a stale caller. */
+static void
+vio_user_notify_none(struct vio_vq *vq __rte_unused)
+{
+}
+
+static uint16_t
+vio_user_queue_max_size(struct vio_hw *hw, uint16_t index)
+{
+	struct vio_user *u = user_of(hw);
+
+	return index < u->nr_queues ? u->queue_size : 0;
+}
+
+static void
+vio_user_queue_release(struct vio_hw *hw, struct vio_vq *vq)
+{
+	struct vio_user *u = user_of(hw);
+	struct vio_user_queue *q;
+
+	if (u == NULL || vq->index >= u->nr_queues)
+		return;
+	q = &u->queues[vq->index];
+	if (q->vq != vq)
+		return;
+	ring_stop(u, q);
+	queue_close_fds(q);
+	q->vq = NULL;
+	vq->notify = vio_user_notify_none;
+	vq->notify_arg = NULL;
+	vq->tp = NULL;
+}
+
+static int
+vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
+{
+	struct vio_user *u = user_of(hw);
+	struct vio_user_queue *q;
+	int ret;
+
+	if (vq->index >= u->nr_queues) {
+		VIO_LOG(vhost, ERR, "%s: no virtqueue %u (%u queue pairs)",
+			u->name, vq->index, u->nr_queues / 2);
+		return -EINVAL;
+	}
+	q = &u->queues[vq->index];
+	if (q->running) {
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u is running: reset first",
+			u->name, vq->index);
+		return -EBUSY;
+	}
+	ret = queue_fds(u, q);
+	if (ret < 0)
+		return ret;
+	q->vq = vq;
+	vq->notify = vio_user_notify;
+	vq->notify_arg = q;
+	vq->tp = q;
+	/* A queue added to a running device starts at once. */
+	if (u->started) {
+		ret = ring_start(u, q);
+		if (ret < 0) {
+			vio_user_queue_release(hw, vq);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void
+user_free(struct vio_user *u)
+{
+	uint16_t i;
+
+	for (i = 0; i < u->nr_queues; i++)
+		queue_close_fds(&u->queues[i]);
+	if (u->sock >= 0)
+		close(u->sock);
+	free(u);
+}
+
+static void
+vio_user_close(struct vio_hw *hw)
+{
+	struct vio_user *u = user_of(hw);
+
+	if (u == NULL)
+		return;
+	/* Vqs still bound are left alone: their memory may be gone. */
+	rings_stop(u);
+	user_free(u);
+	hw->tp = NULL;
+}
+
+static const struct vio_transport_ops vio_user_ops = {
+	.name = "vio_user",
+	.get_features = vio_user_get_features,
+	.set_features = vio_user_set_features,
+	.get_status = vio_user_get_status,
+	.set_status = vio_user_set_status,
+	.read_config = vio_user_read_config,
+	.write_config = vio_user_write_config,
+	.queue_max_size = vio_user_queue_max_size,
+	.queue_setup = vio_user_queue_setup,
+	.queue_release = vio_user_queue_release,
+	.close = vio_user_close,
+};
+
+/* ---- connection ---- */
+
+bool
+vio_user_connected(struct vio_hw *hw)
+{
+	struct vio_user *u = user_of(hw);
+	char c;
+	ssize_t n;
+
+	if (hw->ops != &vio_user_ops || u == NULL || u->sock < 0 ||
+	    u->conn_err != 0)
+		return false;
+	n = recv(u->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+				errno == EINTR)))
+		return true;
+	u->conn_err = n == 0 ? -ECONNRESET : -errno;
+	VIO_LOG(vhost, WARNING, "%s: backend closed the connection: link down",
+		u->name);
+	return false;
+}
+
+static int
+negotiate_protocol(struct vio_user *u)
+{
+	struct vio_vhu_msg msg = { .request = VIO_VHU_SET_PROTOCOL_FEATURES,
+				   .size = sizeof(msg.payload.u64) };
+	uint64_t pf, slots;
+	int ret;
+
+	ret = vio_user_get_u64(u, VIO_VHU_GET_PROTOCOL_FEATURES, &pf);
+	if (ret < 0)
+		return ret;
+	pf &= VIO_USER_PROTOCOL_FEATURES;
+	/* Not acked: REPLY_ACK is in force only once this was processed. */
+	msg.payload.u64 = pf;
+	ret = vio_user_send(u, &msg, NULL, 0);
+	if (ret < 0)
+		return ret;
+	u->protocol_features = pf;
+	if (!vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
+		return 0;
+	ret = vio_user_get_u64(u, VIO_VHU_GET_MAX_MEM_SLOTS, &slots);
+	if (ret < 0)
+		return ret;
+	if (slots == 0) {
+		VIO_LOG(vhost, ERR, "%s: backend offers CONFIGURE_MEM_SLOTS with 0 slots",
+			u->name);
+		return -EPROTO;
+	}
+	u->max_mem_slots = (uint32_t)RTE_MIN(slots, (uint64_t)VIO_USER_MAX_SLOTS);
+	return 0;
+}
+
+static int
+check_queue_pairs(struct vio_user *u)
+{
+	uint16_t pairs = u->nr_queues / 2;
+	uint64_t max;
+	int ret;
+
+	if (pairs == 1)
+		return 0;
+	if (!(u->backend_features & VIO_BIT(VIO_NET_F_MQ)) ||
+	    !vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_MQ)) {
+		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, but the backend has no multiqueue support",
+			u->name, pairs);
+		return -ENOTSUP;
+	}
+	ret = vio_user_get_u64(u, VIO_VHU_GET_QUEUE_NUM, &max);
+	if (ret < 0)
+		return ret;
+	if (max < pairs) {
+		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, the backend has %" PRIu64,
+			u->name, pairs, max);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int
+handshake(struct vio_user *u)
+{
+	struct vio_vhu_msg msg = { .request = VIO_VHU_SET_OWNER };
+	int ret;
+
+	ret = vio_user_send(u, &msg, NULL, 0);
+	if (ret == 0)
+		ret = vio_user_get_u64(u, VIO_VHU_GET_FEATURES,
+				       &u->backend_features);
+	if (ret == 0 && has_protocol(u))
+		ret = negotiate_protocol(u);
+	if (ret == 0)
+		ret = check_queue_pairs(u);
+	return ret;
+}
+
+static void
+config_init(struct vio_user *u, const struct vio_user_params *p)
+{
+	struct vio_net_config *c = &u->config;
+	uint64_t r;
+
+	if (p->mac_set) {
+		memcpy(c->mac, p->mac, sizeof(c->mac));
+	} else {
+		r = rte_rand();
+		memcpy(c->mac, &r, sizeof(c->mac));
+		c->mac[0] = (c->mac[0] & 0xfe) | 0x02;	/* unicast, local */
+	}
+	c->status = VIO_NET_S_LINK_UP;
+	c->max_virtqueue_pairs = u->nr_queues / 2;
+	c->mtu = p->mtu;
+	c->speed = p->speed != 0 ? p->speed : UINT32_MAX;	/* 5.1.4: unknown */
+	c->duplex = 1;						/* full */
+}
+
+static uint64_t
+offered_features(const struct vio_user *u, const struct vio_user_params *p)
+{
+	uint64_t f = u->backend_features & VIO_USER_BACKEND_FEATURES;
+
+	f |= VIO_BIT(VIO_NET_F_MAC) | VIO_BIT(VIO_NET_F_STATUS) |
+	     VIO_BIT(VIO_NET_F_SPEED_DUPLEX);
+	if (p->mtu != 0)
+		f |= VIO_BIT(VIO_NET_F_MTU);
+	return f;
+}
+
+static int
+check_params(const struct vio_user_params *p, uint16_t *pairs, uint16_t *size)
+{
+	*pairs = p->queue_pairs != 0 ? p->queue_pairs : 1;
+	*size = p->queue_size != 0 ? p->queue_size : VIO_USER_QUEUE_SIZE;
+	if (p->path == NULL || p->path[0] == '\0') {
+		VIO_LOG(vhost, ERR, "vio_user: no socket path given");
+		return -EINVAL;
+	}
+	if (*pairs > VIO_USER_MAX_QUEUE_PAIRS) {
+		VIO_LOG(vhost, ERR, "vio_user(%s): %u queue pairs, at most %u",
+			p->path, *pairs, VIO_USER_MAX_QUEUE_PAIRS);
+		return -EINVAL;
+	}
+	if ((*size & (*size - 1)) != 0 || *size > VIO_MAX_QUEUE_SIZE) {
+		VIO_LOG(vhost, ERR, "vio_user(%s): queue size %u is not a power of two up to %u",
+			p->path, *size, VIO_MAX_QUEUE_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct vio_user *
+user_alloc(const struct vio_user_params *p, uint16_t pairs, uint16_t size)
+{
+	struct vio_user *u;
+	uint16_t i;
+
+	u = calloc(1, sizeof(*u) + sizeof(u->queues[0]) * 2 * pairs);
+	if (u == NULL)
+		return NULL;
+	u->sock = -1;
+	u->nr_queues = 2 * pairs;
+	u->queue_size = size;
+	u->timeout_ms = p->timeout_ms != 0 ? p->timeout_ms : VIO_USER_TIMEOUT_MS;
+	for (i = 0; i < u->nr_queues; i++) {
+		u->queues[i].kickfd = -1;
+		u->queues[i].callfd = -1;
+	}
+	snprintf(u->name, sizeof(u->name), "vio_user(%s)", p->path);
+	return u;
+}
+
+static void
+log_connected(const struct vio_user *u)
+{
+	char buf[512];
+
+	vio_dev_features_str(u->backend_features, buf, sizeof(buf));
+	VIO_LOG(vhost, INFO, "%s: connected; backend features %s; protocol features 0x%" PRIx64,
+		u->name, buf, u->protocol_features);
+}
+
+int
+vio_user_open(struct vio_hw *hw, const struct vio_user_params *p)
+{
+	struct vio_user *u;
+	uint16_t pairs, size;
+	int ret;
+
+	ret = check_params(p, &pairs, &size);
+	if (ret < 0)
+		return ret;
+	u = user_alloc(p, pairs, size);
+	if (u == NULL)
+		return -ENOMEM;
+	ret = vio_user_sock_connect(u, p->path);
+	if (ret == 0)
+		ret = handshake(u);
+	if (ret < 0) {
+		user_free(u);
+		return ret;
+	}
+	u->offered = offered_features(u, p);
+	config_init(u, p);
+	log_connected(u);
+
+	hw->ops = &vio_user_ops;
+	hw->tp = u;
+	hw->use_va = true;
+	hw->modern = true;
+	snprintf(hw->name, sizeof(hw->name), "%s", u->name);
+	return 0;
+}
