@@ -121,6 +121,17 @@ int vio_queues_start(struct rte_eth_dev *dev);
 void vio_queues_stop(struct rte_eth_dev *dev);
 void vio_queues_kick(struct rte_eth_dev *dev);
 
+/* vio_xstats.c */
+int vio_xstats_get_names(struct rte_eth_dev *dev,
+			 struct rte_eth_xstat_name *names, unsigned int size);
+int vio_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		   unsigned int size);
+int vio_xstats_reset(struct rte_eth_dev *dev);
+int vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
+			  struct rte_eth_burst_mode *mode);
+int vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
+			  struct rte_eth_burst_mode *mode);
+
 /* rx_split.c */
 int vio_rx_split_refill(struct vio_rxq *rxq);
 uint16_t vio_rx_split(void *rxq, struct rte_mbuf **pkts, uint16_t n);
