@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A software virtio-net device for unit tests of lib/virtio.
+ *
+ * Two halves:
+ * - the device side of a virtqueue (virtio 1.3, 2.7 split rings): it maps
+ *   the ring a struct vio_vq laid out through its own address table, reads
+ *   avail->idx and the available ring, walks descriptor chains (NEXT,
+ *   INDIRECT tables, WRITE) validating each like a careful device would,
+ *   "transmits" (copies out what the driver posted and records it) or
+ *   "receives" (writes bytes into device-writable buffers) and returns
+ *   used entries;
+ * - a fake transport (struct vio_transport_ops): status register,
+ *   offered features, config space, queue sizes and queue setup.
+ *
+ * Both halves misbehave on demand, because a device is untrusted input.
+ * Split-ring code is in dm_split_* functions; a packed twin (2.8) goes
+ * beside it as dm_packed_*.
+ */
+#ifndef VIO_TEST_DEVMODEL_H
+#define VIO_TEST_DEVMODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vio_transport.h"
+#include "virtio_spec.h"
+
+#define DM_MAX_QUEUES	4
+#define DM_MAX_REGIONS	16
+#define DM_MAX_SEGS	64	/* segments one chain may have */
+#define DM_REC_MAX	64	/* transmitted packets kept (the newest) */
+#define DM_PKT_MAX	4096	/* bytes kept of each transmitted packet */
+#define DM_STATUS_LOG	32
+#define DM_BAD_ID_BASE	7	/* BAD_ID completes with id size + this + head */
+
+/* Queue misbehaviour, applied to the next completions. */
+enum dm_fault {
+	DM_FAULT_NONE,
+	DM_FAULT_BAD_ID,	/* complete with an out-of-range id; keep the chain */
+	DM_FAULT_DUP_ID,	/* complete a chain, then the same id again */
+	DM_FAULT_BIG_LEN,	/* used len larger than the chain's writable bytes */
+	DM_FAULT_IDX_AHEAD,	/* move used->idx past the entries written */
+	DM_FAULT_STALL,		/* take chains and never complete them */
+};
+
+#define DM_FAULT_FOREVER	UINT32_MAX
+#define DM_IDX_AHEAD_BY		3
+
+/* Transport misbehaviour, a bit mask in dm_dev.faults. */
+#define DM_DEV_REFUSE_FEATURES_OK	(1u << 0)
+#define DM_DEV_STUCK_RESET		(1u << 1)	/* status never reads 0 */
+#define DM_DEV_NEEDS_RESET		(1u << 2)	/* at DRIVER_OK */
+
+/* Why the device refused a chain or a ring. */
+enum dm_err {
+	DM_ERR_AVAIL_IDX,	/* avail->idx ran more than size ahead */
+	DM_ERR_HEAD,		/* head id out of range */
+	DM_ERR_NEXT,		/* next id out of range */
+	DM_ERR_LOOP,		/* chain longer than its table: a loop */
+	DM_ERR_ADDR,		/* buffer or table outside mapped memory */
+	DM_ERR_ORDER,		/* readable descriptor after a writable one */
+	DM_ERR_DIR,		/* tx chain with writable or rx with readable */
+	DM_ERR_IND_FEATURE,	/* INDIRECT without INDIRECT_DESC negotiated */
+	DM_ERR_IND_NEXT,	/* INDIRECT together with NEXT */
+	DM_ERR_IND_LEN,		/* indirect table length 0 or not 16*n */
+	DM_ERR_IND_NESTED,	/* INDIRECT inside an indirect table */
+	DM_ERR_SEGS,		/* more than DM_MAX_SEGS segments */
+	DM_ERR_MAX
+};
+
+struct dm_seg {
+	uint8_t *ptr;
+	uint32_t len;
+	bool write;
+};
+
+/* A descriptor chain as the device resolved it. */
+struct dm_chain {
+	uint16_t head;
+	uint16_t nsegs;
+	bool indirect;
+	uint32_t readable;	/* bytes */
+	uint32_t writable;
+	struct dm_seg seg[DM_MAX_SEGS];
+};
+
+/* One transmitted packet: all readable bytes of a chain. */
+struct dm_pkt {
+	uint16_t head;
+	uint16_t nsegs;
+	bool indirect;
+	uint32_t len;		/* bytes the chain held; data keeps DM_PKT_MAX */
+	uint8_t data[DM_PKT_MAX];
+};
+
+struct dm_dev;
+
+/* The device side of one virtqueue. */
+struct dm_queue {
+	struct dm_dev *dev;
+	uint16_t index;
+	bool ready;		/* set up and not reset since */
+	bool broken;		/* saw a malformed chain: stopped until reset */
+	bool reverse;		/* complete each tx batch in reverse order */
+	uint16_t size;
+	struct {		/* split ring (2.7); a packed one goes beside it */
+		struct vio_desc *desc;	/* mapped through dm_xlate */
+		struct vio_avail *avail;
+		struct vio_used *used;
+		uint16_t last_avail;	/* next available entry to take */
+		uint16_t used_idx;	/* next used entry to write */
+	} split;
+
+	uint64_t notifies;
+	uint16_t notify_avail_idx; /* avail->idx seen at the last notify */
+	uint64_t interrupts;	/* completions the driver did not suppress */
+	uint64_t taken;		/* chains taken off the available ring */
+	uint64_t completed;	/* used entries written */
+	uint64_t held;		/* chains taken and never to be completed */
+	uint64_t err[DM_ERR_MAX];
+	uint64_t errors;	/* sum of err[] */
+
+	enum dm_fault fault;
+	uint32_t fault_left;	/* completions the fault still applies to */
+
+	struct dm_pkt *rec;	/* DM_REC_MAX transmitted packets, a ring */
+	uint64_t rec_cnt;	/* packets ever recorded */
+};
+
+/* Device memory as the driver gave it: device address -> pointer. */
+struct dm_region {
+	uint64_t addr;
+	uint8_t *ptr;
+	size_t len;
+};
+
+struct dm_dev {
+	uint64_t offered;
+	uint64_t accepted;	/* what the driver wrote with set_features */
+	uint8_t status;
+	unsigned int faults;	/* DM_DEV_* */
+	unsigned int reset_delay; /* status reads a reset takes to finish */
+	unsigned int reset_left;
+	uint8_t status_log[DM_STATUS_LOG]; /* every value written */
+	unsigned int status_writes;
+	unsigned int get_features_calls;
+	unsigned int set_features_calls;
+	unsigned int resets;	/* resets that completed */
+	unsigned int closes;
+	unsigned int proto_errors; /* driver steps out of the 3.1.1 order */
+	struct vio_net_config config;
+	uint16_t nqueues;
+	uint16_t queue_max;
+	struct dm_queue q[DM_MAX_QUEUES];
+	struct dm_region region[DM_MAX_REGIONS];
+	unsigned int nregions;
+	uint64_t next_addr;
+};
+
+extern const struct vio_transport_ops dm_transport_ops;
+
+/* A device offering `offered`, with `nqueues` queues of up to `queue_max`. */
+void dm_dev_init(struct dm_dev *dev, uint64_t offered, uint16_t nqueues,
+		 uint16_t queue_max);
+/* Make `hw` reach `dev` through dm_transport_ops. */
+void dm_dev_attach(struct dm_dev *dev, struct vio_hw *hw, bool modern);
+void dm_dev_fini(struct dm_dev *dev);
+
+/* Give the device access to [ptr, ptr + len); returns its device address
+ * (not the pointer: a driver that mixes the two is caught). */
+uint64_t dm_map(struct dm_dev *dev, void *ptr, size_t len);
+/* The pointer behind [addr, addr + len), or NULL outside mapped memory. */
+void *dm_xlate(const struct dm_dev *dev, uint64_t addr, uint64_t len);
+
+/* Apply `fault` to the next `times` completions (DM_FAULT_FOREVER). */
+void dm_queue_fault(struct dm_queue *q, enum dm_fault fault, uint32_t times);
+
+/* ---- split virtqueue, device side ---- */
+
+/* Chains the driver made available and the device has not taken. */
+uint16_t dm_split_avail_pending(struct dm_queue *q);
+/* Resolve the next available chain without taking it: 0, -EAGAIN when
+ * none, -EIO (queue broken, the reason counted in q->err) when invalid. */
+int dm_split_peek(struct dm_queue *q, struct dm_chain *c);
+/* Resolve and take the next available chain. */
+int dm_split_take(struct dm_queue *q, struct dm_chain *c);
+/* Complete a taken chain with `len` bytes written, honouring q->fault. */
+void dm_split_complete(struct dm_queue *q, const struct dm_chain *c,
+		       uint32_t len);
+/* Raw used ring access, for misbehaviour the faults do not cover. */
+void dm_split_used_push(struct dm_queue *q, uint32_t id, uint32_t len);
+void dm_split_used_bump(struct dm_queue *q, uint16_t n);
+void dm_split_used_publish(struct dm_queue *q);
+/* Ask the driver not to notify (VIO_USED_F_NO_NOTIFY) or to notify. */
+void dm_split_set_no_notify(struct dm_queue *q, bool no_notify);
+
+/* Transmit up to `max` chains: record their bytes, complete them (len 0)
+ * in batches, publishing after each. Returns chains taken, or -EIO when
+ * a chain was invalid (the ones taken before it are completed). */
+int dm_split_tx(struct dm_queue *q, unsigned int max);
+/* Receive one packet into the next chain: 1 delivered, 0 no buffer,
+ * -EMSGSIZE buffer too small (not taken), -EIO invalid chain. */
+int dm_split_rx(struct dm_queue *q, const void *data, uint32_t len);
+
+/* The n-th transmitted packet (0 = first ever), NULL if no longer kept. */
+const struct dm_pkt *dm_tx_record(const struct dm_queue *q, uint64_t n);
+
+#endif /* VIO_TEST_DEVMODEL_H */
