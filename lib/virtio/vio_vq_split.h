@@ -52,6 +52,17 @@ vio_split_chain_free(struct vio_vq *vq, uint16_t head)
 	x->cookie = NULL;
 }
 
+/* Give back a chain known to be one descriptor: the extra entry keeps
+ * its ndescs/tail/len, which single-buffer users set once. */
+static inline void
+vio_split_single_free(struct vio_vq *vq, uint16_t id)
+{
+	vq->next[id] = vq->free_head;
+	vq->free_head = id;
+	vq->free_cnt++;
+	vq->extra[id].cookie = NULL;
+}
+
 /* Put a head on the available ring; the device sees it after commit. */
 static inline void
 vio_split_avail_put(struct vio_vq *vq, uint16_t head)

@@ -43,18 +43,36 @@ rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
 	m->pkt_len = len;
 }
 
+/* Single-buffer mode: every descriptor's length, flags and bookkeeping
+ * are the same for the queue's life (one pool, one buffer size), so they
+ * are written once here and a refill only writes the buffer address. */
+void
+vio_rx_split_prepare(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint32_t len = rte_pktmbuf_data_room_size(rxq->mp) -
+		       RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
+	uint16_t i;
+
+	if (rxq->segs_per_buf != 1)
+		return;
+	for (i = 0; i < vq->size; i++) {
+		vq->desc[i].len = len;
+		vq->desc[i].flags = VIO_DESC_F_WRITE;
+		vq->extra[i].ndescs = 1;
+		vq->extra[i].tail = i;
+		vq->extra[i].len = len;
+	}
+}
+
 static inline void
 rx_post_one(struct vio_rxq *rxq, struct rte_mbuf *m)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t id = vio_split_desc_get(vq);
-	struct vio_desc *d = &vq->desc[id];
 
-	d->addr = rx_buf_addr(rxq, m);
-	d->len = rx_buf_len(rxq, m);
-	d->flags = VIO_DESC_F_WRITE;
-	vio_split_chain_set(vq, id, id, 1, m);
-	vq->extra[id].len = d->len;
+	vq->desc[id].addr = rx_buf_addr(rxq, m);
+	vq->extra[id].cookie = m;
 	vio_split_avail_put(vq, id);
 }
 
@@ -217,6 +235,12 @@ rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs)
 	return head;
 }
 
+static inline const struct vio_net_hdr_mrg *
+rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+}
+
 /* num_buffers of the packet whose first buffer is the next used entry;
  * 0 when that entry or its count is unusable. */
 static inline uint16_t
@@ -231,7 +255,7 @@ rx_mrg_count(struct vio_rxq *rxq)
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
 		return 0;
 	m = vq->extra[id].cookie;
-	h = RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+	h = rx_hdr(rxq, m);
 	nbufs = h->num_buffers;
 	if (unlikely(nbufs == 0 || nbufs > vq->inflight))
 		return 0;
@@ -243,13 +267,31 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct vio_rxq *rxq = queue;
 	struct vio_vq *vq = &rxq->vq;
-	uint16_t ready = vio_split_used_ready(vq), cnt = 0;
+	uint16_t ready = vio_split_used_ready(vq), cnt = 0, hdr = rxq->hdr_size;
 	uint64_t bytes = 0;
 
 	while (cnt < nb_pkts && ready > 0) {
-		uint16_t nbufs = rx_mrg_count(rxq);
+		const struct vio_used_elem *e =
+			&vq->used->ring[vq->used_cons & vq->mask];
+		uint32_t id = e->id, len = e->len;
 		struct rte_mbuf *m;
-		uint32_t len;
+		uint16_t nbufs;
+
+		/* Fast path: a valid single-buffer packet, popped in place. */
+		if (likely(id < vq->size && (m = vq->extra[id].cookie) != NULL &&
+			   rx_hdr(rxq, m)->num_buffers == 1 &&
+			   len > hdr && len <= vq->extra[id].len)) {
+			vq->used_cons++;
+			vq->inflight--;
+			vio_split_single_free(vq, (uint16_t)id);
+			len -= hdr;
+			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			bytes += len;
+			pkts[cnt++] = m;
+			ready--;
+			continue;
+		}
+		nbufs = rx_mrg_count(rxq);
 
 		if (unlikely(nbufs == 0)) {
 			/* Drop this one buffer: nothing says where the

@@ -133,6 +133,7 @@ int vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
 
 /* rx_split.c */
+void vio_rx_split_prepare(struct vio_rxq *rxq);
 int vio_rx_split_refill(struct vio_rxq *rxq);
 uint16_t vio_rx_split(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_split_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);

@@ -250,6 +250,7 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 		return -EINVAL;
 	}
 	*segs = rxq->segs_per_buf;
+	vio_rx_split_prepare(rxq);
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
 		return ret;

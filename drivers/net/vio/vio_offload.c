@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The slow half of the offload module: tx_pkt_prepare (checks against the
+ * negotiated features, software IPv4 checksums and VLAN insertion, the
+ * pseudo-header sum the device expects) and the software completion of a
+ * partial checksum on receive. The per-packet hot helpers are inline in
+ * vio_offload.h.
+ */
+#include <errno.h>
+
+#include <rte_errno.h>
+#include <rte_ether.h>
+
+#include "vio_offload.h"
+
+#define VIO_IPV4_MIN_LEN	sizeof(struct rte_ipv4_hdr)
+#define VIO_IPV6_LEN		sizeof(struct rte_ipv6_hdr)
+#define VIO_TCP_MIN_LEN		sizeof(struct rte_tcp_hdr)
+#define VIO_UDP_LEN		sizeof(struct rte_udp_hdr)
+
+#define VIO_TX_GSO_FLAGS	(RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG)
+/* Requests that need the inner IP header: a pseudo-header or its checksum. */
+#define VIO_TX_L3_FLAGS \
+	(RTE_MBUF_F_TX_L4_MASK | VIO_TX_GSO_FLAGS | RTE_MBUF_F_TX_IP_CKSUM)
+
+/* ---- one's complement sums ---------------------------------------------- */
+
+static inline uint16_t
+vio_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * The non-complemented pseudo-header sum, in memory byte order. The
+ * protocol comes from the offload request, not the IP header, so IPv6
+ * extension headers (counted in l3_len) do not confuse it. The length is
+ * 32 bits as in the IPv6 pseudo-header; for IPv4 the high half is zero.
+ */
+static uint16_t
+vio_phdr_sum(const void *l3, bool v6, uint8_t proto, uint32_t l4_len)
+{
+	uint32_t sum;
+
+	if (v6) {
+		const struct rte_ipv6_hdr *ip6 = l3;
+
+		sum = rte_raw_cksum(ip6->src_addr, 2 * sizeof(ip6->src_addr));
+	} else {
+		const struct rte_ipv4_hdr *ip4 = l3;
+
+		sum = rte_raw_cksum(&ip4->src_addr, 2 * sizeof(ip4->src_addr));
+	}
+	sum += rte_cpu_to_be_16(proto);
+	sum += rte_cpu_to_be_16((uint16_t)(l4_len >> 16));
+	sum += rte_cpu_to_be_16((uint16_t)l4_len);
+	return vio_fold(sum);
+}
+
+/* ---- transmit: checks -------------------------------------------------- */
+
+static inline bool
+vio_tx_is_v6(uint64_t ol)
+{
+	return (ol & RTE_MBUF_F_TX_IPV6) != 0;
+}
+
+/* What the flags ask for, before any byte of the packet is read. */
+static int
+vio_tx_check_flags(const struct vio_offload_caps *caps, uint64_t ol)
+{
+	uint64_t l4 = ol & RTE_MBUF_F_TX_L4_MASK;
+	bool v4 = (ol & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM)) != 0;
+	bool v6 = vio_tx_is_v6(ol);
+
+	/* virtio checksums are Internet checksums; SCTP wants a CRC32c. */
+	if (l4 == RTE_MBUF_F_TX_SCTP_CKSUM)
+		return -ENOTSUP;
+	if (ol & RTE_MBUF_F_TX_OFFLOAD_MASK & ~caps->tx_ok_flags)
+		return -ENOTSUP;
+	if ((ol & VIO_TX_L3_FLAGS) && v4 == v6)
+		return -EINVAL;	/* which pseudo-header? */
+	if ((ol & RTE_MBUF_F_TX_OUTER_IP_CKSUM) &&
+	    (ol & RTE_MBUF_F_TX_OUTER_IPV6))
+		return -EINVAL;
+	if ((ol & VIO_TX_GSO_FLAGS) == 0)
+		return 0;
+	if ((ol & VIO_TX_GSO_FLAGS) == VIO_TX_GSO_FLAGS)
+		return -EINVAL;
+	/* virtio 1.3 GSO segments on the outermost headers only. */
+	if (ol & VIO_TX_OUTER_FLAGS)
+		return -ENOTSUP;
+	if (ol & RTE_MBUF_F_TX_TCP_SEG) {
+		if (l4 != 0 && l4 != RTE_MBUF_F_TX_TCP_CKSUM)
+			return -EINVAL;
+		if (!(caps->tx_gso & (v6 ? VIO_OFFLOAD_GSO_TCPV6 :
+					   VIO_OFFLOAD_GSO_TCPV4)))
+			return -ENOTSUP;
+	} else if (l4 != 0 && l4 != RTE_MBUF_F_TX_UDP_CKSUM) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Bytes of the first segment the offload request reads or writes. */
+static uint32_t
+vio_tx_hdr_need(const struct rte_mbuf *m, uint64_t ol)
+{
+	uint32_t l3_off = vio_tx_l3_offset(m), l4_off = l3_off + m->l3_len;
+
+	if (ol & RTE_MBUF_F_TX_TCP_SEG)
+		return l4_off + m->l4_len;
+	if (ol & RTE_MBUF_F_TX_UDP_SEG)
+		return l4_off + VIO_UDP_LEN;
+	switch (ol & RTE_MBUF_F_TX_L4_MASK) {
+	case RTE_MBUF_F_TX_TCP_CKSUM:
+		return l4_off + VIO_TCP_CSUM_OFF + sizeof(uint16_t);
+	case RTE_MBUF_F_TX_UDP_CKSUM:
+		return l4_off + VIO_UDP_LEN;
+	}
+	if (ol & RTE_MBUF_F_TX_IP_CKSUM)
+		return l4_off;
+	return 0;
+}
+
+/* The mbuf's header lengths against the packet: every header the request
+ * touches must be whole, and in the first segment. */
+static int
+vio_tx_check_lengths(const struct rte_mbuf *m, uint64_t ol)
+{
+	uint32_t need = vio_tx_hdr_need(m, ol);
+
+	if (need > m->data_len)
+		return -EINVAL;
+	if ((ol & RTE_MBUF_F_TX_OUTER_IP_CKSUM) &&
+	    (m->outer_l3_len < VIO_IPV4_MIN_LEN ||
+	     (uint32_t)m->outer_l2_len + m->outer_l3_len > m->data_len))
+		return -EINVAL;
+	if ((ol & VIO_TX_L3_FLAGS) &&
+	    m->l3_len < (vio_tx_is_v6(ol) ? VIO_IPV6_LEN : VIO_IPV4_MIN_LEN))
+		return -EINVAL;
+	if ((ol & RTE_MBUF_F_TX_TCP_SEG) && m->l4_len < VIO_TCP_MIN_LEN)
+		return -EINVAL;
+	if ((ol & VIO_TX_GSO_FLAGS) && m->tso_segsz == 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+vio_tx_check_ecn(const struct vio_offload_caps *caps, const struct rte_mbuf *m)
+{
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) &&
+	    !(caps->tx_gso & VIO_OFFLOAD_GSO_ECN) &&
+	    vio_tx_tcp_cwr(m, vio_tx_l4_offset(m)))
+		return -ENOTSUP;	/* without HOST_ECN the device may not */
+	return 0;
+}
+
+/* ---- transmit: fix-ups ------------------------------------------------- */
+
+/* The IPv4 header checksum at `off`, whose length the caller checked
+ * covers at least the fixed header. */
+static int
+vio_tx_ipv4_cksum(struct rte_mbuf *m, uint32_t off, uint32_t l3_len)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+					struct rte_ipv4_hdr *, off);
+	uint32_t ihl = rte_ipv4_hdr_len(ip);
+
+	if (ihl < VIO_IPV4_MIN_LEN || ihl > l3_len)
+		return -EINVAL;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return 0;
+}
+
+/* virtio has no IP checksum offload: do them here and drop the requests.
+ * The IPv4 flag that replaces each keeps the packet's description (outer
+ * lengths, pseudo-header family) intact for vio_tx_hdr_fill. */
+static int
+vio_tx_ip_cksums(struct rte_mbuf *m)
+{
+	int ret;
+
+	if (m->ol_flags & RTE_MBUF_F_TX_OUTER_IP_CKSUM) {
+		ret = vio_tx_ipv4_cksum(m, m->outer_l2_len, m->outer_l3_len);
+		if (ret < 0)
+			return ret;
+		m->ol_flags &= ~RTE_MBUF_F_TX_OUTER_IP_CKSUM;
+		m->ol_flags |= RTE_MBUF_F_TX_OUTER_IPV4;
+	}
+	if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
+		ret = vio_tx_ipv4_cksum(m, vio_tx_l3_offset(m), m->l3_len);
+		if (ret < 0)
+			return ret;
+		m->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
+	}
+	return 0;
+}
+
+/*
+ * The L4 length that goes into the pseudo-header, as the device will
+ * treat it: TSO uses the real length (Linux adjusts by skb->len per
+ * segment), UDP its own length field (Linux USO adjusts by uh->len; for
+ * plain UDP it is what the receiver checks), plain TCP the IP header's
+ * length (so Ethernet padding after the IP packet does not count).
+ * 0 when the IP header contradicts the mbuf.
+ */
+static uint32_t
+vio_tx_l4_len(const struct rte_mbuf *m, const void *l3, const void *l4)
+{
+	uint64_t ol = m->ol_flags;
+	uint32_t l4_off = vio_tx_l4_offset(m), ip_len;
+
+	if (ol & RTE_MBUF_F_TX_TCP_SEG)
+		return m->pkt_len - l4_off;
+	if (ol & RTE_MBUF_F_TX_UDP_SEG)
+		return rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->dgram_len);
+	if ((ol & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_UDP_CKSUM) {
+		ip_len = rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->dgram_len);
+		if (ip_len < VIO_UDP_LEN)
+			return 0;
+	} else if (vio_tx_is_v6(ol)) {
+		ip_len = rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)l3)->payload_len);
+		ip_len = ip_len + VIO_IPV6_LEN >= m->l3_len ?
+			 ip_len + VIO_IPV6_LEN - m->l3_len : 0;
+	} else {
+		ip_len = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)l3)->total_length);
+		ip_len = ip_len >= m->l3_len ? ip_len - m->l3_len : 0;
+	}
+	return ip_len <= m->pkt_len - l4_off ? ip_len : 0;
+}
+
+/* Seed the L4 checksum field with the pseudo-header sum (idempotent:
+ * computed afresh, never adjusted, so preparing twice is harmless). */
+static int
+vio_tx_phdr(struct rte_mbuf *m)
+{
+	uint64_t ol = m->ol_flags;
+	uint32_t l3_off = vio_tx_l3_offset(m), l4_off = l3_off + m->l3_len;
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *, l3_off);
+	void *l4 = rte_pktmbuf_mtod_offset(m, void *, l4_off);
+	bool tcp = (ol & RTE_MBUF_F_TX_TCP_SEG) ||
+		   (!(ol & RTE_MBUF_F_TX_UDP_SEG) &&
+		    (ol & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM);
+	uint32_t len;
+	uint16_t sum;
+
+	if (!(ol & VIO_TX_HDR_FLAGS))
+		return 0;
+	len = vio_tx_l4_len(m, l3, l4);
+	if (len == 0)
+		return -EINVAL;
+	sum = vio_phdr_sum(l3, vio_tx_is_v6(ol),
+			   tcp ? IPPROTO_TCP : IPPROTO_UDP, len);
+	if (tcp)
+		((struct rte_tcp_hdr *)l4)->cksum = sum;
+	else
+		((struct rte_udp_hdr *)l4)->dgram_cksum = sum;
+	return 0;
+}
+
+static int
+vio_tx_prepare_one(const struct vio_offload_caps *caps, struct rte_mbuf **mp)
+{
+	struct rte_mbuf *m = *mp;
+	uint64_t ol = m->ol_flags;
+	int ret;
+
+	if (likely(!(ol & RTE_MBUF_F_TX_OFFLOAD_MASK)))
+		return 0;
+	ret = vio_tx_check_flags(caps, ol);
+	if (ret == 0)
+		ret = vio_tx_check_lengths(m, ol);
+	if (ret == 0)
+		ret = vio_tx_check_ecn(caps, m);
+	if (ret < 0)
+		return ret;
+	if (ol & RTE_MBUF_F_TX_VLAN) {
+		ret = rte_vlan_insert(mp);
+		m = *mp;	/* the API allows a new mbuf, even on failure */
+		if (ret < 0)
+			return ret;
+	}
+	ret = vio_tx_ip_cksums(m);
+	if (ret < 0)
+		return ret;
+	return vio_tx_phdr(m);
+}
+
+uint16_t
+vio_tx_prepare_caps(const struct vio_offload_caps *caps,
+		    struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		int ret = vio_tx_prepare_one(caps, &pkts[i]);
+
+		if (unlikely(ret < 0)) {
+			rte_errno = -ret;
+			break;
+		}
+	}
+	return i;
+}
+
+uint16_t
+vio_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n)
+{
+	return vio_tx_prepare_caps(vio_txq_offload_caps(txq), pkts, n);
+}
+
+/* ---- receive ----------------------------------------------------------- */
+
+/* Sum of bytes [start, pkt_len) across the chain. A segment that starts
+ * at an odd distance from `start` has its bytes in the other halves of
+ * the 16-bit words: its folded sum is byte-swapped (RFC 1071, 2(B)).
+ * DPDK 22.11's rte_raw_cksum_mbuf swaps the unfolded sum, losing carries,
+ * hence this. */
+static uint16_t
+vio_sum_chain(const struct rte_mbuf *m, uint32_t start)
+{
+	uint32_t left = m->pkt_len - start, done = 0, sum = 0, off = start;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	for (; m != NULL && left > 0; m = m->next, off = 0) {
+		uint32_t len = RTE_MIN((uint32_t)m->data_len - off, left);
+		uint16_t s = rte_raw_cksum(rte_pktmbuf_mtod_offset(m,
+					const void *, off), len);
+
+		sum += (done & 1) ? rte_bswap16(s) : s;
+		done += len;
+		left -= len;
+	}
+	return vio_fold(sum);
+}
+
+/* Byte `off` of the packet (off < pkt_len, checked by the caller). */
+static uint8_t *
+vio_pkt_byte(struct rte_mbuf *m, uint32_t off)
+{
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	return m != NULL ? rte_pktmbuf_mtod_offset(m, uint8_t *, off) : NULL;
+}
+
+void
+vio_rx_csum_complete(struct rte_mbuf *m, uint32_t start, uint32_t field)
+{
+	uint16_t c = (uint16_t)~vio_sum_chain(m, start);
+	uint8_t *lo, *hi;
+
+	/* A computed zero goes out as all ones: for UDP, zero means "no
+	 * checksum"; for TCP both forms verify. */
+	if (c == 0)
+		c = 0xffff;
+	/* Byte by byte: the field may straddle two segments. Memory order
+	 * matches the sum's, which was taken over 16-bit loads. */
+	lo = vio_pkt_byte(m, field);
+	hi = vio_pkt_byte(m, field + 1);
+	if (lo == NULL || hi == NULL)
+		return;
+	*lo = ((const uint8_t *)&c)[0];
+	*hi = ((const uint8_t *)&c)[1];
+}
