@@ -158,47 +158,28 @@ vio_tx_check_ecn(const struct vio_offload_caps *caps, const struct rte_mbuf *m)
 	return 0;
 }
 
-/* ---- transmit: fix-ups ------------------------------------------------- */
-
-/* The IPv4 header checksum at `off`, whose length the caller checked
- * covers at least the fixed header. */
+/* An IPv4 header checksum the request asks vio to compute must have a
+ * sane IHL, inside the l3 length the caller checked against the packet. */
 static int
-vio_tx_ipv4_cksum(struct rte_mbuf *m, uint32_t off, uint32_t l3_len)
+vio_tx_check_ihl(const struct rte_mbuf *m, uint32_t off, uint32_t l3_len)
 {
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
-					struct rte_ipv4_hdr *, off);
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+					const struct rte_ipv4_hdr *, off);
 	uint32_t ihl = rte_ipv4_hdr_len(ip);
 
-	if (ihl < VIO_IPV4_MIN_LEN || ihl > l3_len)
-		return -EINVAL;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	return 0;
+	return ihl < VIO_IPV4_MIN_LEN || ihl > l3_len ? -EINVAL : 0;
 }
 
-/* virtio has no IP checksum offload: do them here and drop the requests.
- * The IPv4 flag that replaces each keeps the packet's description (outer
- * lengths, pseudo-header family) intact for vio_tx_hdr_fill. */
 static int
-vio_tx_ip_cksums(struct rte_mbuf *m)
+vio_tx_check_ip(const struct rte_mbuf *m, uint64_t ol)
 {
-	int ret;
+	int ret = 0;
 
-	if (m->ol_flags & RTE_MBUF_F_TX_OUTER_IP_CKSUM) {
-		ret = vio_tx_ipv4_cksum(m, m->outer_l2_len, m->outer_l3_len);
-		if (ret < 0)
-			return ret;
-		m->ol_flags &= ~RTE_MBUF_F_TX_OUTER_IP_CKSUM;
-		m->ol_flags |= RTE_MBUF_F_TX_OUTER_IPV4;
-	}
-	if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
-		ret = vio_tx_ipv4_cksum(m, vio_tx_l3_offset(m), m->l3_len);
-		if (ret < 0)
-			return ret;
-		m->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
-	}
-	return 0;
+	if (ol & RTE_MBUF_F_TX_OUTER_IP_CKSUM)
+		ret = vio_tx_check_ihl(m, m->outer_l2_len, m->outer_l3_len);
+	if (ret == 0 && (ol & RTE_MBUF_F_TX_IP_CKSUM))
+		ret = vio_tx_check_ihl(m, vio_tx_l3_offset(m), m->l3_len);
+	return ret;
 }
 
 /*
@@ -207,37 +188,100 @@ vio_tx_ip_cksums(struct rte_mbuf *m)
  * segment), UDP its own length field (Linux USO adjusts by uh->len; for
  * plain UDP it is what the receiver checks), plain TCP the IP header's
  * length (so Ethernet padding after the IP packet does not count).
- * 0 when the IP header contradicts the mbuf.
+ * 0 when the IP or UDP header contradicts the mbuf. Headers were checked
+ * to be in the first segment.
  */
 static uint32_t
-vio_tx_l4_len(const struct rte_mbuf *m, const void *l3, const void *l4)
+vio_tx_l4_len(const struct rte_mbuf *m)
 {
 	uint64_t ol = m->ol_flags;
-	uint32_t l4_off = vio_tx_l4_offset(m), ip_len;
+	uint32_t l3_off = vio_tx_l3_offset(m), l4_off = l3_off + m->l3_len;
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *, l3_off);
+	const struct rte_udp_hdr *uh = rte_pktmbuf_mtod_offset(m,
+					const struct rte_udp_hdr *, l4_off);
+	uint32_t len;
 
 	if (ol & RTE_MBUF_F_TX_TCP_SEG)
 		return m->pkt_len - l4_off;
 	if (ol & RTE_MBUF_F_TX_UDP_SEG)
-		return rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->dgram_len);
+		return rte_be_to_cpu_16(uh->dgram_len) >= VIO_UDP_LEN ?
+		       rte_be_to_cpu_16(uh->dgram_len) : 0;
 	if ((ol & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_UDP_CKSUM) {
-		ip_len = rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->dgram_len);
-		if (ip_len < VIO_UDP_LEN)
+		len = rte_be_to_cpu_16(uh->dgram_len);
+		if (len < VIO_UDP_LEN)
 			return 0;
 	} else if (vio_tx_is_v6(ol)) {
-		ip_len = rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)l3)->payload_len);
-		ip_len = ip_len + VIO_IPV6_LEN >= m->l3_len ?
-			 ip_len + VIO_IPV6_LEN - m->l3_len : 0;
+		len = rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)l3)->payload_len);
+		len = len + VIO_IPV6_LEN >= m->l3_len ?
+		      len + VIO_IPV6_LEN - m->l3_len : 0;
 	} else {
-		ip_len = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)l3)->total_length);
-		ip_len = ip_len >= m->l3_len ? ip_len - m->l3_len : 0;
+		len = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)l3)->total_length);
+		len = len >= m->l3_len ? len - m->l3_len : 0;
 	}
-	return ip_len <= m->pkt_len - l4_off ? ip_len : 0;
+	return len <= m->pkt_len - l4_off ? len : 0;
 }
 
-/* Seed the L4 checksum field with the pseudo-header sum (idempotent:
- * computed afresh, never adjusted, so preparing twice is harmless). */
+/* Everything about one packet that can fail, before any byte is written.
+ * On success *l4_len is the pseudo-header length (0: no L4 offload). */
 static int
-vio_tx_phdr(struct rte_mbuf *m)
+vio_tx_check(const struct vio_offload_caps *caps, const struct rte_mbuf *m,
+	     uint32_t *l4_len)
+{
+	uint64_t ol = m->ol_flags;
+	int ret;
+
+	ret = vio_tx_check_flags(caps, ol);
+	if (ret == 0)
+		ret = vio_tx_check_lengths(m, ol);
+	if (ret == 0)
+		ret = vio_tx_check_ecn(caps, m);
+	if (ret == 0)
+		ret = vio_tx_check_ip(m, ol);
+	if (ret < 0)
+		return ret;
+	*l4_len = 0;
+	if (ol & VIO_TX_HDR_FLAGS) {
+		*l4_len = vio_tx_l4_len(m);
+		if (*l4_len == 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- transmit: fix-ups ------------------------------------------------- */
+
+static void
+vio_tx_ipv4_cksum(struct rte_mbuf *m, uint32_t off)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+					struct rte_ipv4_hdr *, off);
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+/* virtio has no IP checksum offload: do them here and drop the requests.
+ * The IPv4 flag that replaces each keeps the packet's description (outer
+ * lengths, pseudo-header family) intact for vio_tx_hdr_fill. */
+static void
+vio_tx_ip_cksums(struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_TX_OUTER_IP_CKSUM) {
+		vio_tx_ipv4_cksum(m, m->outer_l2_len);
+		m->ol_flags &= ~RTE_MBUF_F_TX_OUTER_IP_CKSUM;
+		m->ol_flags |= RTE_MBUF_F_TX_OUTER_IPV4;
+	}
+	if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) {
+		vio_tx_ipv4_cksum(m, vio_tx_l3_offset(m));
+		m->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
+	}
+}
+
+/* Seed the L4 checksum field with the pseudo-header sum. Computed
+ * afresh, never adjusted, so preparing a packet twice is harmless. */
+static void
+vio_tx_phdr(struct rte_mbuf *m, uint32_t l4_len)
 {
 	uint64_t ol = m->ol_flags;
 	uint32_t l3_off = vio_tx_l3_offset(m), l4_off = l3_off + m->l3_len;
@@ -246,49 +290,39 @@ vio_tx_phdr(struct rte_mbuf *m)
 	bool tcp = (ol & RTE_MBUF_F_TX_TCP_SEG) ||
 		   (!(ol & RTE_MBUF_F_TX_UDP_SEG) &&
 		    (ol & RTE_MBUF_F_TX_L4_MASK) == RTE_MBUF_F_TX_TCP_CKSUM);
-	uint32_t len;
-	uint16_t sum;
+	uint16_t sum = vio_phdr_sum(l3, vio_tx_is_v6(ol),
+				    tcp ? IPPROTO_TCP : IPPROTO_UDP, l4_len);
 
-	if (!(ol & VIO_TX_HDR_FLAGS))
-		return 0;
-	len = vio_tx_l4_len(m, l3, l4);
-	if (len == 0)
-		return -EINVAL;
-	sum = vio_phdr_sum(l3, vio_tx_is_v6(ol),
-			   tcp ? IPPROTO_TCP : IPPROTO_UDP, len);
 	if (tcp)
 		((struct rte_tcp_hdr *)l4)->cksum = sum;
 	else
 		((struct rte_udp_hdr *)l4)->dgram_cksum = sum;
-	return 0;
 }
 
 static int
 vio_tx_prepare_one(const struct vio_offload_caps *caps, struct rte_mbuf **mp)
 {
 	struct rte_mbuf *m = *mp;
-	uint64_t ol = m->ol_flags;
+	uint32_t l4_len;
 	int ret;
 
-	if (likely(!(ol & RTE_MBUF_F_TX_OFFLOAD_MASK)))
+	if (likely(!(m->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK)))
 		return 0;
-	ret = vio_tx_check_flags(caps, ol);
-	if (ret == 0)
-		ret = vio_tx_check_lengths(m, ol);
-	if (ret == 0)
-		ret = vio_tx_check_ecn(caps, m);
+	ret = vio_tx_check(caps, m, &l4_len);
 	if (ret < 0)
 		return ret;
-	if (ol & RTE_MBUF_F_TX_VLAN) {
+	if (m->ol_flags & RTE_MBUF_F_TX_VLAN) {
+		/* Shifts the headers by 4 and grows l2_len (or outer_l2_len):
+		 * the offsets and l4_len found above stay right. */
 		ret = rte_vlan_insert(mp);
 		m = *mp;	/* the API allows a new mbuf, even on failure */
 		if (ret < 0)
 			return ret;
 	}
-	ret = vio_tx_ip_cksums(m);
-	if (ret < 0)
-		return ret;
-	return vio_tx_phdr(m);
+	vio_tx_ip_cksums(m);
+	if (l4_len != 0)
+		vio_tx_phdr(m, l4_len);
+	return 0;
 }
 
 uint16_t
