@@ -1,0 +1,416 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Drive dpdk-testpmd pairs for vio's integration tests and benchmarks.
+
+A Session owns a private 0700 temp directory (vhost-user sockets live there),
+hands out unique EAL file prefixes, starts testpmd processes and, when the
+`with` block ends (normally or by an exception), stops every process and
+removes its sockets and /var/run/dpdk/<prefix> directory.
+
+    with Session() as s:
+        be = s.backend(fwd="rxonly")               # net_vhost0 on a socket
+        fe = s.frontend(be.sock, "mrg_rxbuf=0", fwd="txonly")
+        fe.start(); time.sleep(1); fe.stop()
+        print(fe.stats()["TX-packets"])
+
+Both sides run testpmd interactively (-i) fed through a pipe; cmd() writes
+one command and returns its output up to the next prompt. Every wait is
+bounded. The backend forwards on lcore 0, the frontend on lcore 1.
+
+Environment: VIO_FRONTEND (net_vio_user or net_virtio_user, default
+net_vio_user), VIO_PLUGIN (default <repo>/build/librte_net_vio.so),
+VIO_TESTPMD (default dpdk-testpmd), VIO_TMPDIR (where temp dirs go).
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from unittest import SkipTest as Skip
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROMPT = "testpmd> "
+DPDK_RUN_DIR = "/var/run/dpdk"
+NO_PORT = "No probed ethernet devices"
+
+
+def frontend_driver():
+    return os.environ.get("VIO_FRONTEND") or "net_vio_user"
+
+
+def plugin_path():
+    return os.environ.get("VIO_PLUGIN") or os.path.join(REPO, "build", "librte_net_vio.so")
+
+
+def testpmd_path():
+    return os.environ.get("VIO_TESTPMD") or "dpdk-testpmd"
+
+
+class HarnessError(Exception):
+    pass
+
+
+def wait_for(pred, timeout, interval=0.1, what="condition"):
+    """Poll pred() until it returns something true; return that value.
+    Raises HarnessError after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() >= end:
+            raise HarnessError("timed out after %ss waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+# --- parsers of testpmd output -------------------------------------------
+
+_COUNTER = re.compile(r"([A-Za-z][\w-]*):\s+(\d+)\b")
+
+
+def parse_counters(text):
+    """'RX-packets: 12  RX-bytes:  768 ...' -> {'RX-packets': 12, ...}.
+    The first occurrence of a key wins."""
+    d = {}
+    for k, v in _COUNTER.findall(text):
+        d.setdefault(k, int(v))
+    return d
+
+
+def parse_port_stats(text):
+    """Output of `show port stats 0` (NIC statistics: the PMD's counters)."""
+    if "NIC statistics for port" not in text:
+        raise HarnessError("not port stats output:\n" + text)
+    return parse_counters(text.split("NIC statistics for port", 1)[1])
+
+
+def parse_fwd_stats(text, port=0):
+    """Output of `stop` or `show fwd stats all`: testpmd's own count of what
+    the rx/tx bursts of `port` returned. Empty dict if there is none.
+    With --record-core-cycles, 'cycles/packet' is added when printed."""
+    m = re.search(r"Forward statistics for port %d\s+-+\n(.*?)\n\s*-{10,}" % port, text, re.S)
+    if not m:
+        return {}
+    d = parse_counters(m.group(1))
+    c = re.search(r"CPU cycles/packet=([\d.]+)", text)
+    if c:
+        d["cycles/packet"] = float(c.group(1))
+    return d
+
+
+def parse_port_info(text):
+    """Output of `show port info 0` -> {'Link status': 'up', ...}."""
+    d = {}
+    for line in text.splitlines():
+        m = re.match(r"\s*([A-Za-z][^:]*?):\s*(.*?)\s*$", line)
+        if m:
+            d.setdefault(m.group(1), m.group(2))
+    return d
+
+
+# --- one testpmd process ------------------------------------------------
+
+class Testpmd:
+    """An interactive dpdk-testpmd. Its output (stdout and stderr) is read
+    by a thread into `output`; cmd() consumes it prompt by prompt."""
+
+    def __init__(self, session, name, eal, app, wrapper=(), sock=None):
+        self.session, self.name, self.sock = session, name, sock
+        self.prefix = session.prefix(name)
+        # stdout is a pipe: without stdbuf, testpmd's printf output would
+        # arrive after the prompt that cmdline writes unbuffered.
+        self.args = ["stdbuf", "-o0"] + list(wrapper) + [testpmd_path(), "--file-prefix=" + self.prefix] \
+            + list(eal) + ["--", "-i"] + list(app)
+        self.output = ""
+        self._pos = 0
+        self._eof = False
+        self._cv = threading.Condition()
+        self.proc = None
+
+    def launch(self, timeout=30):
+        """Start the process and wait for its first prompt (or its exit).
+        Returns the start-up output."""
+        self.session.procs.append(self)
+        # Same process group as the caller: a test runner that kills a hung
+        # test's group kills its testpmds too. Nothing here forks (stdbuf
+        # and valgrind exec), so the pid is the whole of it.
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.startup = self._until_prompt(timeout, "start-up")
+        return self.startup
+
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            try:
+                b = os.read(fd, 65536)
+            except OSError:
+                b = b""
+            with self._cv:
+                if not b:
+                    self._eof = True
+                    self._cv.notify_all()
+                    return
+                self.output += b.decode("utf-8", "replace")
+                self._cv.notify_all()
+
+    def _until_prompt(self, timeout, what):
+        with self._cv:
+            self._cv.wait_for(lambda: self.output.find(PROMPT, self._pos) >= 0 or self._eof, timeout)
+            i = self.output.find(PROMPT, self._pos)
+            if i < 0:
+                state = "no prompt after %ss" % timeout
+                if self._eof:
+                    try:
+                        state = "exited with status %s" % self.proc.wait(5)
+                    except subprocess.TimeoutExpired:
+                        state = "closed its output"
+                raise HarnessError("%s: %s: %s" % (self.name, what, state))
+            out, self._pos = self.output[self._pos:i], i + len(PROMPT)
+        return out
+
+    def tail(self, n=40):
+        """The last n lines, without the vhost library's chatter."""
+        keep = [l for l in self.output.splitlines()
+                if not l.startswith("VHOST_CONFIG") or re.search(r"(?i)err|fail|invalid", l)]
+        return "\n".join("  %s| %s" % (self.name, l) for l in keep[-n:])
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def has_port(self):
+        return self.alive() and NO_PORT not in self.startup
+
+    def cmd(self, line, timeout=15):
+        """Run one testpmd command; return its output (without the prompt)."""
+        if not self.alive():
+            raise HarnessError("%s: cannot run %r: process exited with %s"
+                               % (self.name, line, self.proc.poll()))
+        try:
+            self.proc.stdin.write((line + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError as e:
+            raise HarnessError("%s: cannot write %r: %s" % (self.name, line, e))
+        return self._until_prompt(timeout, repr(line))
+
+    # forwarding and counters
+    def start(self, tx_first=False):
+        """start forwarding; tx_first: True, or a number of bursts."""
+        line = "start" if not tx_first else "start tx_first" if tx_first is True else "start tx_first %s" % tx_first
+        out = self.cmd(line)
+        if "Fail" in out or "Invalid" in out or "Not all ports" in out:
+            raise HarnessError("%s: start failed:\n%s" % (self.name, out))
+        return out
+
+    def stop(self):
+        """Stop forwarding; return the forward statistics it prints."""
+        return parse_fwd_stats(self.cmd("stop", timeout=30))
+
+    def stats(self):
+        return parse_port_stats(self.cmd("show port stats 0"))
+
+    def fwd_stats(self):
+        return parse_fwd_stats(self.cmd("show fwd stats all"))
+
+    def info(self):
+        return parse_port_info(self.cmd("show port info 0"))
+
+    def mbufs_in_use(self, pool="mb_pool_0"):
+        """Objects of the mempool not in it (in rings, in flight, or leaked),
+        from `dump_mempool`: size - common pool - per-lcore caches."""
+        out = self.cmd("dump_mempool")
+        m = re.search(r"mempool <%s>@.*?(?=\nmempool <|\Z)" % re.escape(pool), out, re.S)
+        if not m:
+            raise HarnessError("%s: no mempool %s in:\n%s" % (self.name, pool, out[:2000]))
+        c = parse_counters(m.group(0).replace("=", ": "))
+        return c["size"] - c["common_pool_count"] - c["total_cache_count"]
+
+    def fd_count(self):
+        return len(os.listdir("/proc/%d/fd" % self.pid))
+
+    # shutdown
+    def signal(self, sig):
+        if self.alive():
+            os.kill(self.pid, sig)
+
+    def quit(self, timeout=20):
+        """`quit`, then SIGTERM, then SIGKILL, each bounded. Returns the
+        exit status (negative: killed by that signal)."""
+        if self.proc is None:
+            return None
+        if self.alive():
+            try:
+                self.proc.stdin.write(b"quit\n")
+                self.proc.stdin.flush()
+            except OSError:
+                pass
+        for sig, t in ((None, timeout), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+            if sig is not None:
+                sys.stderr.write("%s: still running, sending %s\n" % (self.name, sig.name))
+                self.signal(sig)
+            try:
+                self.proc.wait(t)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self._reader.join(5)
+        self.proc.stdout.close()
+        return self.proc.returncode
+
+
+class Session:
+    """A private directory, unique prefixes, and every process started in
+    it; all stopped and removed on exit."""
+    _count = 0
+
+    def __init__(self, frontend=None, mem=512, mbufs=16384):
+        self.driver = frontend or frontend_driver()
+        # -m and the mbuf count set start-up time: net_vhost maps all of
+        # the frontend's memory. 16384 mbufs of 10 KB still fit in 512 MB.
+        self.mem, self.mbufs = str(mem), mbufs
+        self.procs = []
+        self.prefixes = []
+        self.dir = None
+
+    def __enter__(self):
+        base = os.environ.get("VIO_TMPDIR") or None
+        self.dir = tempfile.mkdtemp(prefix="vio-", dir=base)   # mode 0700
+        return self
+
+    def __exit__(self, etype, exc, tb):
+        if etype is not None and not issubclass(etype, Skip):
+            for p in self.procs:
+                sys.stderr.write("--- last output of %s (%s)\n%s\n"
+                                 % (p.name, " ".join(p.args), p.tail(60)))
+        self.close()
+        return False
+
+    def close(self):
+        for p in reversed(self.procs):
+            p.quit(timeout=10)
+        logs = os.environ.get("VIO_LOG_DIR")
+        if logs:
+            os.makedirs(logs, exist_ok=True)
+            for p in self.procs:
+                with open(os.path.join(logs, p.prefix + ".log"), "w") as f:
+                    f.write(" ".join(p.args) + "\n" + p.output)
+        for pre in self.prefixes:
+            shutil.rmtree(os.path.join(DPDK_RUN_DIR, pre), ignore_errors=True)
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def prefix(self, name):
+        Session._count += 1
+        p = "vio%d-%s%d" % (os.getpid(), name, Session._count)
+        self.prefixes.append(p)
+        return p
+
+    def _app(self, fwd, mbuf_size, max_pkt_len, extra):
+        a = ["--forward-mode=" + fwd, "--total-num-mbufs=%d" % self.mbufs]
+        if mbuf_size:
+            a.append("--mbuf-size=%d" % mbuf_size)
+        if max_pkt_len:
+            a.append("--max-pkt-len=%d" % max_pkt_len)
+        return a + list(extra)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def backend(self, fwd="rxonly", txpkts=None, mbuf_size=None, max_pkt_len=None,
+                vdev_args="", eal=(), app=(), sock=None, name="be"):
+        """testpmd with net_vhost0 on a new socket, forwarding on lcore 0.
+        Returns once its prompt is up and the socket exists."""
+        sock = sock or self.path("%s%d.sock" % (name, len(self.procs)))
+        vdev = "net_vhost0,iface=" + sock + ("," + vdev_args if vdev_args else "")
+        eal = ["--no-huge", "-m", self.mem, "--no-pci", "--vdev", vdev, "-l", "0,1",
+               "--main-lcore", "1"] + list(eal)
+        p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app), sock=sock)
+        p.launch()
+        _check_started(p, txpkts)
+        wait_for(lambda: os.path.exists(sock), 10, what="socket " + sock)
+        return p
+
+    def frontend(self, sock, devargs="", fwd="io", txpkts=None, mbuf_size=None,
+                 max_pkt_len=None, eal=(), app=(), wrapper=(), driver=None,
+                 name="fe", check=True, timeout=30):
+        """testpmd with the frontend driver (vio, or DPDK's net_virtio_user)
+        on `sock` (None: no path devarg), forwarding on lcore 1. With check,
+        raises HarnessError unless port 0 was probed."""
+        driver = driver or self.driver
+        eal = ["--no-huge", "-m", self.mem, "--no-pci", "-l", "0,1"] + list(eal)
+        if driver == "net_vio_user":
+            plugin = plugin_path()
+            if not os.path.exists(plugin):
+                raise HarnessError("plugin %s not found: build it with usertools/vio-setup.sh" % plugin)
+            eal += ["-d", plugin]
+        args = ([] if sock is None else ["path=" + sock]) + ([devargs] if devargs else [])
+        eal += ["--vdev", ",".join([driver + "0"] + args)]
+        p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app),
+                    wrapper=wrapper, sock=sock)
+        p.launch(timeout)
+        if check:
+            _check_started(p, txpkts)
+        return p
+
+
+def _check_started(p, txpkts):
+    """Port 0 probed and started; then txpkts (segment lengths, e.g.
+    "2048,2048,808"): testpmd's --txpkts can't check them before the port
+    exists, `set txpkts` can."""
+    if not p.has_port() or re.search(r"Fail to (configure|start)|Start ports failed", p.startup):
+        raise HarnessError("%s: port 0 not probed or not started" % p.name)
+    if txpkts:
+        out = p.cmd("set txpkts %s" % txpkts)
+        if "nvalid" in out or "rror" in out:
+            raise HarnessError("%s: set txpkts %s: %s" % (p.name, txpkts, out))
+
+
+# --- helpers shared by the tests ----------------------------------------
+
+def check(cond, msg):
+    """assert that survives python -O and says what differed."""
+    if not cond:
+        raise AssertionError(msg)
+
+
+def equal(a, b, what):
+    check(a == b, "%s: %r != %r" % (what, a, b))
+
+
+def settle(side, key, target=None, timeout=15, quiet=1.0):
+    """Poll side's NIC counter `key` until it reaches `target`, or (target
+    None) until it stops changing for `quiet` seconds. Returns the stats.
+    Does not fail by itself: the caller compares what it got."""
+    end = time.monotonic() + timeout
+    st = side.stats()
+    last, since = st[key], time.monotonic()
+    while time.monotonic() < end:
+        if target is not None and st[key] >= target:
+            break
+        if target is None and time.monotonic() - since >= quiet:
+            break
+        time.sleep(0.2)
+        st = side.stats()
+        if st[key] != last:
+            last, since = st[key], time.monotonic()
+    return st
+
+
+def driver_lines(text, driver):
+    """The lines of testpmd's output that the frontend driver logged (not
+    the EAL's). vio prefixes its logs with 'vio:'."""
+    pat = re.compile(r"\bvio\b" if driver == "net_vio_user" else r"virtio_user")
+    return [l for l in text.splitlines() if pat.search(l) and not l.startswith("EAL:")]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Set up and build vio (usertools/vio-setup.sh), then run its test suite.
+# Arguments go to test/run_tests.py: -k SUBSTRING, --list, --timeout S, -v.
+# env: VIO_FRONTEND=net_virtio_user runs the integration tests against
+# DPDK's own virtio-user driver instead of vio.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/usertools/vio-setup.sh"
+exec python3 "$top/test/run_tests.py" "$@"
