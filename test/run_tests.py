@@ -37,7 +37,7 @@ DPDK_RUN_DIR = "/var/run/dpdk"
 C_PROGRAMS = [
     ("unit", "test/unit/vio_unit_tests", None),
     ("transport", "test/transport/vhost_user_check",
-     "needs a vhost-user backend; run by the transport tests' own job"),
+     "needs a vhost-user backend: test_transport_check runs it against one"),
 ]
 
 
