@@ -36,6 +36,7 @@ DPDK_RUN_DIR = "/var/run/dpdk"
 # C test programs: (name, path under the build dir, reason to skip or None)
 C_PROGRAMS = [
     ("unit", "test/unit/vio_unit_tests", None),
+    ("offload", "test/offload/vio_offload_tests", None),
     ("transport", "test/transport/vhost_user_check",
      "needs a vhost-user backend: test_transport_check runs it against one"),
 ]

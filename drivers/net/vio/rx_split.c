@@ -169,31 +169,6 @@ rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	return m;
 }
 
-uint16_t
-vio_rx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	struct vio_rxq *rxq = queue;
-	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
-	uint64_t bytes = 0;
-	uint32_t len;
-
-	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u);
-
-		if (unlikely(m == NULL))
-			continue;
-		len -= hdr;
-		rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-		bytes += len;
-		pkts[cnt++] = m;
-	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
-	rx_refill_and_kick(rxq);
-	return cnt;
-}
-
 /* Gather the `nbufs` used buffers of one mergeable packet (all ready).
  * Returns the packet, or NULL if any buffer was bad (all freed). */
 static struct rte_mbuf *
@@ -347,10 +322,12 @@ rx_trim_chain(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len)
 	head->pkt_len = len;
 }
 
-uint16_t
-vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+/* One used entry per packet, without MRG_RXBUF. `chained` is a constant
+ * in each caller, so each variant compiles without the other's branch. */
+static inline uint16_t
+rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	       bool chained)
 {
-	struct vio_rxq *rxq = queue;
 	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
 	uint64_t bytes = 0;
 	uint32_t len;
@@ -361,12 +338,28 @@ vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 		if (unlikely(m == NULL))
 			continue;
-		rx_trim_chain(rxq, m, len - hdr);
-		bytes += len - hdr;
+		len -= hdr;
+		if (chained)
+			rx_trim_chain(rxq, m, len);
+		else
+			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		bytes += len;
 		pkts[cnt++] = m;
 	}
 	rxq->stats.packets += cnt;
 	rxq->stats.bytes += bytes;
 	rx_refill_and_kick(rxq);
 	return cnt;
+}
+
+uint16_t
+vio_rx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_split_burst(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_split_burst(queue, pkts, nb_pkts, true);
 }
