@@ -111,8 +111,11 @@ vio_dev_start(struct rte_eth_dev *dev)
 		goto fail;
 	ret = vio_dev_driver_ok(&ad->hw);
 	if (ret < 0) {
+		/* The device may have begun using the rings: stop it before
+		 * the mbufs in them are freed. */
+		vio_dev_reset(&ad->hw);
 		vio_queues_stop(dev);
-		goto fail;
+		return ret;
 	}
 	vio_queues_kick(dev);
 	ad->started = true;

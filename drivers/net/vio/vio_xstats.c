@@ -99,24 +99,28 @@ vio_xstats_reset(struct rte_eth_dev *dev)
 	return 0;
 }
 
+static int
+vio_burst_mode(const char *path, struct rte_eth_burst_mode *mode)
+{
+	snprintf(mode->info, sizeof(mode->info), "%s",
+		 path != NULL ? path : "not started");
+	return 0;
+}
+
 int
 vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 		      struct rte_eth_burst_mode *mode)
 {
-	struct vio_adapter *ad = dev->data->dev_private;
+	const struct vio_adapter *ad = dev->data->dev_private;
 
-	snprintf(mode->info, sizeof(mode->info), "%s",
-		 ad->rx_path != NULL ? ad->rx_path : "not started");
-	return 0;
+	return vio_burst_mode(ad->rx_path, mode);
 }
 
 int
 vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 		      struct rte_eth_burst_mode *mode)
 {
-	struct vio_adapter *ad = dev->data->dev_private;
+	const struct vio_adapter *ad = dev->data->dev_private;
 
-	snprintf(mode->info, sizeof(mode->info), "%s",
-		 ad->tx_path != NULL ? ad->tx_path : "not started");
-	return 0;
+	return vio_burst_mode(ad->tx_path, mode);
 }
