@@ -1,0 +1,242 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Checksum and segmentation offloads against a peer that reads and writes
+the virtio-net header: build/test/peer/vhost_peer, a vhost-user device on
+DPDK's vhost library (legacy offload-flag mode), see its source.
+
+Transmit: the peer sends plain packets (full checksums, no header) to the
+frontend, whose testpmd csum engine forwards them back with offload
+requests (`csum set tcp|udp hw`, `tso set 1400`); the peer must see
+TX_TCP_CKSUM/TX_UDP_CKSUM (TX_TCP_SEG with tso_segsz 1400 for the large
+TCP ones) and, after completing the checksum from the driver's
+pseudo-header sum as a device would, a valid checksum.
+
+Receive: the peer sends NEEDS_CSUM (and GSO) headers; the frontend must
+flag them RX_L4_CKSUM_NONE (RX_LRO for GSO) when rx checksum offload is on,
+and hand up a valid checksum when it is not.
+
+No offload: packets without requests cross with an all-zero header, counts
+and bytes exact.
+
+Packet numbers (seq) come from the peer and are checked one by one.
+"""
+import re
+
+from peer_harness import start_peer
+from vio_harness import Session, Skip, check, equal, wait_for
+
+TIMEOUT = 180
+BIG = 8000                 # payload of the large TCP packets
+SEGSZ = 1400
+SMALL = 200                # payload of the others
+PER_KIND = 4
+HDR = {"tcp4": 14 + 20 + 20, "udp4": 14 + 20 + 8, "tcp6": 14 + 40 + 20, "udp6": 14 + 40 + 8}
+FE_JUMBO = dict(max_pkt_len=9018, app=["--enable-scatter"])
+
+
+def plan(kinds=("tcp4", "udp4", "tcp6", "udp6"), big=("tcp4", "tcp6"), n=PER_KIND, nbig=2):
+    """[(kind, count, payload)]: the packets one case sends, in order."""
+    return [(k, n, SMALL) for k in kinds] + [(k, nbig, BIG) for k in big]
+
+
+def send_plan(peer, p, ol, expect_fallback=0):
+    """Send every group; returns {seq: (kind, payload)} in sending order."""
+    sent = {}
+    seq = peer.next_seq
+    for kind, count, payload in p:
+        got, fallback, refused = peer.send(kind, count, ol, payload)
+        equal((got, refused), (count, 0), "peer send %s x%d: (sent, refused)" % (kind, count))
+        equal(fallback, count if expect_fallback else 0, "peer send %s: software fallbacks" % kind)
+        base = kind.replace("tso", "tcp")
+        for _ in range(count):
+            sent[seq] = (base, payload)
+            seq += 1
+    peer.next_seq = seq
+    return sent
+
+
+def check_same_packets(pkts, sent):
+    """The peer got exactly the packets sent, intact and in order."""
+    equal([p["seq"] for p in pkts], list(sent), "sequence numbers the peer received")
+    for p in pkts:
+        kind, payload = sent[p["seq"]]
+        equal((p["kind"], p["len"], p["data"]), (kind, HDR[kind] + payload, "ok"),
+              "packet %d (kind, len, data)" % p["seq"])
+
+
+def new_peer(s):
+    peer = start_peer(s)
+    peer.next_seq = 0
+    return peer
+
+
+def fe_cmd(fe, line):
+    out = fe.cmd(line)
+    check(not re.search(r"(?i)not supported|invalid|error|fail|please stop", out),
+          "frontend %r refused:\n%s" % (line, out))
+    return out
+
+
+# --- transmit: the frontend's offload requests, as the device sees them ---
+
+def tx_offload_case(with_tso):
+    with Session() as s:
+        peer = new_peer(s)
+        fe = s.frontend(peer.sock, fwd="csum", max_pkt_len=9018,
+                        app=["--enable-scatter", "--disable-device-start"])
+        fe_cmd(fe, "csum set tcp hw 0")
+        fe_cmd(fe, "csum set udp hw 0")
+        if with_tso:
+            fe_cmd(fe, "tso set %d 0" % SEGSZ)
+        fe_cmd(fe, "port start 0")
+        feats = peer.wait_device()
+        check("CSUM" in feats, "CSUM not negotiated: %s" % sorted(feats))
+        if with_tso:
+            check({"HOST_TSO4", "HOST_TSO6"} <= feats, "HOST_TSO4/6 not negotiated: %s" % sorted(feats))
+        fe.start()
+        sent = send_plan(peer, plan(), ol=False)
+        pkts = peer.check(len(sent), timeout=30)
+        fwd = fe.stop()
+        check_same_packets(pkts, sent)
+        for p in pkts:
+            kind, payload = sent[p["seq"]]
+            tcp, v4 = kind.startswith("tcp"), kind.endswith("4")
+            tso = with_tso and payload == BIG
+            want = {"RTE_MBUF_F_TX_TCP_CKSUM" if tcp else "RTE_MBUF_F_TX_UDP_CKSUM",
+                    "RTE_MBUF_F_TX_IPV4" if v4 else "RTE_MBUF_F_TX_IPV6"}
+            if tso:
+                want.add("RTE_MBUF_F_TX_TCP_SEG")
+            what = "packet %d (%s, payload %d)" % (p["seq"], kind, payload)
+            equal(p["ol"], want, what + ": offload flags the device saw")
+            equal((p["l2"], p["l3"]), (14, 20 if v4 else 40), what + ": l2, l3 lengths")
+            # completed from the driver's pseudo-header sum, then verified
+            equal(p["l4csum"], "ok", what + ": L4 checksum after completion")
+            if tso:
+                equal((p["tso_segsz"], p["l4"]), (SEGSZ, 20), what + ": tso_segsz, l4_len")
+            if v4:
+                # with TSO the csum engine asks for it (TX_IP_CKSUM), which
+                # virtio cannot do: the driver's tx_prepare does it
+                equal(p["ipcsum"], "ok", what + ": IPv4 header checksum")
+        equal((fwd.get("RX-packets"), fwd.get("TX-packets")), (len(sent), len(sent)),
+              "frontend forwarded (rx, tx)")
+
+
+def test_offload_tx_csum():
+    """TCP/UDP over IPv4/IPv6 with checksum offload (large TCP too, no TSO)."""
+    tx_offload_case(with_tso=False)
+
+
+def test_offload_tx_tso():
+    """As tx_csum, plus TSO 1400: the 8000-byte TCP packets go as GSO."""
+    tx_offload_case(with_tso=True)
+
+
+# --- receive: the device's NEEDS_CSUM and GSO headers ---------------------
+
+DUMP = re.compile(r"src=\S+ - dst=\S+ - pool=\S+ - type=(0x[0-9a-f]+) - length=(\d+) - "
+                  r"nb_segs=(\d+).*?\n\s*ol_flags: ([^\n]*)")
+
+
+def rx_dump_case(p, lro):
+    # Not --enable-rx-cksum: it also asks for IPv4 header checksums, which
+    # virtio cannot do. The port starts once, after the configuration,
+    # so that the device is negotiated once.
+    app = ["--enable-scatter", "--disable-device-start"]
+    app += ["--enable-lro", "--max-lro-pkt-size=9018"] if lro else []
+    with Session() as s:
+        peer = new_peer(s)
+        fe = s.frontend(peer.sock, fwd="rxonly", max_pkt_len=9018, app=app)
+        fe_cmd(fe, "port config 0 rx_offload tcp_cksum on")
+        fe_cmd(fe, "port config 0 rx_offload udp_cksum on")
+        fe_cmd(fe, "port start 0")
+        feats = peer.wait_device()
+        need = {"GUEST_CSUM"} | ({"GUEST_TSO4", "GUEST_TSO6"} if lro else set())
+        check(need <= feats, "%s not negotiated: %s" % (sorted(need - feats), sorted(feats)))
+        fe.cmd("set verbose 1")
+        fe.start()
+        sent = send_plan(peer, p, ol=True)
+        frames = wait_for(lambda: len(DUMP.findall(fe.output)) >= len(sent) and DUMP.findall(fe.output),
+                          20, what="%d frames dumped by the frontend" % len(sent))
+        fe.stop()
+        equal(len(frames), len(sent), "frames the frontend received")
+        for (etype, length, segs, flags), (seq, (kind, payload)) in zip(frames, sent.items()):
+            what = "frame %d (%s, payload %d)" % (seq, kind, payload)
+            flags = set(flags.split())
+            equal((etype, int(length)), ("0x0800" if kind.endswith("4") else "0x86dd",
+                                         HDR[kind] + payload), what + ": (ethertype, length)")
+            l4 = {f for f in flags if f.startswith("RTE_MBUF_F_RX_L4_CKSUM")}
+            equal(l4, {"RTE_MBUF_F_RX_L4_CKSUM_NONE"}, what + ": L4 checksum flag")
+            gso = payload == BIG
+            equal("RTE_MBUF_F_RX_LRO" in flags, gso, what + ": RX_LRO flag present")
+        equal(fe.stats()["RX-packets"], len(sent), "frontend RX-packets")
+
+
+def test_offload_rx_csum_none():
+    """NEEDS_CSUM packets, TCP/UDP over IPv4/IPv6: flagged L4_CKSUM_NONE."""
+    rx_dump_case(plan(big=()), lro=False)
+
+
+def test_offload_rx_lro():
+    """GSO TCPv4/TCPv6 packets of 8000 bytes: RX_LRO and L4_CKSUM_NONE."""
+    rx_dump_case([("tcp4", 2, SMALL), ("tso4", 2, BIG), ("tso6", 2, BIG)], lro=True)
+
+
+def rx_forward_case(app, expect_fallback):
+    with Session() as s:
+        peer = new_peer(s)
+        fe = s.frontend(peer.sock, fwd="io", max_pkt_len=9018, app=["--enable-scatter"] + app)
+        feats = peer.wait_device()
+        equal("GUEST_CSUM" in feats, not expect_fallback, "GUEST_CSUM negotiated (%s)" % sorted(feats))
+        fe.start()
+        sent = send_plan(peer, plan(big=()), ol=True, expect_fallback=expect_fallback)
+        pkts = peer.check(len(sent), timeout=30)
+        fe.stop()
+        check_same_packets(pkts, sent)
+        for p in pkts:
+            what = "packet %d (%s)" % (p["seq"], p["kind"])
+            equal(p["ol"], set(), what + ": offload flags")
+            equal(p["l4csum"], "ok", what + ": L4 checksum as the frontend handed it up")
+
+
+def test_offload_rx_csum_completed():
+    """GUEST_CSUM negotiated for LRO but rx checksum offload not enabled:
+    the frontend completes the NEEDS_CSUM checksums itself, so the packets
+    it forwards back carry valid ones."""
+    with Session() as s:
+        if s.driver == "net_virtio_user":
+            raise Skip("DPDK's virtio PMD hands NEEDS_CSUM packets up with a partial "
+                       "checksum (flag L4_CKSUM_NONE) whenever GUEST_CSUM is negotiated")
+    rx_forward_case(["--enable-lro"], expect_fallback=False)
+
+
+def test_offload_rx_no_guest_csum():
+    """No rx offload configured: the frontend must not negotiate
+    GUEST_CSUM, so the (compliant) peer checksums in software."""
+    rx_forward_case([], expect_fallback=True)
+
+
+# --- no offload requested ---------------------------------------------------
+
+def test_offload_none_zero_header():
+    """io forwarding and csum with software checksums: no request, so an
+    all-zero header (the peer sees no TX flags), valid checksums, exact
+    counts and bytes; also for the 8000-byte TCP packets."""
+    for fwd in ("io", "csum"):
+        with Session() as s:
+            peer = new_peer(s)
+            fe = s.frontend(peer.sock, fwd=fwd, **FE_JUMBO)
+            peer.wait_device()
+            fe.start()
+            sent = send_plan(peer, plan(), ol=False)
+            pkts = peer.check(len(sent), timeout=30)
+            fe.stop()
+            check_same_packets(pkts, sent)
+            for p in pkts:
+                what = "%s: packet %d (%s)" % (fwd, p["seq"], p["kind"])
+                equal((p["ol"], p["l4csum"]), (set(), "ok"), what + ": (flags, L4 checksum)")
+                if p["kind"].endswith("4"):
+                    equal(p["ipcsum"], "ok", what + ": IPv4 header checksum")
+            st = fe.stats()
+            nbytes = sum(HDR[k] + pl for k, pl in sent.values())
+            equal((st["RX-packets"], st["TX-packets"]), (len(sent), len(sent)), fwd + ": frontend (rx, tx) packets")
+            equal((st["RX-bytes"], st["TX-bytes"]), (nbytes, nbytes), fwd + ": frontend (rx, tx) bytes")
+
