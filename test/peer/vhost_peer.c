@@ -28,6 +28,10 @@
  *   check COUNT [SECONDS] dequeue from the frontend's tx queue until COUNT
  *                         packets came (or the time is up, or more came),
  *                         one "pkt ..." line each, then "checked N".
+ *   selftest              run the completion check on packets built here
+ *                         with a right pseudo-header sum, one without the
+ *                         length, a zero field and a full checksum: only
+ *                         the first may pass; "selftest PASS" or "FAIL"
  *   quit                  unregister and exit (also on EOF or --timeout)
  *
  * A "pkt" line: seq= (the sender's number from the payload, or -1), kind=,
@@ -664,6 +668,65 @@ cmd_wait(char *args)
 	printf("\n");
 }
 
+/*
+ * The completion check on packets built here, without a device: a driver
+ * that wrote the right pseudo-header sum must pass, one that left out the
+ * length (the Intel TSO convention), left the field zero or wrote the
+ * full checksum must fail. Proves the check can tell them apart.
+ */
+static bool
+selftest_one(enum kind k, uint32_t payload, int variant, const char *want)
+{
+	struct rte_mbuf *m = build(k, payload, 0, true);
+	bool v6 = kind_v6(k), udp = kind_udp(k);
+	uint32_t l4_off = sizeof(struct rte_ether_hdr) + (v6 ? 40 : 20);
+	void *ip;
+	uint16_t *fp;
+	uint64_t psd_flags;
+	struct parsed p;
+	const char *got;
+	bool ok;
+
+	if (m == NULL)
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, void *, sizeof(struct rte_ether_hdr));
+	fp = rte_pktmbuf_mtod_offset(m, uint16_t *, l4_off +
+		(udp ? offsetof(struct rte_udp_hdr, dgram_cksum) :
+		       offsetof(struct rte_tcp_hdr, cksum)));
+	/* rte_ipv4/6_phdr_cksum leave the length out for TCP_SEG */
+	psd_flags = variant == 1 ? RTE_MBUF_F_TX_TCP_SEG : 0;
+	*fp = v6 ? rte_ipv6_phdr_cksum(ip, psd_flags) :
+		   rte_ipv4_phdr_cksum(ip, psd_flags);
+	if (variant == 2)
+		*fp = 0;
+	if (variant == 3) {
+		*fp = 0;
+		*fp = v6 ? rte_ipv6_udptcp_cksum_mbuf(m, ip, l4_off) :
+			   rte_ipv4_udptcp_cksum_mbuf(m, ip, l4_off);
+	}
+	parse(m, &p);
+	got = l4csum(m, &p);
+	ok = strcmp(got, want) == 0;
+	printf("selftest %s payload %u variant %d: l4csum=%s (want %s)%s\n",
+	       kind_names[k], payload, variant, got, want, ok ? "" : " FAIL");
+	rte_pktmbuf_free(m);
+	return ok;
+}
+
+static void
+cmd_selftest(void)
+{
+	static const char *const want[] = { "ok", "bad", "bad", "bad" };
+	unsigned int fails = 0;
+	int k, v;
+
+	for (k = 0; k < K_MAX; k++)
+		for (v = 0; v < 4; v++)
+			fails += !selftest_one(k, kind_tso(k) ? 8000 : 200, v,
+					       want[v]);
+	printf("selftest %s\n", fails ? "FAIL" : "PASS");
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int
@@ -705,10 +768,12 @@ run_command(char *line)
 		cmd_send(rest);
 	else if (strcmp(cmd, "check") == 0)
 		cmd_check(rest);
+	else if (strcmp(cmd, "selftest") == 0)
+		cmd_selftest();
 	else if (strcmp(cmd, "segsz") == 0 && rest && *rest)
 		tso_segsz = (uint16_t)strtoul(rest, NULL, 0);
 	else
-		printf("error: unknown command %s (wait, send, check, segsz, quit)\n", cmd);
+		printf("error: unknown command %s (wait, send, check, segsz, selftest, quit)\n", cmd);
 	return true;
 }
 
