@@ -403,7 +403,8 @@ cmd_send(char *args)
 		built++;
 	}
 	end = now_s() + ENQ_WAIT_MS / 1e3;
-	while (sent < built && now_s() < end) {
+	while (sent < built && now_s() < end &&
+	       __atomic_load_n(&dev_ready, __ATOMIC_SEQ_CST)) {
 		uint16_t n = rte_vhost_enqueue_burst(vid, RXQ, pkts + sent,
 				RTE_MIN(built - sent, (unsigned int)BURST));
 
@@ -628,7 +629,8 @@ cmd_check(char *args)
 		uint16_t n, i;
 		double t = now_s();
 
-		if (t >= end)
+		/* the device going away waits for us: do not make it wait */
+		if (t >= end || !__atomic_load_n(&dev_ready, __ATOMIC_SEQ_CST))
 			break;
 		n = rte_vhost_dequeue_burst(vid, TXQ, pool, pkts, BURST);
 		for (i = 0; i < n; i++) {
