@@ -43,6 +43,28 @@ rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
 	m->pkt_len = len;
 }
 
+static inline const struct vio_net_hdr_mrg *
+rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+}
+
+/* Offloads of a packet whose mbufs are final; a packet the offload code
+ * refuses (a header the device should not have written) is an error, not
+ * data: freed here. `sw` is the queue's sw_offloads, read per burst. */
+static inline int
+rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
+{
+	const struct vio_net_hdr *h = &rx_hdr(rxq, m)->hdr;
+
+	if (likely(!vio_rx_offload_needed(h, sw)) ||
+	    likely(vio_rx_offload(rxq, m, h) == 0))
+		return 0;
+	rxq->stats.errors++;
+	rte_pktmbuf_free(m);
+	return -1;
+}
+
 /* Single-buffer mode: every descriptor's length, flags and bookkeeping
  * are the same for the queue's life (one pool, one buffer size), so they
  * are written once here and a refill only writes the buffer address. */
@@ -210,12 +232,6 @@ rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs)
 	return head;
 }
 
-static inline const struct vio_net_hdr_mrg *
-rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
-{
-	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
-}
-
 /* num_buffers of the packet whose first buffer is the next used entry;
  * 0 when that entry or its count is unusable. */
 static inline uint16_t
@@ -243,6 +259,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct vio_rxq *rxq = queue;
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t ready = vio_split_used_ready(vq), cnt = 0, hdr = rxq->hdr_size;
+	const uint8_t sw = rxq->sw_offloads;
 	uint64_t bytes = 0;
 
 	while (cnt < nb_pkts && ready > 0) {
@@ -258,12 +275,14 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			   len > hdr && len <= vq->extra[id].len)) {
 			vq->used_cons++;
 			vq->inflight--;
+			ready--;
 			vio_split_single_free(vq, (uint16_t)id);
 			len -= hdr;
 			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			if (unlikely(rx_offload(rxq, m, sw) < 0))
+				continue;
 			bytes += len;
 			pkts[cnt++] = m;
-			ready--;
 			continue;
 		}
 		nbufs = rx_mrg_count(rxq);
@@ -285,6 +304,8 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		ready -= nbufs;
 		m = rx_gather_mrg(rxq, nbufs);
 		if (unlikely(m == NULL))
+			continue;
+		if (unlikely(rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
@@ -329,6 +350,7 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	       bool chained)
 {
 	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
+	const uint8_t sw = rxq->sw_offloads;
 	uint64_t bytes = 0;
 	uint32_t len;
 
@@ -343,6 +365,8 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			rx_trim_chain(rxq, m, len);
 		else
 			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		if (unlikely(rx_offload(rxq, m, sw) < 0))
+			continue;
 		bytes += len;
 		pkts[cnt++] = m;
 	}

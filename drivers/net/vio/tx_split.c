@@ -6,8 +6,6 @@
  * descriptor and one descriptor per segment. Completed mbufs are freed
  * in bulk; the device is notified only when it asks for it.
  */
-#include <string.h>
-
 #include <rte_mbuf.h>
 
 #include "vio_ethdev.h"
@@ -71,16 +69,6 @@ tx_reclaim(struct vio_txq *txq)
 		tx_free_mbufs(done, k);
 }
 
-/* An all-zero header: no offloads requested. */
-static inline void
-tx_hdr_zero(void *hdr, uint16_t hdr_size)
-{
-	if (hdr_size == sizeof(struct vio_net_hdr_mrg))
-		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
-	else
-		memset(hdr, 0, sizeof(struct vio_net_hdr));
-}
-
 static inline bool
 tx_can_push(const struct rte_mbuf *m, uint16_t hdr_size)
 {
@@ -102,14 +90,14 @@ tx_region_addr(const struct vio_txq *txq, uint16_t id, size_t field)
 }
 
 static inline void
-tx_push(struct vio_txq *txq, struct rte_mbuf *m)
+tx_push(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = vio_split_desc_get(vq);
 	struct vio_desc *d = &vq->desc[id];
 
-	tx_hdr_zero(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
-		    txq->hdr_size);
+	vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
+			 txq->hdr_size, hdr_flags, m);
 	d->addr = tx_seg_addr(txq, m) - txq->hdr_size;
 	d->len = m->data_len + txq->hdr_size;
 	d->flags = 0;
@@ -119,7 +107,7 @@ tx_push(struct vio_txq *txq, struct rte_mbuf *m)
 
 /* Header and segments in this slot's indirect table: one ring entry. */
 static inline void
-tx_indirect(struct vio_txq *txq, struct rte_mbuf *m)
+tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = vio_split_desc_get(vq), i = 1;
@@ -127,7 +115,7 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m)
 	struct vio_desc *d = &vq->desc[id];
 	struct rte_mbuf *seg;
 
-	tx_hdr_zero(&r->hdr, txq->hdr_size);
+	vio_tx_hdr_write(&r->hdr, txq->hdr_size, hdr_flags, m);
 	r->ind[0].addr = tx_region_addr(txq, id, offsetof(struct vio_tx_region, hdr));
 	r->ind[0].len = txq->hdr_size;
 	r->ind[0].flags = VIO_DESC_F_NEXT;
@@ -148,14 +136,14 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m)
 
 /* Header descriptor from the slot's region, then one per segment. */
 static inline void
-tx_chain(struct vio_txq *txq, struct rte_mbuf *m)
+tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t head = vio_split_desc_get(vq), id = head;
 	struct vio_desc *d = &vq->desc[head];
 	struct rte_mbuf *seg;
 
-	tx_hdr_zero(&txq->region[head].hdr, txq->hdr_size);
+	vio_tx_hdr_write(&txq->region[head].hdr, txq->hdr_size, hdr_flags, m);
 	d->addr = tx_region_addr(txq, head, offsetof(struct vio_tx_region, hdr));
 	d->len = txq->hdr_size;
 	for (seg = m; seg != NULL; seg = seg->next) {
@@ -176,7 +164,7 @@ vio_tx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct vio_txq *txq = queue;
 	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
 	uint16_t i, dropped = 0;
 
 	if (vq->free_cnt < txq->free_thresh)
@@ -201,11 +189,11 @@ vio_tx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		bytes += m->pkt_len;
 		if (push)
-			tx_push(txq, m);
+			tx_push(txq, m, hdr_flags);
 		else if (ind)
-			tx_indirect(txq, m);
+			tx_indirect(txq, m, hdr_flags);
 		else
-			tx_chain(txq, m);
+			tx_chain(txq, m, hdr_flags);
 	}
 	if (likely(i > dropped))
 		vio_split_avail_flush(vq);

@@ -63,7 +63,26 @@ vio_dev_configure(struct rte_eth_dev *dev)
 			    dev->data->port_id, conf->txmode.mq_mode);
 		return -EINVAL;
 	}
+	/* ethdev has checked the offloads against vio_dev_infos_get. */
+	ad->wanted = vio_wanted_features(&ad->da) |
+		     vio_offload_features(conf->rxmode.offloads,
+					  conf->txmode.offloads, ad->hw.offered);
 	return 0;
+}
+
+/* LRO hands up coalesced packets as mbuf chains: only with mergeable
+ * buffers, where the device spreads one over several buffers. */
+static uint64_t
+vio_rx_capa(const struct vio_adapter *ad)
+{
+	uint64_t capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+			RTE_ETH_RX_OFFLOAD_VLAN_STRIP |
+			vio_offload_rx_capa(ad->hw.offered);
+
+	if (!ad->da.mrg_rxbuf ||
+	    !(ad->hw.offered & VIO_BIT(VIO_NET_F_MRG_RXBUF)))
+		capa &= ~RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	return capa;
 }
 
 static int
@@ -78,8 +97,11 @@ vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = ad->max_mtu;
 	info->max_mac_addrs = 1;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_offload_capa = vio_rx_capa(ad);
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
+				vio_offload_tx_capa(ad->hw.offered);
+	if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		info->max_lro_pkt_size = VIO_MAX_LRO_PKTLEN;
 	info->rx_desc_lim.nb_max = ad->da.queue_size;
 	info->rx_desc_lim.nb_min = ad->da.queue_size;
 	info->rx_desc_lim.nb_align = 1;
@@ -289,6 +311,56 @@ vio_promisc_disable(struct rte_eth_dev *dev)
 	return -ENOTSUP;
 }
 
+/* What rte_net_get_ptype() recognises: vio parses in software. */
+static const uint32_t *
+vio_supported_ptypes_get(struct rte_eth_dev *dev __rte_unused)
+{
+	static const uint32_t ptypes[] = {
+		RTE_PTYPE_L2_ETHER,
+		RTE_PTYPE_L2_ETHER_VLAN,
+		RTE_PTYPE_L2_ETHER_QINQ,
+		RTE_PTYPE_L3_IPV4,
+		RTE_PTYPE_L3_IPV4_EXT,
+		RTE_PTYPE_L3_IPV6,
+		RTE_PTYPE_L3_IPV6_EXT,
+		RTE_PTYPE_L4_TCP,
+		RTE_PTYPE_L4_UDP,
+		RTE_PTYPE_L4_SCTP,
+		RTE_PTYPE_L4_FRAG,
+		RTE_PTYPE_UNKNOWN
+	};
+
+	return ptypes;
+}
+
+static void
+vio_rxqs_offloads_update(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		if (dev->data->rx_queues[i] != NULL)
+			vio_rxq_offloads_update(dev, dev->data->rx_queues[i]);
+}
+
+/* Packet types cost a parse per packet: done only once asked for. */
+static int
+vio_ptypes_set(struct rte_eth_dev *dev, uint32_t mask)
+{
+	adapter_of(dev)->ptype_mask = mask;
+	vio_rxqs_offloads_update(dev);
+	return 0;
+}
+
+/* VLAN strip is software: ethdev has already updated rxmode.offloads. */
+static int
+vio_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+{
+	if (mask & RTE_ETH_VLAN_STRIP_MASK)
+		vio_rxqs_offloads_update(dev);
+	return 0;
+}
+
 static const struct eth_dev_ops vio_eth_dev_ops = {
 	.dev_configure = vio_dev_configure,
 	.dev_infos_get = vio_dev_infos_get,
@@ -313,6 +385,9 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.rx_queue_release = vio_rx_queue_release,
 	.tx_queue_setup = vio_tx_queue_setup,
 	.tx_queue_release = vio_tx_queue_release,
+	.dev_supported_ptypes_get = vio_supported_ptypes_get,
+	.dev_ptypes_set = vio_ptypes_set,
+	.vlan_offload_set = vio_vlan_offload_set,
 };
 
 static void
@@ -363,6 +438,7 @@ vio_ethdev_init(struct rte_eth_dev *dev)
 	dev->dev_ops = &vio_eth_dev_ops;
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
 	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->tx_pkt_prepare = vio_tx_prepare;
 	dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	dev->data->promiscuous = 1;
 	dev->data->all_multicast = 1;
@@ -389,5 +465,6 @@ vio_ethdev_uninit(struct rte_eth_dev *dev)
 	dev->dev_ops = NULL;
 	dev->rx_pkt_burst = NULL;
 	dev->tx_pkt_burst = NULL;
+	dev->tx_pkt_prepare = NULL;
 	return 0;
 }

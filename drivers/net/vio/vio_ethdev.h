@@ -8,10 +8,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <ethdev_driver.h>
 #include <rte_mbuf.h>
 
+#include "vio_offload.h"
 #include "vio_transport.h"
 #include "vio_vq.h"
 
@@ -27,6 +29,8 @@ extern int vio_logtype_tx;
 #define VIO_DEFAULT_QUEUE_SIZE	256
 #define VIO_MIN_QUEUE_SIZE	64
 #define VIO_MAX_RX_PKTLEN	9728
+/* A coalesced packet: a 64 KiB IP packet behind an Ethernet and VLAN header. */
+#define VIO_MAX_LRO_PKTLEN	(UINT16_MAX + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
 #define VIO_DEFAULT_SPEED	RTE_ETH_SPEED_NUM_10G
 /* Indirect table entries per tx packet: header + up to 31 segments. */
 #define VIO_TX_MAX_IND		32
@@ -57,6 +61,7 @@ struct vio_adapter {
 	bool link_up_logged;
 	const char *rx_path;	/* chosen datapath names, for logs and xstats */
 	const char *tx_path;
+	uint32_t ptype_mask;	/* packet types the application asked for */
 };
 
 struct vio_queue_stats {
@@ -73,6 +78,11 @@ struct vio_rxq {
 	uint16_t port_id;
 	uint16_t segs_per_buf;	/* mbufs chained per buffer without MRG_RXBUF */
 	bool use_va;
+	uint8_t sw_offloads;	/* VIO_RX_SW_*: per-packet work in software */
+	uint64_t offloads;	/* RTE_ETH_RX_OFFLOAD_* in force */
+	uint64_t queue_offloads;	/* asked for this queue at setup */
+	uint32_t ptype_mask;
+	uint32_t max_lro_pkt_size;
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
@@ -93,6 +103,8 @@ struct vio_txq {
 	uint16_t free_thresh;
 	bool use_va;
 	bool indirect;
+	uint64_t hdr_flags;	/* mbuf flags that need a non-zero header */
+	struct vio_offload_caps caps;	/* what tx_prepare lets through */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
@@ -103,6 +115,60 @@ static inline uint64_t
 vio_mbuf_addr(const struct rte_mbuf *m, bool use_va)
 {
 	return use_va ? (uint64_t)(uintptr_t)m->buf_addr : m->buf_iova;
+}
+
+/* vio_rxq.sw_offloads */
+#define VIO_RX_SW_VLAN_STRIP	(1u << 0)
+#define VIO_RX_SW_PTYPE		(1u << 1)
+#define VIO_RX_SW_LRO_LIMIT	(1u << 2)
+
+/* rx_offload.c: VLAN strip, packet type, LRO size limit. */
+int vio_rx_sw_offloads(const struct vio_rxq *rxq, struct rte_mbuf *m);
+
+/*
+ * Every rx path, once a packet's mbufs are final. The per-packet test is
+ * vio_rx_offload_needed(): the device's flags and gso_type, and `sw`, the
+ * queue's sw_offloads read once per burst into a local (a uint8_t field
+ * would be reloaded after every store into an mbuf). Only then
+ * vio_rx_offload(): the header to mbuf flags (vio_offload.h), and what the
+ * application asked to be done in software. Non-zero means drop the
+ * packet (the caller frees it and counts an error).
+ */
+static inline bool
+vio_rx_offload_needed(const struct vio_net_hdr *h, uint8_t sw)
+{
+	return (h->flags | h->gso_type | sw) != 0;
+}
+
+static inline int
+vio_rx_offload(const struct vio_rxq *rxq, struct rte_mbuf *m,
+	       const struct vio_net_hdr *h)
+{
+	if (vio_rx_hdr_apply(m, h, rxq->offloads) < 0)
+		return -EINVAL;
+	if (rxq->sw_offloads != 0)
+		return vio_rx_sw_offloads(rxq, m);
+	return 0;
+}
+
+/*
+ * Every tx path: write the header for `m` at `hdr`. `hdr_flags` is the
+ * queue's, read once per burst: a packet without offload flags (or a
+ * queue without offloads) gets the all-zero header and nothing else.
+ */
+static inline void
+vio_tx_hdr_write(void *hdr, uint16_t hdr_size, uint64_t hdr_flags,
+		 struct rte_mbuf *m)
+{
+	if (hdr_size == sizeof(struct vio_net_hdr_mrg))
+		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
+	else
+		memset(hdr, 0, sizeof(struct vio_net_hdr));
+	if (unlikely(m->ol_flags & hdr_flags)) {
+		if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG))
+			vio_tx_gso_fixup(m);
+		vio_tx_hdr_fill(hdr, m);
+	}
 }
 
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */
@@ -120,6 +186,7 @@ void vio_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int vio_queues_start(struct rte_eth_dev *dev);
 void vio_queues_stop(struct rte_eth_dev *dev);
 void vio_queues_kick(struct rte_eth_dev *dev);
+void vio_rxq_offloads_update(struct rte_eth_dev *dev, struct vio_rxq *rxq);
 
 /* vio_xstats.c */
 int vio_xstats_get_names(struct rte_eth_dev *dev,

@@ -348,6 +348,28 @@ vio_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n)
 	return vio_tx_prepare_caps(vio_txq_offload_caps(txq), pkts, n);
 }
 
+/*
+ * In the burst, for GSO packets only: write the pseudo-header sum virtio
+ * needs (full L4 length). Applications that skip tx_prepare follow the
+ * Intel convention (no length for TSO), which would give the device a
+ * wrong start for every segment's checksum; the sum is computed afresh,
+ * so a packet that went through vio_tx_prepare is unchanged. Headers not
+ * in the first segment are left alone (tx_prepare refuses those).
+ */
+void
+vio_tx_gso_fixup(struct rte_mbuf *m)
+{
+	uint32_t l4_off = vio_tx_l4_offset(m), l4_len;
+	uint32_t l4_hdr = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ?
+			  sizeof(struct rte_tcp_hdr) : sizeof(struct rte_udp_hdr);
+
+	if (unlikely(l4_off + l4_hdr > m->data_len))
+		return;
+	l4_len = vio_tx_l4_len(m);
+	if (l4_len != 0)
+		vio_tx_phdr(m, l4_len);
+}
+
 /* ---- receive ----------------------------------------------------------- */
 
 /* Sum of bytes [start, pkt_len) across the chain. A segment that starts

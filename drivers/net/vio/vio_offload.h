@@ -10,7 +10,8 @@
  * a packet against what the device negotiated and writes what the device
  * expects into the packet (pseudo-header sums, IPv4 header checksum, VLAN
  * tag); vio_tx_hdr_fill() in the burst only describes the packet in the
- * header and never writes packet data.
+ * header. The one write the burst makes into packet data is
+ * vio_tx_gso_fixup(), for GSO packets only (see there).
  *
  * Device semantics (virtio 1.3, 5.1.6; Linux virtio_net_hdr_to_skb):
  * NEEDS_CSUM asks the device to sum from csum_start to the end of the
@@ -276,6 +277,9 @@ uint16_t vio_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t n);
 /* The same, with the caps given directly (tests, other queue layouts). */
 uint16_t vio_tx_prepare_caps(const struct vio_offload_caps *caps,
 			     struct rte_mbuf **pkts, uint16_t n);
+
+/* Burst-time pseudo-header for GSO packets (declared for the PMD too). */
+void vio_tx_gso_fixup(struct rte_mbuf *m);
 
 /* Provided by the queue code: where a tx queue keeps its caps. */
 const struct vio_offload_caps *vio_txq_offload_caps(const void *txq);

@@ -72,7 +72,7 @@ vio_mz_addr(struct vio_adapter *ad, const struct rte_memzone *mz)
 
 int
 vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		   unsigned int socket, const struct rte_eth_rxconf *conf __rte_unused,
+		   unsigned int socket, const struct rte_eth_rxconf *conf,
 		   struct rte_mempool *mp)
 {
 	struct vio_adapter *ad = adapter_of(dev);
@@ -105,6 +105,7 @@ vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		return ret;
 	}
 	rxq->mp = mp;
+	rxq->queue_offloads = conf->offloads;
 	rxq->nombuf = &dev->data->rx_mbuf_alloc_failed;
 	rxq->port_id = dev->data->port_id;
 	rxq->queue_id = qid;
@@ -197,6 +198,38 @@ vio_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+/* What an rx queue does per packet beyond the ring: the port's and the
+ * queue's offloads, the packet types asked for. Also called on a running
+ * port (VLAN offload and packet type changes): plain stores the datapath
+ * picks up on its next packet. */
+void
+vio_rxq_offloads_update(struct rte_eth_dev *dev, struct vio_rxq *rxq)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	const struct rte_eth_rxmode *rxmode = &dev->data->dev_conf.rxmode;
+	uint8_t sw = 0;
+
+	rxq->offloads = rxq->queue_offloads | rxmode->offloads;
+	if (rxq->offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
+		sw |= VIO_RX_SW_VLAN_STRIP;
+	if (ad->ptype_mask != 0)
+		sw |= VIO_RX_SW_PTYPE;
+	if ((rxq->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) &&
+	    rxmode->max_lro_pkt_size != 0)
+		sw |= VIO_RX_SW_LRO_LIMIT;
+	rxq->max_lro_pkt_size = rxmode->max_lro_pkt_size;
+	rxq->ptype_mask = ad->ptype_mask;
+	rxq->sw_offloads = sw;
+}
+
+const struct vio_offload_caps *
+vio_txq_offload_caps(const void *queue)
+{
+	const struct vio_txq *txq = queue;
+
+	return &txq->caps;
+}
+
 /* Mbufs per rx buffer without MRG_RXBUF: a buffer holds a whole frame. */
 static uint16_t
 vio_rx_segs_per_buf(struct rte_eth_dev *dev, const struct vio_rxq *rxq)
@@ -250,6 +283,7 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 		return -EINVAL;
 	}
 	*segs = rxq->segs_per_buf;
+	vio_rxq_offloads_update(dev, rxq);
 	vio_rx_split_prepare(rxq);
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
@@ -272,6 +306,10 @@ vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
 	txq->hdr_size = ad->hw.hdr_size;
 	txq->use_va = ad->hw.use_va;
 	txq->indirect = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
+	vio_offload_caps_init(&txq->caps, ad->hw.features);
+	/* Without CSUM the device must only ever see all-zero headers. */
+	txq->hdr_flags = vio_hw_has(&ad->hw, VIO_NET_F_CSUM) ?
+			 VIO_TX_HDR_FLAGS : 0;
 	return ad->hw.ops->queue_setup(&ad->hw, &txq->vq);
 }
 
