@@ -193,8 +193,8 @@ CSUM_DUMP = re.compile(r"port=0, mbuf=\S+, pkt_len=(\d+), nb_segs=\d+:\n"
 def test_offload_rx_lro():
     """GSO TCPv4/TCPv6 packets of 8000 bytes (and small NEEDS_CSUM ones)
     with LRO and rx checksum offload on: the csum engine's dump must show
-    RX_LRO for the GSO ones (only) and L4_CKSUM_NONE for all; it forwards them back with software checksums
-    and the peer gets them intact."""
+    RX_LRO for the GSO ones (only) and L4_CKSUM_NONE for all; it forwards
+    them back with software checksums and the peer gets them intact."""
     p = [("tcp4", 2, SMALL), ("tso4", 2, BIG), ("tso6", 2, BIG)]
     app = ["--enable-scatter", "--disable-device-start", "--enable-lro", "--max-lro-pkt-size=9018"]
     with Session() as s:
@@ -240,10 +240,12 @@ def test_offload_peer_selftest():
         equal(len(re.findall(r"^selftest \w+ payload", out, re.M)), 24, "selftest cases")
 
 
-def rx_forward_case(app, expect_fallback, devargs=""):
+def rx_forward_case(app, expect_fallback):
+    """The peer sends NEEDS_CSUM requests; the frontend (io) forwards what
+    it hands up back to the peer, which verifies the checksums as they are."""
     with Session() as s:
         peer = new_peer(s)
-        fe = s.frontend(peer.sock, devargs, fwd="io", max_pkt_len=9018, app=["--enable-scatter"] + app)
+        fe = s.frontend(peer.sock, fwd="io", max_pkt_len=9018, app=["--enable-scatter"] + app)
         feats = peer.wait_device()
         equal("GUEST_CSUM" in feats, not expect_fallback, "GUEST_CSUM negotiated (%s)" % sorted(feats))
         fe.start()
@@ -260,13 +262,13 @@ def rx_forward_case(app, expect_fallback, devargs=""):
 def test_offload_rx_csum_completed():
     """GUEST_CSUM negotiated for LRO but rx checksum offload not enabled:
     the frontend completes the NEEDS_CSUM checksums itself, so the packets
-    it forwards back carry valid ones."""
-    with Session() as s:
-        if s.driver == "net_virtio_user":
-            raise Skip("DPDK's virtio PMD hands NEEDS_CSUM packets up with a partial "
-                       "checksum (flag L4_CKSUM_NONE) whenever GUEST_CSUM is negotiated")
+    it forwards back carry valid ones. (Only small packets: the vhost
+    library writes the length-less Intel TSO pseudo-header into the GSO
+    ones, which no receiver can complete correctly.)"""
+    if frontend_driver() == "net_virtio_user":
+        raise Skip("DPDK's virtio PMD hands NEEDS_CSUM packets up with a partial "
+                   "checksum (flag L4_CKSUM_NONE) whenever GUEST_CSUM is negotiated")
     rx_forward_case(["--enable-lro"], expect_fallback=False)
-
 
 
 def test_offload_rx_no_guest_csum():
