@@ -32,8 +32,9 @@ extern int vio_logtype_tx;
 /* A coalesced packet: a 64 KiB IP packet behind an Ethernet and VLAN header. */
 #define VIO_MAX_LRO_PKTLEN	(UINT16_MAX + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
 #define VIO_DEFAULT_SPEED	RTE_ETH_SPEED_NUM_10G
-/* Indirect table entries per tx packet: header + up to 31 segments. */
-#define VIO_TX_MAX_IND		32
+/* Indirect table entries per tx packet: header + up to 63 segments (a
+ * 64 KiB TSO packet in 2 KiB mbufs takes 32, and then one ring slot). */
+#define VIO_TX_MAX_IND		64
 #define VIO_RX_BURST_REFILL	32
 
 /* Devargs as the user gave them (vdev) or defaults (PCI). */
