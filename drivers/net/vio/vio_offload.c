@@ -11,6 +11,8 @@
 #include <rte_errno.h>
 #include <rte_ether.h>
 
+#include <rte_net.h>
+
 #include "vio_offload.h"
 
 #define VIO_IPV4_MIN_LEN	sizeof(struct rte_ipv4_hdr)
@@ -409,10 +411,57 @@ vio_pkt_byte(struct rte_mbuf *m, uint32_t off)
 	return m != NULL ? rte_pktmbuf_mtod_offset(m, uint8_t *, off) : NULL;
 }
 
+/*
+ * Put the pseudo-header sum into the field afresh, from the packet's own
+ * IP header, when the headers agree with csum_start/csum_offset. The spec
+ * says the device has put that sum there already, but devices differ on
+ * GSO packets: DPDK 22.11's vhost library writes the Intel TSO seed (no
+ * length), with which no receiver can complete the sum. The length is
+ * the IP header's (Ethernet padding excluded), so for a correct device
+ * the field is unchanged. Anything unexpected: leave the field as it is.
+ */
+static void
+vio_rx_csum_reseed(struct rte_mbuf *m, uint32_t start, uint32_t field)
+{
+	struct rte_net_hdr_lens hl = { 0 };
+	uint32_t pt = rte_net_get_ptype(m, &hl, RTE_PTYPE_L2_MASK |
+					RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK);
+	uint32_t l4 = pt & RTE_PTYPE_L4_MASK, len;
+	bool v6 = RTE_ETH_IS_IPV6_HDR(pt);
+	const void *l3;
+	uint8_t proto;
+	uint16_t sum;
+
+	if ((uint32_t)hl.l2_len + hl.l3_len != start ||
+	    field + sizeof(uint16_t) > m->data_len)
+		return;
+	if (l4 == RTE_PTYPE_L4_TCP && field == start + VIO_TCP_CSUM_OFF)
+		proto = IPPROTO_TCP;
+	else if (l4 == RTE_PTYPE_L4_UDP && field == start + VIO_UDP_CSUM_OFF)
+		proto = IPPROTO_UDP;
+	else
+		return;
+	l3 = rte_pktmbuf_mtod_offset(m, const void *, hl.l2_len);
+	if (v6)
+		len = rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)l3)->payload_len) +
+		      VIO_IPV6_LEN;
+	else if (RTE_ETH_IS_IPV4_HDR(pt))
+		len = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)l3)->total_length);
+	else
+		return;
+	if (len <= hl.l3_len || start + (len - hl.l3_len) > m->pkt_len)
+		return;
+	sum = vio_phdr_sum(l3, v6, proto, len - hl.l3_len);
+	*rte_pktmbuf_mtod_offset(m, uint16_t *, field) = sum;
+}
+
 void
 vio_rx_csum_complete(struct rte_mbuf *m, uint32_t start, uint32_t field)
 {
-	uint16_t c = (uint16_t)~vio_sum_chain(m, start);
+	uint16_t c;
+
+	vio_rx_csum_reseed(m, start, field);
+	c = (uint16_t)~vio_sum_chain(m, start);
 	uint8_t *lo, *hi;
 
 	/* A computed zero goes out as all ones: for UDP, zero means "no
