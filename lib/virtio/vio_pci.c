@@ -45,22 +45,35 @@ kdrv_name(enum rte_pci_kernel_driver k)
 }
 
 /*
- * Without an IOMMU the device reads physical addresses: IOVA as VA gives it
- * virtual ones, which point at unrelated guest memory. The EAL picks VA by
- * itself when it cannot see physical addresses (--no-huge, no privilege).
+ * With IOVA as VA the device is handed virtual addresses. That works only
+ * when an IOMMU translates them (vfio-pci with an IOMMU) and the device
+ * goes through it: a device that does not offer VIRTIO_F_ACCESS_PLATFORM
+ * uses physical addresses (virtio 1.3, 6), and a legacy device cannot
+ * offer it. The EAL picks VA by itself when it cannot see physical
+ * addresses (--no-huge, no privilege), or when vfio allows it.
  */
 static int
 iova_check(struct vio_pci *pci)
 {
 	struct rte_pci_device *pdev = pci->pdev;
+	struct vio_hw *hw = pci->hw;
 	bool iommu = pdev->kdrv == RTE_PCI_KDRV_VFIO &&
 		     !rte_vfio_noiommu_is_enabled();
+	uint64_t offered = 0;
 
-	if (rte_eal_iova_mode() != RTE_IOVA_VA || iommu)
+	if (rte_eal_iova_mode() != RTE_IOVA_VA)
 		return 0;
-	VIO_LOG(virtio, ERR, "%s: IOVA mode is VA but the device is bound to %s without an IOMMU: it would DMA to wrong addresses. "
-		"Run with --iova-mode=pa on hugepages (not --no-huge), or bind vfio-pci behind an IOMMU",
-		pdev->name, kdrv_name(pdev->kdrv));
+	if (!iommu) {
+		VIO_LOG(virtio, ERR, "%s: IOVA mode is VA but the device is bound to %s without an IOMMU: it would DMA to wrong addresses. "
+			"Run with --iova-mode=pa on hugepages (not --no-huge), or bind vfio-pci behind an IOMMU",
+			pdev->name, kdrv_name(pdev->kdrv));
+		return -ENOTSUP;
+	}
+	if (hw->modern && hw->ops->get_features(hw, &offered) == 0 &&
+	    (offered & VIO_BIT(VIO_F_ACCESS_PLATFORM)))
+		return 0;
+	VIO_LOG(virtio, ERR, "%s: IOVA mode is VA but this %s device bypasses the IOMMU (no VIRTIO_F_ACCESS_PLATFORM; in QEMU: iommu_platform=on, modern only): run with --iova-mode=pa",
+		pdev->name, hw->modern ? "modern" : "legacy");
 	return -ENOTSUP;
 }
 
@@ -155,9 +168,8 @@ vio_pci_open(struct vio_hw *hw, struct rte_pci_device *pdev, bool force_legacy)
 		ret = iova_check(pci);
 	if (ret < 0)
 		goto fail;
-	VIO_LOG(virtio, INFO, "%s: %s interface, MSI-X %s, bound to %s",
-		pdev->name, hw->modern ? "modern" : "legacy",
-		pci->msix_enabled ? "enabled" : "off", kdrv_name(pdev->kdrv));
+	VIO_LOG(virtio, INFO, "%s: %s interface, bound to %s", pdev->name,
+		hw->modern ? "modern" : "legacy", kdrv_name(pdev->kdrv));
 	return 0;
 fail:
 	hw->tp = pci;
@@ -201,6 +213,8 @@ vio_pci_config_irq(struct vio_hw *hw, bool on)
 
 	msix_refresh(pci);
 	pci->config_irq = on;
+	VIO_LOG(virtio, INFO, "%s: config-change interrupts %s", hw->name,
+		!on ? "off" : pci->msix_enabled ? "on MSI-X vector 0" : "on INTx");
 }
 
 bool
