@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,12 +103,12 @@ legacy_set_status(struct vio_hw *hw, uint8_t status)
 	return 0;
 }
 
-/* A legacy device does not say how long its config is: vio reads only
- * the fields of struct vio_net_config. */
+/* A legacy device's config ends with its I/O BAR: an access past it
+ * would reach whatever owns the next I/O ports. */
 static int
-legacy_cfg_range(uint32_t off, uint32_t len)
+legacy_cfg_range(struct vio_pci *pci, uint32_t off, uint32_t len)
 {
-	if ((uint64_t)off + len > sizeof(struct vio_net_config))
+	if ((uint64_t)pci->config_off + off + len > pci->io_len)
 		return -EINVAL;
 	return 0;
 }
@@ -115,7 +117,7 @@ static int
 legacy_read_config(struct vio_hw *hw, uint32_t off, void *dst, uint32_t len)
 {
 	struct vio_pci *pci = vio_pci_of(hw);
-	int ret = legacy_cfg_range(off, len);
+	int ret = legacy_cfg_range(pci, off, len);
 
 	if (ret < 0)
 		return ret;
@@ -128,7 +130,7 @@ legacy_write_config(struct vio_hw *hw, uint32_t off, const void *src,
 		    uint32_t len)
 {
 	struct vio_pci *pci = vio_pci_of(hw);
-	int ret = legacy_cfg_range(off, len);
+	int ret = legacy_cfg_range(pci, off, len);
 
 	if (ret < 0)
 		return ret;
@@ -258,12 +260,43 @@ const struct vio_transport_ops vio_pci_legacy_ops = {
 	.close = legacy_close,
 };
 
+/*
+ * The length of I/O BAR 0, which DPDK's PCI bus does not record for I/O
+ * BARs: from the kernel's sysfs resource table ("start end flags" per
+ * BAR, first line BAR 0).
+ */
+static uint32_t
+legacy_bar_len(struct rte_pci_device *pdev)
+{
+	unsigned long long start, end, flags;
+	char path[PATH_MAX];
+	uint32_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/resource", rte_pci_get_sysfs_path(),
+		 pdev->name);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) == 3 &&
+	    end > start && end - start < UINT32_MAX)
+		len = (uint32_t)(end - start + 1);
+	fclose(f);
+	return len;
+}
+
 int
 vio_pci_legacy_init(struct vio_pci *pci)
 {
 	struct vio_hw *hw = pci->hw;
 	int ret;
 
+	pci->io_len = legacy_bar_len(pci->pdev);
+	if (pci->io_len < VIO_PCI_LEGACY_CONFIG(true)) {
+		VIO_LOG(virtio, ERR, "%s: legacy I/O BAR 0 is %u bytes, too small for the virtio registers",
+			pci->pdev->name, pci->io_len);
+		return -ENODEV;
+	}
 	ret = rte_pci_ioport_map(pci->pdev, 0, &pci->io);
 	if (ret < 0) {
 		VIO_LOG(virtio, ERR, "%s: cannot map the legacy I/O BAR 0 (needs I/O port access: root, or vfio-pci)",

@@ -37,6 +37,7 @@ struct vio_pci {
 	struct rte_pci_ioport io;
 	bool io_mapped;
 	uint32_t config_off;	/* device config offset in the I/O BAR */
+	uint32_t io_len;	/* I/O BAR 0 length */
 };
 
 static inline struct vio_pci *
