@@ -216,9 +216,3 @@ vio_pci_config_irq(struct vio_hw *hw, bool on)
 	VIO_LOG(virtio, INFO, "%s: config-change interrupts %s", hw->name,
 		!on ? "off" : pci->msix_enabled ? "on MSI-X vector 0" : "on INTx");
 }
-
-bool
-vio_pci_is(const struct vio_hw *hw)
-{
-	return hw->ops == &vio_pci_modern_ops || hw->ops == &vio_pci_legacy_ops;
-}

@@ -35,7 +35,4 @@ uint8_t vio_pci_isr(struct vio_hw *hw);
  */
 void vio_pci_config_irq(struct vio_hw *hw, bool on);
 
-/* The transport is PCI (for the PCI ethdev's interrupt handler). */
-bool vio_pci_is(const struct vio_hw *hw);
-
 #endif /* VIO_PCI_H */
