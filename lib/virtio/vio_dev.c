@@ -79,11 +79,13 @@ vio_dev_negotiate(struct vio_hw *hw, uint64_t wanted, uint64_t required)
 	hw->offered = offered;
 	hw->features = offered & (wanted | required);
 	ret = hw->ops->set_features(hw, hw->features);
-	if (ret == 0)
+	/* A legacy device has no FEATURES_OK step (1.3, 3.1.2): it takes
+	 * the features as written. */
+	if (ret == 0 && hw->modern)
 		ret = add_status(hw, VIO_STATUS_FEATURES_OK);
 	if (ret < 0)
 		goto fail;
-	if (!(hw->ops->get_status(hw) & VIO_STATUS_FEATURES_OK)) {
+	if (hw->modern && !(hw->ops->get_status(hw) & VIO_STATUS_FEATURES_OK)) {
 		VIO_LOG(virtio, ERR, "%s: device refused the feature set", hw->name);
 		ret = -ENOTSUP;
 		goto fail;

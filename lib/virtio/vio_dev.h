@@ -13,7 +13,8 @@ int vio_dev_reset(struct vio_hw *hw);
 
 /*
  * Reset, ACKNOWLEDGE, DRIVER, read the offered features, accept
- * `offered & wanted`, set FEATURES_OK and check the device kept it.
+ * `offered & wanted`, set FEATURES_OK and check the device kept it
+ * (modern transports only: a legacy device has no FEATURES_OK).
  * A transport with hw->modern requires VERSION_1; `required` bits missing
  * from the offer fail the negotiation with -ENOTSUP. On success
  * hw->offered, hw->features and hw->hdr_size are set.

@@ -45,6 +45,8 @@ struct vio_hw {
 	uint16_t hdr_size;	/* virtio-net header bytes for these features */
 	bool use_va;		/* the device addresses memory by virtual address */
 	bool modern;		/* the transport requires VERSION_1 */
+	bool fixed_queue_size;	/* queues must be exactly queue_max_size long
+				 * (legacy PCI: the device sets the size) */
 	char name[64];		/* for log lines */
 };
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Device arguments of net_vio_user, parsed with rte_kvargs. Every key is
- * checked on its own so that a rejection names the key and says why.
+ * Device arguments of net_vio_user and net_vio (PCI), parsed with
+ * rte_kvargs. Every key is checked on its own so that a rejection names
+ * the key and says why; a key of the other driver is rejected by name.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +13,15 @@
 
 #include "vio_ethdev.h"
 
+/* Which drivers take a key. */
+#define VIO_DA_VDEV	1u
+#define VIO_DA_PCI	2u
+#define VIO_DA_ALL	(VIO_DA_VDEV | VIO_DA_PCI)
+
 struct vio_devarg {
 	const char *key;
 	int (*parse)(const char *val, struct vio_devargs *da, const char **why);
+	unsigned int where;
 };
 
 static int
@@ -139,18 +147,26 @@ arg_speed(const char *val, struct vio_devargs *da, const char **why)
 		return -EINVAL;
 	}
 	da->speed = (uint32_t)v;
+	da->speed_set = true;
 	return 0;
 }
 
+static int
+arg_legacy(const char *val, struct vio_devargs *da, const char **why)
+{
+	return parse_bool(val, &da->legacy, why);
+}
+
 static const struct vio_devarg vio_devargs_table[] = {
-	{ "path", arg_path },
-	{ "queues", arg_queues },
-	{ "queue_size", arg_queue_size },
-	{ "mac", arg_mac },
-	{ "mrg_rxbuf", arg_mrg_rxbuf },
-	{ "in_order", arg_in_order },
-	{ "packed_vq", arg_packed_vq },
-	{ "speed", arg_speed },
+	{ "path", arg_path, VIO_DA_VDEV },
+	{ "queues", arg_queues, VIO_DA_ALL },
+	{ "queue_size", arg_queue_size, VIO_DA_ALL },
+	{ "mac", arg_mac, VIO_DA_ALL },
+	{ "mrg_rxbuf", arg_mrg_rxbuf, VIO_DA_ALL },
+	{ "in_order", arg_in_order, VIO_DA_ALL },
+	{ "packed_vq", arg_packed_vq, VIO_DA_ALL },
+	{ "speed", arg_speed, VIO_DA_ALL },
+	{ "legacy", arg_legacy, VIO_DA_PCI },
 };
 
 static const struct vio_devarg *
@@ -174,10 +190,24 @@ devargs_defaults(struct vio_devargs *da)
 	da->speed = VIO_DEFAULT_SPEED;
 }
 
-int
-vio_devargs_parse(const char *dev_name, const char *args,
-		  struct vio_devargs *da)
+/* The keys `where` takes, for the unknown-key message. */
+static void
+known_keys(unsigned int where, char *buf, size_t len)
 {
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(vio_devargs_table) && off < len; i++)
+		if (vio_devargs_table[i].where & where)
+			off += snprintf(buf + off, len - off, "%s%s",
+					off ? ", " : "", vio_devargs_table[i].key);
+}
+
+static int
+devargs_parse(const char *dev_name, const char *args, struct vio_devargs *da,
+	      unsigned int where)
+{
+	char known[160];
 	struct rte_kvargs *kv;
 	unsigned int i;
 	int ret = 0;
@@ -198,9 +228,12 @@ vio_devargs_parse(const char *dev_name, const char *args,
 		const struct vio_devarg *d = find_devarg(p->key);
 		const char *why = "";
 
-		if (d == NULL) {
-			VIO_PMD_LOG(init, ERR, "%s: unknown devarg '%s' (known: path, queues, queue_size, mac, mrg_rxbuf, in_order, packed_vq, speed)",
-				    dev_name, p->key);
+		if (d == NULL || !(d->where & where)) {
+			known_keys(where, known, sizeof(known));
+			VIO_PMD_LOG(init, ERR, "%s: %s devarg '%s' (known: %s)",
+				    dev_name, d == NULL ? "unknown" :
+				    where == VIO_DA_PCI ? "a PCI device takes no" :
+				    "a vdev takes no", p->key, known);
 			ret = -EINVAL;
 			break;
 		}
@@ -212,4 +245,18 @@ vio_devargs_parse(const char *dev_name, const char *args,
 	}
 	rte_kvargs_free(kv);
 	return ret;
+}
+
+int
+vio_devargs_parse(const char *dev_name, const char *args,
+		  struct vio_devargs *da)
+{
+	return devargs_parse(dev_name, args, da, VIO_DA_VDEV);
+}
+
+int
+vio_devargs_parse_pci(const char *dev_name, const char *args,
+		      struct vio_devargs *da)
+{
+	return devargs_parse(dev_name, args, da, VIO_DA_PCI);
 }

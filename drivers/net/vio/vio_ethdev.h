@@ -48,10 +48,16 @@ struct vio_devargs {
 	bool in_order;
 	bool packed_vq;
 	uint32_t speed;
+	bool speed_set;		/* speed given: the device's own is not used */
+	bool legacy;		/* PCI: use a transitional device's legacy interface */
 };
 
+/* net_vio_user's devargs (path required by the caller). */
 int vio_devargs_parse(const char *dev_name, const char *args,
 		      struct vio_devargs *da);
+/* net_vio's (PCI) devargs: no path; legacy. */
+int vio_devargs_parse_pci(const char *dev_name, const char *args,
+			  struct vio_devargs *da);
 
 struct vio_adapter {
 	struct vio_hw hw;

@@ -36,6 +36,11 @@ vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t *size)
 		return -EINVAL;
 	}
 	*size = RTE_MIN(ad->da.queue_size, max);
+	if (ad->hw.fixed_queue_size && *size != max) {
+		VIO_PMD_LOG(driver, NOTICE, "port %u: virtqueue %u has the device's fixed size %u (queue_size %u ignored)",
+			    dev->data->port_id, index, max, ad->da.queue_size);
+		*size = max;
+	}
 	/* A legacy device dictates its size, which may not be a power of 2. */
 	if ((*size & (*size - 1)) != 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: virtqueue %u size %u is not a power of two",
