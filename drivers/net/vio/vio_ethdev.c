@@ -37,6 +37,8 @@ vio_wanted_features(const struct vio_devargs *da)
 
 	if (da->mrg_rxbuf)
 		f |= VIO_BIT(VIO_NET_F_MRG_RXBUF);
+	if (da->in_order)
+		f |= VIO_BIT(VIO_F_IN_ORDER);
 	return f;
 }
 

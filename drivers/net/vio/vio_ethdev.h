@@ -142,4 +142,12 @@ uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 /* tx_split.c */
 uint16_t vio_tx_split(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
+/* rx_split_inorder.c, tx_split_inorder.c: VIRTIO_F_IN_ORDER negotiated */
+void vio_rx_split_ino_prepare(struct vio_rxq *rxq);
+int vio_rx_split_ino_refill(struct vio_rxq *rxq);
+uint16_t vio_rx_split_ino(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_split_ino_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_split_ino_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_tx_split_ino(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
 #endif /* VIO_ETHDEV_H */

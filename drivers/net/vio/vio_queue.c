@@ -217,26 +217,35 @@ static void
 vio_choose_rx_path(struct rte_eth_dev *dev, uint16_t segs)
 {
 	struct vio_adapter *ad = adapter_of(dev);
+	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
+	bool ind = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
 
 	if (vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF)) {
-		dev->rx_pkt_burst = vio_rx_split_mrg;
-		ad->rx_path = "split scalar mergeable";
+		dev->rx_pkt_burst = ino ? vio_rx_split_ino_mrg : vio_rx_split_mrg;
+		ad->rx_path = ino ? "split scalar in-order mergeable" :
+				    "split scalar mergeable";
 	} else if (segs > 1) {
-		dev->rx_pkt_burst = vio_rx_split_big;
-		ad->rx_path = "split scalar chained-buffers";
+		dev->rx_pkt_burst = ino ? vio_rx_split_ino_big : vio_rx_split_big;
+		ad->rx_path = ino ? "split scalar in-order chained-buffers" :
+				    "split scalar chained-buffers";
 	} else {
-		dev->rx_pkt_burst = vio_rx_split;
-		ad->rx_path = "split scalar";
+		dev->rx_pkt_burst = ino ? vio_rx_split_ino : vio_rx_split;
+		ad->rx_path = ino ? "split scalar in-order" : "split scalar";
 	}
-	dev->tx_pkt_burst = vio_tx_split;
-	ad->tx_path = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC) ?
-		      "split scalar indirect" : "split scalar";
+	dev->tx_pkt_burst = ino ? vio_tx_split_ino : vio_tx_split;
+	if (ino)
+		ad->tx_path = ind ? "split scalar in-order indirect" :
+				    "split scalar in-order";
+	else
+		ad->tx_path = ind ? "split scalar indirect" : "split scalar";
 }
 
 static int
 vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 {
 	struct vio_adapter *ad = adapter_of(dev);
+	/* In-order buffers are posted in ring order from the start. */
+	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
 	int ret;
 
 	vio_vq_reset(&rxq->vq);
@@ -250,11 +259,14 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 		return -EINVAL;
 	}
 	*segs = rxq->segs_per_buf;
-	vio_rx_split_prepare(rxq);
+	if (ino)
+		vio_rx_split_ino_prepare(rxq);
+	else
+		vio_rx_split_prepare(rxq);
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
 		return ret;
-	if (vio_rx_split_refill(rxq) == 0) {
+	if ((ino ? vio_rx_split_ino_refill(rxq) : vio_rx_split_refill(rxq)) == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: no mbufs to fill rx queue %u",
 			    dev->data->port_id, rxq->queue_id);
 		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
