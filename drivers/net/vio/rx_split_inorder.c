@@ -248,8 +248,12 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		bytes += len;
 		pkts[cnt++] = m;
 	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
+	/* Idle polls leave the counters alone, so that a stats reset from
+	 * the control thread is not overwritten by a stale value. */
+	if (cnt > 0) {
+		rxq->stats.packets += cnt;
+		rxq->stats.bytes += bytes;
+	}
 	rx_ino_refill_and_kick(rxq);
 	return cnt;
 }
@@ -359,8 +363,12 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
 	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
+	/* Idle polls leave the counters alone, so that a stats reset from
+	 * the control thread is not overwritten by a stale value. */
+	if (cnt > 0) {
+		rxq->stats.packets += cnt;
+		rxq->stats.bytes += bytes;
+	}
 	rx_ino_refill_and_kick(rxq);
 	return cnt;
 }
