@@ -315,6 +315,8 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.rx_queue_release = vio_rx_queue_release,
 	.tx_queue_setup = vio_tx_queue_setup,
 	.tx_queue_release = vio_tx_queue_release,
+	.rxq_info_get = vio_rxq_info_get,
+	.txq_info_get = vio_txq_info_get,
 };
 
 static void

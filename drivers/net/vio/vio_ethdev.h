@@ -120,6 +120,11 @@ void vio_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int vio_queues_start(struct rte_eth_dev *dev);
 void vio_queues_stop(struct rte_eth_dev *dev);
 void vio_queues_kick(struct rte_eth_dev *dev);
+/* Queue info, so that users see the burst mode (testpmd: show rxq info). */
+void vio_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_rxq_info *info);
+void vio_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_txq_info *info);
 
 /* vio_xstats.c */
 int vio_xstats_get_names(struct rte_eth_dev *dev,

@@ -346,3 +346,29 @@ vio_queues_stop(struct rte_eth_dev *dev)
 		vio_vq_free_mbufs(&txq->vq);
 	}
 }
+
+void
+vio_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		 struct rte_eth_rxq_info *info)
+{
+	const struct vio_rxq *rxq = dev->data->rx_queues[qid];
+
+	info->mp = rxq->mp;
+	info->nb_desc = rxq->vq.size;
+	/* Frames over several mbufs: mergeable buffers or chained ones. */
+	info->scattered_rx = vio_hw_has(&adapter_of(dev)->hw,
+					VIO_NET_F_MRG_RXBUF) ||
+			     rxq->segs_per_buf > 1;
+	info->rx_buf_size = rte_pktmbuf_data_room_size(rxq->mp) -
+			    RTE_PKTMBUF_HEADROOM;
+}
+
+void
+vio_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		 struct rte_eth_txq_info *info)
+{
+	const struct vio_txq *txq = dev->data->tx_queues[qid];
+
+	info->nb_desc = txq->vq.size;
+	info->conf.tx_free_thresh = txq->free_thresh;
+}
