@@ -97,7 +97,7 @@ void vio_vq_fini(struct vio_vq *vq);
  * within). Cold and out of line: only error branches call it.
  */
 void vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
-		uint32_t limit);
+		uint32_t limit) __attribute__((cold));
 
 /* Human-readable one-line state, for logs and tests. */
 int vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len);

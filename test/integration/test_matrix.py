@@ -10,7 +10,7 @@ each with 64, 1518 and 9000-byte frames on one backend/frontend pair (the
 counters are cleared between sizes), with packets and bytes checked on
 both sides; and restart: port stop/start cycles with traffic between
 them, no fd or mbuf leak. Every case also checks that the datapath the
-frontend logs is the one the devargs ask for and that
+frontend logs and reports as burst mode is the one the devargs ask for and that
 the device misbehaviour counters stay at zero.
 
 Test names: test_<split|packed>_<inorder|unordered>_<mrg|nomrg>_<tx|rx|io|restart>,
@@ -48,6 +48,11 @@ def check_path(fe, packed, in_order, mrg, chained=False):
             check(("mergeable" in mode) == bool(mrg), "rx path %r: mrg_rxbuf=%d" % (mode, mrg))
             check(("chained" in mode) == chained, "rx path %r: chained buffers expected: %s"
                   % (mode, chained))
+        # and users see the same as the queue's burst mode
+        out = fe.cmd("show %sq info 0 0" % q)
+        m = re.search(r"Burst mode: (.*)", out)
+        check(m, "show %sq info 0 0: no burst mode in:\n%s" % (q, out))
+        equal(m.group(1).strip(), mode, "%s burst mode vs the logged datapath" % q)
 
 
 def check_no_device_errors(fe):
