@@ -287,6 +287,19 @@ vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
 	return ad->hw.ops->queue_setup(&ad->hw, &txq->vq);
 }
 
+/* Reported with the queue info: applications (testpmd) forward only on
+ * queues in the started state. */
+static void
+vio_queues_set_state(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
+}
+
 int
 vio_queues_start(struct rte_eth_dev *dev)
 {
@@ -304,6 +317,7 @@ vio_queues_start(struct rte_eth_dev *dev)
 		return ret;
 	}
 	vio_choose_rx_path(dev, segs);
+	vio_queues_set_state(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	if (ad->rx_path != old_rx || ad->tx_path != old_tx)
 		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s rx, %s tx",
 			    dev->data->port_id, ad->rx_path, ad->tx_path);
@@ -329,6 +343,7 @@ vio_queues_stop(struct rte_eth_dev *dev)
 	struct vio_adapter *ad = adapter_of(dev);
 	uint16_t i;
 
+	vio_queues_set_state(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct vio_rxq *rxq = dev->data->rx_queues[i];
 
