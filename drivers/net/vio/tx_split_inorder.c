@@ -46,24 +46,52 @@ tx_ino_free_mbufs(struct rte_mbuf **done, uint16_t n)
 		rte_mempool_put_bulk(mp, (void **)put, k);
 }
 
+/* An entry that does not name the oldest chain: a batch, or a bad id
+ * (counted, completes nothing). Stores the completed mbufs from done[k]
+ * on (freeing them whenever `done` fills); returns the new k. */
+static uint16_t __rte_noinline
+tx_ino_reclaim_other(struct vio_vq *vq, struct rte_mbuf **done, uint16_t k)
+{
+	uint32_t len;
+	uint16_t chains = vio_split_ino_used_pop(vq, &len);
+
+	while (chains-- > 0) {
+		if (k == VIO_TX_FREE_BULK) {
+			tx_ino_free_mbufs(done, k);
+			k = 0;
+		}
+		done[k++] = vio_split_ino_complete_oldest(vq);
+	}
+	return k;
+}
+
 static inline void
 tx_ino_reclaim(struct vio_txq *txq)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
 	uint16_t n = vio_split_used_ready(vq), k = 0;
-	uint32_t len;
+	uint16_t oldest = vio_split_ino_oldest(vq);
 
 	while (n-- > 0) {
-		/* One entry may complete a batch; a bad one completes none. */
-		uint16_t chains = vio_split_ino_used_pop(vq, &len);
+		uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id;
+		struct vio_vq_extra *x = &vq->extra[oldest];
 
-		while (chains-- > 0) {
-			done[k++] = vio_split_ino_complete_oldest(vq);
-			if (k == VIO_TX_FREE_BULK) {
-				tx_ino_free_mbufs(done, k);
-				k = 0;
-			}
+		if (likely(id == oldest && x->cookie != NULL)) {
+			/* The common case: the next chain, in order. */
+			vq->used_cons++;
+			done[k++] = x->cookie;
+			x->cookie = NULL;
+			vq->free_cnt += x->ndescs;
+			vq->inflight--;
+			oldest = (uint16_t)((oldest + x->ndescs) & vq->mask);
+		} else {
+			k = tx_ino_reclaim_other(vq, done, k);
+			oldest = vio_split_ino_oldest(vq);
+		}
+		if (k == VIO_TX_FREE_BULK) {
+			tx_ino_free_mbufs(done, k);
+			k = 0;
 		}
 	}
 	if (k > 0)
