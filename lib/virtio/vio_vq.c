@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+
+#include "vio_log.h"
 #include "vio_vq.h"
 
 /* The used ring starts on its own page: legacy devices require it
@@ -118,4 +121,31 @@ vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len)
 		vq->index, vq->size, vq->free_cnt, vq->inflight, vq->avail_idx,
 		vq->used_cons, vq->used->idx, vq->err.bad_id, vq->err.bad_len,
 		vq->err.bad_idx);
+}
+
+static const char *const vio_vq_err_what[] = {
+	[VIO_VQ_ERR_ID] = "a used id that is out of range or not in flight",
+	[VIO_VQ_ERR_LEN] = "a used length beyond the buffer posted",
+	[VIO_VQ_ERR_IDX] = "a used index ahead of what was made available",
+};
+
+void __rte_cold __rte_noinline
+vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
+	   uint32_t limit)
+{
+	uint64_t *cnt[] = {
+		[VIO_VQ_ERR_ID] = &vq->err.bad_id,
+		[VIO_VQ_ERR_LEN] = &vq->err.bad_len,
+		[VIO_VQ_ERR_IDX] = &vq->err.bad_idx,
+	};
+	uint8_t bit = (uint8_t)(1u << kind);
+
+	(*cnt[kind])++;
+	if (vq->err.logged & bit)
+		return;
+	vq->err.logged |= bit;
+	/* Once per queue and kind: a broken device must not flood the log
+	 * from the datapath; the xstats keep counting. */
+	VIO_LOG(virtio, ERR, "virtqueue %u: device wrote %s (%u, limit %u); dropped and counted, further ones only counted",
+		vq->index, vio_vq_err_what[kind], val, limit);
 }

@@ -31,6 +31,15 @@ struct vio_vq_errors {
 	uint64_t bad_id;	/* used id out of range or not in flight */
 	uint64_t bad_len;	/* used length larger than what was posted */
 	uint64_t bad_idx;	/* used index ran ahead of what was made available */
+	uint8_t logged;		/* VIO_VQ_ERR_* kinds already logged (a bit each);
+				 * cleared with the counters, so a reset re-arms */
+};
+
+/* Kinds of device misbehaviour, one counter each in vio_vq_errors. */
+enum vio_vq_err_kind {
+	VIO_VQ_ERR_ID,		/* bad_id */
+	VIO_VQ_ERR_LEN,		/* bad_len */
+	VIO_VQ_ERR_IDX,		/* bad_idx */
 };
 
 struct vio_vq {
@@ -81,6 +90,14 @@ void vio_vq_reset(struct vio_vq *vq);
 uint16_t vio_vq_drain(struct vio_vq *vq, void **cookies, uint16_t max);
 
 void vio_vq_fini(struct vio_vq *vq);
+
+/*
+ * Count one device error of `kind` and log the first of each kind on this
+ * queue (`val` is what the device wrote, `limit` what it had to stay
+ * within). Cold and out of line: only error branches call it.
+ */
+void vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
+		uint32_t limit) __attribute__((cold));
 
 /* Human-readable one-line state, for logs and tests. */
 int vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len);

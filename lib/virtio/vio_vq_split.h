@@ -113,7 +113,7 @@ vio_split_used_ready(struct vio_vq *vq)
 	uint16_t n = (uint16_t)(idx - vq->used_cons);
 
 	if (unlikely(n > vq->inflight)) {
-		vq->err.bad_idx++;
+		vio_vq_bad(vq, VIO_VQ_ERR_IDX, n, vq->inflight);
 		n = vq->inflight;
 	}
 	return n;
@@ -133,11 +133,107 @@ vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
 	*len = e->len;
 	vq->used_cons++;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
-		vq->err.bad_id++;
+		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
 		return VIO_BAD_ID;
 	}
 	vq->inflight--;
 	return (uint16_t)id;
+}
+
+/*
+ * In-order (VIRTIO_F_IN_ORDER, 2.7.9 of virtio 1.3). The device uses
+ * buffers in the order they were made available, so the driver hands out
+ * descriptors in ring order and takes them back in the same order: no
+ * free-list walk. free_head is the next descriptor to hand out and
+ * free_cnt the descriptors not in flight, so the in-flight ones are the
+ * free_cnt-th after free_head onwards: the oldest chain in flight starts
+ * at free_head + free_cnt. A chain of n descriptors is n consecutive
+ * ones (wrapping), linked with NEXT by the caller.
+ *
+ * The device may write one used entry for a whole batch, naming the head
+ * of the batch's last chain. A used id is accepted only when it is the
+ * head of a chain in flight (its cookie is set, and it lies within the
+ * in-flight range); it then completes every chain from the oldest up to
+ * and including it. Anything else is counted and ignored.
+ */
+
+/* Take the next descriptor in ring order (caller checked free_cnt). */
+static inline uint16_t
+vio_split_ino_desc_get(struct vio_vq *vq)
+{
+	uint16_t id = vq->free_head;
+
+	vq->free_head = (uint16_t)((id + 1) & vq->mask);
+	vq->free_cnt--;
+	return id;
+}
+
+/* Head of the oldest chain in flight: what an in-order device uses next. */
+static inline uint16_t
+vio_split_ino_oldest(const struct vio_vq *vq)
+{
+	return (uint16_t)((vq->free_head + vq->free_cnt) & vq->mask);
+}
+
+/* Is `id` the head of a chain in flight? (The device wrote it.) */
+static inline bool
+vio_split_ino_id_ok(const struct vio_vq *vq, uint32_t id)
+{
+	uint16_t busy = (uint16_t)(vq->size - vq->free_cnt);
+
+	return id < vq->size && vq->extra[id].cookie != NULL &&
+	       (uint16_t)((id - vio_split_ino_oldest(vq)) & vq->mask) < busy;
+}
+
+/* Give back the oldest chain in flight; returns its cookie. */
+static inline void *
+vio_split_ino_complete_oldest(struct vio_vq *vq)
+{
+	struct vio_vq_extra *x = &vq->extra[vio_split_ino_oldest(vq)];
+	void *cookie = x->cookie;
+
+	x->cookie = NULL;
+	vq->free_cnt += x->ndescs;
+	vq->inflight--;
+	return cookie;
+}
+
+/*
+ * Check the next used entry (caller checked vio_split_used_ready) and
+ * consume it. Returns how many chains it completes (1 for the oldest, more
+ * for a batch) and the length the device wrote; the caller then takes
+ * them with vio_split_ino_complete_oldest(). Returns 0 for an entry that
+ * names no chain in flight (counted).
+ */
+static inline uint16_t
+vio_split_ino_used_pop(struct vio_vq *vq, uint32_t *len)
+{
+	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	uint32_t id = e->id;
+	uint16_t oldest = vio_split_ino_oldest(vq), n = 0, h = oldest;
+
+	*len = e->len;
+	vq->used_cons++;
+	if (likely(id == oldest && vq->extra[id].cookie != NULL))
+		return 1;
+	if (unlikely(!vio_split_ino_id_ok(vq, id))) {
+		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
+		return 0;
+	}
+	/* A batch: count the chains from the oldest to `id`. The id is a
+	 * head in flight, so the walk meets it before leaving the range. */
+	do {
+		n++;
+		if (h == id)
+			break;
+		h = (uint16_t)((h + vq->extra[h].ndescs) & vq->mask);
+	} while (n < vq->inflight);
+	if (unlikely(h != id)) {
+		/* Not on a chain boundary the driver made: refuse. */
+		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
+		return 0;
+	}
+	return n;
 }
 
 #endif /* VIO_VQ_SPLIT_H */

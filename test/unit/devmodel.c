@@ -299,7 +299,7 @@ dm_split_complete(struct dm_queue *q, const struct dm_chain *c, uint32_t len)
 	dm_split_complete_id(q, c->head, c->writable, len);
 }
 
-static void
+void
 dm_record(struct dm_queue *q, const struct dm_chain *c)
 {
 	struct dm_pkt *p;

@@ -204,6 +204,8 @@ int dm_split_tx(struct dm_queue *q, unsigned int max);
  * -EMSGSIZE buffer too small (not taken), -EIO invalid chain. */
 int dm_split_rx(struct dm_queue *q, const void *data, uint32_t len);
 
+/* Keep the readable bytes of a taken chain as the next transmitted packet. */
+void dm_record(struct dm_queue *q, const struct dm_chain *c);
 /* The n-th transmitted packet (0 = first ever), NULL if no longer kept. */
 const struct dm_pkt *dm_tx_record(const struct dm_queue *q, uint64_t n);
 

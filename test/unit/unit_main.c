@@ -20,12 +20,14 @@ extern const struct ut_suite ut_suite_vq_split;
 extern const struct ut_suite ut_suite_dev;
 extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
+extern const struct ut_suite ut_suite_vq_inorder;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
 	&ut_suite_vq_split,
 	&ut_suite_dev,
 	&ut_suite_pci,
+	&ut_suite_vq_inorder,
 };
 
 int

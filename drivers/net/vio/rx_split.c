@@ -181,7 +181,7 @@ rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	}
 	m = vq->extra[id].cookie;
 	if (unlikely(*len > vq->extra[id].len || *len < min_len)) {
-		vq->err.bad_len++;
+		vio_vq_bad(vq, VIO_VQ_ERR_LEN, *len, vq->extra[id].len);
 		rxq->stats.errors++;
 		vio_split_chain_free(vq, id);
 		rte_pktmbuf_free(m);
@@ -292,7 +292,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			 * packet ends, the next entry starts afresh. */
 			m = rx_take(rxq, &len, 0);
 			if (m != NULL) {
-				vq->err.bad_len++;
+				vio_vq_bad(vq, VIO_VQ_ERR_LEN, len, 0);
 				rxq->stats.errors++;
 				rte_pktmbuf_free(m);
 			}

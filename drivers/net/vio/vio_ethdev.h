@@ -194,6 +194,11 @@ int vio_queues_start(struct rte_eth_dev *dev);
 void vio_queues_stop(struct rte_eth_dev *dev);
 void vio_queues_kick(struct rte_eth_dev *dev);
 void vio_rxq_offloads_update(struct rte_eth_dev *dev, struct vio_rxq *rxq);
+/* Queue info, so that users see the burst mode (testpmd: show rxq info). */
+void vio_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_rxq_info *info);
+void vio_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_txq_info *info);
 
 /* vio_xstats.c */
 int vio_xstats_get_names(struct rte_eth_dev *dev,
@@ -215,5 +220,13 @@ uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 
 /* tx_split.c */
 uint16_t vio_tx_split(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
+/* rx_split_inorder.c, tx_split_inorder.c: VIRTIO_F_IN_ORDER negotiated */
+void vio_rx_split_ino_prepare(struct vio_rxq *rxq);
+int vio_rx_split_ino_refill(struct vio_rxq *rxq);
+uint16_t vio_rx_split_ino(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_split_ino_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_split_ino_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_tx_split_ino(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
 #endif /* VIO_ETHDEV_H */

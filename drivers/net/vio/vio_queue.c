@@ -255,26 +255,35 @@ static void
 vio_choose_rx_path(struct rte_eth_dev *dev, uint16_t segs)
 {
 	struct vio_adapter *ad = adapter_of(dev);
+	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
+	bool ind = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
 
 	if (vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF)) {
-		dev->rx_pkt_burst = vio_rx_split_mrg;
-		ad->rx_path = "split scalar mergeable";
+		dev->rx_pkt_burst = ino ? vio_rx_split_ino_mrg : vio_rx_split_mrg;
+		ad->rx_path = ino ? "split scalar in-order mergeable" :
+				    "split scalar mergeable";
 	} else if (segs > 1) {
-		dev->rx_pkt_burst = vio_rx_split_big;
-		ad->rx_path = "split scalar chained-buffers";
+		dev->rx_pkt_burst = ino ? vio_rx_split_ino_big : vio_rx_split_big;
+		ad->rx_path = ino ? "split scalar in-order chained-buffers" :
+				    "split scalar chained-buffers";
 	} else {
-		dev->rx_pkt_burst = vio_rx_split;
-		ad->rx_path = "split scalar";
+		dev->rx_pkt_burst = ino ? vio_rx_split_ino : vio_rx_split;
+		ad->rx_path = ino ? "split scalar in-order" : "split scalar";
 	}
-	dev->tx_pkt_burst = vio_tx_split;
-	ad->tx_path = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC) ?
-		      "split scalar indirect" : "split scalar";
+	dev->tx_pkt_burst = ino ? vio_tx_split_ino : vio_tx_split;
+	if (ino)
+		ad->tx_path = ind ? "split scalar in-order indirect" :
+				    "split scalar in-order";
+	else
+		ad->tx_path = ind ? "split scalar indirect" : "split scalar";
 }
 
 static int
 vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 {
 	struct vio_adapter *ad = adapter_of(dev);
+	/* In-order buffers are posted in ring order from the start. */
+	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
 	int ret;
 
 	vio_vq_reset(&rxq->vq);
@@ -289,11 +298,14 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 	}
 	*segs = rxq->segs_per_buf;
 	vio_rxq_offloads_update(dev, rxq);
-	vio_rx_split_prepare(rxq);
+	if (ino)
+		vio_rx_split_ino_prepare(rxq);
+	else
+		vio_rx_split_prepare(rxq);
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
 		return ret;
-	if (vio_rx_split_refill(rxq) == 0) {
+	if ((ino ? vio_rx_split_ino_refill(rxq) : vio_rx_split_refill(rxq)) == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: no mbufs to fill rx queue %u",
 			    dev->data->port_id, rxq->queue_id);
 		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
@@ -318,6 +330,19 @@ vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
 	return ad->hw.ops->queue_setup(&ad->hw, &txq->vq);
 }
 
+/* Reported with the queue info: applications (testpmd) forward only on
+ * queues in the started state. */
+static void
+vio_queues_set_state(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
+}
+
 int
 vio_queues_start(struct rte_eth_dev *dev)
 {
@@ -335,6 +360,7 @@ vio_queues_start(struct rte_eth_dev *dev)
 		return ret;
 	}
 	vio_choose_rx_path(dev, segs);
+	vio_queues_set_state(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	if (ad->rx_path != old_rx || ad->tx_path != old_tx)
 		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s rx, %s tx",
 			    dev->data->port_id, ad->rx_path, ad->tx_path);
@@ -360,6 +386,7 @@ vio_queues_stop(struct rte_eth_dev *dev)
 	struct vio_adapter *ad = adapter_of(dev);
 	uint16_t i;
 
+	vio_queues_set_state(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct vio_rxq *rxq = dev->data->rx_queues[i];
 
@@ -376,4 +403,30 @@ vio_queues_stop(struct rte_eth_dev *dev)
 		ad->hw.ops->queue_release(&ad->hw, &txq->vq);
 		vio_vq_free_mbufs(&txq->vq);
 	}
+}
+
+void
+vio_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		 struct rte_eth_rxq_info *info)
+{
+	const struct vio_rxq *rxq = dev->data->rx_queues[qid];
+
+	info->mp = rxq->mp;
+	info->nb_desc = rxq->vq.size;
+	/* Frames over several mbufs: mergeable buffers or chained ones. */
+	info->scattered_rx = vio_hw_has(&adapter_of(dev)->hw,
+					VIO_NET_F_MRG_RXBUF) ||
+			     rxq->segs_per_buf > 1;
+	info->rx_buf_size = rte_pktmbuf_data_room_size(rxq->mp) -
+			    RTE_PKTMBUF_HEADROOM;
+}
+
+void
+vio_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		 struct rte_eth_txq_info *info)
+{
+	const struct vio_txq *txq = dev->data->tx_queues[qid];
+
+	info->nb_desc = txq->vq.size;
+	info->conf.tx_free_thresh = txq->free_thresh;
 }

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Split-ring receive when VIRTIO_F_IN_ORDER is negotiated: the device
+ * fills buffers in the order they were posted, so descriptors are posted
+ * and taken back in ring order (vio_split_ino_*), without a free list.
+ * A single-descriptor buffer's id is then its available-ring slot, so the
+ * available ring is written once per start and a refill writes only the
+ * buffer addresses. Modes as in rx_split.c: one mbuf per buffer with or
+ * without MRG_RXBUF, and chained buffers over pre-linked mbufs for frames
+ * larger than an mbuf without MRG_RXBUF (a chain is consecutive
+ * descriptors).
+ *
+ * The fast path accepts a used entry only when it names the oldest buffer
+ * in flight with a length within what was posted; everything else goes
+ * to rx_ino_bad_entry(), which counts it (xstats), logs the first of each
+ * kind and drops what it names.
+ */
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "vio_ethdev.h"
+#include "vio_vq_split.h"
+
+#define VIO_RX_ALLOC_CHUNK 64
+
+static inline uint64_t
+rx_buf_addr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return vio_mbuf_addr(m, rxq->use_va) + RTE_PKTMBUF_HEADROOM -
+	       rxq->hdr_size;
+}
+
+static inline void
+rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
+	     uint16_t len)
+{
+	m->data_off = data_off;
+	m->port = port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+}
+
+static inline const struct vio_net_hdr_mrg *
+rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+}
+
+void
+vio_rx_split_ino_prepare(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t i;
+
+	vio_rx_split_prepare(rxq);
+	if (rxq->segs_per_buf != 1)
+		return;
+	/* Buffer k of the queue's life is descriptor k mod size and sits in
+	 * available slot k mod size: the slots never change. */
+	for (i = 0; i < vq->size; i++)
+		vq->avail->ring[i] = i;
+}
+
+/* Post `n` single-descriptor buffers at free_head onwards. */
+static inline void
+rx_ino_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t id = vq->free_head, i;
+
+	for (i = 0; i < n; i++) {
+		vq->desc[id].addr = rx_buf_addr(rxq, mbufs[i]);
+		vq->extra[id].cookie = mbufs[i];
+		id = (uint16_t)((id + 1) & vq->mask);
+	}
+	vq->free_head = id;
+	vq->free_cnt -= n;
+	vq->avail_idx += n;
+	vq->inflight += n;
+}
+
+/* One buffer over `segs` pre-linked mbufs on consecutive descriptors. */
+static inline void
+rx_ino_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t head = vio_split_ino_desc_get(vq), id = head, i;
+	uint32_t total = 0;
+
+	for (i = 0; i < segs; i++) {
+		struct vio_desc *d = &vq->desc[id];
+
+		d->addr = rx_buf_addr(rxq, mbufs[i]);
+		d->len = mbufs[i]->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
+		total += d->len;
+		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
+		if (i + 1 < segs) {
+			d->flags = VIO_DESC_F_WRITE | VIO_DESC_F_NEXT;
+			id = vio_split_ino_desc_get(vq);
+			d->next = id;
+		} else {
+			d->flags = VIO_DESC_F_WRITE;
+		}
+	}
+	vio_split_chain_set(vq, head, id, segs, mbufs[0]);
+	vq->extra[head].len = total;
+	vio_split_avail_put(vq, head);
+}
+
+int
+vio_rx_split_ino_refill(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
+	uint16_t segs = rxq->segs_per_buf;
+	uint16_t per_chunk = VIO_RX_ALLOC_CHUNK / segs * segs;
+	int posted = 0;
+
+	while (vq->free_cnt >= segs) {
+		uint16_t n = RTE_MIN(vq->free_cnt / segs * segs, per_chunk);
+		uint16_t i;
+
+		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
+			*rxq->nombuf += n / segs;
+			break;
+		}
+		if (segs == 1) {
+			rx_ino_post_single(rxq, mbufs, n);
+		} else {
+			for (i = 0; i < n; i += segs)
+				rx_ino_post_chain(rxq, &mbufs[i], segs);
+		}
+		posted += n / segs;
+	}
+	if (posted > 0)
+		vio_split_avail_commit(vq);
+	return posted;
+}
+
+static inline void
+rx_ino_refill_and_kick(struct vio_rxq *rxq)
+{
+	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
+	    vio_rx_split_ino_refill(rxq) > 0 && vio_split_kick_needed(&rxq->vq))
+		vio_vq_notify(&rxq->vq);
+}
+
+/*
+ * The next used entry failed the fast path's check: consume it, count
+ * it and drop every buffer it completes. An id ahead of the oldest
+ * buffer would complete a batch, but a received buffer's length only
+ * comes with its own entry: the skipped buffers are unusable, so the
+ * whole batch is dropped and the id counted as bad.
+ */
+static void __rte_cold __rte_noinline
+rx_ino_bad_entry(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t oldest = vio_split_ino_oldest(vq);
+	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id, len;
+	uint16_t n = vio_split_ino_used_pop(vq, &len);
+
+	rxq->stats.errors++;
+	if (n == 0)
+		return;		/* named nothing in flight: counted */
+	if (n > 1)
+		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, oldest);
+	else
+		vio_vq_bad(vq, VIO_VQ_ERR_LEN, len, vq->extra[oldest].len);
+	while (n-- > 0)
+		rte_pktmbuf_free(vio_split_ino_complete_oldest(vq));
+}
+
+/* The oldest buffer, when the next used entry names it with a length in
+ * [min_len, posted]; the entry is then consumed. NULL otherwise. */
+static inline struct rte_mbuf *
+rx_ino_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
+{
+	struct vio_vq *vq = &rxq->vq;
+	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	uint16_t oldest = vio_split_ino_oldest(vq);
+	struct vio_vq_extra *x = &vq->extra[oldest];
+	struct rte_mbuf *m = x->cookie;
+
+	*len = e->len;
+	if (unlikely(e->id != oldest || m == NULL || *len > x->len ||
+		     *len < min_len))
+		return NULL;
+	vq->used_cons++;
+	x->cookie = NULL;
+	vq->free_cnt += x->ndescs;
+	vq->inflight--;
+	return m;
+}
+
+/* Trim a pre-linked chain to `len` bytes of frame, freeing unused mbufs. */
+static void
+rx_ino_trim_chain(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len)
+{
+	uint16_t hdr = rxq->hdr_size, segs = 0;
+	struct rte_mbuf *m = head, *last = head;
+	uint32_t left = len;
+
+	while (m != NULL && (left > 0 || m == head)) {
+		uint16_t off = m == head ? RTE_PKTMBUF_HEADROOM :
+					   RTE_PKTMBUF_HEADROOM - hdr;
+		uint16_t room = m->buf_len - off;
+		uint16_t take = left < room ? left : room;
+
+		rx_mbuf_init(m, rxq->port_id, off, take);
+		left -= take;
+		segs++;
+		last = m;
+		m = m->next;
+	}
+	last->next = NULL;
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+	head->nb_segs = segs;
+	head->pkt_len = len;
+}
+
+/* One used entry per packet, without MRG_RXBUF; `chained` is a constant
+ * in each caller. */
+static inline uint16_t
+rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	     bool chained)
+{
+	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
+	uint64_t bytes = 0;
+	uint32_t len;
+
+	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = rx_ino_take(rxq, &len, hdr + 1u);
+
+		if (unlikely(m == NULL)) {
+			rx_ino_bad_entry(rxq);
+			continue;
+		}
+		len -= hdr;
+		if (chained)
+			rx_ino_trim_chain(rxq, m, len);
+		else
+			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		bytes += len;
+		pkts[cnt++] = m;
+	}
+	/* Idle polls leave the counters alone, so that a stats reset from
+	 * the control thread is not overwritten by a stale value. */
+	if (cnt > 0) {
+		rxq->stats.packets += cnt;
+		rxq->stats.bytes += bytes;
+	}
+	rx_ino_refill_and_kick(rxq);
+	return cnt;
+}
+
+uint16_t
+vio_rx_split_ino(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_ino_burst(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+vio_rx_split_ino_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_ino_burst(queue, pkts, nb_pkts, true);
+}
+
+/* The rest of a mergeable packet whose first buffer `head` (frame bytes
+ * `len`) is taken: `nbufs - 1` more entries, all ready. Returns the
+ * packet, or NULL when any entry was bad (everything dropped). */
+static struct rte_mbuf *
+rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
+	      uint16_t nbufs)
+{
+	uint16_t hdr = rxq->hdr_size, i;
+	struct rte_mbuf *prev = head;
+	uint32_t total = len, seg_len;
+	bool bad = false;
+
+	rx_mbuf_init(head, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+	for (i = 1; i < nbufs; i++) {
+		struct rte_mbuf *m = rx_ino_take(rxq, &seg_len, 0);
+
+		if (unlikely(m == NULL)) {
+			rx_ino_bad_entry(rxq);
+			bad = true;
+			continue;
+		}
+		rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM - hdr,
+			     seg_len);
+		prev->next = m;
+		prev = m;
+		total += seg_len;
+	}
+	if (unlikely(bad)) {
+		rxq->stats.errors++;
+		rte_pktmbuf_free(head);
+		return NULL;
+	}
+	head->nb_segs = nbufs;
+	head->pkt_len = total;
+	return head;
+}
+
+uint16_t
+vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vio_rxq *rxq = queue;
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t ready = vio_split_used_ready(vq), cnt = 0, hdr = rxq->hdr_size;
+	uint64_t bytes = 0;
+
+	while (cnt < nb_pkts && ready > 0) {
+		const struct vio_used_elem *e =
+			&vq->used->ring[vq->used_cons & vq->mask];
+		uint16_t oldest = vio_split_ino_oldest(vq), nbufs;
+		struct vio_vq_extra *x = &vq->extra[oldest];
+		struct rte_mbuf *m = x->cookie;
+		uint32_t len = e->len;
+
+		if (unlikely(e->id != oldest || m == NULL || len <= hdr ||
+			     len > x->len)) {
+			rx_ino_bad_entry(rxq);
+			ready--;
+			continue;
+		}
+		nbufs = rx_hdr(rxq, m)->num_buffers;
+		if (likely(nbufs == 1)) {
+			/* The common case, popped in place. */
+			vq->used_cons++;
+			x->cookie = NULL;
+			vq->free_cnt++;
+			vq->inflight--;
+			len -= hdr;
+			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			bytes += len;
+			pkts[cnt++] = m;
+			ready--;
+			continue;
+		}
+		if (unlikely(nbufs == 0 || nbufs > vq->inflight)) {
+			/* Nothing says where the packet ends: drop this
+			 * buffer, the next entry starts afresh. */
+			vio_vq_bad(vq, VIO_VQ_ERR_LEN, nbufs, vq->inflight);
+			rxq->stats.errors++;
+			rx_ino_take(rxq, &len, 0);
+			rte_pktmbuf_free(m);
+			ready--;
+			continue;
+		}
+		if (nbufs > ready)
+			break;	/* the rest of the packet is not there yet */
+		ready -= nbufs;
+		rx_ino_take(rxq, &len, 0);
+		m = rx_ino_gather(rxq, m, len - hdr, nbufs);
+		if (unlikely(m == NULL))
+			continue;
+		bytes += m->pkt_len;
+		pkts[cnt++] = m;
+	}
+	/* Idle polls leave the counters alone, so that a stats reset from
+	 * the control thread is not overwritten by a stale value. */
+	if (cnt > 0) {
+		rxq->stats.packets += cnt;
+		rxq->stats.bytes += bytes;
+	}
+	rx_ino_refill_and_kick(rxq);
+	return cnt;
+}
