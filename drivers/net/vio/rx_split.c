@@ -49,20 +49,10 @@ rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
 	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
 }
 
-/* Offloads of a packet whose mbufs are final; a packet the offload code
- * refuses (a header the device should not have written) is an error, not
- * data: freed here. `sw` is the queue's sw_offloads, read per burst. */
 static inline int
 rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
 {
-	const struct vio_net_hdr *h = &rx_hdr(rxq, m)->hdr;
-
-	if (likely(!vio_rx_offload_needed(h, sw)) ||
-	    likely(vio_rx_offload(rxq, m, h) == 0))
-		return 0;
-	rxq->stats.errors++;
-	rte_pktmbuf_free(m);
-	return -1;
+	return vio_rx_offload_or_drop(rxq, m, &rx_hdr(rxq, m)->hdr, sw);
 }
 
 /* Single-buffer mode: every descriptor's length, flags and bookkeeping

@@ -48,6 +48,12 @@ rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
 	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
 }
 
+static inline int
+rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
+{
+	return vio_rx_offload_or_drop(rxq, m, &rx_hdr(rxq, m)->hdr, sw);
+}
+
 void
 vio_rx_split_ino_prepare(struct vio_rxq *rxq)
 {
@@ -229,6 +235,7 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	     bool chained)
 {
 	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
+	const uint8_t sw = rxq->sw_offloads;
 	uint64_t bytes = 0;
 	uint32_t len;
 
@@ -245,6 +252,8 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			rx_ino_trim_chain(rxq, m, len);
 		else
 			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		if (unlikely(rx_offload(rxq, m, sw) < 0))
+			continue;
 		bytes += len;
 		pkts[cnt++] = m;
 	}
@@ -313,6 +322,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct vio_rxq *rxq = queue;
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t ready = vio_split_used_ready(vq), cnt = 0, hdr = rxq->hdr_size;
+	const uint8_t sw = rxq->sw_offloads;
 	uint64_t bytes = 0;
 
 	while (cnt < nb_pkts && ready > 0) {
@@ -336,11 +346,13 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			x->cookie = NULL;
 			vq->free_cnt++;
 			vq->inflight--;
+			ready--;
 			len -= hdr;
 			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			if (unlikely(rx_offload(rxq, m, sw) < 0))
+				continue;
 			bytes += len;
 			pkts[cnt++] = m;
-			ready--;
 			continue;
 		}
 		if (unlikely(nbufs == 0 || nbufs > vq->inflight)) {
@@ -358,7 +370,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		ready -= nbufs;
 		rx_ino_take(rxq, &len, 0);
 		m = rx_ino_gather(rxq, m, len - hdr, nbufs);
-		if (unlikely(m == NULL))
+		if (unlikely(m == NULL || rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;

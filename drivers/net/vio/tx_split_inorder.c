@@ -7,7 +7,6 @@
  * Completions come back in order, possibly one used entry for a whole
  * batch (vio_split_ino_used_pop validates it), and are freed in bulk.
  */
-#include <string.h>
 
 #include <rte_mbuf.h>
 
@@ -98,15 +97,6 @@ tx_ino_reclaim(struct vio_txq *txq)
 		tx_ino_free_mbufs(done, k);
 }
 
-static inline void
-tx_hdr_zero(void *hdr, uint16_t hdr_size)
-{
-	if (hdr_size == sizeof(struct vio_net_hdr_mrg))
-		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
-	else
-		memset(hdr, 0, sizeof(struct vio_net_hdr));
-}
-
 static inline bool
 tx_can_push(const struct rte_mbuf *m, uint16_t hdr_size)
 {
@@ -128,14 +118,14 @@ tx_region_addr(const struct vio_txq *txq, uint16_t id, size_t field)
 }
 
 static inline void
-tx_ino_push(struct vio_txq *txq, struct rte_mbuf *m)
+tx_ino_push(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = vio_split_ino_desc_get(vq);
 	struct vio_desc *d = &vq->desc[id];
 
-	tx_hdr_zero(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
-		    txq->hdr_size);
+	vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
+			 txq->hdr_size, hdr_flags, m);
 	d->addr = tx_seg_addr(txq, m) - txq->hdr_size;
 	d->len = m->data_len + txq->hdr_size;
 	d->flags = 0;
@@ -144,7 +134,7 @@ tx_ino_push(struct vio_txq *txq, struct rte_mbuf *m)
 }
 
 static inline void
-tx_ino_indirect(struct vio_txq *txq, struct rte_mbuf *m)
+tx_ino_indirect(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = vio_split_ino_desc_get(vq), i = 1;
@@ -152,7 +142,7 @@ tx_ino_indirect(struct vio_txq *txq, struct rte_mbuf *m)
 	struct vio_desc *d = &vq->desc[id];
 	struct rte_mbuf *seg;
 
-	tx_hdr_zero(&r->hdr, txq->hdr_size);
+	vio_tx_hdr_write(&r->hdr, txq->hdr_size, hdr_flags, m);
 	r->ind[0].addr = tx_region_addr(txq, id, offsetof(struct vio_tx_region, hdr));
 	r->ind[0].len = txq->hdr_size;
 	r->ind[0].flags = VIO_DESC_F_NEXT;
@@ -173,14 +163,14 @@ tx_ino_indirect(struct vio_txq *txq, struct rte_mbuf *m)
 
 /* Header descriptor, then one per segment, on consecutive descriptors. */
 static inline void
-tx_ino_chain(struct vio_txq *txq, struct rte_mbuf *m)
+tx_ino_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t head = vio_split_ino_desc_get(vq), id = head;
 	struct vio_desc *d = &vq->desc[head];
 	struct rte_mbuf *seg;
 
-	tx_hdr_zero(&txq->region[head].hdr, txq->hdr_size);
+	vio_tx_hdr_write(&txq->region[head].hdr, txq->hdr_size, hdr_flags, m);
 	d->addr = tx_region_addr(txq, head, offsetof(struct vio_tx_region, hdr));
 	d->len = txq->hdr_size;
 	for (seg = m; seg != NULL; seg = seg->next) {
@@ -201,7 +191,7 @@ vio_tx_split_ino(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct vio_txq *txq = queue;
 	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
 	uint16_t i, dropped = 0;
 
 	if (vq->free_cnt < txq->free_thresh)
@@ -226,11 +216,11 @@ vio_tx_split_ino(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		bytes += m->pkt_len;
 		if (push)
-			tx_ino_push(txq, m);
+			tx_ino_push(txq, m, hdr_flags);
 		else if (ind)
-			tx_ino_indirect(txq, m);
+			tx_ino_indirect(txq, m, hdr_flags);
 		else
-			tx_ino_chain(txq, m);
+			tx_ino_chain(txq, m, hdr_flags);
 	}
 	if (likely(i > dropped))
 		vio_split_avail_flush(vq);

@@ -158,6 +158,21 @@ vio_rx_offload(const struct vio_rxq *rxq, struct rte_mbuf *m,
 	return 0;
 }
 
+/* What every rx path calls: offloads of a packet whose mbufs are final.
+ * A packet the offload code refuses (a header the device should not have
+ * written) is an error, not data: freed here, and -1 returned. */
+static inline int
+vio_rx_offload_or_drop(struct vio_rxq *rxq, struct rte_mbuf *m,
+		       const struct vio_net_hdr *h, uint8_t sw)
+{
+	if (likely(!vio_rx_offload_needed(h, sw)) ||
+	    likely(vio_rx_offload(rxq, m, h) == 0))
+		return 0;
+	rxq->stats.errors++;
+	rte_pktmbuf_free(m);
+	return -1;
+}
+
 /*
  * Every tx path: write the header for `m` at `hdr`. `hdr_flags` is the
  * queue's, read once per burst: a packet without offload flags (or a
