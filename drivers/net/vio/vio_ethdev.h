@@ -73,6 +73,7 @@ struct vio_rxq {
 	uint16_t port_id;
 	uint16_t segs_per_buf;	/* mbufs chained per buffer without MRG_RXBUF */
 	bool use_va;
+	bool bad_logged;	/* device misbehaviour logged once per queue */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
@@ -82,7 +83,10 @@ struct vio_rxq {
 struct vio_tx_region {
 	struct vio_net_hdr_mrg hdr;
 	uint8_t pad[4];
-	struct vio_desc ind[VIO_TX_MAX_IND];
+	union {
+		struct vio_desc ind[VIO_TX_MAX_IND];
+		struct vio_packed_desc pind[VIO_TX_MAX_IND];	/* packed */
+	};
 };
 
 struct vio_txq {
@@ -93,9 +97,11 @@ struct vio_txq {
 	uint16_t free_thresh;
 	bool use_va;
 	bool indirect;
+	bool bad_logged;	/* device misbehaviour logged once per queue */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
+	uint16_t port_id;
 };
 
 /* The address the device uses for an mbuf's buffer. */
@@ -131,6 +137,10 @@ int vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
 int vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
+void vio_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_rxq_info *qinfo);
+void vio_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		      struct rte_eth_txq_info *qinfo);
 
 /* rx_split.c */
 void vio_rx_split_prepare(struct vio_rxq *rxq);
@@ -141,5 +151,24 @@ uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 
 /* tx_split.c */
 uint16_t vio_tx_split(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
+/* rx_packed.c */
+void vio_rx_packed_prepare(struct vio_rxq *rxq);
+int vio_rx_packed_refill(struct vio_rxq *rxq);
+uint16_t vio_rx_packed(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_inorder(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_inorder_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_inorder_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+
+/* tx_packed.c */
+uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
+/* Log the first device misbehaviour seen on a queue (the xstats count
+ * every one). */
+void vio_queue_bad_log(uint16_t port, const char *dir, uint16_t qid,
+		       const struct vio_vq *vq);
 
 #endif /* VIO_ETHDEV_H */

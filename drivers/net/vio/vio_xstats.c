@@ -18,6 +18,7 @@ static const struct vio_xstat vio_vq_xstats[] = {
 	{ "device_bad_id", offsetof(struct vio_vq_errors, bad_id) },
 	{ "device_bad_len", offsetof(struct vio_vq_errors, bad_len) },
 	{ "device_bad_idx", offsetof(struct vio_vq_errors, bad_idx) },
+	{ "device_bad_wrap", offsetof(struct vio_vq_errors, bad_wrap) },
 };
 
 #define VIO_NB_VQ_XSTATS RTE_DIM(vio_vq_xstats)
@@ -123,4 +124,27 @@ vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 	const struct vio_adapter *ad = dev->data->dev_private;
 
 	return vio_burst_mode(ad->tx_path, mode);
+}
+
+/* Queue info, so that tools which show it (testpmd: show rxq info 0 0)
+ * also show the burst mode. */
+void
+vio_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		 struct rte_eth_rxq_info *qinfo)
+{
+	const struct vio_rxq *rxq = dev->data->rx_queues[qid];
+
+	qinfo->mp = rxq->mp;
+	qinfo->nb_desc = rxq->vq.size;
+	qinfo->scattered_rx = dev->data->scattered_rx;
+}
+
+void
+vio_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		 struct rte_eth_txq_info *qinfo)
+{
+	const struct vio_txq *txq = dev->data->tx_queues[qid];
+
+	qinfo->nb_desc = txq->vq.size;
+	qinfo->conf.tx_free_thresh = txq->free_thresh;
 }
