@@ -75,3 +75,43 @@ def test_rx_64_in_order_qs64():
 
 def test_rx_1518_qs1024():
     rx_case(1518, "queue_size=1024")
+
+
+# Packed virtqueues (packed_vq=1): mergeable, single-buffer and chained
+# buffers, with and without in-order.
+
+def test_rx_64_packed_mrg1():
+    rx_case(64, "packed_vq=1,mrg_rxbuf=1")
+
+
+def test_rx_64_packed_mrg0():
+    rx_case(64, "packed_vq=1,mrg_rxbuf=0")
+
+
+def test_rx_1518_packed_in_order_mrg1():
+    rx_case(1518, "packed_vq=1,in_order=1,mrg_rxbuf=1")
+
+
+def test_rx_1518_packed_in_order_mrg0():
+    rx_case(1518, "packed_vq=1,in_order=1,mrg_rxbuf=0")
+
+
+def test_rx_9000_multiseg_packed_mrg1():
+    rx_case(9000, "packed_vq=1,mrg_rxbuf=1")
+
+
+def test_rx_9000_multiseg_packed_mrg0():
+    rx_case(9000, "packed_vq=1,mrg_rxbuf=0")
+
+
+def test_rx_9000_multiseg_packed_in_order_mrg1():
+    rx_case(9000, "packed_vq=1,in_order=1,mrg_rxbuf=1")
+
+
+def test_rx_9000_multiseg_packed_in_order_mrg0():
+    rx_case(9000, "packed_vq=1,in_order=1,mrg_rxbuf=0")
+
+
+def test_rx_64_packed_in_order_qs64():
+    """in-order on a small ring that wraps often"""
+    rx_case(64, "packed_vq=1,in_order=1,queue_size=64")
