@@ -17,12 +17,14 @@
 #include "unit.h"
 
 extern const struct ut_suite ut_suite_vq_split;
+extern const struct ut_suite ut_suite_vq_packed;
 extern const struct ut_suite ut_suite_dev;
 extern const struct ut_suite ut_suite_devmodel;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
 	&ut_suite_vq_split,
+	&ut_suite_vq_packed,
 	&ut_suite_dev,
 };
 
