@@ -247,8 +247,13 @@ vio_packed_inorder_batch(struct vio_vq *vq, uint16_t *last)
 		vio_packed_used_bad(vq);
 		return 0;
 	}
-	for (s = vq->used_cons; s != id; n++)
+	for (s = vq->used_cons; s != id; n++) {
 		s = (s + vq->extra[s].ndescs) & vq->mask;
+		if (unlikely(n >= vq->inflight)) {	/* never: bookkeeping bug */
+			vio_packed_used_bad(vq);
+			return 0;
+		}
+	}
 	*last = id;
 	return n;
 }
