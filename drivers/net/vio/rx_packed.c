@@ -52,25 +52,47 @@ rx_id(struct vio_vq *vq, bool in_order)
 	return in_order ? vq->avail_idx : vio_packed_id_get(vq);
 }
 
-/* One buffer over `segs` mbufs linked in advance. */
+/* Ring slots one buffer takes: a chained buffer has its own descriptor
+ * for the header (see rx_post_chain). */
+static inline uint16_t
+rx_slots(const struct vio_rxq *rxq)
+{
+	return rxq->segs_per_buf == 1 ? 1 : rxq->segs_per_buf + 1;
+}
+
+/*
+ * One buffer over `segs` mbufs linked in advance. The header gets a
+ * descriptor of its own, in front of the first mbuf's data room: DPDK's
+ * vhost library takes four available descriptors at once as four
+ * single-descriptor buffers when each is long enough for the packet,
+ * without looking at NEXT, so a chain whose first descriptor could hold
+ * a small frame would be filled as several buffers. A header-only first
+ * descriptor never holds a frame, which keeps such a device on its
+ * chain-walking path; the memory posted is the same.
+ */
 static inline void
 rx_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs,
 	      bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
-	struct vio_packed_seg seg[VIO_RX_ALLOC_CHUNK];
+	struct vio_packed_seg seg[VIO_RX_ALLOC_CHUNK + 1];
 	uint16_t id = rx_id(vq, in_order), i;
 	uint32_t total = 0;
 
 	for (i = 0; i < segs; i++) {
-		seg[i].addr = vio_rx_buf_addr(rxq, mbufs[i]);
-		seg[i].len = vio_rx_buf_len(rxq, mbufs[i]);
-		seg[i].flags = VIO_DESC_F_WRITE;
-		total += seg[i].len;
+		seg[i + 1].addr = vio_rx_buf_addr(rxq, mbufs[i]);
+		seg[i + 1].len = vio_rx_buf_len(rxq, mbufs[i]);
+		seg[i + 1].flags = VIO_DESC_F_WRITE;
+		total += seg[i + 1].len;
 		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
 	}
+	seg[0].addr = seg[1].addr;
+	seg[0].len = rxq->hdr_size;
+	seg[0].flags = VIO_DESC_F_WRITE;
+	seg[1].addr += rxq->hdr_size;
+	seg[1].len -= rxq->hdr_size;
 	vq->extra[id].len = total;
-	vio_packed_add_chain(vq, id, seg, segs, mbufs[0]);
+	vio_packed_add_chain(vq, id, seg, segs + 1, mbufs[0]);
 }
 
 /* Post as many buffers as there are free slots. Returns buffers posted;
@@ -80,12 +102,12 @@ rx_refill(struct vio_rxq *rxq, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
-	uint16_t segs = rxq->segs_per_buf;
+	uint16_t segs = rxq->segs_per_buf, slots = rx_slots(rxq);
 	uint16_t per_chunk = VIO_RX_ALLOC_CHUNK / segs * segs;
 	int posted = 0;
 
-	while (vq->free_cnt >= segs) {
-		uint16_t n = RTE_MIN(vq->free_cnt / segs * segs, per_chunk);
+	while (vq->free_cnt >= slots) {
+		uint16_t n = RTE_MIN(vq->free_cnt / slots * segs, per_chunk);
 		uint16_t i;
 
 		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
@@ -116,7 +138,7 @@ vio_rx_packed_refill(struct vio_rxq *rxq)
 static inline void
 rx_refill_and_kick(struct vio_rxq *rxq, bool in_order)
 {
-	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
+	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rx_slots(rxq) &&
 	    rx_refill(rxq, in_order) > 0)
 		vio_packed_kick(&rxq->vq);
 }

@@ -351,7 +351,9 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 	rxq->use_va = ad->hw.use_va;
 	rxq->segs_per_buf = vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 1 :
 			    vio_rx_segs_per_buf(dev, rxq);
-	if (rxq->segs_per_buf > rxq->vq.size) {
+	/* A packed chained buffer takes one more slot, for its header. */
+	if (rxq->segs_per_buf + (packed && rxq->segs_per_buf > 1) >
+	    rxq->vq.size) {
 		VIO_PMD_LOG(driver, ERR, "port %u: MTU %u needs %u mbufs per buffer without mrg_rxbuf, more than the queue has",
 			    dev->data->port_id, dev->data->mtu, rxq->segs_per_buf);
 		return -EINVAL;
