@@ -227,45 +227,39 @@ vio_packed_used_take(struct vio_vq *vq, uint32_t *len)
 /*
  * In order, a device may return a batch of buffers with one used
  * descriptor naming the last of them, written at the slot of the first
- * (2.8.20). Returns how many buffers it completes, starting at the used
- * position (their ids are the slots from there on), or 0 when none is
- * used yet or the id is bad (counted; queue broken). Does not move: the
- * caller collects the buffers with vio_packed_inorder_pop.
+ * (2.8.20). Returns 1 and that last buffer's id (its slot) when a used
+ * descriptor is there, 0 when none is or its id is bad (counted; queue
+ * broken). Does not move: the caller takes the buffers from the used
+ * position on with vio_packed_inorder_pop until it has taken `*last`.
+ * Only in-flight heads have a cookie, and they are contiguous from the
+ * used position, so those pops end exactly on `*last`.
  */
-static inline uint16_t
+static inline int
 vio_packed_inorder_batch(struct vio_vq *vq, uint16_t *last)
 {
-	uint16_t id, s, n = 1;
-	int ready = vio_packed_used_peek(vq);
+	uint16_t id;
 
-	if (ready == 0)
+	if (vio_packed_used_peek(vq) == 0)
 		return 0;
 	id = vq->pdesc[vq->used_cons].id;
-	/* Only in-flight heads have a cookie, and they are contiguous from
-	 * the used position, so the walk below ends exactly on `id`. */
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 		vio_packed_used_bad(vq);
 		return 0;
 	}
-	for (s = vq->used_cons; s != id; n++) {
-		s = (s + vq->extra[s].ndescs) & vq->mask;
-		if (unlikely(n >= vq->inflight)) {	/* never: bookkeeping bug */
-			vio_packed_used_bad(vq);
-			return 0;
-		}
-	}
 	*last = id;
-	return n;
+	return 1;
 }
 
 /* The cookie of the buffer at the used position, which is complete
- * (vio_packed_inorder_batch counted it); moves past it. */
+ * (vio_packed_inorder_batch named it or a later one); `*slot` gets its
+ * id. Moves past it. */
 static inline void *
-vio_packed_inorder_pop(struct vio_vq *vq)
+vio_packed_inorder_pop(struct vio_vq *vq, uint16_t *slot)
 {
 	struct vio_vq_extra *x = &vq->extra[vq->used_cons];
 	void *cookie = x->cookie;
 
+	*slot = vq->used_cons;
 	x->cookie = NULL;
 	vq->free_cnt += x->ndescs;
 	vq->inflight--;

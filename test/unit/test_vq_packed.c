@@ -155,14 +155,15 @@ static uint32_t
 pk_reap_inorder(struct pk *p, uint32_t first)
 {
 	uint32_t n = 0;
-	uint16_t last, k;
+	uint16_t last, slot;
 
-	while ((k = vio_packed_inorder_batch(&p->vq, &last)) > 0)
-		while (k-- > 0) {
-			UT_PTR_EQ(vio_packed_inorder_pop(&p->vq),
+	while (vio_packed_inorder_batch(&p->vq, &last))
+		do {
+			UT_ASSERT(p->vq.inflight > 0, "popped past the batch");
+			UT_PTR_EQ(vio_packed_inorder_pop(&p->vq, &slot),
 				  cookie(first + n));
 			n++;
-		}
+		} while (slot != last);
 	UT_TRUE(!p->vq.broken);
 	return n;
 }

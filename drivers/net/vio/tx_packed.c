@@ -41,15 +41,16 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
-	uint16_t k = 0, last, n, id;
+	uint16_t k = 0, last, slot, id;
 	uint64_t wrap0 = vq->err.bad_wrap;
 	uint32_t len;
 	int ready;
 
 	if (in_order) {
-		while ((n = vio_packed_inorder_batch(vq, &last)) > 0)
-			while (n-- > 0)
-				tx_done(done, &k, vio_packed_inorder_pop(vq));
+		while (vio_packed_inorder_batch(vq, &last))
+			do
+				tx_done(done, &k, vio_packed_inorder_pop(vq, &slot));
+			while (slot != last);
 	} else {
 		while ((ready = vio_packed_used_peek(vq)) != 0) {
 			id = vio_packed_used_take(vq, &len);
