@@ -50,7 +50,7 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 		while (vio_packed_inorder_batch(vq, &last))
 			do
 				tx_done(done, &k, vio_packed_inorder_pop(vq, &slot));
-			while (slot != last);
+			while (slot != last && vq->inflight > 0);
 	} else {
 		while ((ready = vio_packed_used_peek(vq)) != 0) {
 			id = vio_packed_used_take(vq, &len);
