@@ -112,8 +112,9 @@ ring_fd(struct vio_user *u, uint32_t request, uint16_t index, int fd)
 }
 
 /* Our virtual addresses: the backend translates them with the memory
- * table. (A packed ring would put its descriptor ring and driver/device
- * event areas in desc/avail/used.) */
+ * table. For a packed ring desc/avail/used are the descriptor ring and
+ * the driver and device event areas (vio_vq shares the fields), which is
+ * what vhost-user expects in their place. */
 static int
 ring_addr(struct vio_user *u, const struct vio_vq *vq, uint16_t index)
 {

@@ -37,12 +37,19 @@ vio_vq_split_ring_size(uint16_t size)
 			VIO_RING_ALIGN);
 }
 
-int
-vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
-	    uint64_t ring_addr)
+/* The driver and device event areas follow the descriptor ring, each
+ * 4-byte aligned (2.8.10.1); the whole is rounded to a page like a split
+ * ring so that either layout fits the same memzone. */
+size_t
+vio_vq_packed_ring_size(uint16_t size)
 {
-	size_t avail_off, used_off;
+	return align_up(sizeof(struct vio_packed_desc) * size +
+			2 * sizeof(struct vio_packed_event), VIO_RING_ALIGN);
+}
 
+static int
+vq_alloc(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring)
+{
 	if (size == 0 || (size & (size - 1)) != 0 || size > VIO_MAX_QUEUE_SIZE ||
 	    ring == NULL)
 		return -EINVAL;
@@ -57,6 +64,40 @@ vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
 	vq->size = size;
 	vq->mask = size - 1;
 	vq->ring = ring;
+	return 0;
+}
+
+int
+vio_vq_init_packed(struct vio_vq *vq, uint16_t index, uint16_t size,
+		   void *ring, uint64_t ring_addr, bool in_order)
+{
+	size_t ev_off = sizeof(struct vio_packed_desc) * size;
+	int ret = vq_alloc(vq, index, size, ring);
+
+	if (ret < 0)
+		return ret;
+	vq->packed = true;
+	vq->in_order = in_order;
+	vq->ring_len = vio_vq_packed_ring_size(size);
+	vq->pdesc = ring;
+	vq->drv_event = (struct vio_packed_event *)((char *)ring + ev_off);
+	vq->dev_event = vq->drv_event + 1;
+	vq->desc_addr = ring_addr;
+	vq->avail_addr = ring_addr + ev_off;
+	vq->used_addr = vq->avail_addr + sizeof(struct vio_packed_event);
+	vio_vq_reset(vq);
+	return 0;
+}
+
+int
+vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
+	    uint64_t ring_addr)
+{
+	size_t avail_off, used_off;
+	int ret = vq_alloc(vq, index, size, ring);
+
+	if (ret < 0)
+		return ret;
 	vq->ring_len = vio_vq_split_ring_size(size);
 
 	avail_off = sizeof(struct vio_desc) * size;
@@ -85,6 +126,16 @@ vio_vq_reset(struct vio_vq *vq)
 	vq->avail_idx = 0;
 	vq->used_cons = 0;
 	vq->inflight = 0;
+	vq->broken = false;
+	if (vq->packed) {
+		/* Both wrap counters start at 1 (2.8.1); the zeroed ring
+		 * reads as used in lap 0, so nothing looks used yet. */
+		vq->avail_flags = VIO_PACKED_DESC_F_AVAIL;
+		vq->used_wrap = true;
+		/* vio polls: the device never needs to interrupt it. */
+		vq->drv_event->flags = VIO_PACKED_EVENT_DISABLE;
+		return;
+	}
 	/* vio polls: the device never needs to interrupt it. */
 	vq->avail->flags = VIO_AVAIL_F_NO_INTERRUPT;
 }
@@ -115,6 +166,17 @@ vio_vq_fini(struct vio_vq *vq)
 int
 vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len)
 {
+	if (vq->packed)
+		return snprintf(buf, len,
+			"vq %u: packed%s size %u free %u inflight %u avail %u wrap %u "
+			"used %u wrap %u%s bad_id %" PRIu64 " bad_len %" PRIu64
+			" bad_idx %" PRIu64 " bad_wrap %" PRIu64,
+			vq->index, vq->in_order ? " in-order" : "", vq->size,
+			vq->free_cnt, vq->inflight, vq->avail_idx,
+			(vq->avail_flags & VIO_PACKED_DESC_F_AVAIL) ? 1u : 0u,
+			vq->used_cons, vq->used_wrap ? 1u : 0u,
+			vq->broken ? " broken" : "", vq->err.bad_id,
+			vq->err.bad_len, vq->err.bad_idx, vq->err.bad_wrap);
 	return snprintf(buf, len,
 		"vq %u: size %u free %u inflight %u avail_idx %u used_cons %u "
 		"used_idx %u bad_id %" PRIu64 " bad_len %" PRIu64 " bad_idx %" PRIu64,
@@ -127,6 +189,7 @@ static const char *const vio_vq_err_what[] = {
 	[VIO_VQ_ERR_ID] = "a used id that is out of range or not in flight",
 	[VIO_VQ_ERR_LEN] = "a used length beyond the buffer posted",
 	[VIO_VQ_ERR_IDX] = "a used index ahead of what was made available",
+	[VIO_VQ_ERR_WRAP] = "a used descriptor with the wrong wrap bits",
 };
 
 void __rte_cold __rte_noinline
@@ -137,6 +200,7 @@ vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
 		[VIO_VQ_ERR_ID] = &vq->err.bad_id,
 		[VIO_VQ_ERR_LEN] = &vq->err.bad_len,
 		[VIO_VQ_ERR_IDX] = &vq->err.bad_idx,
+		[VIO_VQ_ERR_WRAP] = &vq->err.bad_wrap,
 	};
 	uint8_t bit = (uint8_t)(1u << kind);
 

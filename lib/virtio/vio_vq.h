@@ -3,7 +3,14 @@
  * A virtqueue: rings and descriptors, not packets. The ring memory is
  * owned by the caller (a memzone in the PMD, plain memory in unit tests);
  * the driver-private bookkeeping (per-descriptor cookies, free list) is
- * allocated here. Hot helpers live in vio_vq_split.h as static inlines.
+ * allocated here. Hot helpers live in vio_vq_split.h and vio_vq_packed.h
+ * as static inlines.
+ *
+ * A packed ring reuses the same fields where their meaning carries over:
+ * desc/avail/used point at the descriptor ring and the driver and device
+ * event areas, avail_idx and used_cons are ring positions (0..size-1),
+ * free_cnt counts free ring slots, and next[]/free_head/extra[] are
+ * indexed by buffer id instead of descriptor index.
  */
 #ifndef VIO_VQ_H
 #define VIO_VQ_H
@@ -31,6 +38,7 @@ struct vio_vq_errors {
 	uint64_t bad_id;	/* used id out of range or not in flight */
 	uint64_t bad_len;	/* used length larger than what was posted */
 	uint64_t bad_idx;	/* used index ran ahead of what was made available */
+	uint64_t bad_wrap;	/* packed: used flags with the wrong wrap bits */
 	uint8_t logged;		/* VIO_VQ_ERR_* kinds already logged (a bit each);
 				 * cleared with the counters, so a reset re-arms */
 };
@@ -40,13 +48,23 @@ enum vio_vq_err_kind {
 	VIO_VQ_ERR_ID,		/* bad_id */
 	VIO_VQ_ERR_LEN,		/* bad_len */
 	VIO_VQ_ERR_IDX,		/* bad_idx */
+	VIO_VQ_ERR_WRAP,	/* bad_wrap */
 };
 
 struct vio_vq {
 	/* Hot: read on every burst. */
-	struct vio_desc *desc;
-	struct vio_avail *avail;
-	struct vio_used *used;
+	union {
+		struct vio_desc *desc;
+		struct vio_packed_desc *pdesc;		/* packed */
+	};
+	union {
+		struct vio_avail *avail;
+		struct vio_packed_event *drv_event;	/* packed */
+	};
+	union {
+		struct vio_used *used;
+		struct vio_packed_event *dev_event;	/* packed */
+	};
 	struct vio_vq_extra *extra;
 	uint16_t *next;		/* private free-list links: the device can't touch them */
 	uint16_t size;
@@ -57,6 +75,14 @@ struct vio_vq {
 	uint16_t used_cons;	/* used entries consumed (free-running) */
 	uint16_t inflight;	/* heads made available and not yet used */
 	uint16_t index;		/* virtqueue number at the device */
+	/* Packed: AVAIL/USED bits of the next descriptor made available
+	 * (they follow the avail wrap counter), and the wrap counter the
+	 * next used descriptor must carry. */
+	uint16_t avail_flags;
+	bool used_wrap;
+	bool packed;
+	bool in_order;		/* buffer id = ring slot of its first descriptor */
+	bool broken;		/* packed: a used entry could not be skipped safely */
 	vio_notify_fn notify;	/* set by the transport's queue_setup */
 	void *notify_arg;	/* transport data for notify (fd, doorbell) */
 	struct vio_vq_errors err;
@@ -73,6 +99,9 @@ struct vio_vq {
 /* Bytes of ring memory a split queue of `size` entries needs. */
 size_t vio_vq_split_ring_size(uint16_t size);
 
+/* Bytes of ring memory a packed queue of `size` entries needs. */
+size_t vio_vq_packed_ring_size(uint16_t size);
+
 /*
  * Lay a split ring over `ring` (zeroed here), whose device address is
  * `ring_addr`, and allocate the private state. `size` must be a power of two.
@@ -80,6 +109,15 @@ size_t vio_vq_split_ring_size(uint16_t size);
  */
 int vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size,
 		void *ring, uint64_t ring_addr);
+
+/*
+ * Lay a packed ring (2.8) over `ring`: descriptor ring, then the driver
+ * and device event areas. `size` must be a power of two (vio's own
+ * choice: positions then wrap with a mask test). With `in_order`, buffer
+ * ids are ring slots and no id free list is used.
+ */
+int vio_vq_init_packed(struct vio_vq *vq, uint16_t index, uint16_t size,
+		       void *ring, uint64_t ring_addr, bool in_order);
 
 /* Back to the freshly initialised state (after a device reset). In-flight
  * cookies must have been collected with vio_vq_drain() first. */

@@ -29,7 +29,7 @@ def check_frames(receiver, src, size, sent):
     return frames
 
 
-def contents_case(direction, size, mrg):
+def contents_case(direction, size, mrg, extra=""):
     segs = JUMBO_SEGS if size == 9000 else str(size)
     jumbo = dict(max_pkt_len=9018) if size > 1518 else {}
     with Session() as s:
@@ -37,14 +37,14 @@ def contents_case(direction, size, mrg):
             raise Skip("net_virtio_user has no rx scatter without mrg_rxbuf")
         if direction == "tx":
             be = s.backend(fwd="rxonly", **jumbo)
-            fe = s.frontend(be.sock, "mac=%s,mrg_rxbuf=%d" % (FE_MAC, mrg), fwd="io",
+            fe = s.frontend(be.sock, "mac=%s,mrg_rxbuf=%d%s" % (FE_MAC, mrg, extra), fwd="io",
                             txpkts=segs, mbuf_size=10240 if jumbo else None, **jumbo)
             sender, receiver, src = fe, be, FE_MAC
             be.cmd("set verbose 1")
             be.start()
         else:
             be = s.backend(fwd="io", txpkts=segs, **jumbo)
-            fe = s.frontend(be.sock, "mrg_rxbuf=%d" % mrg, fwd="rxonly",
+            fe = s.frontend(be.sock, "mrg_rxbuf=%d%s" % (mrg, extra), fwd="rxonly",
                             app=["--enable-scatter"] if jumbo else [], **jumbo)
             sender, receiver, src = be, fe, be.info()["MAC address"]
             fe.cmd("set verbose 1")
@@ -80,3 +80,47 @@ def test_contents_rx_9000_mrg1():
 
 def test_contents_rx_9000_mrg0():
     contents_case("rx", 9000, 0)
+
+
+PACKED = ",packed_vq=1"
+PACKED_IO = ",packed_vq=1,in_order=1"
+
+
+def test_contents_tx_64_packed():
+    contents_case("tx", 64, 1, PACKED)
+
+
+def test_contents_tx_1518_packed_in_order():
+    contents_case("tx", 1518, 0, PACKED_IO)
+
+
+def test_contents_tx_9000_multiseg_packed():
+    contents_case("tx", 9000, 1, PACKED)
+
+
+def test_contents_tx_9000_multiseg_packed_in_order():
+    contents_case("tx", 9000, 1, PACKED_IO)
+
+
+def test_contents_rx_64_packed():
+    contents_case("rx", 64, 1, PACKED)
+
+
+def test_contents_rx_1518_packed_in_order_mrg0():
+    contents_case("rx", 1518, 0, PACKED_IO)
+
+
+def test_contents_rx_9000_packed_mrg1():
+    contents_case("rx", 9000, 1, PACKED)
+
+
+def test_contents_rx_9000_packed_mrg0():
+    contents_case("rx", 9000, 0, PACKED)
+
+
+def test_contents_rx_9000_packed_in_order_mrg1():
+    contents_case("rx", 9000, 1, PACKED_IO)
+
+
+def test_contents_rx_9000_packed_in_order_mrg0():
+    contents_case("rx", 9000, 0, PACKED_IO)

@@ -50,7 +50,7 @@ BAD = [  # (test name, key the error must name, devargs besides path)
     ("mac", "mac", "mac=zz:zz:zz:zz:zz:zz"),
     ("mrg_rxbuf_2", "mrg_rxbuf", "mrg_rxbuf=2"),
     ("in_order_5", "in_order", "in_order=5"),
-    ("packed_vq_1", "packed_vq", "packed_vq=1"),
+    ("packed_vq_2", "packed_vq", "packed_vq=2"),
     ("speed_abc", "speed", "speed=abc"),
     ("missing_path", "path", ""),
 ]

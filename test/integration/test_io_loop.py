@@ -67,3 +67,20 @@ def test_io_loop_mrg0():
 def test_io_loop_in_order_qs64():
     """in-order completions, and a small ring that wraps often"""
     io_case("in_order=1,queue_size=64")
+
+
+def test_io_loop_packed_mrg1():
+    io_case("packed_vq=1,mrg_rxbuf=1")
+
+
+def test_io_loop_packed_mrg0():
+    io_case("packed_vq=1,mrg_rxbuf=0")
+
+
+def test_io_loop_packed_in_order_mrg1():
+    io_case("packed_vq=1,in_order=1,mrg_rxbuf=1")
+
+
+def test_io_loop_packed_in_order_mrg0_qs64():
+    """in-order batches on a small ring that wraps often"""
+    io_case("packed_vq=1,in_order=1,mrg_rxbuf=0,queue_size=64")

@@ -18,11 +18,11 @@ def restart(fe):
         check("Fail" not in out and "rror" not in out, "%s: %s" % (line, out))
 
 
-def test_port_restart_loop():
+def restart_loop(devargs=""):
     with Session() as s:
         be = s.backend(fwd="io")
         # no link wait inside `port start`: the loop checks the link itself
-        fe = s.frontend(be.sock, fwd="io", app=["--disable-link-check"])
+        fe = s.frontend(be.sock, devargs, fwd="io", app=["--disable-link-check"])
         restart(fe)   # baseline after one cycle: a first restart may open what later ones reuse
         fds, mbufs = fe.fd_count(), fe.mbufs_in_use()
         for _ in range(CYCLES):
@@ -31,3 +31,12 @@ def test_port_restart_loop():
         equal(fe.mbufs_in_use(), mbufs, "frontend mbufs in use after %d more stop/start cycles" % CYCLES)
         wait_for(lambda: fe.info().get("Link status") == "up", 10, 0.2, "frontend link up")
         io_loop(be, fe)
+
+
+def test_port_restart_loop():
+    restart_loop()
+
+
+def test_port_restart_loop_packed_in_order():
+    """packed rings start again from wrap counter 1 after each reset"""
+    restart_loop("packed_vq=1,in_order=1")

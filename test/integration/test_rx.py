@@ -15,11 +15,13 @@ TRAFFIC = 1.0
 JUMBO_SEGS = "2048,2048,2048,2048,808"
 
 
-def rx_case(size, devargs):
+def rx_case(size, devargs, jumbo_mtu=False):
+    """jumbo_mtu: rx buffers sized for 9000-byte frames whatever `size` is
+    (without mrg_rxbuf, chains of several mbufs even for small frames)."""
     segs = JUMBO_SEGS if size == 9000 else str(size)
-    jumbo = dict(max_pkt_len=9018) if size > 1518 else {}
+    jumbo = dict(max_pkt_len=9018) if size > 1518 or jumbo_mtu else {}
     with Session() as s:
-        if size > 2048 and "mrg_rxbuf=0" in devargs and s.driver == "net_virtio_user":
+        if (size > 2048 or jumbo_mtu) and "mrg_rxbuf=0" in devargs and s.driver == "net_virtio_user":
             raise Skip("net_virtio_user has no rx scatter without mrg_rxbuf")
         be = s.backend(fwd="txonly", txpkts=segs, **jumbo)
         # default mbufs (2048 data bytes): a jumbo frame needs several
@@ -75,3 +77,57 @@ def test_rx_64_in_order_qs64():
 
 def test_rx_1518_qs1024():
     rx_case(1518, "queue_size=1024")
+
+
+# Packed virtqueues (packed_vq=1): mergeable, single-buffer and chained
+# buffers, with and without in-order.
+
+def test_rx_64_packed_mrg1():
+    rx_case(64, "packed_vq=1,mrg_rxbuf=1")
+
+
+def test_rx_64_packed_mrg0():
+    rx_case(64, "packed_vq=1,mrg_rxbuf=0")
+
+
+def test_rx_1518_packed_in_order_mrg1():
+    rx_case(1518, "packed_vq=1,in_order=1,mrg_rxbuf=1")
+
+
+def test_rx_1518_packed_in_order_mrg0():
+    rx_case(1518, "packed_vq=1,in_order=1,mrg_rxbuf=0")
+
+
+def test_rx_9000_multiseg_packed_mrg1():
+    rx_case(9000, "packed_vq=1,mrg_rxbuf=1")
+
+
+def test_rx_9000_multiseg_packed_mrg0():
+    rx_case(9000, "packed_vq=1,mrg_rxbuf=0")
+
+
+def test_rx_9000_multiseg_packed_in_order_mrg1():
+    rx_case(9000, "packed_vq=1,in_order=1,mrg_rxbuf=1")
+
+
+def test_rx_9000_multiseg_packed_in_order_mrg0():
+    rx_case(9000, "packed_vq=1,in_order=1,mrg_rxbuf=0")
+
+
+def test_rx_64_packed_in_order_qs64():
+    """in-order on a small ring that wraps often"""
+    rx_case(64, "packed_vq=1,in_order=1,queue_size=64")
+
+
+def test_rx_64_packed_mrg0_chained():
+    """small frames into buffers chained for jumbo frames: each must be
+    received whole in one buffer, not spread over the chain's descriptors"""
+    rx_case(64, "packed_vq=1,mrg_rxbuf=0", jumbo_mtu=True)
+
+
+def test_rx_64_packed_in_order_mrg0_chained():
+    rx_case(64, "packed_vq=1,in_order=1,mrg_rxbuf=0", jumbo_mtu=True)
+
+
+def test_rx_64_mrg0_chained():
+    rx_case(64, "mrg_rxbuf=0", jumbo_mtu=True)

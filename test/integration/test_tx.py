@@ -70,3 +70,31 @@ def test_tx_64_in_order_qs64():
 
 def test_tx_1518_qs1024():
     tx_case(1518, "queue_size=1024")
+
+
+# Packed virtqueues (packed_vq=1): the same checks on the packed datapaths,
+# with and without in-order completions.
+
+def test_tx_64_packed_mrg1():
+    tx_case(64, "packed_vq=1,mrg_rxbuf=1")
+
+
+def test_tx_64_packed_mrg0():
+    tx_case(64, "packed_vq=1,mrg_rxbuf=0")
+
+
+def test_tx_1518_packed_in_order():
+    tx_case(1518, "packed_vq=1,in_order=1")
+
+
+def test_tx_9000_multiseg_packed():
+    tx_case(9000, "packed_vq=1")
+
+
+def test_tx_9000_multiseg_packed_in_order():
+    tx_case(9000, "packed_vq=1,in_order=1")
+
+
+def test_tx_64_packed_in_order_qs64():
+    """in-order batches on a small ring that wraps often"""
+    tx_case(64, "packed_vq=1,in_order=1,queue_size=64")

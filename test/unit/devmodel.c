@@ -56,6 +56,9 @@ dm_queue_clear(struct dm_queue *q)
 	q->reverse = false;
 	q->split.last_avail = 0;
 	q->split.used_idx = 0;
+	q->is_packed = false;
+	q->batch = false;
+	memset(&q->packed, 0, sizeof(q->packed));
 	q->notifies = 0;
 	q->notify_avail_idx = 0;
 	q->interrupts = 0;
@@ -77,8 +80,8 @@ dm_queue_fault(struct dm_queue *q, enum dm_fault fault, uint32_t times)
 }
 
 /* The fault for this completion, used up as it applies. */
-static enum dm_fault
-dm_fault_next(struct dm_queue *q)
+enum dm_fault
+dm_fault_take(struct dm_queue *q)
 {
 	enum dm_fault f = q->fault;
 
@@ -90,8 +93,8 @@ dm_fault_next(struct dm_queue *q)
 }
 
 /* A careful device stops using a queue that fed it garbage. */
-static int
-dm_refuse(struct dm_queue *q, enum dm_err why)
+int
+dm_queue_refuse(struct dm_queue *q, enum dm_err why)
 {
 	q->err[why]++;
 	q->errors++;
@@ -111,7 +114,7 @@ dm_split_avail_pending(struct dm_queue *q)
 	n = (uint16_t)(__atomic_load_n(&q->split.avail->idx,
 				       __ATOMIC_ACQUIRE) - q->split.last_avail);
 	if (n > q->size) {
-		dm_refuse(q, DM_ERR_AVAIL_IDX);
+		dm_queue_refuse(q, DM_ERR_AVAIL_IDX);
 		return 0;
 	}
 	return n;
@@ -132,16 +135,16 @@ dm_split_enter_indirect(struct dm_queue *q, struct dm_split_walk *w,
 	const struct vio_desc *table;
 
 	if (w->indirect)
-		return dm_refuse(q, DM_ERR_IND_NESTED);
+		return dm_queue_refuse(q, DM_ERR_IND_NESTED);
 	if (!(q->dev->accepted & VIO_BIT(VIO_F_RING_INDIRECT_DESC)))
-		return dm_refuse(q, DM_ERR_IND_FEATURE);
+		return dm_queue_refuse(q, DM_ERR_IND_FEATURE);
 	if (d->flags & VIO_DESC_F_NEXT)
-		return dm_refuse(q, DM_ERR_IND_NEXT);
+		return dm_queue_refuse(q, DM_ERR_IND_NEXT);
 	if (d->len == 0 || d->len % sizeof(struct vio_desc) != 0)
-		return dm_refuse(q, DM_ERR_IND_LEN);
+		return dm_queue_refuse(q, DM_ERR_IND_LEN);
 	table = dm_xlate(q->dev, d->addr, d->len);
 	if (table == NULL)
-		return dm_refuse(q, DM_ERR_ADDR);
+		return dm_queue_refuse(q, DM_ERR_ADDR);
 	/* 2.7.5.3.2: the WRITE flag of this descriptor is ignored. */
 	w->table = table;
 	w->n = d->len / sizeof(struct vio_desc);
@@ -161,12 +164,12 @@ dm_split_add_seg(struct dm_queue *q, struct dm_chain *c,
 
 	/* 2.7.4.2: device-writable descriptors come after readable ones. */
 	if (!write && c->nsegs > 0 && c->seg[c->nsegs - 1].write)
-		return dm_refuse(q, DM_ERR_ORDER);
+		return dm_queue_refuse(q, DM_ERR_ORDER);
 	if (c->nsegs == DM_MAX_SEGS)
-		return dm_refuse(q, DM_ERR_SEGS);
+		return dm_queue_refuse(q, DM_ERR_SEGS);
 	p = dm_xlate(q->dev, d->addr, d->len);
 	if (p == NULL)
-		return dm_refuse(q, DM_ERR_ADDR);
+		return dm_queue_refuse(q, DM_ERR_ADDR);
 	s = &c->seg[c->nsegs++];
 	s->ptr = p;
 	s->len = d->len;
@@ -192,10 +195,10 @@ dm_split_peek(struct dm_queue *q, struct dm_chain *c)
 	memset(c, 0, offsetof(struct dm_chain, seg));
 	c->head = id;
 	if (id >= q->size)
-		return dm_refuse(q, DM_ERR_HEAD);
+		return dm_queue_refuse(q, DM_ERR_HEAD);
 	for (;;) {
 		if (++w.seen > w.n)
-			return dm_refuse(q, DM_ERR_LOOP);
+			return dm_queue_refuse(q, DM_ERR_LOOP);
 		/* One read of each descriptor: the driver may be rewriting it. */
 		d = w.table[id];
 		if (d.flags & VIO_DESC_F_INDIRECT) {
@@ -212,7 +215,7 @@ dm_split_peek(struct dm_queue *q, struct dm_chain *c)
 			return 0;
 		id = d.next;
 		if (id >= w.n)
-			return dm_refuse(q, DM_ERR_NEXT);
+			return dm_queue_refuse(q, DM_ERR_NEXT);
 	}
 }
 
@@ -267,7 +270,7 @@ static void
 dm_split_complete_id(struct dm_queue *q, uint16_t head, uint32_t writable,
 		     uint32_t len)
 {
-	switch (dm_fault_next(q)) {
+	switch (dm_fault_take(q)) {
 	case DM_FAULT_BAD_ID:
 		dm_split_used_push(q, (uint32_t)q->size + DM_BAD_ID_BASE + head,
 				   len);
@@ -300,7 +303,7 @@ dm_split_complete(struct dm_queue *q, const struct dm_chain *c, uint32_t len)
 }
 
 void
-dm_record(struct dm_queue *q, const struct dm_chain *c)
+dm_record_chain(struct dm_queue *q, const struct dm_chain *c)
 {
 	struct dm_pkt *p;
 	uint32_t off = 0;
@@ -351,10 +354,10 @@ dm_split_tx(struct dm_queue *q, unsigned int max)
 		for (n = 0; n < DM_TX_BATCH && done + n < max; n++) {
 			ret = dm_split_take(q, &c);
 			if (ret == 0 && c.writable != 0)
-				ret = dm_refuse(q, DM_ERR_DIR);
+				ret = dm_queue_refuse(q, DM_ERR_DIR);
 			if (ret < 0)
 				break;
-			dm_record(q, &c);
+			dm_record_chain(q, &c);
 			heads[n] = c.head;
 		}
 		dm_split_tx_finish(q, heads, n);
@@ -380,7 +383,7 @@ dm_split_rx(struct dm_queue *q, const void *data, uint32_t len)
 	if (ret < 0)
 		return ret;
 	if (c.readable != 0)
-		return dm_refuse(q, DM_ERR_DIR);
+		return dm_queue_refuse(q, DM_ERR_DIR);
 	if (c.writable < len)
 		return -EMSGSIZE;
 	for (i = 0; i < c.nsegs && off < len; i++) {
@@ -550,8 +553,9 @@ dm_notify(struct vio_vq *vq)
 	struct dm_queue *q = vq->notify_arg;
 
 	q->notifies++;
-	q->notify_avail_idx = __atomic_load_n(&q->split.avail->idx,
-					      __ATOMIC_ACQUIRE);
+	if (!q->is_packed)
+		q->notify_avail_idx = __atomic_load_n(&q->split.avail->idx,
+						      __ATOMIC_ACQUIRE);
 	if (!q->ready)
 		q->dev->proto_errors++;
 }
@@ -596,7 +600,10 @@ dm_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 		dev->proto_errors++;
 	q = &dev->q[vq->index];
 	dm_queue_clear(q);
-	ret = dm_split_map(q, vq);
+	if (dev->accepted & VIO_BIT(VIO_F_RING_PACKED))
+		ret = dm_packed_map(q, vq);
+	else
+		ret = dm_split_map(q, vq);
 	if (ret < 0)
 		return ret;
 	q->ready = true;

@@ -14,8 +14,9 @@
  *   offered features, config space, queue sizes and queue setup.
  *
  * Both halves misbehave on demand, because a device is untrusted input.
- * Split-ring code is in dm_split_* functions; a packed twin (2.8) goes
- * beside it as dm_packed_*.
+ * Split-ring code is in dm_split_* functions (devmodel.c), the packed
+ * twin (2.8) in dm_packed_* (devmodel_packed.c); a queue set up after
+ * VIO_F_RING_PACKED was accepted is packed.
  */
 #ifndef VIO_TEST_DEVMODEL_H
 #define VIO_TEST_DEVMODEL_H
@@ -43,6 +44,7 @@ enum dm_fault {
 	DM_FAULT_BIG_LEN,	/* used len larger than the chain's writable bytes */
 	DM_FAULT_IDX_AHEAD,	/* move used->idx past the entries written */
 	DM_FAULT_STALL,		/* take chains and never complete them */
+	DM_FAULT_BAD_WRAP,	/* packed: used flags of the wrong lap */
 };
 
 #define DM_FAULT_FOREVER	UINT32_MAX
@@ -78,8 +80,9 @@ struct dm_seg {
 
 /* A descriptor chain as the device resolved it. */
 struct dm_chain {
-	uint16_t head;
+	uint16_t head;		/* packed: the buffer id */
 	uint16_t nsegs;
+	uint16_t ndescs;	/* packed: ring slots the chain took */
 	bool indirect;
 	uint32_t readable;	/* bytes */
 	uint32_t writable;
@@ -112,6 +115,17 @@ struct dm_queue {
 		uint16_t last_avail;	/* next available entry to take */
 		uint16_t used_idx;	/* next used entry to write */
 	} split;
+	bool is_packed;
+	bool batch;		/* packed tx: one used descriptor per batch (in order) */
+	struct {		/* packed ring (2.8) */
+		struct vio_packed_desc *desc;
+		struct vio_packed_event *drv_event;	/* driver writes */
+		struct vio_packed_event *dev_event;	/* device writes */
+		uint16_t last_avail;	/* slot of the next buffer to take */
+		bool avail_wrap;
+		uint16_t used_idx;	/* slot of the next used descriptor */
+		bool used_wrap;
+	} packed;
 
 	uint64_t notifies;
 	uint16_t notify_avail_idx; /* avail->idx seen at the last notify */
@@ -195,6 +209,12 @@ void dm_split_used_bump(struct dm_queue *q, uint16_t n);
 void dm_split_used_publish(struct dm_queue *q);
 /* Ask the driver not to notify (VIO_USED_F_NO_NOTIFY) or to notify. */
 void dm_split_set_no_notify(struct dm_queue *q, bool no_notify);
+/* The fault for the next completion, used up as it applies. */
+enum dm_fault dm_fault_take(struct dm_queue *q);
+/* Stop a queue that fed the device garbage; returns -EIO. */
+int dm_queue_refuse(struct dm_queue *q, enum dm_err why);
+/* Keep a copy of a transmitted chain's bytes. */
+void dm_record_chain(struct dm_queue *q, const struct dm_chain *c);
 
 /* Transmit up to `max` chains: record their bytes, complete them (len 0)
  * in batches, publishing after each. Returns chains taken, or -EIO when
@@ -204,8 +224,26 @@ int dm_split_tx(struct dm_queue *q, unsigned int max);
  * -EMSGSIZE buffer too small (not taken), -EIO invalid chain. */
 int dm_split_rx(struct dm_queue *q, const void *data, uint32_t len);
 
-/* Keep the readable bytes of a taken chain as the next transmitted packet. */
-void dm_record(struct dm_queue *q, const struct dm_chain *c);
+/* ---- packed virtqueue, device side ---- */
+
+/* Map the descriptor ring and event areas of a packed vq (2.8.10). */
+int dm_packed_map(struct dm_queue *q, const struct vio_vq *vq);
+/* Resolve the next available buffer without taking it: 0, -EAGAIN, -EIO. */
+int dm_packed_peek(struct dm_queue *q, struct dm_chain *c);
+int dm_packed_take(struct dm_queue *q, struct dm_chain *c);
+/* Complete a taken buffer with `len` bytes written, honouring q->fault. */
+void dm_packed_complete(struct dm_queue *q, const struct dm_chain *c,
+			uint32_t len);
+/* Raw used descriptor write: id, len, and the flags' wrap bits given. */
+void dm_packed_used_write(struct dm_queue *q, uint16_t id, uint32_t len,
+			  uint16_t ndescs, bool wrap);
+/* Device event suppression: VIO_PACKED_EVENT_* for the driver's kicks. */
+void dm_packed_set_event(struct dm_queue *q, uint16_t mode);
+/* As dm_split_tx / dm_split_rx. With q->batch, a tx batch is completed
+ * with one used descriptor naming its last buffer. */
+int dm_packed_tx(struct dm_queue *q, unsigned int max);
+int dm_packed_rx(struct dm_queue *q, const void *data, uint32_t len);
+
 /* The n-th transmitted packet (0 = first ever), NULL if no longer kept. */
 const struct dm_pkt *dm_tx_record(const struct dm_queue *q, uint64_t n);
 

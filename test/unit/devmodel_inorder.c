@@ -98,7 +98,7 @@ dm_ino_tx(struct dm_ino *ino, unsigned int max, unsigned int batch,
 			ret = -EIO;
 		if (ret < 0)
 			break;
-		dm_record(ino->q, &c);
+		dm_record_chain(ino->q, &c);
 		done++;
 		if (++n < batch && done < max &&
 		    dm_split_avail_pending(ino->q) > 0)

@@ -17,6 +17,7 @@
 #include "unit.h"
 
 extern const struct ut_suite ut_suite_vq_split;
+extern const struct ut_suite ut_suite_vq_packed;
 extern const struct ut_suite ut_suite_dev;
 extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
@@ -25,6 +26,7 @@ extern const struct ut_suite ut_suite_vq_inorder;
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
 	&ut_suite_vq_split,
+	&ut_suite_vq_packed,
 	&ut_suite_dev,
 	&ut_suite_pci,
 	&ut_suite_vq_inorder,

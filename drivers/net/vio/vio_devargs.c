@@ -128,13 +128,7 @@ arg_in_order(const char *val, struct vio_devargs *da, const char **why)
 static int
 arg_packed_vq(const char *val, struct vio_devargs *da, const char **why)
 {
-	int ret = parse_bool(val, &da->packed_vq, why);
-
-	if (ret == 0 && da->packed_vq) {
-		*why = "packed virtqueues are not supported yet, use 0";
-		return -ENOTSUP;
-	}
-	return ret;
+	return parse_bool(val, &da->packed_vq, why);
 }
 
 static int

@@ -37,6 +37,8 @@ vio_wanted_features(const struct vio_devargs *da)
 
 	if (da->mrg_rxbuf)
 		f |= VIO_BIT(VIO_NET_F_MRG_RXBUF);
+	if (da->packed_vq)
+		f |= VIO_BIT(VIO_F_RING_PACKED);
 	if (da->in_order)
 		f |= VIO_BIT(VIO_F_IN_ORDER);
 	return f;
@@ -377,6 +379,8 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.xstats_reset = vio_xstats_reset,
 	.rx_burst_mode_get = vio_rx_burst_mode_get,
 	.tx_burst_mode_get = vio_tx_burst_mode_get,
+	.rxq_info_get = vio_rxq_info_get,
+	.txq_info_get = vio_txq_info_get,
 	.mac_addr_set = vio_mac_addr_set,
 	.mtu_set = vio_mtu_set,
 	.promiscuous_enable = vio_promisc_enable,
@@ -390,8 +394,6 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.dev_supported_ptypes_get = vio_supported_ptypes_get,
 	.dev_ptypes_set = vio_ptypes_set,
 	.vlan_offload_set = vio_vlan_offload_set,
-	.rxq_info_get = vio_rxq_info_get,
-	.txq_info_get = vio_txq_info_get,
 };
 
 static void

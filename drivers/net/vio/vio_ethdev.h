@@ -90,6 +90,7 @@ struct vio_rxq {
 	uint64_t queue_offloads;	/* asked for this queue at setup */
 	uint32_t ptype_mask;
 	uint32_t max_lro_pkt_size;
+	bool bad_logged;	/* device misbehaviour logged once per queue */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
@@ -99,7 +100,10 @@ struct vio_rxq {
 struct vio_tx_region {
 	struct vio_net_hdr_mrg hdr;
 	uint8_t pad[4];
-	struct vio_desc ind[VIO_TX_MAX_IND];
+	union {
+		struct vio_desc ind[VIO_TX_MAX_IND];
+		struct vio_packed_desc pind[VIO_TX_MAX_IND];	/* packed */
+	};
 };
 
 struct vio_txq {
@@ -112,9 +116,11 @@ struct vio_txq {
 	bool indirect;
 	uint64_t hdr_flags;	/* mbuf flags that need a non-zero header */
 	struct vio_offload_caps caps;	/* what tx_prepare lets through */
+	bool bad_logged;	/* device misbehaviour logged once per queue */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
+	uint16_t port_id;
 };
 
 /* The address the device uses for an mbuf's buffer. */
@@ -243,5 +249,23 @@ uint16_t vio_rx_split_ino(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_split_ino_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_split_ino_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_tx_split_ino(void *txq, struct rte_mbuf **pkts, uint16_t n);
+/* rx_packed.c */
+void vio_rx_packed_prepare(struct vio_rxq *rxq);
+int vio_rx_packed_refill(struct vio_rxq *rxq);
+uint16_t vio_rx_packed(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_inorder(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_inorder_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_rx_packed_inorder_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+
+/* tx_packed.c */
+uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
+
+/* Log the first device misbehaviour seen on a queue (the xstats count
+ * every one). */
+void vio_queue_bad_log(uint16_t port, const char *dir, uint16_t qid,
+		       const struct vio_vq *vq);
 
 #endif /* VIO_ETHDEV_H */

@@ -12,6 +12,7 @@
 #include <rte_memzone.h>
 
 #include "vio_ethdev.h"
+#include "vio_vq_packed.h"
 #include "vio_vq_split.h"
 
 #define VIO_RING_ALIGN 4096
@@ -75,6 +76,67 @@ vio_mz_addr(struct vio_adapter *ad, const struct rte_memzone *mz)
 	return ad->hw.use_va ? (uint64_t)(uintptr_t)mz->addr : mz->iova;
 }
 
+/* Ring memory for either layout: which one is used is only known once
+ * the features are negotiated at start. */
+static size_t
+vio_ring_len(uint16_t size)
+{
+	return RTE_MAX(vio_vq_split_ring_size(size),
+		       vio_vq_packed_ring_size(size));
+}
+
+/* The layout a queue set up now will most likely run with; checked
+ * again against the negotiated features at start. */
+static bool
+vio_want_packed(const struct vio_adapter *ad)
+{
+	return (ad->wanted & ad->hw.offered & VIO_BIT(VIO_F_RING_PACKED)) != 0;
+}
+
+static int
+vio_vq_layout(struct vio_vq *vq, uint16_t index, uint16_t size,
+	      const struct rte_memzone *mz, uint64_t addr, bool packed,
+	      bool in_order)
+{
+	if (packed)
+		return vio_vq_init_packed(vq, index, size, mz->addr, addr,
+					  in_order);
+	return vio_vq_init(vq, index, size, mz->addr, addr);
+}
+
+/* At start: lay the ring out again if the negotiated layout differs from
+ * the one chosen at setup, and take the in-order mode negotiated. */
+static int
+vio_vq_relayout(struct vio_adapter *ad, struct vio_vq *vq,
+		const struct rte_memzone *mz)
+{
+	bool packed = vio_hw_has(&ad->hw, VIO_F_RING_PACKED);
+	bool in_order = packed && vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
+	struct vio_vq_errors err = vq->err;
+	int ret;
+
+	if (vq->packed == packed) {
+		vq->in_order = in_order;
+		return 0;
+	}
+	vio_vq_fini(vq);
+	ret = vio_vq_layout(vq, vq->index, vq->size, mz, vio_mz_addr(ad, mz),
+			    packed, in_order);
+	vq->err = err;
+	return ret;
+}
+
+void
+vio_queue_bad_log(uint16_t port, const char *dir, uint16_t qid,
+		  const struct vio_vq *vq)
+{
+	char state[256];
+
+	vio_vq_dump(vq, state, sizeof(state));
+	VIO_PMD_LOG(driver, ERR, "port %u %s queue %u: the device wrote a bad used entry, dropped; further ones are only counted in xstats (%s)",
+		    port, dir, qid, state);
+}
+
 int
 vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		   unsigned int socket, const struct rte_eth_rxconf *conf,
@@ -96,14 +158,13 @@ vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 				 socket);
 	if (rxq == NULL)
 		return -ENOMEM;
-	rxq->mz = vio_queue_mem(dev, "rx", qid, vio_vq_split_ring_size(size),
-				socket);
+	rxq->mz = vio_queue_mem(dev, "rx", qid, vio_ring_len(size), socket);
 	if (rxq->mz == NULL) {
 		rte_free(rxq);
 		return -ENOMEM;
 	}
-	ret = vio_vq_init(&rxq->vq, 2 * qid, size, rxq->mz->addr,
-			  vio_mz_addr(ad, rxq->mz));
+	ret = vio_vq_layout(&rxq->vq, 2 * qid, size, rxq->mz,
+			    vio_mz_addr(ad, rxq->mz), vio_want_packed(ad), false);
 	if (ret < 0) {
 		rte_memzone_free(rxq->mz);
 		rte_free(rxq);
@@ -139,7 +200,7 @@ vio_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 				 socket);
 	if (txq == NULL)
 		return -ENOMEM;
-	ring_len = vio_vq_split_ring_size(size);
+	ring_len = vio_ring_len(size);
 	txq->mz = vio_queue_mem(dev, "tx", qid,
 				ring_len + sizeof(struct vio_tx_region) * size,
 				socket);
@@ -147,8 +208,8 @@ vio_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		rte_free(txq);
 		return -ENOMEM;
 	}
-	ret = vio_vq_init(&txq->vq, 2 * qid + 1, size, txq->mz->addr,
-			  vio_mz_addr(ad, txq->mz));
+	ret = vio_vq_layout(&txq->vq, 2 * qid + 1, size, txq->mz,
+			    vio_mz_addr(ad, txq->mz), vio_want_packed(ad), false);
 	if (ret < 0) {
 		rte_memzone_free(txq->mz);
 		rte_free(txq);
@@ -159,6 +220,7 @@ vio_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->free_thresh = conf->tx_free_thresh ? conf->tx_free_thresh :
 			   RTE_MIN(VIO_TX_FREE_THRESH, size / 4);
 	txq->queue_id = qid;
+	txq->port_id = dev->data->port_id;
 	dev->data->tx_queues[qid] = txq;
 	return 0;
 }
@@ -251,6 +313,42 @@ vio_rx_segs_per_buf(struct rte_eth_dev *dev, const struct vio_rxq *rxq)
 	return (uint16_t)(1 + (frame - room + more - 1) / more);
 }
 
+/* Packed ring paths, by [in order][mergeable / chained-buffers / single]. */
+static const struct {
+	eth_rx_burst_t fn;
+	const char *name;
+} vio_rx_packed_paths[2][3] = {
+	{
+		{ vio_rx_packed_mrg, "packed scalar mergeable" },
+		{ vio_rx_packed_big, "packed scalar chained-buffers" },
+		{ vio_rx_packed, "packed scalar" },
+	}, {
+		{ vio_rx_packed_inorder_mrg, "packed scalar in-order mergeable" },
+		{ vio_rx_packed_inorder_big, "packed scalar in-order chained-buffers" },
+		{ vio_rx_packed_inorder, "packed scalar in-order" },
+	},
+};
+
+static void
+vio_choose_packed_path(struct rte_eth_dev *dev, uint16_t segs)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	bool in_order = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
+	bool indirect = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
+	unsigned int kind = vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 0 :
+			    segs > 1 ? 1 : 2;
+
+	dev->rx_pkt_burst = vio_rx_packed_paths[in_order][kind].fn;
+	ad->rx_path = vio_rx_packed_paths[in_order][kind].name;
+	dev->tx_pkt_burst = in_order ? vio_tx_packed_inorder : vio_tx_packed;
+	if (in_order)
+		ad->tx_path = indirect ? "packed scalar in-order indirect" :
+					 "packed scalar in-order";
+	else
+		ad->tx_path = indirect ? "packed scalar indirect" :
+					 "packed scalar";
+}
+
 static void
 vio_choose_rx_path(struct rte_eth_dev *dev, uint16_t segs)
 {
@@ -258,6 +356,10 @@ vio_choose_rx_path(struct rte_eth_dev *dev, uint16_t segs)
 	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
 	bool ind = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
 
+	if (vio_hw_has(&ad->hw, VIO_F_RING_PACKED)) {
+		vio_choose_packed_path(dev, segs);
+		return;
+	}
 	if (vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF)) {
 		dev->rx_pkt_burst = ino ? vio_rx_split_ino_mrg : vio_rx_split_mrg;
 		ad->rx_path = ino ? "split scalar in-order mergeable" :
@@ -284,28 +386,38 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 	struct vio_adapter *ad = adapter_of(dev);
 	/* In-order buffers are posted in ring order from the start. */
 	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
+	bool packed;
 	int ret;
 
+	ret = vio_vq_relayout(ad, &rxq->vq, rxq->mz);
+	if (ret < 0)
+		return ret;
+	packed = rxq->vq.packed;
 	vio_vq_reset(&rxq->vq);
 	rxq->hdr_size = ad->hw.hdr_size;
 	rxq->use_va = ad->hw.use_va;
 	rxq->segs_per_buf = vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 1 :
 			    vio_rx_segs_per_buf(dev, rxq);
-	if (rxq->segs_per_buf > rxq->vq.size) {
+	/* A packed chained buffer takes one more slot, for its header. */
+	if (rxq->segs_per_buf + (packed && rxq->segs_per_buf > 1) >
+	    rxq->vq.size) {
 		VIO_PMD_LOG(driver, ERR, "port %u: MTU %u needs %u mbufs per buffer without mrg_rxbuf, more than the queue has",
 			    dev->data->port_id, dev->data->mtu, rxq->segs_per_buf);
 		return -EINVAL;
 	}
 	*segs = rxq->segs_per_buf;
 	vio_rxq_offloads_update(dev, rxq);
-	if (ino)
+	if (packed)
+		vio_rx_packed_prepare(rxq);
+	else if (ino)
 		vio_rx_split_ino_prepare(rxq);
 	else
 		vio_rx_split_prepare(rxq);
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
 		return ret;
-	if ((ino ? vio_rx_split_ino_refill(rxq) : vio_rx_split_refill(rxq)) == 0) {
+	if ((packed ? vio_rx_packed_refill(rxq) :
+	     ino ? vio_rx_split_ino_refill(rxq) : vio_rx_split_refill(rxq)) == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: no mbufs to fill rx queue %u",
 			    dev->data->port_id, rxq->queue_id);
 		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
@@ -318,7 +430,11 @@ static int
 vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
 {
 	struct vio_adapter *ad = adapter_of(dev);
+	int ret;
 
+	ret = vio_vq_relayout(ad, &txq->vq, txq->mz);
+	if (ret < 0)
+		return ret;
 	vio_vq_reset(&txq->vq);
 	txq->hdr_size = ad->hw.hdr_size;
 	txq->use_va = ad->hw.use_va;

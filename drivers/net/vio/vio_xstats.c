@@ -18,6 +18,7 @@ static const struct vio_xstat vio_vq_xstats[] = {
 	{ "device_bad_id", offsetof(struct vio_vq_errors, bad_id) },
 	{ "device_bad_len", offsetof(struct vio_vq_errors, bad_len) },
 	{ "device_bad_idx", offsetof(struct vio_vq_errors, bad_idx) },
+	{ "device_bad_wrap", offsetof(struct vio_vq_errors, bad_wrap) },
 };
 
 #define VIO_NB_VQ_XSTATS RTE_DIM(vio_vq_xstats)

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packed-ring transmit, scalar. A packet takes one descriptor when its
+ * header fits in its own headroom (direct, unshared, single segment) or
+ * when it goes through an indirect table; otherwise a chain of a header
+ * descriptor and one per segment, whose head's flags are written last.
+ *
+ * With VIO_F_IN_ORDER the buffer id is the ring slot of the packet's first
+ * descriptor, and a device may complete a whole batch with one used
+ * descriptor naming its last buffer: completions are collected by walking
+ * the slots up to it, with no id free list. The device is notified only
+ * when its event suppression area asks for it.
+ */
+#include <rte_mbuf.h>
+
+#include "vio_ethdev.h"
+#include "vio_tx.h"
+#include "vio_vq_packed.h"
+
+static void __rte_cold __rte_noinline
+tx_bad(struct vio_txq *txq)
+{
+	if (!txq->bad_logged) {
+		txq->bad_logged = true;
+		vio_queue_bad_log(txq->port_id, "tx", txq->queue_id, &txq->vq);
+	}
+}
+
+static inline void
+tx_done(struct rte_mbuf **done, uint16_t *k, struct rte_mbuf *m)
+{
+	done[(*k)++] = m;
+	if (*k == VIO_TX_FREE_BULK) {
+		vio_tx_free_mbufs(done, *k);
+		*k = 0;
+	}
+}
+
+static inline void
+tx_reclaim(struct vio_txq *txq, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t k = 0, last, slot, id;
+	uint64_t wrap0 = vq->err.bad_wrap;
+	uint32_t len;
+	int ready;
+
+	if (in_order) {
+		while (vio_packed_inorder_batch(vq, &last))
+			do
+				tx_done(done, &k, vio_packed_inorder_pop(vq, &slot));
+			while (slot != last && vq->inflight > 0);
+	} else {
+		while ((ready = vio_packed_used_peek(vq)) != 0) {
+			id = vio_packed_used_take(vq, &len);
+			if (unlikely(id == VIO_PACKED_BAD_ID))
+				break;
+			tx_done(done, &k, vq->extra[id].cookie);
+			vq->extra[id].cookie = NULL;
+			vio_packed_id_put(vq, id);
+		}
+	}
+	if (k > 0)
+		vio_tx_free_mbufs(done, k);
+	if (unlikely(vq->broken || vq->err.bad_wrap != wrap0))
+		tx_bad(txq);
+}
+
+static inline uint16_t
+tx_id(struct vio_vq *vq, bool in_order)
+{
+	return in_order ? vq->avail_idx : vio_packed_id_get(vq);
+}
+
+static inline void
+tx_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+
+	vio_tx_hdr_zero(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
+			txq->hdr_size);
+	vio_packed_add1(vq, tx_id(vq, in_order),
+			vio_tx_seg_addr(txq, m) - txq->hdr_size,
+			m->data_len + txq->hdr_size, 0, m);
+}
+
+/* Header and segments in this buffer id's indirect table: one slot. A
+ * packed indirect table is read in order, its length giving the count. */
+static inline void
+tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	uint16_t id = tx_id(vq, in_order), i = 1;
+	struct vio_tx_region *r = &txq->region[id];
+	struct rte_mbuf *seg;
+
+	vio_tx_hdr_zero(&r->hdr, txq->hdr_size);
+	r->pind[0].addr = vio_tx_region_addr(txq, id,
+					     offsetof(struct vio_tx_region, hdr));
+	r->pind[0].len = txq->hdr_size;
+	r->pind[0].flags = 0;
+	for (seg = m; seg != NULL; seg = seg->next, i++) {
+		r->pind[i].addr = vio_tx_seg_addr(txq, seg);
+		r->pind[i].len = seg->data_len;
+		r->pind[i].flags = 0;
+	}
+	vio_packed_add1(vq, id,
+			vio_tx_region_addr(txq, id,
+					   offsetof(struct vio_tx_region, pind)),
+			sizeof(struct vio_packed_desc) * i, VIO_DESC_F_INDIRECT, m);
+}
+
+/* Header descriptor from the id's region, then one per segment. */
+static inline void
+tx_chain(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	uint16_t id = tx_id(vq, in_order), head_flags, wrap;
+	struct vio_packed_desc *head = vio_packed_slot_next(vq, &head_flags);
+	struct rte_mbuf *seg;
+
+	vio_tx_hdr_zero(&txq->region[id].hdr, txq->hdr_size);
+	head->addr = vio_tx_region_addr(txq, id,
+					offsetof(struct vio_tx_region, hdr));
+	head->len = txq->hdr_size;
+	head->id = id;
+	head_flags |= VIO_DESC_F_NEXT;
+	for (seg = m; seg != NULL; seg = seg->next) {
+		struct vio_packed_desc *d = vio_packed_slot_next(vq, &wrap);
+
+		d->addr = vio_tx_seg_addr(txq, seg);
+		d->len = seg->data_len;
+		d->id = id;
+		d->flags = wrap | (seg->next != NULL ? VIO_DESC_F_NEXT : 0);
+	}
+	vio_packed_buf_set(vq, id, m->nb_segs + 1, m);
+	vio_packed_desc_publish(head, head_flags);
+}
+
+static inline uint16_t
+tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	uint64_t bytes = 0;
+	uint16_t i, dropped = 0;
+
+	if (vq->free_cnt < txq->free_thresh)
+		tx_reclaim(txq, in_order);
+	for (i = 0; i < nb_pkts; i++) {
+		struct rte_mbuf *m = pkts[i];
+		bool push = vio_tx_can_push(m, txq->hdr_size);
+		bool ind = !push && txq->indirect && m->nb_segs < VIO_TX_MAX_IND;
+		uint32_t need = push || ind ? 1 : m->nb_segs + 1u;
+
+		if (unlikely(need > vq->size)) {
+			/* Could never be sent: drop rather than block the queue. */
+			txq->stats.errors++;
+			rte_pktmbuf_free(m);
+			dropped++;
+			continue;
+		}
+		if (unlikely(vq->free_cnt < need)) {
+			tx_reclaim(txq, in_order);
+			if (vq->free_cnt < need)
+				break;
+		}
+		bytes += m->pkt_len;
+		if (push)
+			tx_push(txq, m, in_order);
+		else if (ind)
+			tx_indirect(txq, m, in_order);
+		else
+			tx_chain(txq, m, in_order);
+	}
+	if (likely(i > dropped))
+		vio_packed_kick(vq);
+	txq->stats.packets += i - dropped;
+	txq->stats.bytes += bytes;
+	return i;
+}
+
+uint16_t
+vio_tx_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return tx_packed_burst(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+vio_tx_packed_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return tx_packed_burst(queue, pkts, nb_pkts, true);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mbuf handling shared by the receive paths of both ring layouts: where
+ * a buffer starts and how long it is, what rx sets in an mbuf, and the
+ * trimming of a pre-linked chain to the frame received. (rx_split.c
+ * still has its own copies; it can switch to these.)
+ */
+#ifndef VIO_RX_H
+#define VIO_RX_H
+
+#include <rte_mbuf.h>
+
+#include "vio_ethdev.h"
+
+/* The device writes the header just before the mbuf's data room, so
+ * the frame itself starts at RTE_PKTMBUF_HEADROOM. */
+static inline uint64_t
+vio_rx_buf_addr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return vio_mbuf_addr(m, rxq->use_va) + RTE_PKTMBUF_HEADROOM -
+	       rxq->hdr_size;
+}
+
+static inline uint32_t
+vio_rx_buf_len(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
+}
+
+/* Mbufs come straight from the pool (next NULL, nb_segs 1, refcnt 1, as
+ * the mbuf library leaves them on free): set only what rx owns. */
+static inline void
+vio_rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
+		 uint16_t len)
+{
+	m->data_off = data_off;
+	m->port = port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+}
+
+static inline const struct vio_net_hdr_mrg *
+vio_rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
+{
+	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+}
+
+/* Trim a pre-linked chain to `len` bytes of frame, freeing unused mbufs. */
+static inline void
+vio_rx_trim_chain(const struct vio_rxq *rxq, struct rte_mbuf *head,
+		  uint32_t len)
+{
+	uint16_t hdr = rxq->hdr_size, segs = 0;
+	struct rte_mbuf *m = head, *last = head;
+	uint32_t left = len;
+
+	while (m != NULL && (left > 0 || m == head)) {
+		uint16_t off = m == head ? RTE_PKTMBUF_HEADROOM :
+					   RTE_PKTMBUF_HEADROOM - hdr;
+		uint16_t room = m->buf_len - off;
+		uint16_t take = left < room ? left : room;
+
+		vio_rx_mbuf_init(m, rxq->port_id, off, take);
+		left -= take;
+		segs++;
+		last = m;
+		m = m->next;
+	}
+	last->next = NULL;
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+	head->nb_segs = segs;
+	head->pkt_len = len;
+}
+
+#endif /* VIO_RX_H */

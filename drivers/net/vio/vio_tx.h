@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mbuf handling shared by the transmit paths of both ring layouts:
+ * freeing completed mbufs, the all-zero header, and whether a packet's
+ * header can be pushed into its own headroom. (tx_split.c still has its
+ * own copies; it can switch to these.)
+ */
+#ifndef VIO_TX_H
+#define VIO_TX_H
+
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "vio_ethdev.h"
+
+#define VIO_TX_FREE_BULK 64
+
+/* Return transmitted mbufs to their pools. Inline, unlike
+ * rte_pktmbuf_free_bulk(): single-segment mbufs (the common case) go back
+ * with one mempool put per run of the same pool. */
+static inline void
+vio_tx_free_mbufs(struct rte_mbuf **done, uint16_t n)
+{
+	struct rte_mbuf *put[VIO_TX_FREE_BULK];
+	struct rte_mempool *mp = NULL;
+	uint16_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = done[i];
+
+		if (unlikely(m->nb_segs != 1)) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m = rte_pktmbuf_prefree_seg(m);
+		if (unlikely(m == NULL))
+			continue;
+		if (unlikely(m->pool != mp)) {
+			if (k > 0)
+				rte_mempool_put_bulk(mp, (void **)put, k);
+			k = 0;
+			mp = m->pool;
+		}
+		put[k++] = m;
+	}
+	if (k > 0)
+		rte_mempool_put_bulk(mp, (void **)put, k);
+}
+
+/* An all-zero header: no offloads requested. */
+static inline void
+vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
+{
+	if (hdr_size == sizeof(struct vio_net_hdr_mrg))
+		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
+	else
+		memset(hdr, 0, sizeof(struct vio_net_hdr));
+}
+
+static inline bool
+vio_tx_can_push(const struct rte_mbuf *m, uint16_t hdr_size)
+{
+	return m->nb_segs == 1 && RTE_MBUF_DIRECT(m) &&
+	       rte_mbuf_refcnt_read(m) == 1 &&
+	       rte_pktmbuf_headroom(m) >= hdr_size;
+}
+
+static inline uint64_t
+vio_tx_seg_addr(const struct vio_txq *txq, const struct rte_mbuf *m)
+{
+	return vio_mbuf_addr(m, txq->use_va) + m->data_off;
+}
+
+static inline uint64_t
+vio_tx_region_addr(const struct vio_txq *txq, uint16_t id, size_t field)
+{
+	return txq->region_addr + sizeof(struct vio_tx_region) * id + field;
+}
+
+#endif /* VIO_TX_H */
