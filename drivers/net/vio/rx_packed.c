@@ -176,6 +176,12 @@ rx_take(struct vio_rxq *rxq, int ready, uint32_t *len, uint32_t min_len,
 	return m;
 }
 
+static inline int
+rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
+{
+	return vio_rx_offload_or_drop(rxq, m, &vio_rx_hdr(rxq, m)->hdr, sw);
+}
+
 /* One used descriptor per packet, without MRG_RXBUF. */
 static inline uint16_t
 rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
@@ -183,6 +189,7 @@ rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t hdr = rxq->hdr_size, cnt = 0;
+	const uint8_t sw = rxq->sw_offloads;
 	uint64_t bytes = 0;
 	uint32_t len;
 	int ready;
@@ -199,6 +206,8 @@ rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		else
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 					 len);
+		if (unlikely(rx_offload(rxq, m, sw) < 0))
+			continue;
 		bytes += len;
 		pkts[cnt++] = m;
 	}
@@ -275,6 +284,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t hdr = rxq->hdr_size, cnt = 0;
+	const uint8_t sw = rxq->sw_offloads;
 	uint64_t bytes = 0;
 	uint32_t len;
 	int ready;
@@ -300,6 +310,8 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 					 len);
+			if (unlikely(rx_offload(rxq, m, sw) < 0))
+				continue;
 			bytes += len;
 			pkts[cnt++] = m;
 			continue;
@@ -320,6 +332,8 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 				len -= hdr;
 				vio_rx_mbuf_init(m, rxq->port_id,
 						 RTE_PKTMBUF_HEADROOM, len);
+				if (unlikely(rx_offload(rxq, m, sw) < 0))
+					continue;
 				bytes += len;
 				pkts[cnt++] = m;
 			}
@@ -331,7 +345,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		if (k < nbufs)
 			break;	/* the rest of the packet is not there yet */
 		m = rx_gather_mrg(rxq, nbufs, in_order);
-		if (unlikely(m == NULL))
+		if (unlikely(m == NULL || rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;

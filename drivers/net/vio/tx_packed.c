@@ -74,12 +74,13 @@ tx_id(struct vio_vq *vq, bool in_order)
 }
 
 static inline void
-tx_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+tx_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
+	uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 
-	vio_tx_hdr_zero(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
-			txq->hdr_size);
+	vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
+			 txq->hdr_size, hdr_flags, m);
 	vio_packed_add1(vq, tx_id(vq, in_order),
 			vio_tx_seg_addr(txq, m) - txq->hdr_size,
 			m->data_len + txq->hdr_size, 0, m);
@@ -88,14 +89,15 @@ tx_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
 /* Header and segments in this buffer id's indirect table: one slot. A
  * packed indirect table is read in order, its length giving the count. */
 static inline void
-tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
+	    uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = tx_id(vq, in_order), i = 1;
 	struct vio_tx_region *r = &txq->region[id];
 	struct rte_mbuf *seg;
 
-	vio_tx_hdr_zero(&r->hdr, txq->hdr_size);
+	vio_tx_hdr_write(&r->hdr, txq->hdr_size, hdr_flags, m);
 	r->pind[0].addr = vio_tx_region_addr(txq, id,
 					     offsetof(struct vio_tx_region, hdr));
 	r->pind[0].len = txq->hdr_size;
@@ -113,14 +115,15 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
 
 /* Header descriptor from the id's region, then one per segment. */
 static inline void
-tx_chain(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+tx_chain(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
+	 uint64_t hdr_flags)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = tx_id(vq, in_order), head_flags, wrap;
 	struct vio_packed_desc *head = vio_packed_slot_next(vq, &head_flags);
 	struct rte_mbuf *seg;
 
-	vio_tx_hdr_zero(&txq->region[id].hdr, txq->hdr_size);
+	vio_tx_hdr_write(&txq->region[id].hdr, txq->hdr_size, hdr_flags, m);
 	head->addr = vio_tx_region_addr(txq, id,
 					offsetof(struct vio_tx_region, hdr));
 	head->len = txq->hdr_size;
@@ -143,7 +146,7 @@ tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
 	uint16_t i, dropped = 0;
 
 	if (vq->free_cnt < txq->free_thresh)
@@ -168,11 +171,11 @@ tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		}
 		bytes += m->pkt_len;
 		if (push)
-			tx_push(txq, m, in_order);
+			tx_push(txq, m, in_order, hdr_flags);
 		else if (ind)
-			tx_indirect(txq, m, in_order);
+			tx_indirect(txq, m, in_order, hdr_flags);
 		else
-			tx_chain(txq, m, in_order);
+			tx_chain(txq, m, in_order, hdr_flags);
 	}
 	if (likely(i > dropped))
 		vio_packed_kick(vq);

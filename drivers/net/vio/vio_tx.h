@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Mbuf handling shared by the transmit paths of both ring layouts:
- * freeing completed mbufs, the all-zero header, and whether a packet's
+ * freeing completed mbufs and whether a packet's
  * header can be pushed into its own headroom. (tx_split.c still has its
  * own copies; it can switch to these.)
  */
@@ -46,16 +46,6 @@ vio_tx_free_mbufs(struct rte_mbuf **done, uint16_t n)
 	}
 	if (k > 0)
 		rte_mempool_put_bulk(mp, (void **)put, k);
-}
-
-/* An all-zero header: no offloads requested. */
-static inline void
-vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
-{
-	if (hdr_size == sizeof(struct vio_net_hdr_mrg))
-		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
-	else
-		memset(hdr, 0, sizeof(struct vio_net_hdr));
 }
 
 static inline bool
