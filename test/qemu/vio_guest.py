@@ -215,4 +215,4 @@ def negotiated_features(backend_output):
 
 
 if __name__ == "__main__":
-    sys.exit("use test/qemu/run-guest.py")
+    sys.exit("run test/qemu/run-guest.py, or the tests: test/run_tests.py -k pci_guest")
