@@ -7,4 +7,6 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/usertools/vio-setup.sh"
+# QEMU, busybox and a guest kernel for the PCI guest tests (test_pci_guest).
+"$top/test/qemu/guest-setup.sh"
 exec python3 "$top/test/run_tests.py" "$@"
