@@ -175,13 +175,17 @@ find_devarg(const char *key)
 }
 
 static void
-devargs_defaults(struct vio_devargs *da)
+devargs_defaults(struct vio_devargs *da, unsigned int where)
 {
 	memset(da, 0, sizeof(*da));
 	da->queues = 1;
 	da->queue_size = VIO_DEFAULT_QUEUE_SIZE;
 	da->mrg_rxbuf = true;
 	da->speed = VIO_DEFAULT_SPEED;
+	/* A PCI device offers a packed ring only when its VM was configured
+	 * for one (QEMU packed=on): use it then, as DPDK's net_virtio does.
+	 * virtio-user keeps split rings unless asked, like net_virtio_user. */
+	da->packed_vq = where == VIO_DA_PCI;
 }
 
 /* The keys `where` takes, for the unknown-key message. */
@@ -206,7 +210,7 @@ devargs_parse(const char *dev_name, const char *args, struct vio_devargs *da,
 	unsigned int i;
 	int ret = 0;
 
-	devargs_defaults(da);
+	devargs_defaults(da, where);
 	if (args == NULL || *args == '\0')
 		return 0;
 	/* No key list here: rte_kvargs would reject an unknown key without
