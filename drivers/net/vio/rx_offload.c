@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Receive offloads done in software, per packet, only when the
- * application enabled them: the cold side of vio_rx_offload().
+ * The out-of-line side of the offloads: what runs only for packets whose
+ * header is not all zero (or, on rx, when the application enabled a
+ * software offload). The datapaths inline just the test.
  */
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -25,4 +26,24 @@ vio_rx_sw_offloads(const struct vio_rxq *rxq, struct rte_mbuf *m)
 	if (rxq->sw_offloads & VIO_RX_SW_PTYPE)
 		m->packet_type = rte_net_get_ptype(m, NULL, rxq->ptype_mask);
 	return 0;
+}
+
+int
+vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
+		    const struct vio_net_hdr *h)
+{
+	if (vio_rx_hdr_apply(m, h, rxq->offloads) == 0 &&
+	    (rxq->sw_offloads == 0 || vio_rx_sw_offloads(rxq, m) == 0))
+		return 0;
+	rxq->stats.errors++;
+	rte_pktmbuf_free(m);
+	return -1;
+}
+
+void
+vio_tx_hdr_offload(void *hdr, struct rte_mbuf *m)
+{
+	if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG))
+		vio_tx_gso_fixup(m);
+	vio_tx_hdr_fill(hdr, m);
 }

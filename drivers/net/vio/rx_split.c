@@ -256,20 +256,29 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		const struct vio_used_elem *e =
 			&vq->used->ring[vq->used_cons & vq->mask];
 		uint32_t id = e->id, len = e->len;
-		struct rte_mbuf *m;
+		const struct vio_net_hdr_mrg *h = NULL;
+		struct rte_mbuf *m = NULL;
 		uint16_t nbufs;
 
-		/* Fast path: a valid single-buffer packet, popped in place. */
-		if (likely(id < vq->size && (m = vq->extra[id].cookie) != NULL &&
-			   rx_hdr(rxq, m)->num_buffers == 1 &&
+		if (likely(id < vq->size))
+			m = vq->extra[id].cookie;
+		if (likely(m != NULL))
+			h = rx_hdr(rxq, m);
+		/* Fast path: a valid single-buffer packet, popped in place.
+		 * The offload test is read with num_buffers, before the mbuf
+		 * stores. */
+		if (likely(h != NULL && h->num_buffers == 1 &&
 			   len > hdr && len <= vq->extra[id].len)) {
+			uint16_t need = vio_rx_offload_needed(&h->hdr, sw);
+
 			vq->used_cons++;
 			vq->inflight--;
 			ready--;
 			vio_split_single_free(vq, (uint16_t)id);
 			len -= hdr;
 			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-			if (unlikely(rx_offload(rxq, m, sw) < 0))
+			if (unlikely(need != 0) &&
+			    vio_rx_offload_slow(rxq, m, &h->hdr) < 0)
 				continue;
 			bytes += len;
 			pkts[cnt++] = m;
@@ -347,15 +356,18 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u);
+		uint16_t need;
 
 		if (unlikely(m == NULL))
 			continue;
+		need = vio_rx_offload_needed(&rx_hdr(rxq, m)->hdr, sw);
 		len -= hdr;
 		if (chained)
 			rx_trim_chain(rxq, m, len);
 		else
 			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-		if (unlikely(rx_offload(rxq, m, sw) < 0))
+		if (unlikely(need != 0) &&
+		    vio_rx_offload_slow(rxq, m, &rx_hdr(rxq, m)->hdr) < 0)
 			continue;
 		bytes += len;
 		pkts[cnt++] = m;

@@ -143,41 +143,37 @@ int vio_rx_sw_offloads(const struct vio_rxq *rxq, struct rte_mbuf *m);
  * vio_rx_offload_needed(): the device's flags and gso_type, and `sw`, the
  * queue's sw_offloads read once per burst into a local (a uint8_t field
  * would be reloaded after every store into an mbuf). Only then
- * vio_rx_offload(): the header to mbuf flags (vio_offload.h), and what the
- * application asked to be done in software. Non-zero means drop the
- * packet (the caller frees it and counts an error).
+ * vio_rx_offload_slow().
  */
-static inline bool
+static inline uint16_t
 vio_rx_offload_needed(const struct vio_net_hdr *h, uint8_t sw)
 {
-	return (h->flags | h->gso_type | sw) != 0;
+	uint16_t w;
+
+	memcpy(&w, h, sizeof(w));	/* flags and gso_type in one load */
+	return w | sw;
 }
 
-static inline int
-vio_rx_offload(const struct vio_rxq *rxq, struct rte_mbuf *m,
-	       const struct vio_net_hdr *h)
-{
-	if (vio_rx_hdr_apply(m, h, rxq->offloads) < 0)
-		return -EINVAL;
-	if (rxq->sw_offloads != 0)
-		return vio_rx_sw_offloads(rxq, m);
-	return 0;
-}
+/* rx_offload.c, out of line so that the datapaths' loops stay small:
+ * the header to mbuf flags (vio_offload.h), the software offloads, and
+ * the drop (freed, counted) of a packet whose header is refused. */
+int vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
+			const struct vio_net_hdr *h);
 
-/* What every rx path calls: offloads of a packet whose mbufs are final.
- * A packet the offload code refuses (a header the device should not have
- * written) is an error, not data: freed here, and -1 returned. */
+/* What every rx path calls once a packet's mbufs are final: 0, or -1 when
+ * the packet was dropped. */
 static inline int
 vio_rx_offload_or_drop(struct vio_rxq *rxq, struct rte_mbuf *m,
 		       const struct vio_net_hdr *h, uint8_t sw)
 {
-	if (likely(!vio_rx_offload_needed(h, sw)) ||
-	    likely(vio_rx_offload(rxq, m, h) == 0))
+	if (likely(vio_rx_offload_needed(h, sw) == 0))
 		return 0;
-	rxq->stats.errors++;
-	rte_pktmbuf_free(m);
-	return -1;
+	return vio_rx_offload_slow(rxq, m, h);
 }
+
+/* rx_offload.c: the header of a packet with offload flags (GSO packets
+ * get their pseudo-header first), out of line like the rx side. */
+void vio_tx_hdr_offload(void *hdr, struct rte_mbuf *m);
 
 /*
  * Every tx path: write the header for `m` at `hdr`. `hdr_flags` is the
@@ -192,11 +188,8 @@ vio_tx_hdr_write(void *hdr, uint16_t hdr_size, uint64_t hdr_flags,
 		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
 	else
 		memset(hdr, 0, sizeof(struct vio_net_hdr));
-	if (unlikely(m->ol_flags & hdr_flags)) {
-		if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG))
-			vio_tx_gso_fixup(m);
-		vio_tx_hdr_fill(hdr, m);
-	}
+	if (unlikely(m->ol_flags & hdr_flags))
+		vio_tx_hdr_offload(hdr, m);
 }
 
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */
