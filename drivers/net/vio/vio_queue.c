@@ -217,8 +217,12 @@ vio_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	txq->region = RTE_PTR_ADD(txq->mz->addr, ring_len);
 	txq->region_addr = vio_mz_addr(ad, txq->mz) + ring_len;
+	/* Reclaim once VIO_TX_FREE_THRESH descriptors are in use, not when
+	 * the ring is nearly full: transmitted mbufs go back to the pool
+	 * while still warm in the cache (a ring of 64 KiB TSO packets would
+	 * otherwise hold thousands of mbufs), and the batch is as large. */
 	txq->free_thresh = conf->tx_free_thresh ? conf->tx_free_thresh :
-			   RTE_MIN(VIO_TX_FREE_THRESH, size / 4);
+			   size - RTE_MIN(VIO_TX_FREE_THRESH, size / 4);
 	txq->queue_id = qid;
 	txq->port_id = dev->data->port_id;
 	dev->data->tx_queues[qid] = txq;
