@@ -155,7 +155,7 @@ vio_packed_used_peek(struct vio_vq *vq)
 	/* Still available as the driver wrote it: AVAIL = wrap, USED = !wrap. */
 	if (flags == (want ^ VIO_PACKED_DESC_F_USED))
 		return 0;
-	vq->err.bad_wrap++;
+	vio_vq_bad(vq, VIO_VQ_ERR_WRAP, flags, want);
 	return -1;
 }
 
@@ -192,9 +192,9 @@ vio_packed_used_advance(struct vio_vq *vq, uint16_t n)
 }
 
 static inline uint16_t
-vio_packed_used_bad(struct vio_vq *vq)
+vio_packed_used_bad(struct vio_vq *vq, uint16_t id)
 {
-	vq->err.bad_id++;
+	vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
 	vq->broken = true;
 	return VIO_PACKED_BAD_ID;
 }
@@ -216,7 +216,7 @@ vio_packed_used_take(struct vio_vq *vq, uint32_t *len)
 	*len = d->len;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL ||
 		     (vq->in_order && id != vq->used_cons)))
-		return vio_packed_used_bad(vq);
+		return vio_packed_used_bad(vq, id);
 	n = vq->extra[id].ndescs;
 	vq->free_cnt += n;
 	vq->inflight--;
@@ -243,7 +243,7 @@ vio_packed_inorder_batch(struct vio_vq *vq, uint16_t *last)
 		return 0;
 	id = vq->pdesc[vq->used_cons].id;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
-		vio_packed_used_bad(vq);
+		vio_packed_used_bad(vq, id);
 		return 0;
 	}
 	*last = id;

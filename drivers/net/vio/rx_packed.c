@@ -20,14 +20,12 @@
 
 #define VIO_RX_ALLOC_CHUNK 64
 
+/* A dropped buffer: the ring's error counters (and their log-once) are
+ * vio_vq_bad's; the port's ierrors are counted here. */
 static void __rte_cold __rte_noinline
 rx_bad(struct vio_rxq *rxq)
 {
 	rxq->stats.errors++;
-	if (!rxq->bad_logged) {
-		rxq->bad_logged = true;
-		vio_queue_bad_log(rxq->port_id, "rx", rxq->queue_id, &rxq->vq);
-	}
 }
 
 /* Single-buffer mode: every buffer's posted length is the same for the
@@ -168,18 +166,12 @@ rx_take(struct vio_rxq *rxq, int ready, uint32_t *len, uint32_t min_len,
 		vio_packed_id_put(vq, id);
 	if (unlikely(ready < 0 || *len > x->len || *len < min_len)) {
 		if (ready > 0)
-			vq->err.bad_len++;
+			vio_vq_bad(vq, VIO_VQ_ERR_LEN, *len, x->len);
 		rx_bad(rxq);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
 	return m;
-}
-
-static inline int
-rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
-{
-	return vio_rx_offload_or_drop(rxq, m, &vio_rx_hdr(rxq, m)->hdr, sw);
 }
 
 /* One used descriptor per packet, without MRG_RXBUF. */
@@ -206,7 +198,7 @@ rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		else
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 					 len);
-		if (unlikely(rx_offload(rxq, m, sw) < 0))
+		if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += len;
 		pkts[cnt++] = m;
@@ -310,7 +302,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 					 len);
-			if (unlikely(rx_offload(rxq, m, sw) < 0))
+			if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
 				continue;
 			bytes += len;
 			pkts[cnt++] = m;
@@ -324,7 +316,8 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			m = rx_take(rxq, ready, &len, hdr + 1u, in_order);
 			if (m != NULL) {
 				if (nbufs == 0) {
-					vq->err.bad_len++;
+					vio_vq_bad(vq, VIO_VQ_ERR_LEN, 0,
+						   vq->inflight);
 					rx_bad(rxq);
 					rte_pktmbuf_free(m);
 					continue;
@@ -332,7 +325,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 				len -= hdr;
 				vio_rx_mbuf_init(m, rxq->port_id,
 						 RTE_PKTMBUF_HEADROOM, len);
-				if (unlikely(rx_offload(rxq, m, sw) < 0))
+				if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
 					continue;
 				bytes += len;
 				pkts[cnt++] = m;
@@ -345,7 +338,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		if (k < nbufs)
 			break;	/* the rest of the packet is not there yet */
 		m = rx_gather_mrg(rxq, nbufs, in_order);
-		if (unlikely(m == NULL || rx_offload(rxq, m, sw) < 0))
+		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;

@@ -10,50 +10,10 @@
 #include <rte_mempool.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 #include "vio_vq_split.h"
 
 #define VIO_RX_ALLOC_CHUNK 64
-
-/* The device writes the header just before the mbuf's data room, so
- * the frame itself starts at RTE_PKTMBUF_HEADROOM. */
-static inline uint64_t
-rx_buf_addr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
-{
-	return vio_mbuf_addr(m, rxq->use_va) + RTE_PKTMBUF_HEADROOM -
-	       rxq->hdr_size;
-}
-
-static inline uint32_t
-rx_buf_len(const struct vio_rxq *rxq, const struct rte_mbuf *m)
-{
-	return m->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
-}
-
-/* Mbufs come straight from the pool (next NULL, nb_segs 1, refcnt 1, as
- * the mbuf library leaves them on free): set only what rx owns. */
-static inline void
-rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
-	     uint16_t len)
-{
-	m->data_off = data_off;
-	m->port = port;
-	m->ol_flags = 0;
-	m->packet_type = 0;
-	m->data_len = len;
-	m->pkt_len = len;
-}
-
-static inline const struct vio_net_hdr_mrg *
-rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
-{
-	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
-}
-
-static inline int
-rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
-{
-	return vio_rx_offload_or_drop(rxq, m, &rx_hdr(rxq, m)->hdr, sw);
-}
 
 /* Single-buffer mode: every descriptor's length, flags and bookkeeping
  * are the same for the queue's life (one pool, one buffer size), so they
@@ -83,7 +43,7 @@ rx_post_one(struct vio_rxq *rxq, struct rte_mbuf *m)
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t id = vio_split_desc_get(vq);
 
-	vq->desc[id].addr = rx_buf_addr(rxq, m);
+	vq->desc[id].addr = vio_rx_buf_addr(rxq, m);
 	vq->extra[id].cookie = m;
 	vio_split_avail_put(vq, id);
 }
@@ -99,8 +59,8 @@ rx_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs)
 	for (i = 0; i < segs; i++) {
 		struct vio_desc *d = &vq->desc[id];
 
-		d->addr = rx_buf_addr(rxq, mbufs[i]);
-		d->len = rx_buf_len(rxq, mbufs[i]);
+		d->addr = vio_rx_buf_addr(rxq, mbufs[i]);
+		d->len = vio_rx_buf_len(rxq, mbufs[i]);
 		total += d->len;
 		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
 		if (i + 1 < segs) {
@@ -200,10 +160,10 @@ rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs)
 		}
 		if (i == 0) {
 			len -= hdr;
-			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 			head = m;
 		} else {
-			rx_mbuf_init(m, rxq->port_id,
+			vio_rx_mbuf_init(m, rxq->port_id,
 				     RTE_PKTMBUF_HEADROOM - hdr, len);
 			if (prev != NULL)
 				prev->next = m;
@@ -236,7 +196,7 @@ rx_mrg_count(struct vio_rxq *rxq)
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
 		return 0;
 	m = vq->extra[id].cookie;
-	h = rx_hdr(rxq, m);
+	h = vio_rx_hdr(rxq, m);
 	nbufs = h->num_buffers;
 	if (unlikely(nbufs == 0 || nbufs > vq->inflight))
 		return 0;
@@ -263,7 +223,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (likely(id < vq->size))
 			m = vq->extra[id].cookie;
 		if (likely(m != NULL))
-			h = rx_hdr(rxq, m);
+			h = vio_rx_hdr(rxq, m);
 		/* Fast path: a valid single-buffer packet, popped in place.
 		 * The offload test is read with num_buffers, before the mbuf
 		 * stores. */
@@ -276,7 +236,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			ready--;
 			vio_split_single_free(vq, (uint16_t)id);
 			len -= hdr;
-			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 			if (unlikely(need != 0) &&
 			    vio_rx_offload_slow(rxq, m, &h->hdr) < 0)
 				continue;
@@ -304,7 +264,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		m = rx_gather_mrg(rxq, nbufs);
 		if (unlikely(m == NULL))
 			continue;
-		if (unlikely(rx_offload(rxq, m, sw) < 0))
+		if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
@@ -313,33 +273,6 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	rxq->stats.bytes += bytes;
 	rx_refill_and_kick(rxq);
 	return cnt;
-}
-
-/* Trim a pre-linked chain to `len` bytes of frame, freeing unused mbufs. */
-static void
-rx_trim_chain(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len)
-{
-	uint16_t hdr = rxq->hdr_size, segs = 0;
-	struct rte_mbuf *m = head, *last = head;
-	uint32_t left = len;
-
-	while (m != NULL && (left > 0 || m == head)) {
-		uint16_t off = m == head ? RTE_PKTMBUF_HEADROOM :
-					   RTE_PKTMBUF_HEADROOM - hdr;
-		uint16_t room = m->buf_len - off;
-		uint16_t take = left < room ? left : room;
-
-		rx_mbuf_init(m, rxq->port_id, off, take);
-		left -= take;
-		segs++;
-		last = m;
-		m = m->next;
-	}
-	last->next = NULL;
-	if (m != NULL)
-		rte_pktmbuf_free(m);
-	head->nb_segs = segs;
-	head->pkt_len = len;
 }
 
 /* One used entry per packet, without MRG_RXBUF. `chained` is a constant
@@ -360,14 +293,14 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 		if (unlikely(m == NULL))
 			continue;
-		need = vio_rx_offload_needed(&rx_hdr(rxq, m)->hdr, sw);
+		need = vio_rx_offload_needed(&vio_rx_hdr(rxq, m)->hdr, sw);
 		len -= hdr;
 		if (chained)
-			rx_trim_chain(rxq, m, len);
+			vio_rx_trim_chain(rxq, m, len);
 		else
-			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 		if (unlikely(need != 0) &&
-		    vio_rx_offload_slow(rxq, m, &rx_hdr(rxq, m)->hdr) < 0)
+		    vio_rx_offload_slow(rxq, m, &vio_rx_hdr(rxq, m)->hdr) < 0)
 			continue;
 		bytes += len;
 		pkts[cnt++] = m;

@@ -19,40 +19,10 @@
 #include <rte_mempool.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 #include "vio_vq_split.h"
 
 #define VIO_RX_ALLOC_CHUNK 64
-
-static inline uint64_t
-rx_buf_addr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
-{
-	return vio_mbuf_addr(m, rxq->use_va) + RTE_PKTMBUF_HEADROOM -
-	       rxq->hdr_size;
-}
-
-static inline void
-rx_mbuf_init(struct rte_mbuf *m, uint16_t port, uint16_t data_off,
-	     uint16_t len)
-{
-	m->data_off = data_off;
-	m->port = port;
-	m->ol_flags = 0;
-	m->packet_type = 0;
-	m->data_len = len;
-	m->pkt_len = len;
-}
-
-static inline const struct vio_net_hdr_mrg *
-rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
-{
-	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
-}
-
-static inline int
-rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
-{
-	return vio_rx_offload_or_drop(rxq, m, &rx_hdr(rxq, m)->hdr, sw);
-}
 
 void
 vio_rx_split_ino_prepare(struct vio_rxq *rxq)
@@ -77,7 +47,7 @@ rx_ino_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n)
 	uint16_t id = vq->free_head, i;
 
 	for (i = 0; i < n; i++) {
-		vq->desc[id].addr = rx_buf_addr(rxq, mbufs[i]);
+		vq->desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
 		vq->extra[id].cookie = mbufs[i];
 		id = (uint16_t)((id + 1) & vq->mask);
 	}
@@ -98,7 +68,7 @@ rx_ino_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs)
 	for (i = 0; i < segs; i++) {
 		struct vio_desc *d = &vq->desc[id];
 
-		d->addr = rx_buf_addr(rxq, mbufs[i]);
+		d->addr = vio_rx_buf_addr(rxq, mbufs[i]);
 		d->len = mbufs[i]->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
 		total += d->len;
 		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
@@ -201,33 +171,6 @@ rx_ino_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	return m;
 }
 
-/* Trim a pre-linked chain to `len` bytes of frame, freeing unused mbufs. */
-static void
-rx_ino_trim_chain(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len)
-{
-	uint16_t hdr = rxq->hdr_size, segs = 0;
-	struct rte_mbuf *m = head, *last = head;
-	uint32_t left = len;
-
-	while (m != NULL && (left > 0 || m == head)) {
-		uint16_t off = m == head ? RTE_PKTMBUF_HEADROOM :
-					   RTE_PKTMBUF_HEADROOM - hdr;
-		uint16_t room = m->buf_len - off;
-		uint16_t take = left < room ? left : room;
-
-		rx_mbuf_init(m, rxq->port_id, off, take);
-		left -= take;
-		segs++;
-		last = m;
-		m = m->next;
-	}
-	last->next = NULL;
-	if (m != NULL)
-		rte_pktmbuf_free(m);
-	head->nb_segs = segs;
-	head->pkt_len = len;
-}
-
 /* One used entry per packet, without MRG_RXBUF; `chained` is a constant
  * in each caller. */
 static inline uint16_t
@@ -249,10 +192,10 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		}
 		len -= hdr;
 		if (chained)
-			rx_ino_trim_chain(rxq, m, len);
+			vio_rx_trim_chain(rxq, m, len);
 		else
-			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-		if (unlikely(rx_offload(rxq, m, sw) < 0))
+			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += len;
 		pkts[cnt++] = m;
@@ -291,7 +234,7 @@ rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 	uint32_t total = len, seg_len;
 	bool bad = false;
 
-	rx_mbuf_init(head, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+	vio_rx_mbuf_init(head, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 	for (i = 1; i < nbufs; i++) {
 		struct rte_mbuf *m = rx_ino_take(rxq, &seg_len, 0);
 
@@ -300,7 +243,7 @@ rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 			bad = true;
 			continue;
 		}
-		rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM - hdr,
+		vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM - hdr,
 			     seg_len);
 		prev->next = m;
 		prev = m;
@@ -339,7 +282,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			ready--;
 			continue;
 		}
-		nbufs = rx_hdr(rxq, m)->num_buffers;
+		nbufs = vio_rx_hdr(rxq, m)->num_buffers;
 		if (likely(nbufs == 1)) {
 			/* The common case, popped in place. */
 			vq->used_cons++;
@@ -348,8 +291,8 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			vq->inflight--;
 			ready--;
 			len -= hdr;
-			rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-			if (unlikely(rx_offload(rxq, m, sw) < 0))
+			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+			if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
 				continue;
 			bytes += len;
 			pkts[cnt++] = m;
@@ -370,7 +313,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		ready -= nbufs;
 		rx_ino_take(rxq, &len, 0);
 		m = rx_ino_gather(rxq, m, len - hdr, nbufs);
-		if (unlikely(m == NULL || rx_offload(rxq, m, sw) < 0))
+		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;

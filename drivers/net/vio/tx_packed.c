@@ -17,15 +17,6 @@
 #include "vio_tx.h"
 #include "vio_vq_packed.h"
 
-static void __rte_cold __rte_noinline
-tx_bad(struct vio_txq *txq)
-{
-	if (!txq->bad_logged) {
-		txq->bad_logged = true;
-		vio_queue_bad_log(txq->port_id, "tx", txq->queue_id, &txq->vq);
-	}
-}
-
 static inline void
 tx_done(struct rte_mbuf **done, uint16_t *k, struct rte_mbuf *m)
 {
@@ -42,7 +33,6 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
 	uint16_t k = 0, last, slot, id;
-	uint64_t wrap0 = vq->err.bad_wrap;
 	uint32_t len;
 	int ready;
 
@@ -63,8 +53,6 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 	}
 	if (k > 0)
 		vio_tx_free_mbufs(done, k);
-	if (unlikely(vq->broken || vq->err.bad_wrap != wrap0))
-		tx_bad(txq);
 }
 
 static inline uint16_t

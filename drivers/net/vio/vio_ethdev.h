@@ -90,7 +90,6 @@ struct vio_rxq {
 	uint64_t queue_offloads;	/* asked for this queue at setup */
 	uint32_t ptype_mask;
 	uint32_t max_lro_pkt_size;
-	bool bad_logged;	/* device misbehaviour logged once per queue */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
@@ -116,7 +115,6 @@ struct vio_txq {
 	bool indirect;
 	uint64_t hdr_flags;	/* mbuf flags that need a non-zero header */
 	struct vio_offload_caps caps;	/* what tx_prepare lets through */
-	bool bad_logged;	/* device misbehaviour logged once per queue */
 	struct vio_queue_stats stats;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
@@ -235,7 +233,7 @@ uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 /* tx_split.c */
 uint16_t vio_tx_split(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
-/* rx_split_inorder.c, tx_split_inorder.c: VIRTIO_F_IN_ORDER negotiated */
+/* rx_split_inorder.c (and vio_tx_split_ino in tx_split.c): VIRTIO_F_IN_ORDER negotiated */
 void vio_rx_split_ino_prepare(struct vio_rxq *rxq);
 int vio_rx_split_ino_refill(struct vio_rxq *rxq);
 uint16_t vio_rx_split_ino(void *rxq, struct rte_mbuf **pkts, uint16_t n);
@@ -256,9 +254,5 @@ uint16_t vio_rx_packed_inorder_big(void *rxq, struct rte_mbuf **pkts, uint16_t n
 uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
-/* Log the first device misbehaviour seen on a queue (the xstats count
- * every one). */
-void vio_queue_bad_log(uint16_t port, const char *dir, uint16_t qid,
-		       const struct vio_vq *vq);
 
 #endif /* VIO_ETHDEV_H */

@@ -126,17 +126,6 @@ vio_vq_relayout(struct vio_adapter *ad, struct vio_vq *vq,
 	return ret;
 }
 
-void
-vio_queue_bad_log(uint16_t port, const char *dir, uint16_t qid,
-		  const struct vio_vq *vq)
-{
-	char state[256];
-
-	vio_vq_dump(vq, state, sizeof(state));
-	VIO_PMD_LOG(driver, ERR, "port %u %s queue %u: the device wrote a bad used entry, dropped; further ones are only counted in xstats (%s)",
-		    port, dir, qid, state);
-}
-
 int
 vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		   unsigned int socket, const struct rte_eth_rxconf *conf,

@@ -2,8 +2,8 @@
 /*
  * Mbuf handling shared by the receive paths of both ring layouts: where
  * a buffer starts and how long it is, what rx sets in an mbuf, and the
- * trimming of a pre-linked chain to the frame received. (rx_split.c
- * still has its own copies; it can switch to these.)
+ * trimming of a pre-linked chain to the frame received, and the
+ * offloads of a finished packet.
  */
 #ifndef VIO_RX_H
 #define VIO_RX_H
@@ -45,6 +45,15 @@ static inline const struct vio_net_hdr_mrg *
 vio_rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
 {
 	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
+}
+
+/* Offloads of a packet whose mbufs are final (vio_rx_offload_or_drop):
+ * 0, or -1 when the packet was dropped. `sw` is the queue's sw_offloads,
+ * read once per burst. */
+static inline int
+vio_rx_offload(struct vio_rxq *rxq, struct rte_mbuf *m, uint8_t sw)
+{
+	return vio_rx_offload_or_drop(rxq, m, &vio_rx_hdr(rxq, m)->hdr, sw);
 }
 
 /* Trim a pre-linked chain to `len` bytes of frame, freeing unused mbufs. */

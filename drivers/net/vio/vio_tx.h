@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Mbuf handling shared by the transmit paths of both ring layouts:
- * freeing completed mbufs and whether a packet's
- * header can be pushed into its own headroom. (tx_split.c still has its
- * own copies; it can switch to these.)
+ * freeing completed mbufs, whether a packet's header can be pushed into
+ * its own headroom, and the device addresses of segments and regions.
  */
 #ifndef VIO_TX_H
 #define VIO_TX_H
-
-#include <string.h>
 
 #include <rte_mbuf.h>
 
