@@ -63,11 +63,18 @@ vio_split_single_free(struct vio_vq *vq, uint16_t id)
 	vq->extra[id].cookie = NULL;
 }
 
-/* Put a head on the available ring; the device sees it after commit. */
+/* Put a head on the available ring; the device sees it after commit.
+ * An entry that already holds this head (always, once the ring has gone
+ * round, with in-order single descriptors) is not written again: a store
+ * would take the cache line from the device's core and make it miss on
+ * its next read. */
 static inline void
 vio_split_avail_put(struct vio_vq *vq, uint16_t head)
 {
-	vq->avail->ring[vq->avail_idx & vq->mask] = head;
+	uint16_t *slot = &vq->avail->ring[vq->avail_idx & vq->mask];
+
+	if (*slot != head)
+		*slot = head;
 	vq->avail_idx++;
 	vq->inflight++;
 }
