@@ -11,9 +11,9 @@
 
 #include "vio_ethdev.h"
 #include "vio_rx.h"
+#include "rx_split_refill.h"
 #include "vio_vq_split.h"
 
-#define VIO_RX_ALLOC_CHUNK 64
 
 /* Single-buffer mode: every descriptor's length, flags and bookkeeping
  * are the same for the queue's life (one pool, one buffer size), so they
@@ -37,84 +37,10 @@ vio_rx_split_prepare(struct vio_rxq *rxq)
 	}
 }
 
-static inline void
-rx_post_one(struct vio_rxq *rxq, struct rte_mbuf *m)
-{
-	struct vio_vq *vq = &rxq->vq;
-	uint16_t id = vio_split_desc_get(vq);
-
-	vq->desc[id].addr = vio_rx_buf_addr(rxq, m);
-	vq->extra[id].cookie = m;
-	vio_split_avail_put(vq, id);
-}
-
-/* One buffer over `segs` mbufs linked in advance. */
-static inline void
-rx_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs)
-{
-	struct vio_vq *vq = &rxq->vq;
-	uint16_t head = vio_split_desc_get(vq), id = head, i;
-	uint32_t total = 0;
-
-	for (i = 0; i < segs; i++) {
-		struct vio_desc *d = &vq->desc[id];
-
-		d->addr = vio_rx_buf_addr(rxq, mbufs[i]);
-		d->len = vio_rx_buf_len(rxq, mbufs[i]);
-		total += d->len;
-		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
-		if (i + 1 < segs) {
-			d->flags = VIO_DESC_F_WRITE | VIO_DESC_F_NEXT;
-			id = vio_split_desc_get(vq);
-			d->next = id;
-		} else {
-			d->flags = VIO_DESC_F_WRITE;
-		}
-	}
-	vio_split_chain_set(vq, head, id, segs, mbufs[0]);
-	vq->extra[head].len = total;
-	vio_split_avail_put(vq, head);
-}
-
-/* Post as many buffers as there are free descriptors; publish them (the
- * caller decides about the notification). Returns buffers posted. */
 int
 vio_rx_split_refill(struct vio_rxq *rxq)
 {
-	struct vio_vq *vq = &rxq->vq;
-	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
-	uint16_t segs = rxq->segs_per_buf;
-	uint16_t per_chunk = VIO_RX_ALLOC_CHUNK / segs * segs;
-	int posted = 0;
-
-	while (vq->free_cnt >= segs) {
-		uint16_t n = RTE_MIN(vq->free_cnt / segs * segs, per_chunk);
-		uint16_t i;
-
-		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
-			*rxq->nombuf += n / segs;
-			break;
-		}
-		if (segs == 1) {
-			for (i = 0; i < n; i++)
-				rx_post_one(rxq, mbufs[i]);
-		} else {
-			for (i = 0; i < n; i += segs)
-				rx_post_chain(rxq, &mbufs[i], segs);
-		}
-		posted += n / segs;
-	}
-	if (posted > 0)
-		vio_split_avail_commit(vq);
-	return posted;
-}
-
-static inline void
-rx_refill_and_kick(struct vio_rxq *rxq)
-{
-	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
-	    vio_rx_split_refill(rxq) > 0 && vio_split_kick_needed(&rxq->vq))
-		vio_vq_notify(&rxq->vq);
+	return rx_split_refill(rxq, false);
 }
 
 /* A used buffer: its mbuf, or NULL when the entry or its length is bad. */
@@ -271,7 +197,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	}
 	rxq->stats.packets += cnt;
 	rxq->stats.bytes += bytes;
-	rx_refill_and_kick(rxq);
+	rx_split_refill_and_kick(rxq, false);
 	return cnt;
 }
 
@@ -307,7 +233,7 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	}
 	rxq->stats.packets += cnt;
 	rxq->stats.bytes += bytes;
-	rx_refill_and_kick(rxq);
+	rx_split_refill_and_kick(rxq, false);
 	return cnt;
 }
 

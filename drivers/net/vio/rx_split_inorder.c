@@ -20,9 +20,9 @@
 
 #include "vio_ethdev.h"
 #include "vio_rx.h"
+#include "rx_split_refill.h"
 #include "vio_vq_split.h"
 
-#define VIO_RX_ALLOC_CHUNK 64
 
 void
 vio_rx_split_ino_prepare(struct vio_rxq *rxq)
@@ -39,88 +39,10 @@ vio_rx_split_ino_prepare(struct vio_rxq *rxq)
 		vq->avail->ring[i] = i;
 }
 
-/* Post `n` single-descriptor buffers at free_head onwards. */
-static inline void
-rx_ino_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n)
-{
-	struct vio_vq *vq = &rxq->vq;
-	uint16_t id = vq->free_head, i;
-
-	for (i = 0; i < n; i++) {
-		vq->desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
-		vq->extra[id].cookie = mbufs[i];
-		id = (uint16_t)((id + 1) & vq->mask);
-	}
-	vq->free_head = id;
-	vq->free_cnt -= n;
-	vq->avail_idx += n;
-	vq->inflight += n;
-}
-
-/* One buffer over `segs` pre-linked mbufs on consecutive descriptors. */
-static inline void
-rx_ino_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs)
-{
-	struct vio_vq *vq = &rxq->vq;
-	uint16_t head = vio_split_ino_desc_get(vq), id = head, i;
-	uint32_t total = 0;
-
-	for (i = 0; i < segs; i++) {
-		struct vio_desc *d = &vq->desc[id];
-
-		d->addr = vio_rx_buf_addr(rxq, mbufs[i]);
-		d->len = mbufs[i]->buf_len - RTE_PKTMBUF_HEADROOM + rxq->hdr_size;
-		total += d->len;
-		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
-		if (i + 1 < segs) {
-			d->flags = VIO_DESC_F_WRITE | VIO_DESC_F_NEXT;
-			id = vio_split_ino_desc_get(vq);
-			d->next = id;
-		} else {
-			d->flags = VIO_DESC_F_WRITE;
-		}
-	}
-	vio_split_chain_set(vq, head, id, segs, mbufs[0]);
-	vq->extra[head].len = total;
-	vio_split_avail_put(vq, head);
-}
-
 int
 vio_rx_split_ino_refill(struct vio_rxq *rxq)
 {
-	struct vio_vq *vq = &rxq->vq;
-	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
-	uint16_t segs = rxq->segs_per_buf;
-	uint16_t per_chunk = VIO_RX_ALLOC_CHUNK / segs * segs;
-	int posted = 0;
-
-	while (vq->free_cnt >= segs) {
-		uint16_t n = RTE_MIN(vq->free_cnt / segs * segs, per_chunk);
-		uint16_t i;
-
-		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
-			*rxq->nombuf += n / segs;
-			break;
-		}
-		if (segs == 1) {
-			rx_ino_post_single(rxq, mbufs, n);
-		} else {
-			for (i = 0; i < n; i += segs)
-				rx_ino_post_chain(rxq, &mbufs[i], segs);
-		}
-		posted += n / segs;
-	}
-	if (posted > 0)
-		vio_split_avail_commit(vq);
-	return posted;
-}
-
-static inline void
-rx_ino_refill_and_kick(struct vio_rxq *rxq)
-{
-	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
-	    vio_rx_split_ino_refill(rxq) > 0 && vio_split_kick_needed(&rxq->vq))
-		vio_vq_notify(&rxq->vq);
+	return rx_split_refill(rxq, true);
 }
 
 /*
@@ -206,7 +128,7 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		rxq->stats.packets += cnt;
 		rxq->stats.bytes += bytes;
 	}
-	rx_ino_refill_and_kick(rxq);
+	rx_split_refill_and_kick(rxq, true);
 	return cnt;
 }
 
@@ -324,6 +246,6 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		rxq->stats.packets += cnt;
 		rxq->stats.bytes += bytes;
 	}
-	rx_ino_refill_and_kick(rxq);
+	rx_split_refill_and_kick(rxq, true);
 	return cnt;
 }

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Split-ring rx refill, one body for both descriptor orders, `in_order` a
+ * constant per caller (rx_split.c, rx_split_inorder.c). Without IN_ORDER
+ * descriptors come from the free list and every buffer's head goes on
+ * the available ring; with it they are taken in ring order, and a
+ * single-descriptor buffer's available slot already holds its id
+ * (vio_rx_split_ino_prepare), so only the address is written.
+ */
+#ifndef VIO_RX_SPLIT_REFILL_H
+#define VIO_RX_SPLIT_REFILL_H
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "vio_ethdev.h"
+#include "vio_rx.h"
+#include "vio_vq_split.h"
+
+#define VIO_RX_ALLOC_CHUNK 64
+
+static inline uint16_t
+rx_split_desc_get(struct vio_vq *vq, bool in_order)
+{
+	return in_order ? vio_split_ino_desc_get(vq) : vio_split_desc_get(vq);
+}
+
+/* Post `n` single-descriptor buffers. */
+static inline void
+rx_split_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n,
+		     bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t i;
+
+	if (in_order) {
+		uint16_t id = vq->free_head;
+
+		for (i = 0; i < n; i++) {
+			vq->desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
+			vq->extra[id].cookie = mbufs[i];
+			id = (uint16_t)((id + 1) & vq->mask);
+		}
+		vq->free_head = id;
+		vq->free_cnt -= n;
+		vq->avail_idx += n;
+		vq->inflight += n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uint16_t id = vio_split_desc_get(vq);
+
+		vq->desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
+		vq->extra[id].cookie = mbufs[i];
+		vio_split_avail_put(vq, id);
+	}
+}
+
+/* One buffer over `segs` mbufs linked here (a chain is consecutive
+ * descriptors with IN_ORDER). */
+static inline void
+rx_split_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs,
+		    bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t head = rx_split_desc_get(vq, in_order), id = head, i;
+	uint32_t total = 0;
+
+	for (i = 0; i < segs; i++) {
+		struct vio_desc *d = &vq->desc[id];
+
+		d->addr = vio_rx_buf_addr(rxq, mbufs[i]);
+		d->len = vio_rx_buf_len(rxq, mbufs[i]);
+		total += d->len;
+		mbufs[i]->next = i + 1 < segs ? mbufs[i + 1] : NULL;
+		if (i + 1 < segs) {
+			d->flags = VIO_DESC_F_WRITE | VIO_DESC_F_NEXT;
+			id = rx_split_desc_get(vq, in_order);
+			d->next = id;
+		} else {
+			d->flags = VIO_DESC_F_WRITE;
+		}
+	}
+	vio_split_chain_set(vq, head, id, segs, mbufs[0]);
+	vq->extra[head].len = total;
+	vio_split_avail_put(vq, head);
+}
+
+/* Post as many buffers as there are free descriptors; publish them (the
+ * caller decides about the notification). Returns buffers posted. */
+static inline int
+rx_split_refill(struct vio_rxq *rxq, bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
+	uint16_t segs = rxq->segs_per_buf;
+	uint16_t per_chunk = VIO_RX_ALLOC_CHUNK / segs * segs;
+	int posted = 0;
+
+	while (vq->free_cnt >= segs) {
+		uint16_t n = RTE_MIN(vq->free_cnt / segs * segs, per_chunk);
+		uint16_t i;
+
+		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
+			*rxq->nombuf += n / segs;
+			break;
+		}
+		if (segs == 1) {
+			rx_split_post_single(rxq, mbufs, n, in_order);
+		} else {
+			for (i = 0; i < n; i += segs)
+				rx_split_post_chain(rxq, &mbufs[i], segs, in_order);
+		}
+		posted += n / segs;
+	}
+	if (posted > 0)
+		vio_split_avail_commit(vq);
+	return posted;
+}
+
+/* Refill once a burst's worth is free, and notify if the device asks. */
+static inline void
+rx_split_refill_and_kick(struct vio_rxq *rxq, bool in_order)
+{
+	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
+	    rx_split_refill(rxq, in_order) > 0 && vio_split_kick_needed(&rxq->vq))
+		vio_vq_notify(&rxq->vq);
+}
+
+#endif /* VIO_RX_SPLIT_REFILL_H */
