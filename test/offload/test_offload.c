@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_errno.h>
 #include <rte_mbuf.h>
@@ -1168,6 +1170,48 @@ test_rx_udp_zero_becomes_ffff(void)
 	EXPECT_TRUE("l4 checksum ok", ref_l4_ok(out, &L));
 }
 
+/* The all-zero tx header: any stale byte in the 10 or 12 header bytes is
+ * cleared, nothing around them is touched, and a header already zero is
+ * not stored to (the page is read-only then: a store would fault). */
+static void
+test_tx_hdr_zero(void)
+{
+	static const uint16_t sizes[] = {
+		sizeof(struct vio_net_hdr), sizeof(struct vio_net_hdr_mrg),
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *page;
+	size_t s;
+	unsigned int i, b;
+
+	for (s = 0; s < RTE_DIM(sizes); s++) {
+		for (b = 0; b < sizes[s]; b++) {
+			uint8_t buf[32];
+
+			memset(buf, 0xa5, sizeof(buf));
+			memset(buf + 8, 0, sizes[s]);
+			buf[8 + b] = 0x01;
+			vio_tx_hdr_zero(buf + 8, sizes[s]);
+			for (i = 0; i < sizeof(buf); i++) {
+				bool in = i >= 8 && i < 8u + sizes[s];
+
+				EXPECT("byte after clear", in ? 0 : 0xa5,
+				       buf[i]);
+			}
+		}
+	}
+	page = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_TRUE("mmap", page != MAP_FAILED);
+	if (page == MAP_FAILED)
+		return;
+	memset(page, 0, (size_t)pg);
+	EXPECT("mprotect", 0, mprotect(page, (size_t)pg, PROT_READ));
+	for (s = 0; s < RTE_DIM(sizes); s++)
+		vio_tx_hdr_zero(page + 100, sizes[s]);	/* no store: no fault */
+	munmap(page, (size_t)pg);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 struct plain_test {
@@ -1183,6 +1227,7 @@ static const struct plain_test plain_tests[] = {
 	{ "capa", test_capa },
 	{ "caps_init", test_caps_init },
 	{ "rx_udp_zero_becomes_ffff", test_rx_udp_zero_becomes_ffff },
+	{ "tx_hdr_zero", test_tx_hdr_zero },
 };
 
 int

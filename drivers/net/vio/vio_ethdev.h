@@ -182,12 +182,12 @@ static inline void
 vio_tx_hdr_write(void *hdr, uint16_t hdr_size, uint64_t hdr_flags,
 		 struct rte_mbuf *m)
 {
-	if (hdr_size == sizeof(struct vio_net_hdr_mrg))
-		memset(hdr, 0, sizeof(struct vio_net_hdr_mrg));
-	else
-		memset(hdr, 0, sizeof(struct vio_net_hdr));
-	if (unlikely(m->ol_flags & hdr_flags))
-		vio_tx_hdr_offload(hdr, m);
+	if (likely((m->ol_flags & hdr_flags) == 0)) {
+		vio_tx_hdr_zero(hdr, hdr_size);
+		return;
+	}
+	memset(hdr, 0, hdr_size);
+	vio_tx_hdr_offload(hdr, m);
 }
 
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */

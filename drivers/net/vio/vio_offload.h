@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
@@ -225,6 +226,31 @@ vio_tx_tcp_cwr(const struct rte_mbuf *m, uint32_t l4_off)
 	return (*rte_pktmbuf_mtod_offset(m, const uint8_t *,
 					 l4_off + VIO_TCP_FLAGS_OFF) &
 		RTE_TCP_CWR_FLAG) != 0;
+}
+
+/*
+ * A header that must be all zero is read first and written only when it
+ * is not: a packet's headroom is usually reused with the header a
+ * previous lap left there, and the device has read that cache line, so
+ * a store would take it back from the device's core (an invalidation
+ * round trip per packet) for nothing.
+ */
+static inline void
+vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
+{
+	uint64_t lo;
+	uint32_t hi = 0;
+	uint16_t h2;
+
+	memcpy(&lo, hdr, sizeof(lo));
+	if (hdr_size == sizeof(struct vio_net_hdr_mrg)) {
+		memcpy(&hi, RTE_PTR_ADD(hdr, sizeof(lo)), sizeof(hi));
+	} else {
+		memcpy(&h2, RTE_PTR_ADD(hdr, sizeof(lo)), sizeof(h2));
+		hi = h2;
+	}
+	if (unlikely((lo | hi) != 0))
+		memset(hdr, 0, hdr_size);
 }
 
 /*
