@@ -75,8 +75,11 @@ class Peer(Testpmd):
         return set(m.group(2).split())
 
     def send(self, kind, count, ol, payload=None):
-        """Enqueue packets to the frontend; returns (sent, fallback, refused)."""
-        line = "send %s %d %d" % (kind, count, 1 if ol else 0)
+        """Enqueue packets to the frontend; returns (sent, fallback, refused).
+        ol: False (full checksums), True (NEEDS_CSUM headers if the frontend
+        negotiated GUEST_CSUM) or "force" (NEEDS_CSUM headers regardless,
+        as a non-compliant device)."""
+        line = "send %s %d %d" % (kind, count, 2 if ol == "force" else 1 if ol else 0)
         if payload is not None:
             line += " %d" % payload
         out = self.cmd(line, timeout=30)

@@ -285,6 +285,29 @@ def test_offload_rx_no_guest_csum():
     rx_forward_case([], expect_fallback=True)
 
 
+def test_offload_rx_header_ignored_without_guest_csum():
+    """A device that writes NEEDS_CSUM headers although GUEST_CSUM was not
+    negotiated (it must leave flags zero, virtio 1.3 5.1.6.4.1): the
+    frontend does not act on them, as DPDK's virtio PMD does not. The
+    packets come up as the device wrote them, partial checksums included,
+    with no error counted; the peer finds those checksums bad."""
+    with Session() as s:
+        peer = new_peer(s)
+        fe = s.frontend(peer.sock, fwd="io")
+        feats = peer.wait_device()
+        check("GUEST_CSUM" not in feats, "GUEST_CSUM negotiated: %s" % sorted(feats))
+        fe.start()
+        sent = send_plan(peer, plan(big=()), ol="force")
+        pkts = peer.check(len(sent), timeout=30)
+        fe.stop()
+        check_same_packets(pkts, sent)
+        for p in pkts:
+            what = "packet %d (%s)" % (p["seq"], p["kind"])
+            equal((p["ol"], p["l4csum"]), (set(), "bad"), what + ": (flags, L4 checksum as the device left it)")
+        st = fe.stats()
+        equal((st["RX-packets"], st["RX-errors"]), (len(sent), 0), "frontend (rx packets, rx errors)")
+
+
 # --- no offload requested ---------------------------------------------------
 
 def test_offload_none_zero_header():

@@ -23,6 +23,9 @@
  *                         if the frontend negotiated GUEST_CSUM (and
  *                         GUEST_TSO4/6), else the packet gets a software
  *                         checksum ("fallback") or, for tso, is refused.
+ *                         OL 2 plays a device that breaks that rule: a
+ *                         NEEDS_CSUM header whatever was negotiated (tso
+ *                         kinds still need GUEST_TSO4/6).
  *                         Prints "sent N of M fallback F refused R".
  *   segsz N               tso_segsz for later tso sends (default 1400)
  *   check COUNT [SECONDS] dequeue from the frontend's tx queue until COUNT
@@ -179,19 +182,20 @@ cmd_send(char *args)
 	unsigned int count, fallback = 0, refused = 0, built = 0, sent = 0;
 	uint32_t payload;
 	double end;
-	bool ol;
+	unsigned long ol;
 	int k, vid;
 
 	k = kw ? peer_kind_parse(kw) : -1;
 	if (k < 0 || cs == NULL || os == NULL) {
-		printf("error: usage: send tcp4|udp4|tcp6|udp6|tso4|tso6 COUNT 0|1 [PAYLOAD]\n");
+		printf("error: usage: send tcp4|udp4|tcp6|udp6|tso4|tso6 COUNT 0|1|2 [PAYLOAD]\n");
 		return;
 	}
 	count = strtoul(cs, NULL, 0);
-	ol = strtoul(os, NULL, 0) != 0;
+	ol = strtoul(os, NULL, 0);
 	payload = ps ? strtoul(ps, NULL, 0) : peer_kind_tso(k) ? 8000 : 200;
-	if (count > MAX_SEND || payload < 4 || payload > 60000) {
-		printf("error: COUNT at most %u, PAYLOAD 4..60000\n", MAX_SEND);
+	if (count > MAX_SEND || ol > 2 || payload < 4 || payload > 60000) {
+		printf("error: COUNT at most %u, OL 0..2, PAYLOAD 4..60000\n",
+		       MAX_SEND);
 		return;
 	}
 	if (!dev_enter(&vid)) {
@@ -199,11 +203,11 @@ cmd_send(char *args)
 		return;
 	}
 	for (unsigned int i = 0; i < count; i++) {
-		bool use_ol = ol;
+		bool use_ol = ol != 0;
 
 		/* A device sets NEEDS_CSUM only if the driver accepted it
 		 * (GUEST_CSUM), and GSO only with GUEST_TSO4/6 (5.1.6.4). */
-		if (ol && !feat(F_GUEST_CSUM)) {
+		if (ol == 1 && !feat(F_GUEST_CSUM)) {
 			use_ol = false;
 			fallback++;
 		}

@@ -32,8 +32,10 @@ int
 vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
 		    const struct vio_net_hdr *h)
 {
-	if (vio_rx_hdr_apply(m, h, rxq->offloads) == 0 &&
-	    (rxq->sw_offloads == 0 || vio_rx_sw_offloads(rxq, m) == 0))
+	if (((rxq->sw_offloads & VIO_RX_DEV_HDR) == 0 ||
+	     vio_rx_hdr_apply(m, h, rxq->offloads) == 0) &&
+	    ((rxq->sw_offloads & ~VIO_RX_DEV_HDR) == 0 ||
+	     vio_rx_sw_offloads(rxq, m) == 0))
 		return 0;
 	rxq->stats.errors++;
 	rte_pktmbuf_free(m);

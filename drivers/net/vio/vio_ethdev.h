@@ -85,7 +85,7 @@ struct vio_rxq {
 	uint16_t port_id;
 	uint16_t segs_per_buf;	/* mbufs chained per buffer without MRG_RXBUF */
 	bool use_va;
-	uint8_t sw_offloads;	/* VIO_RX_SW_*: per-packet work in software */
+	uint8_t sw_offloads;	/* VIO_RX_SW_*, VIO_RX_DEV_HDR: per-packet work */
 	uint64_t offloads;	/* RTE_ETH_RX_OFFLOAD_* in force */
 	uint64_t queue_offloads;	/* asked for this queue at setup */
 	uint32_t ptype_mask;
@@ -132,6 +132,13 @@ vio_mbuf_addr(const struct rte_mbuf *m, bool use_va)
 #define VIO_RX_SW_VLAN_STRIP	(1u << 0)
 #define VIO_RX_SW_PTYPE		(1u << 1)
 #define VIO_RX_SW_LRO_LIMIT	(1u << 2)
+/* Not software work: the device's header may describe the packet
+ * (GUEST_CSUM negotiated). Without it a device must leave flags zero and
+ * gso_type NONE (virtio 1.3, 5.1.6.4.1), so the header is not read: its
+ * cache line was written by the device, and loading it costs a transfer
+ * from the device's core per packet (num_buffers, with mergeable
+ * buffers, is still read where needed). */
+#define VIO_RX_DEV_HDR		(1u << 7)
 
 /* rx_offload.c: VLAN strip, packet type, LRO size limit. */
 int vio_rx_sw_offloads(const struct vio_rxq *rxq, struct rte_mbuf *m);
@@ -146,10 +153,11 @@ int vio_rx_sw_offloads(const struct vio_rxq *rxq, struct rte_mbuf *m);
 static inline uint16_t
 vio_rx_offload_needed(const struct vio_net_hdr *h, uint8_t sw)
 {
-	uint16_t w;
+	uint16_t w = 0;
 
-	memcpy(&w, h, sizeof(w));	/* flags and gso_type in one load */
-	return w | sw;
+	if (sw & VIO_RX_DEV_HDR)
+		memcpy(&w, h, sizeof(w));	/* flags and gso_type in one load */
+	return w | (sw & ~VIO_RX_DEV_HDR);
 }
 
 /* rx_offload.c, out of line so that the datapaths' loops stay small:

@@ -259,7 +259,8 @@ vio_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 }
 
 /* What an rx queue does per packet beyond the ring: the port's and the
- * queue's offloads, the packet types asked for. Also called on a running
+ * queue's offloads, the packet types asked for, whether the device's
+ * header is read (after negotiation). Also called on a running
  * port (VLAN offload and packet type changes): plain stores the datapath
  * picks up on its next packet. */
 void
@@ -277,6 +278,8 @@ vio_rxq_offloads_update(struct rte_eth_dev *dev, struct vio_rxq *rxq)
 	if ((rxq->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) &&
 	    rxmode->max_lro_pkt_size != 0)
 		sw |= VIO_RX_SW_LRO_LIMIT;
+	if (vio_hw_has(&ad->hw, VIO_NET_F_GUEST_CSUM))
+		sw |= VIO_RX_DEV_HDR;
 	rxq->max_lro_pkt_size = rxmode->max_lro_pkt_size;
 	rxq->ptype_mask = ad->ptype_mask;
 	rxq->sw_offloads = sw;
