@@ -203,8 +203,7 @@ rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		bytes += len;
 		pkts[cnt++] = m;
 	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
+	vio_stats_add(&rxq->stats, cnt, bytes);
 	rx_refill_and_kick(rxq, in_order);
 	return cnt;
 }
@@ -343,8 +342,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
 	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
+	vio_stats_add(&rxq->stats, cnt, bytes);
 	rx_refill_and_kick(rxq, in_order);
 	return cnt;
 }

@@ -195,8 +195,7 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
 	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
+	vio_stats_add(&rxq->stats, cnt, bytes);
 	rx_split_refill_and_kick(rxq, false);
 	return cnt;
 }
@@ -231,8 +230,7 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		bytes += len;
 		pkts[cnt++] = m;
 	}
-	rxq->stats.packets += cnt;
-	rxq->stats.bytes += bytes;
+	vio_stats_add(&rxq->stats, cnt, bytes);
 	rx_split_refill_and_kick(rxq, false);
 	return cnt;
 }

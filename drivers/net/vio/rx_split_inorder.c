@@ -122,12 +122,7 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		bytes += len;
 		pkts[cnt++] = m;
 	}
-	/* Idle polls leave the counters alone, so that a stats reset from
-	 * the control thread is not overwritten by a stale value. */
-	if (cnt > 0) {
-		rxq->stats.packets += cnt;
-		rxq->stats.bytes += bytes;
-	}
+	vio_stats_add(&rxq->stats, cnt, bytes);
 	rx_split_refill_and_kick(rxq, true);
 	return cnt;
 }
@@ -240,12 +235,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
 	}
-	/* Idle polls leave the counters alone, so that a stats reset from
-	 * the control thread is not overwritten by a stale value. */
-	if (cnt > 0) {
-		rxq->stats.packets += cnt;
-		rxq->stats.bytes += bytes;
-	}
+	vio_stats_add(&rxq->stats, cnt, bytes);
 	rx_split_refill_and_kick(rxq, true);
 	return cnt;
 }

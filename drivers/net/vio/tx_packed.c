@@ -167,8 +167,7 @@ tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	}
 	if (likely(i > dropped))
 		vio_packed_kick(vq);
-	txq->stats.packets += i - dropped;
-	txq->stats.bytes += bytes;
+	vio_stats_add(&txq->stats, i - dropped, bytes);
 	return i;
 }
 

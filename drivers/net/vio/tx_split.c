@@ -222,8 +222,7 @@ tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	}
 	if (likely(i > dropped))
 		vio_split_avail_flush(vq);
-	txq->stats.packets += i - dropped;
-	txq->stats.bytes += bytes;
+	vio_stats_add(&txq->stats, i - dropped, bytes);
 	return i;
 }
 

@@ -77,6 +77,18 @@ struct vio_queue_stats {
 	uint64_t errors;	/* packets dropped for device misbehaviour */
 };
 
+/* Count a burst's packets and bytes. A burst that moved nothing leaves
+ * the counters alone, so that a stats reset from the control thread is
+ * not overwritten by a stale value on the next idle poll. */
+static inline void
+vio_stats_add(struct vio_queue_stats *st, uint16_t packets, uint64_t bytes)
+{
+	if (packets > 0) {
+		st->packets += packets;
+		st->bytes += bytes;
+	}
+}
+
 struct vio_rxq {
 	struct vio_vq vq;
 	struct rte_mempool *mp;
