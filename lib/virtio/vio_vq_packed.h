@@ -60,6 +60,16 @@ vio_packed_slot_next(struct vio_vq *vq, uint16_t *wrap)
 	return d;
 }
 
+/* Before making up to `n` descriptors available: ask for the lines they
+ * are written in, which the device read (and wrote used descriptors
+ * over) when it took the previous lap's buffers. */
+static inline void
+vio_packed_prefetch_avail(const struct vio_vq *vq, uint16_t n)
+{
+	vio_prefetch_w_ring(vq->pdesc, sizeof(*vq->pdesc), vq->avail_idx, n,
+			    vq->mask);
+}
+
 /* Make a descriptor visible: everything written to it and to the rest of
  * its chain must be seen before its flags (2.8.21.3.1). */
 static inline void

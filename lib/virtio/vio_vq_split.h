@@ -175,6 +175,24 @@ vio_split_ino_desc_get(struct vio_vq *vq)
 	return id;
 }
 
+/* Before taking up to `n` descriptors in ring order: ask for the lines
+ * they are written in, which the device read last lap. */
+static inline void
+vio_split_ino_prefetch_desc(const struct vio_vq *vq, uint16_t n)
+{
+	vio_prefetch_w_ring(vq->desc, sizeof(*vq->desc), vq->free_head, n,
+			    vq->mask);
+}
+
+/* Before putting up to `n` heads on the available ring: the same for
+ * its slots. */
+static inline void
+vio_split_prefetch_avail(const struct vio_vq *vq, uint16_t n)
+{
+	vio_prefetch_w_ring(vq->avail->ring, sizeof(vq->avail->ring[0]),
+			    vq->avail_idx, n, vq->mask);
+}
+
 /* Head of the oldest chain in flight: what an in-order device uses next. */
 static inline uint16_t
 vio_split_ino_oldest(const struct vio_vq *vq)

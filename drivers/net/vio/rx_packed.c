@@ -112,6 +112,8 @@ rx_refill(struct vio_rxq *rxq, bool in_order)
 			*rxq->nombuf += n / segs;
 			break;
 		}
+		/* The device wrote used descriptors over these slots. */
+		vio_packed_prefetch_avail(vq, n / segs * slots);
 		if (segs == 1) {
 			for (i = 0; i < n; i++)
 				vio_packed_add1(vq, rx_id(vq, in_order),

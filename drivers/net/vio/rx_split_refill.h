@@ -105,6 +105,12 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
 			*rxq->nombuf += n / segs;
 			break;
 		}
+		/* Ask for the lines written below (an in-order single
+		 * buffer's available slot is written once, at start). */
+		if (in_order)
+			vio_split_ino_prefetch_desc(vq, n);
+		if (!in_order || segs > 1)
+			vio_split_prefetch_avail(vq, n / segs);
 		if (segs == 1) {
 			rx_split_post_single(rxq, mbufs, n, in_order);
 		} else {

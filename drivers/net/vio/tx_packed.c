@@ -139,6 +139,7 @@ tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 	if (vq->free_cnt < txq->free_thresh)
 		tx_reclaim(txq, in_order);
+	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
 		bool push = vio_tx_can_push(m, txq->hdr_size);
