@@ -9,30 +9,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-log() { printf 'vio-setup: %s\n' "$*"; }
-die() { printf 'vio-setup: error: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
-}
+me=vio-setup
+. "$top/usertools/vio-lib.sh"
 
 # Packages for the build, the tests and the demo.
 pkgs=(dpdk dpdk-dev libdpdk-dev meson ninja-build python3 python3-pyelftools
       pkg-config gcc libc6-dev xz-utils tar iproute2 procps psmisc
       ${VIO_EXTRA_PKGS:-})
-
-install_packages() {
-	local missing=()
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing ${missing[*]}"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-}
 
 # Write deb-src twins of the machine's own apt sources into $1: deb822
 # .sources files get "Types: deb-src", one-line .list entries "deb-src".
@@ -118,6 +101,6 @@ build() {
 	log "built build/librte_net_vio.so"
 }
 
-install_packages
+apt_install_missing "${pkgs[@]}"
 fetch_sdk_headers
 [ "${1:-}" = "--no-build" ] || build

@@ -12,9 +12,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 qdir=$top/test/qemu
 cache=${VIO_GUEST_CACHE:-$top/.cache/guest}
 
-log() { printf 'guest-setup: %s\n' "$*"; }
-die() { printf 'guest-setup: error: %s\n' "$*" >&2; exit 1; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+me=guest-setup
+. "$top/usertools/vio-lib.sh"
 
 # Guest modules, leaves only: their dependencies are added from each
 # module's own .modinfo and loaded first.
@@ -22,19 +21,6 @@ modules=(uio_pci_generic 9p 9pnet_virtio virtio_pci)
 
 force=0
 [ "${1:-}" = --force ] && force=1
-
-install_packages() {
-	local p missing=()
-	for p in qemu-system-x86 busybox-static; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing ${missing[*]}"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-}
 
 # The kernel package Debian's linux-image-amd64 currently points at.
 kernel_package() {
@@ -112,7 +98,7 @@ build_initramfs() {
 }
 
 mkdir -p "$cache"
-install_packages
+apt_install_missing qemu-system-x86 busybox-static
 fetch_kernel
 build_initramfs
 log "ready: $(cat "$cache/kernel-package"), $cache/initramfs.cpio.gz"
