@@ -14,7 +14,6 @@
 #include "rx_split_refill.h"
 #include "vio_vq_split.h"
 
-
 /* Single-buffer mode: every descriptor's length, flags and bookkeeping
  * are the same for the queue's life (one pool, one buffer size), so they
  * are written once here and a refill only writes the buffer address. */

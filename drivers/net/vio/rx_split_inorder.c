@@ -23,7 +23,6 @@
 #include "rx_split_refill.h"
 #include "vio_vq_split.h"
 
-
 void
 vio_rx_split_ino_prepare(struct vio_rxq *rxq)
 {

@@ -190,15 +190,19 @@ tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 {
 	struct vio_vq *vq = &txq->vq;
 	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
-	uint16_t i, dropped = 0;
+	uint16_t i, n, dropped = 0;
 
 	if (vq->free_cnt < txq->free_thresh)
 		tx_reclaim(txq, in_order);
 	/* The lines this burst writes, asked for together (with a free
-	 * list the descriptors are not known ahead). */
+	 * list the descriptors are not known ahead). In order, the
+	 * available slots usually hold their heads already and are only
+	 * read (vio_split_avail_put); asking for them anyway measured
+	 * faster in paired runs (split-inorder tx 1.66 against 1.44). */
+	n = RTE_MIN(nb_pkts, vq->free_cnt);
 	if (in_order)
-		vio_split_ino_prefetch_desc(vq, RTE_MIN(nb_pkts, vq->free_cnt));
-	vio_split_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
+		vio_split_ino_prefetch_desc(vq, n);
+	vio_split_prefetch_avail(vq, n);
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i];
 		bool push = vio_tx_can_push(m, txq->hdr_size);
