@@ -15,10 +15,17 @@ TRAFFIC = 1.0
 JUMBO_SEGS = "2048,2048,2048,2048,808"
 
 
+def backend_segs(size):
+    """txpkts for the backend: its mbufs hold 2048 data bytes."""
+    if size == 9000:
+        return JUMBO_SEGS
+    return ",".join(["2048"] * (size // 2048) + ([str(size % 2048)] if size % 2048 else []))
+
+
 def rx_case(size, devargs, jumbo_mtu=False):
     """jumbo_mtu: rx buffers sized for 9000-byte frames whatever `size` is
     (without mrg_rxbuf, chains of several mbufs even for small frames)."""
-    segs = JUMBO_SEGS if size == 9000 else str(size)
+    segs = backend_segs(size)
     jumbo = dict(max_pkt_len=9018) if size > 1518 or jumbo_mtu else {}
     with Session() as s:
         if (size > 2048 or jumbo_mtu) and "mrg_rxbuf=0" in devargs and s.driver == "net_virtio_user":
@@ -131,3 +138,31 @@ def test_rx_64_packed_in_order_mrg0_chained():
 
 def test_rx_64_mrg0_chained():
     rx_case(64, "mrg_rxbuf=0", jumbo_mtu=True)
+
+
+# Mergeable buffers at the edge of one buffer (2048 data bytes and the
+# header). A buffer left short is taken as a whole packet without reading
+# num_buffers (a device fills all buffers of a packet but the last): a
+# 2047-byte frame. A 2048-byte frame fills its buffer exactly, so vio must
+# read num_buffers (1) to know the packet ends there; a 2049-byte frame
+# fills the first buffer and puts one byte in a second (num_buffers 2).
+
+def mrg_edge(devargs):
+    for size in (2047, 2048, 2049):
+        rx_case(size, devargs)
+
+
+def test_rx_mrg_buffer_edge():
+    mrg_edge("mrg_rxbuf=1")
+
+
+def test_rx_in_order_mrg_buffer_edge():
+    mrg_edge("in_order=1,mrg_rxbuf=1")
+
+
+def test_rx_packed_mrg_buffer_edge():
+    mrg_edge("packed_vq=1,mrg_rxbuf=1")
+
+
+def test_rx_packed_in_order_mrg_buffer_edge():
+    mrg_edge("packed_vq=1,in_order=1,mrg_rxbuf=1")

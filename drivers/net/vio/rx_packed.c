@@ -288,12 +288,13 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		struct rte_mbuf *m;
 
 		len = d->len;
-		/* Fast path: a valid single-buffer packet, taken in place. */
+		/* Fast path: a valid single-buffer packet, taken in place
+		 * (vio_rx_mrg_single: num_buffers only read when needed). */
 		if (likely(ready > 0 && id < vq->size &&
 			   (m = vq->extra[id].cookie) != NULL &&
 			   (!in_order || id == vq->used_cons) &&
-			   vio_rx_hdr(rxq, m)->num_buffers == 1 &&
-			   len > hdr && len <= vq->extra[id].len)) {
+			   len > hdr && len <= vq->extra[id].len &&
+			   vio_rx_mrg_single(rxq, m, len, vq->extra[id].len))) {
 			vq->extra[id].cookie = NULL;
 			vq->free_cnt++;
 			vq->inflight--;

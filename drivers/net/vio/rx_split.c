@@ -141,19 +141,17 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		const struct vio_used_elem *e =
 			&vq->used->ring[vq->used_cons & vq->mask];
 		uint32_t id = e->id, len = e->len;
-		const struct vio_net_hdr_mrg *h = NULL;
 		struct rte_mbuf *m = NULL;
 		uint16_t nbufs;
 
 		if (likely(id < vq->size))
 			m = vq->extra[id].cookie;
-		if (likely(m != NULL))
-			h = vio_rx_hdr(rxq, m);
 		/* Fast path: a valid single-buffer packet, popped in place.
-		 * The offload test is read with num_buffers, before the mbuf
-		 * stores. */
-		if (likely(h != NULL && h->num_buffers == 1 &&
-			   len > hdr && len <= vq->extra[id].len)) {
+		 * The offload test is read before the mbuf stores. */
+		if (likely(m != NULL && len > hdr &&
+			   len <= vq->extra[id].len &&
+			   vio_rx_mrg_single(rxq, m, len, vq->extra[id].len))) {
+			const struct vio_net_hdr_mrg *h = vio_rx_hdr(rxq, m);
 			uint16_t need = vio_rx_offload_needed(&h->hdr, sw);
 
 			vq->used_cons++;

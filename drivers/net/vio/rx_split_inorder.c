@@ -198,8 +198,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			ready--;
 			continue;
 		}
-		nbufs = vio_rx_hdr(rxq, m)->num_buffers;
-		if (likely(nbufs == 1)) {
+		if (likely(vio_rx_mrg_single(rxq, m, len, x->len))) {
 			/* The common case, popped in place. */
 			vq->used_cons++;
 			x->cookie = NULL;
@@ -214,6 +213,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			pkts[cnt++] = m;
 			continue;
 		}
+		nbufs = vio_rx_hdr(rxq, m)->num_buffers;
 		if (unlikely(nbufs == 0 || nbufs > vq->inflight)) {
 			/* Nothing says where the packet ends: drop this
 			 * buffer, the next entry starts afresh. */

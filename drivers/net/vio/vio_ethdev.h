@@ -149,7 +149,8 @@ vio_mbuf_addr(const struct rte_mbuf *m, bool use_va)
  * gso_type NONE (virtio 1.3, 5.1.6.4.1), so the header is not read: its
  * cache line was written by the device, and loading it costs a transfer
  * from the device's core per packet (num_buffers, with mergeable
- * buffers, is still read where needed). */
+ * buffers, is read only for a buffer the device filled: see
+ * vio_rx_mrg_single). */
 #define VIO_RX_DEV_HDR		(1u << 7)
 
 /* rx_offload.c: VLAN strip, packet type, LRO size limit. */

@@ -47,6 +47,25 @@ vio_rx_hdr(const struct vio_rxq *rxq, const struct rte_mbuf *m)
 	return RTE_PTR_ADD(m->buf_addr, RTE_PKTMBUF_HEADROOM - rxq->hdr_size);
 }
 
+/*
+ * With MRG_RXBUF: is the used buffer `m` (`len` bytes used of `posted`)
+ * a whole packet? A device fills every buffer of a packet but the last
+ * to its full length (virtio 1.3, 5.1.6.4.2), so a buffer it left short
+ * is the last, and being first too, the only one: num_buffers is then
+ * not read. Its cache line was written by the device's core, and the
+ * load would bring it over and leave it shared, so that the device's
+ * next write to this mbuf's header waits for an invalidation. A device
+ * that breaks the rule and goes on in a next buffer has that buffer read
+ * as the start of another packet, whose header and length are checked
+ * like any other's.
+ */
+static inline bool
+vio_rx_mrg_single(const struct vio_rxq *rxq, const struct rte_mbuf *m,
+		  uint32_t len, uint32_t posted)
+{
+	return len < posted || vio_rx_hdr(rxq, m)->num_buffers == 1;
+}
+
 /* Offloads of a packet whose mbufs are final (vio_rx_offload_or_drop):
  * 0, or -1 when the packet was dropped. `sw` is the queue's sw_offloads,
  * read once per burst. */
