@@ -124,7 +124,8 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
 	return posted;
 }
 
-/* Refill once a burst's worth is free, and notify if the device asks. */
+/* Refill once VIO_RX_BURST_REFILL buffers are free, and notify if the
+ * device asks. */
 static inline void
 rx_split_refill_and_kick(struct vio_rxq *rxq, bool in_order)
 {
