@@ -7,12 +7,11 @@ IPv4, the full length and a software-parsed L2_ETHER L3_IPV4 L4_UDP type.
 """
 import re
 
-from vio_harness import Session, Skip, check, equal, wait_for
+from vio_harness import Session, Skip, check, equal, txpkts, wait_for
 
 BURST = 32
 FE_MAC = "02:11:22:33:44:55"
 PEER = "02:AA:BB:CC:DD:EE"
-JUMBO_SEGS = "2048,2048,2048,2048,808"
 DUMP = re.compile(r"src=(\S+) - dst=(\S+) - pool=\S+ - type=(0x[0-9a-f]+) - "
                   r"length=(\d+) - nb_segs=(\d+)(.*)")
 
@@ -30,7 +29,7 @@ def check_frames(receiver, src, size, sent):
 
 
 def contents_case(direction, size, mrg, extra=""):
-    segs = JUMBO_SEGS if size == 9000 else str(size)
+    segs = txpkts(size)
     jumbo = dict(max_pkt_len=9018) if size > 1518 else {}
     with Session() as s:
         if direction == "rx" and size > 2048 and not mrg and s.driver == "net_virtio_user":

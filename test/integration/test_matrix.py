@@ -19,11 +19,10 @@ so `-k split_inorder` or `-k _mrg_rx` select a part of the matrix.
 import re
 import time
 
-from vio_harness import Session, Skip, check, equal, settle, wait_for
+from vio_harness import Session, Skip, check, equal, settle, txpkts, wait_for
 
 TRAFFIC = 0.5                   # seconds per size; counts are compared, not rates
 SIZES = (64, 1518, 9000)
-JUMBO_SEGS = "2048,2048,2048,2048,808"   # a 9000-byte frame in 5 mbufs
 BIG_MBUF = dict(max_pkt_len=9018, mbuf_size=10240)  # one mbuf holds a jumbo frame
 BURST = 32                      # packets `start tx_first` injects
 CYCLES = 20                     # port stop/start cycles in the restart case
@@ -70,17 +69,13 @@ def clear(*sides):
         p.cmd("clear port stats all")
 
 
-def segs_for(size):
-    return JUMBO_SEGS if size == 9000 else str(size)
-
-
 def tx_case(packed, in_order, mrg):
     with Session() as s:
         be = s.backend(fwd="rxonly", **BIG_MBUF)
         fe = s.frontend(be.sock, devargs(packed, in_order, mrg), fwd="txonly", **BIG_MBUF)
         check_path(fe, packed, in_order, mrg)
         for size in SIZES:
-            fe.cmd("set txpkts %s" % segs_for(size))
+            fe.cmd("set txpkts %s" % txpkts(size))
             clear(be, fe)
             be.start()
             fe.start()
@@ -113,7 +108,7 @@ def rx_case(packed, in_order, mrg):
                         app=["--enable-scatter"], max_pkt_len=9018)
         check_path(fe, packed, in_order, mrg, chained=not mrg)
         for size in SIZES:
-            be.cmd("set txpkts %s" % segs_for(size))
+            be.cmd("set txpkts %s" % txpkts(size))
             # counters cleared while the frontend does not poll: a poll
             # racing the reset could write back a stale count
             clear(be, fe)

@@ -9,23 +9,14 @@ mrg_rxbuf=0.
 """
 import time
 
-from vio_harness import Session, Skip, check, equal, settle
+from vio_harness import Session, Skip, check, equal, settle, txpkts
 
 TRAFFIC = 1.0
-JUMBO_SEGS = "2048,2048,2048,2048,808"
-
-
-def backend_segs(size):
-    """txpkts for the backend: its mbufs hold 2048 data bytes."""
-    if size == 9000:
-        return JUMBO_SEGS
-    return ",".join(["2048"] * (size // 2048) + ([str(size % 2048)] if size % 2048 else []))
-
 
 def rx_case(size, devargs, jumbo_mtu=False):
     """jumbo_mtu: rx buffers sized for 9000-byte frames whatever `size` is
     (without mrg_rxbuf, chains of several mbufs even for small frames)."""
-    segs = backend_segs(size)
+    segs = txpkts(size)
     jumbo = dict(max_pkt_len=9018) if size > 1518 or jumbo_mtu else {}
     with Session() as s:
         if (size > 2048 or jumbo_mtu) and "mrg_rxbuf=0" in devargs and s.driver == "net_virtio_user":

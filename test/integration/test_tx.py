@@ -8,15 +8,14 @@ packet (the Ethernet frame, without the virtio-net header).
 """
 import time
 
-from vio_harness import Session, check, equal, settle
+from vio_harness import Session, check, equal, settle, txpkts
 
 TRAFFIC = 1.0                    # seconds of traffic; counts are compared, not rates
-JUMBO_SEGS = "2048,2048,2048,2048,808"   # a 9000-byte frame in 5 mbufs
 JUMBO = dict(max_pkt_len=9018, mbuf_size=10240)  # rx buffers that fit a jumbo frame
 
 
 def tx_case(size, devargs):
-    segs = JUMBO_SEGS if size == 9000 else str(size)
+    segs = txpkts(size)
     jumbo = JUMBO if size > 1518 else {}
     with Session() as s:
         be = s.backend(fwd="rxonly", **jumbo)

@@ -60,6 +60,14 @@ def testpmd_path():
     return os.environ.get("VIO_TESTPMD") or "dpdk-testpmd"
 
 
+def txpkts(size):
+    """testpmd's txpkts for a frame of `size` bytes: one mbuf up to 2048
+    bytes (its default mbufs hold 2048 data bytes), else 2048-byte
+    segments and the rest (9000: 2048,2048,2048,2048,808)."""
+    segs = [2048] * (size // 2048) + ([size % 2048] if size % 2048 else [])
+    return ",".join(map(str, segs))
+
+
 class HarnessError(Exception):
     pass
 

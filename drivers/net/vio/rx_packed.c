@@ -138,7 +138,7 @@ vio_rx_packed_refill(struct vio_rxq *rxq)
 static inline void
 rx_refill_and_kick(struct vio_rxq *rxq, bool in_order)
 {
-	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rx_slots(rxq) &&
+	if (rxq->vq.free_cnt >= VIO_RX_REFILL_MIN * rx_slots(rxq) &&
 	    rx_refill(rxq, in_order) > 0)
 		vio_packed_kick(&rxq->vq);
 }

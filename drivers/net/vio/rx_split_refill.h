@@ -124,12 +124,12 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
 	return posted;
 }
 
-/* Refill once VIO_RX_BURST_REFILL buffers are free, and notify if the
+/* Refill once VIO_RX_REFILL_MIN buffers are free, and notify if the
  * device asks. */
 static inline void
 rx_split_refill_and_kick(struct vio_rxq *rxq, bool in_order)
 {
-	if (rxq->vq.free_cnt >= VIO_RX_BURST_REFILL * rxq->segs_per_buf &&
+	if (rxq->vq.free_cnt >= VIO_RX_REFILL_MIN * rxq->segs_per_buf &&
 	    rx_split_refill(rxq, in_order) > 0 && vio_split_kick_needed(&rxq->vq))
 		vio_vq_notify(&rxq->vq);
 }

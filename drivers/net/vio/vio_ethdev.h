@@ -40,7 +40,7 @@ extern int vio_logtype_tx;
  * burst), packed rx was 2-10% slower in most rounds of paired runs on one
  * backend (64B, mid and far placements), and 1, 4 and 8 were alike; split
  * rx did not move. */
-#define VIO_RX_BURST_REFILL	4
+#define VIO_RX_REFILL_MIN	4
 
 /* Devargs as the user gave them (vdev) or defaults (PCI). */
 struct vio_devargs {

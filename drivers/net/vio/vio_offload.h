@@ -239,7 +239,7 @@ static inline void
 vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
 {
 	uint64_t lo;
-	uint32_t hi = 0;
+	uint32_t hi;
 	uint16_t h2;
 
 	memcpy(&lo, hdr, sizeof(lo));
