@@ -97,3 +97,57 @@ def test_tx_9000_multiseg_packed_in_order():
 def test_tx_64_packed_in_order_qs64():
     """in-order batches on a small ring that wraps often"""
     tx_case(64, "packed_vq=1,in_order=1,queue_size=64")
+
+
+
+# Transmitted mbufs go back to the pool once the device is done with
+# them, also when each ring slot holds a whole indirect table. Eight
+# bursts of four 32-segment packets take 32 slots; once the device has
+# them all, one more burst must first reclaim them (vio reclaims once it
+# holds more than VIO_TX_SEGS_RECLAIM = 64 mbufs), so only its own 4
+# packets stay on the ring. A threshold on slots alone (reclaim once more
+# than 32 are in use) leaves all 36 packets there: 1152 mbufs.
+IND_SEGS, IND_BURST = 32, 4
+
+
+def tx_indirect_returns_mbufs(devargs):
+    size = 40 * IND_SEGS
+    with Session() as s:
+        be = s.backend(fwd="rxonly")
+        fe = s.frontend(be.sock, devargs, fwd="io", txpkts=",".join(["40"] * IND_SEGS),
+                        app=["--burst=%d" % IND_BURST])
+        check("indirect tx" in fe.startup,
+              "the device offered no indirect descriptors: %s" % fe.startup[-2000:])
+        held0 = fe.mbufs_in_use()          # the rx ring's buffers
+        be.start()
+        sent = 0
+        for bursts in (8, 1):
+            fe.start(tx_first=bursts)
+            sent += bursts * IND_BURST
+            bs = settle(be, "RX-packets", sent)
+            fe.stop()
+            equal(bs["RX-packets"], sent, "backend RX-packets after %d bursts" % bursts)
+        fs = fe.stats()
+        be.stop()
+        equal(fs["TX-packets"], sent, "frontend TX-packets")
+        equal(bs["RX-bytes"], size * sent, "backend RX-bytes vs %d * RX-packets" % size)
+        held = fe.mbufs_in_use() - held0
+        check(held <= IND_BURST * IND_SEGS,
+              "frontend holds %d transmitted mbufs after the device took all %d packets "
+              "(at most the last burst's %d expected)" % (held, sent, IND_BURST * IND_SEGS))
+
+
+def test_tx_indirect_returns_mbufs_split():
+    tx_indirect_returns_mbufs("")
+
+
+def test_tx_indirect_returns_mbufs_split_in_order():
+    tx_indirect_returns_mbufs("in_order=1")
+
+
+def test_tx_indirect_returns_mbufs_packed():
+    tx_indirect_returns_mbufs("packed_vq=1")
+
+
+def test_tx_indirect_returns_mbufs_packed_in_order():
+    tx_indirect_returns_mbufs("packed_vq=1,in_order=1")

@@ -18,11 +18,12 @@
 #include "vio_vq_packed.h"
 
 static inline void
-tx_done(struct rte_mbuf **done, uint16_t *k, struct rte_mbuf *m)
+tx_done(struct vio_txq *txq, struct rte_mbuf **done, uint16_t *k,
+	struct rte_mbuf *m)
 {
 	done[(*k)++] = m;
 	if (*k == VIO_TX_FREE_BULK) {
-		vio_tx_free_mbufs(done, *k);
+		vio_tx_free_mbufs(txq, done, *k);
 		*k = 0;
 	}
 }
@@ -39,20 +40,20 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 	if (in_order) {
 		while (vio_packed_inorder_batch(vq, &last))
 			do
-				tx_done(done, &k, vio_packed_inorder_pop(vq, &slot));
+				tx_done(txq, done, &k, vio_packed_inorder_pop(vq, &slot));
 			while (slot != last && vq->inflight > 0);
 	} else {
 		while ((ready = vio_packed_used_peek(vq)) != 0) {
 			id = vio_packed_used_take(vq, &len);
 			if (unlikely(id == VIO_PACKED_BAD_ID))
 				break;
-			tx_done(done, &k, vq->extra[id].cookie);
+			tx_done(txq, done, &k, vq->extra[id].cookie);
 			vq->extra[id].cookie = NULL;
 			vio_packed_id_put(vq, id);
 		}
 	}
 	if (k > 0)
-		vio_tx_free_mbufs(done, k);
+		vio_tx_free_mbufs(txq, done, k);
 }
 
 static inline uint16_t
@@ -137,7 +138,7 @@ tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
 	uint16_t i, dropped = 0;
 
-	if (vq->free_cnt < txq->free_thresh)
+	if (vio_tx_reclaim_due(txq))
 		tx_reclaim(txq, in_order);
 	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
 	for (i = 0; i < nb_pkts; i++) {
@@ -159,6 +160,7 @@ tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				break;
 		}
 		bytes += m->pkt_len;
+		txq->segs_held += m->nb_segs;
 		if (push)
 			tx_push(txq, m, in_order, hdr_flags);
 		else if (ind)

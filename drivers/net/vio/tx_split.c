@@ -34,26 +34,27 @@ tx_free_list_reclaim(struct vio_txq *txq)
 		done[k++] = vq->extra[id].cookie;
 		vio_split_chain_free(vq, id);
 		if (k == VIO_TX_FREE_BULK) {
-			vio_tx_free_mbufs(done, k);
+			vio_tx_free_mbufs(txq, done, k);
 			k = 0;
 		}
 	}
 	if (k > 0)
-		vio_tx_free_mbufs(done, k);
+		vio_tx_free_mbufs(txq, done, k);
 }
 
 /* An entry that does not name the oldest chain: a batch, or a bad id
  * (counted, completes nothing). Stores the completed mbufs from done[k]
  * on (freeing them whenever `done` fills); returns the new k. */
 static uint16_t __rte_noinline
-tx_ino_reclaim_other(struct vio_vq *vq, struct rte_mbuf **done, uint16_t k)
+tx_ino_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
 {
+	struct vio_vq *vq = &txq->vq;
 	uint32_t len;
 	uint16_t chains = vio_split_ino_used_pop(vq, &len);
 
 	while (chains-- > 0) {
 		if (k == VIO_TX_FREE_BULK) {
-			vio_tx_free_mbufs(done, k);
+			vio_tx_free_mbufs(txq, done, k);
 			k = 0;
 		}
 		done[k++] = vio_split_ino_complete_oldest(vq);
@@ -82,16 +83,16 @@ tx_ino_reclaim(struct vio_txq *txq)
 			vq->inflight--;
 			oldest = (uint16_t)((oldest + x->ndescs) & vq->mask);
 		} else {
-			k = tx_ino_reclaim_other(vq, done, k);
+			k = tx_ino_reclaim_other(txq, done, k);
 			oldest = vio_split_ino_oldest(vq);
 		}
 		if (k == VIO_TX_FREE_BULK) {
-			vio_tx_free_mbufs(done, k);
+			vio_tx_free_mbufs(txq, done, k);
 			k = 0;
 		}
 	}
 	if (k > 0)
-		vio_tx_free_mbufs(done, k);
+		vio_tx_free_mbufs(txq, done, k);
 }
 
 static inline void
@@ -192,7 +193,7 @@ tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
 	uint16_t i, n, dropped = 0;
 
-	if (vq->free_cnt < txq->free_thresh)
+	if (vio_tx_reclaim_due(txq))
 		tx_reclaim(txq, in_order);
 	/* The lines this burst writes, asked for together (with a free
 	 * list the descriptors are not known ahead). In order, the
@@ -222,6 +223,7 @@ tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				break;
 		}
 		bytes += m->pkt_len;
+		txq->segs_held += m->nb_segs;
 		if (push)
 			tx_push(txq, m, hdr_flags, in_order);
 		else if (ind)

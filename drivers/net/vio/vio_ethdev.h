@@ -128,6 +128,7 @@ struct vio_txq {
 	uint64_t region_addr;		/* device address of region[0] */
 	uint16_t hdr_size;
 	uint16_t free_thresh;
+	uint32_t segs_held;	/* mbufs posted and not yet freed */
 	bool use_va;
 	bool indirect;
 	uint64_t hdr_flags;	/* mbuf flags that need a non-zero header */

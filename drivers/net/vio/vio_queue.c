@@ -432,6 +432,7 @@ vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
 	if (ret < 0)
 		return ret;
 	vio_vq_reset(&txq->vq);
+	txq->segs_held = 0;
 	txq->hdr_size = ad->hw.hdr_size;
 	txq->use_va = ad->hw.use_va;
 	txq->indirect = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
@@ -514,6 +515,7 @@ vio_queues_stop(struct rte_eth_dev *dev)
 			continue;
 		ad->hw.ops->queue_release(&ad->hw, &txq->vq);
 		vio_vq_free_mbufs(&txq->vq);
+		txq->segs_held = 0;
 	}
 }
 

@@ -13,22 +13,42 @@
 
 #define VIO_TX_FREE_BULK 64
 
+/*
+ * A burst reclaims first once free_thresh slots are in use, or once the
+ * queue holds more than VIO_TX_SEGS_RECLAIM mbufs (segs_held, counted per
+ * segment). A slot with an indirect table holds up to VIO_TX_MAX_IND - 1
+ * mbufs: 32 slots of 64 KiB TSO packets are a thousand, which would
+ * otherwise stay on the ring after the device is done with them, and the
+ * pool would then hand out mbufs that are cold in both cores' caches and
+ * TLBs.
+ */
+#define VIO_TX_SEGS_RECLAIM 64
+
+static inline bool
+vio_tx_reclaim_due(const struct vio_txq *txq)
+{
+	return txq->vq.free_cnt < txq->free_thresh ||
+	       txq->segs_held > VIO_TX_SEGS_RECLAIM;
+}
+
 /* Return transmitted mbufs to their pools. Inline, unlike
  * rte_pktmbuf_free_bulk(): single-segment mbufs (the common case) go back
  * with one mempool put per run of the same pool, and the line where the
  * next user of each will write its packet is asked for ahead (a pool's
  * cache hands out the mbufs freed last first). */
 static inline void
-vio_tx_free_mbufs(struct rte_mbuf **done, uint16_t n)
+vio_tx_free_mbufs(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
 {
 	struct rte_mbuf *put[VIO_TX_FREE_BULK];
 	struct rte_mempool *mp = NULL;
+	uint32_t segs = n;
 	uint16_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = done[i];
 
 		if (unlikely(m->nb_segs != 1)) {
+			segs += m->nb_segs - 1u;
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -48,6 +68,7 @@ vio_tx_free_mbufs(struct rte_mbuf **done, uint16_t n)
 	}
 	if (k > 0)
 		rte_mempool_put_bulk(mp, (void **)put, k);
+	txq->segs_held -= RTE_MIN(segs, txq->segs_held);
 }
 
 static inline bool
