@@ -34,8 +34,10 @@
  *   bench SECONDS KIND PAYLOAD
  *                         throughput: enqueue 32 packets built once, over
  *                         and over, and count what comes back; prints
- *                         "bench seconds= sent= received= rx_bytes= gso=
- *                         gbps=" (app/vio-bench --tso)
+ *                         "dequeue bursts N:CALLS ..." (how many calls
+ *                         returned N packets), then "bench seconds=
+ *                         sent= received= rx_bytes= gso= gbps="
+ *                         (app/vio-bench-tso)
  *   selftest              run the completion check on packets built here
  *                         with a right pseudo-header sum, one without the
  *                         length, a zero field and a full checksum: only
@@ -300,7 +302,7 @@ cmd_bench(char *args)
 	char *ss = strtok(args, " \t"), *kw = strtok(NULL, " \t");
 	char *ps = strtok(NULL, " \t");
 	struct rte_mbuf *pkts[BENCH_PKTS];
-	uint64_t sent = 0, got = 0, bytes = 0, gso = 0;
+	uint64_t sent = 0, got = 0, bytes = 0, gso = 0, bursts[BURST + 1] = { 0 };
 	double secs, start, t;
 	uint32_t payload;
 	unsigned int i, built;
@@ -332,6 +334,7 @@ cmd_bench(char *args)
 			break;
 		sent += rte_vhost_enqueue_burst(vid, RXQ, pkts, built);
 		n = rte_vhost_dequeue_burst(vid, TXQ, pool, back, BURST);
+		bursts[RTE_MIN(n, (uint16_t)BURST)]++;
 		for (i = 0; i < n; i++) {
 			bytes += back[i]->pkt_len;
 			gso += (back[i]->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
@@ -342,6 +345,11 @@ cmd_bench(char *args)
 	dev_leave();
 	rte_pktmbuf_free_bulk(pkts, built);
 	t -= start;
+	printf("dequeue bursts");
+	for (i = 0; i <= BURST; i++)
+		if (bursts[i] != 0)
+			printf(" %u:%" PRIu64, i, bursts[i]);
+	printf("\n");
 	printf("bench seconds=%.3f sent=%" PRIu64 " received=%" PRIu64
 	       " rx_bytes=%" PRIu64 " gso=%" PRIu64 " gbps=%.3f\n", t, sent,
 	       got, bytes, gso, t > 0 ? bytes * 8 / t / 1e9 : 0.0);
