@@ -99,7 +99,6 @@ def test_tx_64_packed_in_order_qs64():
     tx_case(64, "packed_vq=1,in_order=1,queue_size=64")
 
 
-
 # Transmitted mbufs go back to the pool once the device is done with
 # them, also when each ring slot holds a whole indirect table. Eight
 # bursts of four 32-segment packets take 32 slots; once the device has

@@ -515,7 +515,6 @@ vio_queues_stop(struct rte_eth_dev *dev)
 			continue;
 		ad->hw.ops->queue_release(&ad->hw, &txq->vq);
 		vio_vq_free_mbufs(&txq->vq);
-		txq->segs_held = 0;
 	}
 }
 

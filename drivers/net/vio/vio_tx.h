@@ -14,9 +14,9 @@
 #define VIO_TX_FREE_BULK 64
 
 /*
- * A burst reclaims first once free_thresh slots are in use, or once the
- * queue holds more than VIO_TX_SEGS_RECLAIM mbufs (segs_held, counted per
- * segment). A slot with an indirect table holds up to VIO_TX_MAX_IND - 1
+ * A burst reclaims first once fewer than free_thresh slots are free, or
+ * once the queue holds more than VIO_TX_SEGS_RECLAIM mbufs (segs_held,
+ * counted per segment; reset when the queue starts). A slot with an indirect table holds up to VIO_TX_MAX_IND - 1
  * mbufs: 32 slots of 64 KiB TSO packets are a thousand, which would
  * otherwise stay on the ring after the device is done with them, and the
  * pool would then hand out mbufs that are cold in both cores' caches and
