@@ -95,6 +95,7 @@ arg_queue_size(const char *val, struct vio_devargs *da, const char **why)
 		return -EINVAL;
 	}
 	da->queue_size = (uint16_t)v;
+	da->queue_size_set = true;
 	return 0;
 }
 

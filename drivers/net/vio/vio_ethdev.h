@@ -46,7 +46,8 @@ extern int vio_logtype_tx;
 struct vio_devargs {
 	char path[108];		/* sun_path size */
 	uint16_t queues;
-	uint16_t queue_size;
+	uint16_t queue_size;	/* descriptors per queue when nb_desc is 0 */
+	bool queue_size_set;	/* given: also the most a queue gets */
 	struct rte_ether_addr mac;
 	bool mac_set;
 	bool mrg_rxbuf;
