@@ -56,6 +56,9 @@ struct vio_devargs {
 	uint32_t speed;
 	bool speed_set;		/* speed given: the device's own is not used */
 	bool legacy;		/* PCI: use a transitional device's legacy interface */
+	bool vectorized;	/* asked for; no vector paths yet */
+	bool cq;		/* asked for; no control virtqueue yet */
+	char iface[16];		/* IFNAMSIZ: vhost-kernel's tap name */
 };
 
 /* net_vio_user's devargs (path required by the caller). */
