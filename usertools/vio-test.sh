@@ -7,6 +7,13 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/usertools/vio-setup.sh"
+me=vio-test
+. "$top/usertools/vio-lib.sh"
+# Open vSwitch built on DPDK 22.11 for test_ovs. The tests run its
+# ovs-vswitchd-dpdk binary directly with their own run, db and log
+# directories: the system's ovs-vswitchd alternative stays as it is, and
+# no system OVS service is used (or needed).
+apt_install_missing openvswitch-switch-dpdk
 # QEMU, busybox and a guest kernel for the PCI guest tests (test_pci_guest).
 "$top/test/qemu/guest-setup.sh"
 exec python3 "$top/test/run_tests.py" "$@"
