@@ -942,9 +942,10 @@ test_capa(void)
 	EXPECT("rx lro", RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
 	       RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_LRO,
 	       vio_offload_rx_capa(F(GUEST_CSUM) | F(GUEST_TSO6)));
-	EXPECT("tx none", RTE_ETH_TX_OFFLOAD_VLAN_INSERT,
-	       vio_offload_tx_capa(F(HOST_TSO4)));
+	EXPECT("tx none", RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
+	       RTE_ETH_TX_OFFLOAD_IPV4_CKSUM, vio_offload_tx_capa(F(HOST_TSO4)));
 	EXPECT("tx all", RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
+	       RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 	       RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
 	       RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO,
 	       vio_offload_tx_capa(F_TX_ALL));

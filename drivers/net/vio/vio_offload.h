@@ -146,14 +146,16 @@ vio_offload_rx_capa(uint64_t offered)
 	return capa;
 }
 
-/* dev_infos_get: tx offloads (from offered features). VLAN insertion is
- * software, in vio_tx_prepare, as in DPDK's own virtio PMD. IPv4 header
- * checksum is software too, but only in vio_tx_prepare: it is not
- * advertised, so applications that skip tx_prepare compute it themselves. */
+/* dev_infos_get: tx offloads (from offered features). VLAN insertion and
+ * the IPv4 header checksum are software, in vio_tx_prepare (VLAN as in
+ * DPDK's own virtio PMD); the L4 offloads need vio_tx_prepare as well
+ * (the pseudo-header sum), so an application using any of them calls it.
+ * Open vSwitch enables TSO on a port only if it has IPV4_CKSUM too. */
 static inline uint64_t
 vio_offload_tx_capa(uint64_t offered)
 {
-	uint64_t capa = RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
+	uint64_t capa = RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
+			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 
 	if (!vio_feat(offered, VIO_NET_F_CSUM))
 		return capa;
