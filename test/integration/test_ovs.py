@@ -151,37 +151,62 @@ def test_ovs_jumbo_mtu_9000():
         check_log_clean(ovs)
 
 
+def readd_port(ovs, a, b, name):
+    """With A sending to B: delete `name` (p1 on A, p2 on B), see the
+    traffic stop, add it again (same device name and socket), see it
+    resume, and count what passed after the re-add exactly: A's TX since
+    then == p1 rx, p1 rx == p2 tx + dropped, p2 tx == B's RX since then."""
+    ofport = int(name[1:])
+    side = a if ofport == 1 else b
+    ovs.del_port(name)
+    wait_for(lambda: side.info().get("Link status") == "down", 30, 0.3,
+             "%s's device stopped after del-port %s" % (side.name, name))
+    b_stopped = settle(b, "RX-packets", None, quiet=1.0)["RX-packets"]
+    # p1 gone: A's device is stopped, its TX count stands still. p2 gone:
+    # A still sends, OVS drops what the rule sends to the missing port.
+    a_stopped = a.stats()["TX-packets"] if ofport == 1 else None
+    check(a.alive() and b.alive(), "a backend died after del-port %s" % name)
+    kept = 3 - ofport
+    kept_before = ovs.port_stats(kept)
+    ovs.add_vio_port(name, side.sock, ofport)
+    ovs.wait_port(name)
+    wait_for(lambda: side.info().get("Link status") == "up", 30, 0.3,
+             "%s's device started again after add-port %s" % (side.name, name))
+    wait_for(lambda: b.stats()["RX-packets"] > b_stopped, FIRST_PACKET, 0.3,
+             "traffic at B after %s was added again" % name)
+    a.stop()
+    # The re-added port's counters start at 0, the other's continue.
+    before = {ofport: {}, kept: kept_before}
+    sent = a.stats()["TX-packets"] - a_stopped if a_stopped is not None else 0
+    p1, p2 = ovs_settled(ovs, 1, 2, sent, before) if ofport == 1 else \
+        ovs_settled(ovs, 1, 2, 0, {1: ovs.port_stats(1), 2: {}})
+    got = settle(b, "RX-packets", b_stopped + p2["tx_packets"])["RX-packets"] - b_stopped
+    print("re-added %s: B received %d before, %d after; after: %sp2 tx %d dropped %d"
+          % (name, b_stopped, got, "A sent %d, p1 rx %d, " % (sent, p1["rx_packets"])
+             if ofport == 1 else "", p2["tx_packets"], p2["tx_dropped"]))
+    check(got > 0, "nothing at B after %s was added again" % name)
+    equal(got, p2["tx_packets"], "B RX-packets since add-port %s vs p2 tx_packets" % name)
+    equal(p2["tx_dropped"], p2.get("ovs_tx_failure_drops", 0),
+          "p2 drops other than tx refusals after add-port %s" % name)
+    if ofport == 1:
+        equal(p1["rx_packets"], sent, "A TX-packets since add-port p1 vs the new p1's rx_packets")
+        equal(p2["tx_packets"] + p2["tx_dropped"], sent, "p2 tx + dropped since add-port p1")
+    b.stop()
+
+
 def test_ovs_port_readd_under_traffic():
-    """p2 deleted while A sends: B's traffic stops; p2 added again (same
-    device name and socket): the traffic resumes and is counted; no crash,
-    no error from vio in OVS's log."""
+    """p2, then p1, deleted while A sends to B and added again: the traffic
+    stops, resumes and is counted; afterwards both ways pass as before; no
+    crash, no error from vio in OVS's log."""
     with Session() as s, Ovs(s) as ovs:
         a, b = setup_pair(s, ovs)
         a.cmd("set fwd txonly")
-        b.start()
-        a.start()
-        wait_for(lambda: b.stats()["RX-packets"] > 0, FIRST_PACKET, 0.3, "the first packet at B")
-        ovs.del_port("p2")
-        wait_for(lambda: b.info().get("Link status") == "down", 30, 0.3,
-                 "B's device stopped after del-port p2")
-        stopped = settle(b, "RX-packets", None, quiet=1.0)["RX-packets"]
-        check(a.alive() and b.alive(), "a backend died")
-        ovs.add_vio_port("p2", b.sock, 2)
-        ovs.wait_port("p2")
-        ovs.flows("in_port=1,actions=output:2", "in_port=2,actions=output:1")
-        wait_for(lambda: b.info().get("Link status") == "up", 30, 0.3, "B's device started again")
-        wait_for(lambda: b.stats()["RX-packets"] > stopped, FIRST_PACKET, 0.3,
-                 "traffic at B after p2 was added again")
-        a.stop()
-        pd = ovs_settled(ovs, 1, 2, 0, {1: {}, 2: {}})[1]   # p2's counters are new
-        bs = settle(b, "RX-packets", stopped + pd["tx_packets"])
-        b.stop()
-        print("B received %d before del-port, %d after add-port; p2 after: tx %d dropped %d"
-              % (stopped, bs["RX-packets"] - stopped, pd["tx_packets"], pd["tx_dropped"]))
-        equal(bs["RX-packets"] - stopped, pd["tx_packets"],
-              "B RX-packets since add-port vs the new p2's tx_packets")
-        equal(pd["tx_dropped"], pd.get("ovs_tx_failure_drops", 0), "p2 drops other than tx refusals")
-        # and the port works both ways as before
+        for name in ("p2", "p1"):
+            b.cmd("clear port stats all")
+            b.start()
+            a.start()
+            wait_for(lambda: b.stats()["RX-packets"] > 0, FIRST_PACKET, 0.3, "the first packet at B")
+            readd_port(ovs, a, b, name)
         both_ways(ovs, a, b, 64)
         check_log_clean(ovs)
 
