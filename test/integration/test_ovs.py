@@ -250,17 +250,18 @@ def test_ovs_rx_checksum_offload():
 # p2 to offer TCP_TSO, TCP_CKSUM, UDP_CKSUM and IPV4_CKSUM (status
 # tx_tso_offload=true).
 
-TSO_PAYLOAD = 8000
-TSO_COUNT = 8
+# (kind, payload, count) peer A sends, in this order; the large ones
+# become GSO frames in the frontend
+TSO_PLAN = [("tcp4", 200, 4), ("tcp4", 8000, 8), ("tcp6", 8000, 4)]
 FE_SEGSZ = 1400
-SMALL_PAYLOAD = 200
-TCP4_HDR = 14 + 20 + 20
-
+HDR = {"tcp4": 14 + 20 + 20, "tcp6": 14 + 40 + 20}
+L3 = {"tcp4": 20, "tcp6": 40}
+P2_MTU = 1500
 
 def test_ovs_userspace_tso():
-    """userspace-tso-enable=true: 8000-byte TCP payloads leave OVS through
-    a vio port as GSO frames (or segments) that peer B receives whole, with
-    valid checksums and exactly the bytes peer A sent."""
+    """userspace-tso-enable=true: 8000-byte TCP payloads (IPv4 and IPv6)
+    leave OVS through a vio port as GSO frames that peer B receives whole,
+    with valid checksums and exactly the bytes peer A sent."""
     from peer_harness import start_peer
     with Session() as s, Ovs(s, other_config={"userspace-tso-enable": "true"}) as ovs:
         pa, pb = start_peer(s), start_peer(s)
@@ -288,14 +289,15 @@ def test_ovs_userspace_tso():
         lines = ovs.log_lines(r"Tx TSO offload is not supported")
         check(st.get("tx_tso_offload") == "true",
               "OVS did not enable TSO on p2 (status %s):\n%s" % (st, "\n".join(lines)))
-        check("HOST_TSO4" in feats_b, "p2 (vio in OVS) did not negotiate HOST_TSO4: %s" % sorted(feats_b))
+        check({"HOST_TSO4", "HOST_TSO6"} <= feats_b,
+              "p2 (vio in OVS) did not negotiate HOST_TSO4/6: %s" % sorted(feats_b))
         wait_for(lambda: fe.info().get("Link status") == "up", 30, 0.3, "frontend on v1 link up")
         fe.start()
         before = {p: ovs.port_stats(p) for p in (1, 2, 3)}
-        plan = [(SMALL_PAYLOAD, 4), (TSO_PAYLOAD, TSO_COUNT)]
-        total = sum(n for _, n in plan)
-        for payload, n in plan:
-            equal(pa.send("tcp4", n, False, payload), (n, 0, 0), "peer A send tcp4 x%d payload %d" % (n, payload))
+        total = sum(n for _, _, n in TSO_PLAN)
+        for kind, payload, n in TSO_PLAN:
+            equal(pa.send(kind, n, False, payload), (n, 0, 0),
+                  "peer A send %s x%d payload %d: (sent, fallback, refused)" % (kind, n, payload))
         pkts = pb.check(total, timeout=60)
         fwd = fe.stop()
         after = {p: ovs.port_stats(p) for p in (1, 2, 3)}
@@ -306,19 +308,30 @@ def test_ovs_userspace_tso():
         for p in pkts:
             print("  peer B:", " ".join("%s=%s" % kv for kv in sorted(p.items())))
         equal(len(pkts), total, "packets at peer B (each whole, as a GSO frame or not)")
-        equal([p["seq"] for p in pkts], list(range(total)), "sequence numbers at peer B")
-        payloads = [pl for pl, n in plan for _ in range(n)]
-        for p, payload in zip(pkts, payloads):
-            what = "packet %d (payload %d)" % (p["seq"], payload)
-            equal((p["kind"], p["len"], p["data"]), ("tcp4", TCP4_HDR + payload, "ok"),
+        # OVS keeps the order within a flow, not across flows: the first
+        # packet of a new flow (the IPv6 one: an upcall) goes out before
+        # the packets of its batch that matched an installed flow.
+        equal(sorted(p["seq"] for p in pkts), list(range(total)), "sequence numbers at peer B")
+        sent = [(kind, payload) for kind, payload, n in TSO_PLAN for _ in range(n)]
+        for kind in HDR:
+            seqs = [p["seq"] for p in pkts if p["kind"] == kind]
+            equal(seqs, sorted(seqs), "order of the %s packets at peer B" % kind)
+        for p in pkts:
+            kind, payload = sent[p["seq"]]
+            what = "packet %d (%s, payload %d)" % (p["seq"], kind, payload)
+            equal((p["kind"], p["len"], p["data"]), (kind, HDR[kind] + payload, "ok"),
                   what + ": kind, length, payload bytes")
-            equal((p["l4csum"], p["ipcsum"]), ("ok", "ok"), what + ": checksums after completion")
-            if payload == TSO_PAYLOAD:
-                # OVS 3.1: tso_segsz = p2's MTU (1500) - IP (20) - TCP (20)
+            equal(p["l4csum"], "ok", what + ": TCP checksum after completion")
+            if kind == "tcp4":
+                equal(p["ipcsum"], "ok", what + ": IPv4 header checksum")
+            if payload > FE_SEGSZ:
+                # OVS 3.1: tso_segsz = p2's MTU - IP header - TCP header
                 check("RTE_MBUF_F_TX_TCP_SEG" in p["ol"], what + ": not a GSO frame: %s" % p)
-                equal(p["tso_segsz"], 1500 - 40, what + ": tso_segsz")
-        equal(sum(p["len"] for p in pkts), sum(TCP4_HDR + pl for pl in payloads), "bytes at peer B")
+                equal(p["tso_segsz"], P2_MTU - L3[kind] - 20, what + ": tso_segsz")
+        nbytes = sum(HDR[kind] + payload for kind, payload in sent)
+        equal(sum(p["len"] for p in pkts), nbytes, "bytes at peer B")
         equal((d[1]["rx_packets"], d[3]["tx_packets"], d[3]["rx_packets"], d[2]["tx_packets"]),
               (total,) * 4, "OVS counters: p1 rx, v1 tx, v1 rx, p2 tx")
+        equal((d[1]["rx_bytes"], d[2]["tx_bytes"]), (nbytes, nbytes), "OVS counters: p1 rx, p2 tx bytes")
         equal(d[2]["tx_dropped"], 0, "p2 tx_dropped")
         check_log_clean(ovs)
