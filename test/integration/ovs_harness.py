@@ -22,7 +22,9 @@ directory and EAL runtime directory are removed. On a failure the last
 lines of ovs-vswitchd's log go to stderr.
 
 Environment: VIO_OVS_VSWITCHD (default the Debian DPDK build,
-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk).
+/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk); VIO_PLUGIN and
+VIO_HUGEPAGES as in vio_harness (OVS gets --no-huge --legacy-mem by
+default, reserved hugepages with VIO_HUGEPAGES=1).
 """
 import os
 import re
@@ -134,8 +136,12 @@ class Ovs:
             "--log-file=" + self.path("ovsdb-server.log")])
         wait_for(lambda: self._alive_or_raise(db) or os.path.exists(self.path("db.sock")), 20,
                  what="ovsdb-server's socket")
-        extra = "%s --legacy-mem --no-pci --file-prefix=%s -d %s" % (
-            " ".join(vio_harness.mem_eal(self.mem)), self.prefix, plugin)
+        mem = vio_harness.mem_eal(self.mem)
+        # OVS adds --in-memory unless it finds --legacy-mem (or itself),
+        # and the EAL rejects --in-memory together with --no-huge.
+        if "--no-huge" in mem:
+            mem.append("--legacy-mem")
+        extra = "%s --no-pci --file-prefix=%s -d %s" % (" ".join(mem), self.prefix, plugin)
         oc = {"dpdk-init": "true", "dpdk-extra": extra, "per-port-memory": "true",
               "dpdk-lcore-mask": self.lcore_mask, "pmd-cpu-mask": self.pmd_mask}
         oc.update(self.other_config)
