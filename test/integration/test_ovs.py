@@ -22,7 +22,7 @@ import re
 import time
 
 from ovs_harness import Ovs
-from vio_harness import HarnessError, Session, check, equal, settle, txpkts, wait_for
+from vio_harness import Session, check, equal, settle, txpkts, wait_for
 
 TIMEOUT = 150                 # per test; each runs its own OVS
 TRAFFIC = 1.0                 # seconds of traffic after the first packet arrived
