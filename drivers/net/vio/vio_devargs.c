@@ -151,6 +151,8 @@ arg_legacy(const char *val, struct vio_devargs *da, const char **why)
 	return parse_bool(val, &da->legacy, why);
 }
 
+/* A key added here also goes into the RTE_PMD_REGISTER_PARAM_STRING of each
+ * driver that takes it (test_pmdinfo fails until it does). */
 static const struct vio_devarg vio_devargs_table[] = {
 	{ "path", arg_path, VIO_DA_VDEV },
 	{ "queues", arg_queues, VIO_DA_ALL },
