@@ -14,13 +14,19 @@ Where the accepted keys come from, twice over:
   this agrees with the text, so a reshaped table cannot make the
   source-reading tests pass on a wrong reading.
 """
+import glob
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 
 from vio_harness import REPO, Session, Skip, check, driver_lines, equal, plugin_path
+
+GENERATOR = os.path.join(REPO, "buildtools", "vio-pmdinfogen.py")
+BUILD = os.environ.get("VIO_BUILD") or os.path.join(REPO, "build")
 
 TIMEOUT = 60
 DEVARGS_C = os.path.join(REPO, "drivers", "net", "vio", "vio_devargs.c")
@@ -208,3 +214,49 @@ def test_pmdinfo_search_plugins():
         raise Skip("DPDK's net_virtio is not in the plugin directory")
     equal(ids(recs["net_vio"]), ids(virtio[0]), "net_vio vs net_virtio PCI ids")
     equal(recs["net_vio"].get("kmod"), virtio[0].get("kmod"), "net_vio vs net_virtio kmod")
+
+
+# --- the generator itself -------------------------------------------------
+
+def python_with_elftools():
+    """A python that has pyelftools: this one, or the one dpdk-pmdinfo.py
+    runs under (it needs pyelftools too)."""
+    cands = [sys.executable]
+    tool = shutil.which("dpdk-pmdinfo.py")
+    if tool:
+        with open(tool) as f:
+            first = f.readline()
+        if first.startswith("#!"):
+            cands.append(first[2:].split()[0])
+    for py in cands:
+        if subprocess.run([py, "-c", "import elftools"], stderr=subprocess.DEVNULL).returncode == 0:
+            return py
+    raise Skip("no python with pyelftools (Debian package python3-pyelftools)")
+
+
+def generate(py, out, inputs):
+    p = subprocess.run([py, GENERATOR, out] + inputs, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    check(p.returncode == 0, "vio-pmdinfogen.py %s: exit %d: %s"
+          % (" ".join(inputs), p.returncode, p.stdout.decode(errors="replace")))
+    with open(out) as f:
+        return f.read()
+
+
+def test_pmdinfogen_inputs():
+    """vio-pmdinfogen.py writes the same C file from the build's (thin)
+    static library, from a regular ar archive of the same objects and from
+    the objects themselves; one definition per driver."""
+    py = python_with_elftools()
+    lib = os.path.join(BUILD, "libvio_pmd_objs.a")
+    objs = sorted(glob.glob(os.path.join(BUILD, "libvio_pmd_objs.a.p", "*.o")))
+    check(os.path.exists(lib) and objs, "%s and its objects not built" % lib)
+    with tempfile.TemporaryDirectory(dir=os.environ.get("VIO_TMPDIR")) as tmp:
+        fat = os.path.join(tmp, "fat.a")
+        subprocess.run(["ar", "rcs", fat] + objs, check=True)
+        out = os.path.join(tmp, "out.c")
+        texts = [generate(py, out, [lib]), generate(py, out, [fat]), generate(py, out, objs)]
+    equal(texts[1], texts[0], "output from a regular archive vs the thin one")
+    equal(texts[2], texts[0], "output from the objects vs the thin archive")
+    names = re.findall(r"^const char (\w+)_pmd_info\[\] __rte_used = \"PMD_INFO_STRING=", texts[0], re.M)
+    equal(sorted(names), sorted(VIO_DRIVERS), "drivers in the generated file")
