@@ -125,7 +125,11 @@ class ObjectFile:
 
     def bytes_of(self, sym):
         sec = self.elf.get_section(sym["st_shndx"])
+        # A relocatable object's symbol values are offsets in their
+        # section; a linked file's are addresses.
         start, size = sym["st_value"], sym["st_size"]
+        if self.elf["e_type"] != "ET_REL":
+            start -= sec["sh_addr"]
         if sec["sh_type"] == "SHT_NOBITS":
             return bytes(size)
         return sec.data()[start:start + size]
