@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "devmodel.h"
+#include "layouts.h"
 #include "unit.h"
 #include "vio_cvq.h"
 #include "vio_dev.h"
@@ -31,8 +32,6 @@ struct cq {
 	struct dm_queue *q;
 	uint64_t wanted;
 };
-
-enum cq_layout { CQ_SPLIT, CQ_PACKED, CQ_PACKED_INORDER };
 
 static void
 cq_close(void *arg)
@@ -56,10 +55,10 @@ cq_start(struct cq *c)
 }
 
 static struct cq *
-cq_open(enum cq_layout layout, uint16_t size)
+cq_open(enum ut_layout layout, uint16_t size)
 {
 	struct cq *c = ut_alloc(sizeof(*c));
-	bool packed = layout != CQ_SPLIT;
+	bool packed = layout != UT_SPLIT;
 	size_t len = packed ? vio_vq_packed_ring_size(size) :
 			      vio_vq_split_ring_size(size);
 	void *ring = ut_alloc_aligned(4096, len);
@@ -70,13 +69,13 @@ cq_open(enum cq_layout layout, uint16_t size)
 	ut_defer(cq_close, c);
 	dm_dev_attach(&c->dev, &c->hw, true);
 	c->wanted = CQ_OFFERED & ~(packed ? 0 : VIO_BIT(VIO_F_RING_PACKED));
-	if (layout != CQ_PACKED_INORDER)
+	if (layout != UT_PACKED_INORDER)
 		c->wanted &= ~VIO_BIT(VIO_F_IN_ORDER);
 	ring_addr = dm_map(&c->dev, ring, len);
 	region_addr = dm_map(&c->dev, region, VIO_CVQ_REGION_SIZE);
 	if (packed)
 		UT_EQ(vio_vq_init_packed(&c->vq, CQ_INDEX, size, ring, ring_addr,
-					 layout == CQ_PACKED_INORDER), 0);
+					 layout == UT_PACKED_INORDER), 0);
 	else
 		UT_EQ(vio_vq_init(&c->vq, CQ_INDEX, size, ring, ring_addr), 0);
 	UT_EQ(vio_cvq_init(&c->cvq, &c->vq, region, region_addr,
@@ -109,17 +108,9 @@ cq_expect(struct cq *c, uint8_t class, uint8_t cmd, const void *data,
 		UT_MEM_EQ(got->data, data, len);
 }
 
-/* Each test body runs on every layout. */
-#define CQ_LAYOUTS(fn) \
-	static void fn ## _split(void) { fn(CQ_SPLIT); } \
-	static void fn ## _packed(void) { fn(CQ_PACKED); } \
-	static void fn ## _packed_inorder(void) { fn(CQ_PACKED_INORDER); }
-#define CQ_CASES(fn) \
-	UT_CASE(fn ## _split), UT_CASE(fn ## _packed), \
-	UT_CASE(fn ## _packed_inorder)
 
 static void
-cq_rx_mac_bytes(enum cq_layout layout)
+cq_rx_mac_bytes(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 	static const uint8_t uc[2][6] = {
@@ -147,10 +138,10 @@ cq_rx_mac_bytes(enum cq_layout layout)
 	UT_EQ(c->q->ctrl.cmds, 5);
 	UT_EQ(c->cvq.stats.ok, 5);
 }
-CQ_LAYOUTS(cq_rx_mac_bytes)
+LAYOUT_TESTS(cq_rx_mac_bytes)
 
 static void
-cq_vlan_mq_bytes(enum cq_layout layout)
+cq_vlan_mq_bytes(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 	static const uint8_t vid[] = { 0xff, 0x0f }, pairs[] = { 0x04, 0x00 };
@@ -170,10 +161,10 @@ cq_vlan_mq_bytes(enum cq_layout layout)
 	cq_expect(c, VIO_NET_CTRL_GUEST_OFFLOADS,
 		  VIO_NET_CTRL_GUEST_OFFLOADS_SET, offl, 8, 1);
 }
-CQ_LAYOUTS(cq_vlan_mq_bytes)
+LAYOUT_TESTS(cq_vlan_mq_bytes)
 
 static void
-cq_rss_bytes(enum cq_layout layout)
+cq_rss_bytes(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 	static const uint16_t table[4] = { 0, 1, 2, 0x7fff };
@@ -216,10 +207,10 @@ cq_rss_bytes(enum cq_layout layout)
 	UT_EQ(vio_cvq_rss_config(&c->cvq, &rss, CQ_TIMEOUT_US), -E2BIG);
 	UT_EQ(c->q->ctrl.cmds, 2);
 }
-CQ_LAYOUTS(cq_rss_bytes)
+LAYOUT_TESTS(cq_rss_bytes)
 
 static void
-cq_bad_args(enum cq_layout layout)
+cq_bad_args(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 	static const uint8_t big[VIO_CVQ_DATA_MAX];
@@ -245,10 +236,10 @@ cq_bad_args(enum cq_layout layout)
 	UT_EQ(c->q->ctrl.last.len, VIO_CVQ_DATA_MAX);
 	UT_EQ(c->q->ctrl.last.data_segs, VIO_CVQ_MAX_SEGS);
 }
-CQ_LAYOUTS(cq_bad_args)
+LAYOUT_TESTS(cq_bad_args)
 
 static void
-cq_acks(enum cq_layout layout)
+cq_acks(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 
@@ -265,10 +256,10 @@ cq_acks(enum cq_layout layout)
 	UT_EQ(c->cvq.stats.commands, 3);
 	UT_EQ(c->vq.inflight, 0);
 }
-CQ_LAYOUTS(cq_acks)
+LAYOUT_TESTS(cq_acks)
 
 static void
-cq_zero_len(enum cq_layout layout)
+cq_zero_len(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 
@@ -279,7 +270,7 @@ cq_zero_len(enum cq_layout layout)
 	UT_EQ(vio_cvq_allmulti(&c->cvq, true, CQ_TIMEOUT_US), 0);
 	UT_EQ(c->vq.err.bad_len, 1);
 }
-CQ_LAYOUTS(cq_zero_len)
+LAYOUT_TESTS(cq_zero_len)
 
 /* After a chain the device kept: refused until reset, then fine. */
 static void
@@ -298,7 +289,7 @@ cq_refused_until_reset(struct cq *c, int first)
 }
 
 static void
-cq_timeout(enum cq_layout layout)
+cq_timeout(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 
@@ -306,10 +297,10 @@ cq_timeout(enum cq_layout layout)
 	cq_refused_until_reset(c, -ETIMEDOUT);
 	UT_EQ(c->cvq.stats.timeouts, 1);
 }
-CQ_LAYOUTS(cq_timeout)
+LAYOUT_TESTS(cq_timeout)
 
 static void
-cq_bad_id(enum cq_layout layout)
+cq_bad_id(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 64);
 
@@ -318,11 +309,11 @@ cq_bad_id(enum cq_layout layout)
 	/* The statistics outlive the reset. */
 	UT_EQ(c->cvq.stats.bad, 1);
 }
-CQ_LAYOUTS(cq_bad_id)
+LAYOUT_TESTS(cq_bad_id)
 
 /* Many commands of different lengths around an 8-entry ring. */
 static void
-cq_wrap(enum cq_layout layout)
+cq_wrap(enum ut_layout layout)
 {
 	struct cq *c = cq_open(layout, 8);
 	static const uint8_t uc[1][6] = { { 0x02, 1, 2, 3, 4, 5 } };
@@ -343,7 +334,7 @@ cq_wrap(enum cq_layout layout)
 	UT_EQ(c->q->errors, 0);
 	UT_EQ(c->vq.err.bad_id + c->vq.err.bad_len + c->vq.err.bad_wrap, 0);
 }
-CQ_LAYOUTS(cq_wrap)
+LAYOUT_TESTS(cq_wrap)
 
 #define CQ_THREAD_CMDS	200
 
@@ -365,7 +356,7 @@ cq_thread(void *arg)
 static void
 cq_two_threads(void)
 {
-	struct cq *c = cq_open(CQ_SPLIT, 8);
+	struct cq *c = cq_open(UT_SPLIT, 8);
 	pthread_t t[2];
 	void *bad[2];
 	int i;
@@ -399,15 +390,15 @@ cq_init_checks(void)
 
 static const struct ut_case cases[] = {
 	UT_CASE(cq_init_checks),
-	CQ_CASES(cq_rx_mac_bytes),
-	CQ_CASES(cq_vlan_mq_bytes),
-	CQ_CASES(cq_rss_bytes),
-	CQ_CASES(cq_bad_args),
-	CQ_CASES(cq_acks),
-	CQ_CASES(cq_zero_len),
-	CQ_CASES(cq_timeout),
-	CQ_CASES(cq_bad_id),
-	CQ_CASES(cq_wrap),
+	LAYOUT_CASES(cq_rx_mac_bytes),
+	LAYOUT_CASES(cq_vlan_mq_bytes),
+	LAYOUT_CASES(cq_rss_bytes),
+	LAYOUT_CASES(cq_bad_args),
+	LAYOUT_CASES(cq_acks),
+	LAYOUT_CASES(cq_zero_len),
+	LAYOUT_CASES(cq_timeout),
+	LAYOUT_CASES(cq_bad_id),
+	LAYOUT_CASES(cq_wrap),
 	UT_CASE(cq_two_threads),
 };
 
