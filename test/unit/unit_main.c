@@ -23,6 +23,7 @@ extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
 extern const struct ut_suite ut_suite_vq_inorder;
 extern const struct ut_suite ut_suite_cvq;
+extern const struct ut_suite ut_suite_user_cvq;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
@@ -32,6 +33,7 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_pci,
 	&ut_suite_vq_inorder,
 	&ut_suite_cvq,
+	&ut_suite_user_cvq,
 };
 
 int
