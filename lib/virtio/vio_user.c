@@ -471,6 +471,8 @@ cvq_ring_enable(void *arg, uint16_t index, bool enable)
 		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, index, enable);
 		if (ret < 0)
 			return ret;
+		VIO_LOG(vhost, DEBUG, "%s: virtqueue %u %s at the backend",
+			u->name, index, enable ? "enabled" : "disabled");
 	}
 	q->disabled = !enable;
 	return 0;
@@ -508,7 +510,7 @@ cvq_setup(struct vio_user *u, struct vio_vq *vq)
 static void
 cvq_release(struct vio_user *u, struct vio_vq *vq)
 {
-	if (!u->cvq_bound || u->cvq.vq != vq)
+	if (u->cvq.vq != vq)
 		return;
 	u->cvq_bound = false;
 	vq->notify = vio_user_notify_none;
