@@ -329,7 +329,10 @@ vio_cvq_command(struct vio_cvq *cq, uint8_t class, uint8_t cmd,
 			vio_cvq_cmd_name(class, cmd), nsegs);
 		return ret;
 	}
-	rte_spinlock_lock(&cq->lock);
+	/* The holder may wait for the device up to its timeout: sleep
+	 * rather than spin against it on a CPU the device may need. */
+	while (!rte_spinlock_trylock(&cq->lock))
+		cvq_pause(VIO_CVQ_SPIN_US);
 	ret = cvq_command_locked(cq, class, cmd, segs, nsegs, timeout_us);
 	rte_spinlock_unlock(&cq->lock);
 	return ret;
