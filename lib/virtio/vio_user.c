@@ -262,7 +262,8 @@ send_features(struct vio_user *u)
 	return vio_user_set_u64(u, VIO_VHU_SET_FEATURES, f);
 }
 
-/* With MQ the device starts on the first pair alone (5.1.6.5.5) until
+/* With MQ the device starts on the first pair alone (5.1.6.5, automatic
+ * receive steering in multiqueue mode) until
  * the driver asks for more with MQ_VQ_PAIRS_SET (which may have come
  * before DRIVER_OK). */
 static void
@@ -478,9 +479,10 @@ cvq_ring_enable(void *arg, uint16_t index, bool enable)
 	return 0;
 }
 
-/* The driver kicked its control queue: execute what it posted. Called
- * under the driver's control queue lock (vio_cvq), so the commands of
- * two threads never interleave on the socket either. */
+/* The driver kicked its control queue: execute what it posted, in the
+ * kicking thread. vio_cvq's lock keeps two commands apart; the caller
+ * must keep other transport ops (status, queue setup), which use the
+ * same socket, from running at the same time as a command. */
 static void
 vio_user_cvq_notify(struct vio_vq *vq)
 {
