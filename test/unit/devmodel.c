@@ -73,6 +73,7 @@ dm_queue_clear(struct dm_queue *q)
 	q->ctrl.on = false;
 	q->ctrl.ack = VIO_NET_OK;
 	q->ctrl.zero_len = false;
+	q->ctrl.wrong_id = false;
 	q->ctrl.cmds = 0;
 	q->ctrl.malformed = 0;
 	q->ctrl.last.len = 0;

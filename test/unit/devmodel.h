@@ -116,6 +116,7 @@ struct dm_ctrl {
 	bool on;		/* this queue is the device's control queue */
 	uint8_t ack;		/* written into every ack (VIO_NET_OK) */
 	bool zero_len;		/* complete with used length 0, not 1 */
+	bool wrong_id;		/* complete with an id in range, not the chain's */
 	uint64_t cmds;		/* commands executed */
 	uint64_t malformed;	/* chains that were no command */
 	struct dm_ctrl_cmd last;

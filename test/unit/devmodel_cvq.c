@@ -5,7 +5,8 @@
  * class/command header and the data as one stream of readable bytes
  * (no layout assumed, as the spec asks of a device), records them,
  * writes the configured ack and completes the chain, misbehaving on
- * demand through the queue's fault (STALL, BAD_ID) and q->ctrl.
+ * demand through the queue's fault (STALL, BAD_ID, BAD_WRAP) and q->ctrl
+ * (ack value, used length 0, an in-range id that is not the chain's).
  */
 #include <string.h>
 
@@ -30,6 +31,15 @@ dm_ctrl_take(struct dm_queue *q, struct dm_chain *c)
 static void
 dm_ctrl_complete(struct dm_queue *q, const struct dm_chain *c, uint32_t len)
 {
+	struct dm_chain other;
+
+	if (q->ctrl.wrong_id) {
+		/* The next id round the ring: in range, and no chain's. */
+		other = *c;
+		other.head = (uint16_t)((c->head + 1) & (q->size - 1));
+		c = &other;
+		q->held++;
+	}
 	if (q->is_packed) {
 		dm_packed_complete(q, c, len);
 		return;

@@ -3,7 +3,8 @@
  * The control virtqueue API (vio_cvq.c, vio_cvq_cmd.c) against the
  * device model's control queue, on split and packed rings: every
  * builder's bytes as the device reads them, OK / ERR / other acks, a
- * device that never answers, returns a wrong id or a used length of 0,
+ * device that never answers, returns a wrong id (out of range or not in
+ * flight), wrong wrap bits or a used length of 0,
  * commands refused until reset after a lost chain, many commands around
  * a small ring, and two threads sending at once.
  */
@@ -311,6 +312,34 @@ cq_bad_id(enum ut_layout layout)
 }
 LAYOUT_TESTS(cq_bad_id)
 
+/* An id in range that names no chain in flight: the same. */
+static void
+cq_wrong_id(enum ut_layout layout)
+{
+	struct cq *c = cq_open(layout, 64);
+
+	c->q->ctrl.wrong_id = true;
+	cq_refused_until_reset(c, -EIO);
+	UT_EQ(c->cvq.stats.bad, 1);
+}
+LAYOUT_TESTS(cq_wrong_id)
+
+/* Packed: the chain back with the wrong wrap bits is an error, but the
+ * chain is back, so the queue goes on. */
+static void
+cq_bad_wrap(void)
+{
+	struct cq *c = cq_open(UT_PACKED, 8);
+	uint16_t i;
+
+	dm_queue_fault(c->q, DM_FAULT_BAD_WRAP, 1);
+	UT_EQ(vio_cvq_promisc(&c->cvq, true, CQ_TIMEOUT_US), -EIO);
+	UT_EQ(c->vq.err.bad_wrap, 1);
+	for (i = 0; i < 20; i++)
+		UT_EQ(vio_cvq_promisc(&c->cvq, true, CQ_TIMEOUT_US), 0);
+	UT_EQ(c->vq.err.bad_wrap, 1);
+}
+
 /* Many commands of different lengths around an 8-entry ring. */
 static void
 cq_wrap(enum ut_layout layout)
@@ -398,6 +427,8 @@ static const struct ut_case cases[] = {
 	LAYOUT_CASES(cq_zero_len),
 	LAYOUT_CASES(cq_timeout),
 	LAYOUT_CASES(cq_bad_id),
+	LAYOUT_CASES(cq_wrong_id),
+	UT_CASE(cq_bad_wrap),
 	LAYOUT_CASES(cq_wrap),
 	UT_CASE(cq_two_threads),
 };
