@@ -102,6 +102,19 @@ void vio_cvq_reset(struct vio_cvq *cq);
 /* False while a chain the device kept blocks the queue. */
 bool vio_cvq_usable(struct vio_cvq *cq);
 
+/* The control queue's virtqueue index (5.1.2): after the receive and
+ * transmit queues of max_virtqueue_pairs pairs with MQ, else of one. */
+static inline uint16_t
+vio_cvq_index(uint64_t features, uint16_t max_pairs)
+{
+	return (uint16_t)(2 * ((features & VIO_BIT(VIO_NET_F_MQ)) ?
+			       max_pairs : 1));
+}
+
+/* Whether the negotiated `features` allow the command (5.1.3.1: each
+ * class needs CTRL_VQ and its own feature bit). */
+bool vio_cvq_supported(uint64_t features, uint8_t class, uint8_t cmd);
+
 /* "MQ_VQ_PAIRS_SET", ... for log lines; "UNKNOWN" for anything else. */
 const char *vio_cvq_cmd_name(uint8_t class, uint8_t cmd);
 

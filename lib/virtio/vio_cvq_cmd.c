@@ -12,37 +12,69 @@
 #include "vio_cvq.h"
 #include "vio_log.h"
 
-struct vio_cvq_name {
+/* Every command vio sends: its name and the feature it needs. */
+struct vio_cvq_cmd_info {
 	uint8_t class;
 	uint8_t cmd;
+	uint8_t feature;	/* VIO_NET_F_* besides CTRL_VQ */
 	const char *name;
 };
 
-static const struct vio_cvq_name vio_cvq_names[] = {
-	{ VIO_NET_CTRL_RX, VIO_NET_CTRL_RX_PROMISC, "RX_PROMISC" },
-	{ VIO_NET_CTRL_RX, VIO_NET_CTRL_RX_ALLMULTI, "RX_ALLMULTI" },
-	{ VIO_NET_CTRL_MAC, VIO_NET_CTRL_MAC_TABLE_SET, "MAC_TABLE_SET" },
-	{ VIO_NET_CTRL_MAC, VIO_NET_CTRL_MAC_ADDR_SET, "MAC_ADDR_SET" },
-	{ VIO_NET_CTRL_VLAN, VIO_NET_CTRL_VLAN_ADD, "VLAN_ADD" },
-	{ VIO_NET_CTRL_VLAN, VIO_NET_CTRL_VLAN_DEL, "VLAN_DEL" },
-	{ VIO_NET_CTRL_ANNOUNCE, VIO_NET_CTRL_ANNOUNCE_ACK, "ANNOUNCE_ACK" },
-	{ VIO_NET_CTRL_MQ, VIO_NET_CTRL_MQ_VQ_PAIRS_SET, "MQ_VQ_PAIRS_SET" },
-	{ VIO_NET_CTRL_MQ, VIO_NET_CTRL_MQ_RSS_CONFIG, "MQ_RSS_CONFIG" },
-	{ VIO_NET_CTRL_MQ, VIO_NET_CTRL_MQ_HASH_CONFIG, "MQ_HASH_CONFIG" },
+static const struct vio_cvq_cmd_info vio_cvq_cmds[] = {
+	{ VIO_NET_CTRL_RX, VIO_NET_CTRL_RX_PROMISC, VIO_NET_F_CTRL_RX,
+	  "RX_PROMISC" },
+	{ VIO_NET_CTRL_RX, VIO_NET_CTRL_RX_ALLMULTI, VIO_NET_F_CTRL_RX,
+	  "RX_ALLMULTI" },
+	/* The MAC filter table comes with CTRL_RX, the address with its own. */
+	{ VIO_NET_CTRL_MAC, VIO_NET_CTRL_MAC_TABLE_SET, VIO_NET_F_CTRL_RX,
+	  "MAC_TABLE_SET" },
+	{ VIO_NET_CTRL_MAC, VIO_NET_CTRL_MAC_ADDR_SET, VIO_NET_F_CTRL_MAC_ADDR,
+	  "MAC_ADDR_SET" },
+	{ VIO_NET_CTRL_VLAN, VIO_NET_CTRL_VLAN_ADD, VIO_NET_F_CTRL_VLAN,
+	  "VLAN_ADD" },
+	{ VIO_NET_CTRL_VLAN, VIO_NET_CTRL_VLAN_DEL, VIO_NET_F_CTRL_VLAN,
+	  "VLAN_DEL" },
+	{ VIO_NET_CTRL_ANNOUNCE, VIO_NET_CTRL_ANNOUNCE_ACK,
+	  VIO_NET_F_GUEST_ANNOUNCE, "ANNOUNCE_ACK" },
+	{ VIO_NET_CTRL_MQ, VIO_NET_CTRL_MQ_VQ_PAIRS_SET, VIO_NET_F_MQ,
+	  "MQ_VQ_PAIRS_SET" },
+	{ VIO_NET_CTRL_MQ, VIO_NET_CTRL_MQ_RSS_CONFIG, VIO_NET_F_RSS,
+	  "MQ_RSS_CONFIG" },
+	{ VIO_NET_CTRL_MQ, VIO_NET_CTRL_MQ_HASH_CONFIG, VIO_NET_F_HASH_REPORT,
+	  "MQ_HASH_CONFIG" },
 	{ VIO_NET_CTRL_GUEST_OFFLOADS, VIO_NET_CTRL_GUEST_OFFLOADS_SET,
-	  "GUEST_OFFLOADS_SET" },
+	  VIO_NET_F_CTRL_GUEST_OFFLOADS, "GUEST_OFFLOADS_SET" },
 };
+
+static const struct vio_cvq_cmd_info *
+cvq_cmd_info(uint8_t class, uint8_t cmd)
+{
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(vio_cvq_cmds); i++)
+		if (vio_cvq_cmds[i].class == class && vio_cvq_cmds[i].cmd == cmd)
+			return &vio_cvq_cmds[i];
+	return NULL;
+}
 
 const char *
 vio_cvq_cmd_name(uint8_t class, uint8_t cmd)
 {
-	size_t i;
+	const struct vio_cvq_cmd_info *ci = cvq_cmd_info(class, cmd);
 
-	for (i = 0; i < RTE_DIM(vio_cvq_names); i++)
-		if (vio_cvq_names[i].class == class &&
-		    vio_cvq_names[i].cmd == cmd)
-			return vio_cvq_names[i].name;
-	return "UNKNOWN";
+	return ci != NULL ? ci->name : "UNKNOWN";
+}
+
+bool
+vio_cvq_supported(uint64_t features, uint8_t class, uint8_t cmd)
+{
+	const struct vio_cvq_cmd_info *ci = cvq_cmd_info(class, cmd);
+	uint64_t need;
+
+	if (ci == NULL)
+		return false;
+	need = VIO_BIT(VIO_NET_F_CTRL_VQ) | VIO_BIT(ci->feature);
+	return (features & need) == need;
 }
 
 /* One data segment: the common case. */

@@ -417,8 +417,34 @@ cq_init_checks(void)
 	UT_STR_EQ(vio_cvq_cmd_name(9, 9), "UNKNOWN");
 }
 
+static void
+cq_features(void)
+{
+	uint64_t cq = VIO_BIT(VIO_NET_F_CTRL_VQ);
+	uint64_t rx = VIO_BIT(VIO_NET_F_CTRL_RX), mq = VIO_BIT(VIO_NET_F_MQ);
+
+	UT_EQ(vio_cvq_index(cq, 4), 2);
+	UT_EQ(vio_cvq_index(cq | mq, 4), 8);
+	UT_TRUE(vio_cvq_supported(cq | rx, VIO_NET_CTRL_RX,
+				  VIO_NET_CTRL_RX_PROMISC));
+	UT_TRUE(vio_cvq_supported(cq | rx, VIO_NET_CTRL_MAC,
+				  VIO_NET_CTRL_MAC_TABLE_SET));
+	UT_TRUE(!vio_cvq_supported(rx, VIO_NET_CTRL_RX,
+				   VIO_NET_CTRL_RX_PROMISC));
+	UT_TRUE(!vio_cvq_supported(cq | rx, VIO_NET_CTRL_MAC,
+				   VIO_NET_CTRL_MAC_ADDR_SET));
+	UT_TRUE(vio_cvq_supported(cq | mq, VIO_NET_CTRL_MQ,
+				  VIO_NET_CTRL_MQ_VQ_PAIRS_SET));
+	UT_TRUE(!vio_cvq_supported(cq | mq, VIO_NET_CTRL_MQ,
+				   VIO_NET_CTRL_MQ_RSS_CONFIG));
+	UT_TRUE(vio_cvq_supported(cq | VIO_BIT(VIO_NET_F_RSS), VIO_NET_CTRL_MQ,
+				  VIO_NET_CTRL_MQ_RSS_CONFIG));
+	UT_TRUE(!vio_cvq_supported(~0ULL, 9, 0));
+}
+
 static const struct ut_case cases[] = {
 	UT_CASE(cq_init_checks),
+	UT_CASE(cq_features),
 	LAYOUT_CASES(cq_rx_mac_bytes),
 	LAYOUT_CASES(cq_vlan_mq_bytes),
 	LAYOUT_CASES(cq_rss_bytes),
