@@ -19,6 +19,7 @@
 #include <rte_common.h>
 #include <rte_random.h>
 
+#include "vio_cvq.h"
 #include "vio_dev.h"
 #include "vio_log.h"
 #include "vio_user_priv.h"
@@ -449,10 +450,14 @@ vio_user_queue_max_size(struct vio_hw *hw, uint16_t index)
 
 /* ---- the control queue, executed here ---- */
 
+/* 5.1.2: queue 2 * pairs with MQ negotiated, else queue 2 (then a data
+ * queue of the device's second pair, which a driver without MQ never
+ * sets up). */
 static bool
 is_cvq(const struct vio_user *u, const struct vio_vq *vq)
 {
-	return u->ctrl && vq->index == u->nr_queues;
+	return u->ctrl && vq->index == vio_cvq_index(u->driver_features,
+						     u->nr_queues / 2);
 }
 
 /* MQ_VQ_PAIRS_SET, ring by ring: remembered for rings not started yet,
@@ -509,11 +514,12 @@ cvq_setup(struct vio_user *u, struct vio_vq *vq)
 	return 0;
 }
 
+/* By identity, not index: after a reset the features that placed the
+ * control queue are gone. */
 static void
 cvq_release(struct vio_user *u, struct vio_vq *vq)
 {
-	if (u->cvq.vq != vq)
-		return;
+	u->cvq.vq = NULL;
 	u->cvq_bound = false;
 	vq->notify = vio_user_notify_none;
 	vq->notify_arg = NULL;
@@ -532,8 +538,10 @@ vio_user_queue_release(struct vio_hw *hw, struct vio_vq *vq)
 	struct vio_user *u = user_of(hw);
 	struct vio_user_queue *q;
 
-	if (u != NULL && is_cvq(u, vq))
+	if (u != NULL && u->cvq.vq == vq) {
 		cvq_release(u, vq);
+		return;
+	}
 	if (u == NULL || vq->index >= u->nr_queues)
 		return;
 	q = &u->queues[vq->index];

@@ -50,3 +50,11 @@ def test_transport_check_control_queue():
     out = run_check(vdev_args="queues=2", extra=["--queue-pairs", "2", "--cq"])
     for name in ("cvq_setup", "cvq_filters", "cvq_mq"):
         equal(out.count("PASS " + name), ROUNDS, "rounds that passed " + name)
+
+
+def test_transport_check_control_queue_without_mq():
+    """Two queue pairs at the device, MQ not negotiated: the control queue
+    is virtqueue 2 (5.1.2) and MQ_VQ_PAIRS_SET is refused."""
+    out = run_check(vdev_args="queues=2", extra=["--queue-pairs", "2", "--cq-no-mq"])
+    for name in ("cvq_setup", "cvq_filters"):
+        equal(out.count("PASS " + name), ROUNDS, "rounds that passed " + name)

@@ -6,7 +6,8 @@
  * for the backend to consume them, post rx buffers, reset and close.
  *
  *   vhost_user_check <EAL args> -- --path SOCK [--packets N] [--rounds R]
- *                                   [--queue-pairs Q] [--cq] [--expect-fail]
+ *                                   [--queue-pairs Q] [--cq | --cq-no-mq]
+ *                                   [--expect-fail]
  *
  * Every round sends N 64-byte frames, so the backend must count R*N
  * packets and R*N*64 bytes. With --queue-pairs, the device has Q pairs
@@ -14,6 +15,8 @@
  * --cq: the transport's own control queue too (CTRL_VQ, and MQ with
  * several pairs): each round sends rx-mode and MAC commands, and with
  * Q > 1 sets Q pairs, refuses Q + 1 and goes back to 1, before traffic.
+ * --cq-no-mq: the same without negotiating MQ: the control queue is then
+ * virtqueue 2 whatever Q is, and MQ_VQ_PAIRS_SET is refused.
  * --expect-fail: exit 0 only if connecting,
  * negotiating or starting fails cleanly (a negative errno, logged).
  * Prints "PASS <name>" / "FAIL <name>: reason"; exits nonzero on a FAIL.
@@ -52,6 +55,7 @@ struct opts {
 	unsigned int rounds;
 	unsigned int pairs;
 	bool cq;
+	bool cq_no_mq;
 	bool expect_fail;
 };
 
@@ -69,6 +73,7 @@ struct ctrl {
 	struct vio_cvq cq;
 	struct ring rx1;
 	unsigned int pairs;
+	bool mq;		/* MQ negotiated */
 	bool on;
 };
 
@@ -133,6 +138,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "queue-pairs", required_argument, NULL, 'q' },
 		{ "cq", no_argument, NULL, 'c' },
+		{ "cq-no-mq", no_argument, NULL, 'm' },
 		{ "expect-fail", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -147,13 +153,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'r': o->rounds = (unsigned int)atoi(optarg); break;
 		case 'q': o->pairs = (unsigned int)atoi(optarg); break;
 		case 'c': o->cq = true; break;
+		case 'm': o->cq = o->cq_no_mq = true; break;
 		case 'f': o->expect_fail = true; break;
 		default: return -1;
 		}
 	}
 	if (o->path == NULL || o->packets == 0 || o->packets > QUEUE_SIZE ||
 	    o->rounds == 0 || o->pairs == 0 || o->pairs > 128) {
-		fprintf(stderr, "usage: vhost_user_check <EAL args> -- --path SOCK [--packets 1..%d] [--rounds R] [--queue-pairs 1..128] [--cq] [--expect-fail]\n",
+		fprintf(stderr, "usage: vhost_user_check <EAL args> -- --path SOCK [--packets 1..%d] [--rounds R] [--queue-pairs 1..128] [--cq | --cq-no-mq] [--expect-fail]\n",
 			QUEUE_SIZE);
 		return -1;
 	}
@@ -198,17 +205,28 @@ ring_destroy(struct ring *r)
 	r->mz = NULL;
 }
 
-static int
-ctrl_create(unsigned int pairs)
+/* Several pairs in use: MQ negotiated on a device with more than one. */
+static bool
+ctrl_multi(void)
 {
+	return ctrl.mq && ctrl.pairs > 1;
+}
+
+static int
+ctrl_create(unsigned int pairs, bool mq)
+{
+	uint64_t f = mq ? VIO_BIT(VIO_NET_F_MQ) : 0;
+
 	ctrl.on = true;
 	ctrl.pairs = pairs;
+	ctrl.mq = mq;
 	ctrl.region = rte_memzone_reserve_aligned("vuc_cvq_region",
 						  VIO_CVQ_REGION_SIZE,
 						  SOCKET_ID_ANY, 0, 64);
 	if (ctrl.region == NULL ||
-	    ring_create_sized(&ctrl.r, (uint16_t)(2 * pairs), CVQ_SIZE) < 0 ||
-	    (pairs > 1 && ring_create(&ctrl.rx1, 2) < 0))
+	    ring_create_sized(&ctrl.r, vio_cvq_index(f, (uint16_t)pairs),
+			      CVQ_SIZE) < 0 ||
+	    (ctrl_multi() && ring_create(&ctrl.rx1, 2) < 0))
 		return -ENOMEM;
 	return vio_cvq_init(&ctrl.cq, &ctrl.r.vq, ctrl.region->addr,
 			    (uint64_t)(uintptr_t)ctrl.region->addr,
@@ -236,7 +254,8 @@ ctrl_wanted(void)
 	if (!ctrl.on)
 		return 0;
 	return VIO_BIT(VIO_NET_F_CTRL_VQ) | VIO_BIT(VIO_NET_F_CTRL_RX) |
-	       VIO_BIT(VIO_NET_F_CTRL_MAC_ADDR) | VIO_BIT(VIO_NET_F_MQ);
+	       VIO_BIT(VIO_NET_F_CTRL_MAC_ADDR) |
+	       (ctrl.mq ? VIO_BIT(VIO_NET_F_MQ) : 0);
 }
 
 /* After negotiation: the control queue (and rx1) to the device. */
@@ -244,7 +263,7 @@ static int
 ctrl_setup(struct vio_hw *hw)
 {
 	uint64_t want = VIO_BIT(VIO_NET_F_CTRL_VQ) |
-			(ctrl.pairs > 1 ? VIO_BIT(VIO_NET_F_MQ) : 0);
+			(ctrl_multi() ? VIO_BIT(VIO_NET_F_MQ) : 0);
 	int ret;
 
 	if (!ctrl.on)
@@ -254,7 +273,7 @@ ctrl_setup(struct vio_hw *hw)
 			    hw->features, want & ~hw->features);
 	vio_cvq_reset(&ctrl.cq);
 	ret = hw->ops->queue_setup(hw, &ctrl.r.vq);
-	if (ret == 0 && ctrl.pairs > 1) {
+	if (ret == 0 && ctrl_multi()) {
 		vio_vq_reset(&ctrl.rx1.vq);
 		ret = hw->ops->queue_setup(hw, &ctrl.rx1.vq);
 	}
@@ -270,7 +289,7 @@ ctrl_release(struct vio_hw *hw)
 	if (!ctrl.on)
 		return;
 	hw->ops->queue_release(hw, &ctrl.r.vq);
-	if (ctrl.pairs > 1)
+	if (ctrl_multi())
 		hw->ops->queue_release(hw, &ctrl.rx1.vq);
 }
 
@@ -326,7 +345,12 @@ ctrl_commands(struct vio_hw *hw)
 		return 0;
 	if (ctrl_filters() < 0)
 		return -1;
-	return ctrl.pairs > 1 ? ctrl_pairs(hw) : 0;
+	if (ctrl_multi())
+		return ctrl_pairs(hw);
+	if (!ctrl.mq &&
+	    vio_cvq_mq_pairs_set(&ctrl.cq, 1, VIO_CVQ_TIMEOUT_US) != -EIO)
+		return fail("cvq_no_mq", "MQ_VQ_PAIRS_SET taken without MQ");
+	return 0;
 }
 
 /* Put one buffer on a ring as a single descriptor. */
@@ -553,7 +577,7 @@ run(const struct opts *o)
 		return fail("open", "%s", strerror(-ret));
 	pass("open");
 	if (ring_create(&rx, 0) < 0 || ring_create(&tx, 1) < 0 ||
-	    (o->cq && ctrl_create(o->pairs) < 0)) {
+	    (o->cq && ctrl_create(o->pairs, !o->cq_no_mq) < 0)) {
 		fail("rings", "no memory for the rings");
 		goto out;
 	}
