@@ -14,11 +14,11 @@ rx_q0_ip_cksum_bad. Then VLAN-tagged frames from a net_vhost backend
 import re
 
 from peer_harness import start_peer
-from vio_harness import Session, Skip, check, equal, frontend_driver, wait_for
+from test_rx_sw_offloads import burst, dumped
+from vio_harness import Session, Skip, check, equal, frontend_driver
 
 TIMEOUT = 120
 RX_CKSUM_ALL = "--rx-offloads=0xe"      # IPv4, UDP and TCP checksums
-DUMP = re.compile(r"type=0x([0-9a-f]+) - length=(\d+) - nb_segs=\d+(.*)\n\s*ol_flags: ([^\n]*)")
 # (kind, count, NEEDS_CSUM header, IPv4 header checksum wrong)
 PLAN = [("tcp4", 3, False, False), ("tcp4", 3, False, True), ("udp4", 2, True, True),
         ("tcp6", 2, True, False), ("udp4", 2, True, False), ("tcp4", 2, True, True),
@@ -28,11 +28,6 @@ PLAN = [("tcp4", 3, False, False), ("tcp4", 3, False, True), ("udp4", 2, True, T
 def need_vio():
     if frontend_driver() != "net_vio_user":
         raise Skip("DPDK's virtio PMD does not offer RTE_ETH_RX_OFFLOAD_IPV4_CKSUM")
-
-
-def dumped(fe, start, n):
-    return wait_for(lambda: len(DUMP.findall(fe.output[start:])) >= n and DUMP.findall(fe.output[start:])[:n],
-                    20, what="%d packets dumped by the frontend" % n)
 
 
 def flags_of(flags, prefix):
@@ -78,14 +73,6 @@ def test_rx_ip_cksum_peer():
         equal(xstat(fe, "rx_q0_ip_cksum_bad"), nbad, "rx_q0_ip_cksum_bad")
         st = fe.stats()
         equal((st["RX-packets"], st["RX-errors"]), (len(sent), 0), "frontend (rx packets, rx errors): bad ones delivered")
-
-
-def burst(be, fe, n=32):
-    start = len(fe.output)
-    be.cmd("start tx_first 1")
-    pkts = dumped(fe, start, n)
-    be.cmd("stop")
-    return pkts
 
 
 def test_rx_ip_cksum_vlan():
