@@ -430,6 +430,16 @@ test_whole_not_vouched(void)
 	whole_one(pool, &f, false);
 }
 
+/* The IPv4 header checksum found wrong (IPV4_CKSUM enabled): kept. */
+static void
+test_whole_ip_cksum_bad(void)
+{
+	struct frame f = tcp4_big;
+
+	f.l4_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	whole_one(pool, &f, false);
+}
+
 /* A pool with room for the frame and two segments of its six: all or
  * nothing, the frame goes up whole and no mbuf is lost. */
 static void
@@ -581,6 +591,7 @@ static const struct {
 	{ "whole_udp", test_whole_udp },
 	{ "whole_bad_ip_len", test_whole_bad_ip_len },
 	{ "whole_not_vouched", test_whole_not_vouched },
+	{ "whole_ip_cksum_bad", test_whole_ip_cksum_bad },
 	{ "whole_pool_dry", test_whole_pool_dry },
 	{ "under_limit", test_under_limit },
 	{ "stop_frees_stash", test_stop_frees_stash },

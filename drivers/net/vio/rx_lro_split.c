@@ -50,7 +50,7 @@ enum vio_lro_whole {
 
 static const char *const vio_lro_whole_why[] = {
 	[VIO_LRO_WHOLE_HEADERS] = "not TCP over IPv4/IPv6 with headers that fit the frame and the limit",
-	[VIO_LRO_WHOLE_CKSUM] = "the device did not vouch for its checksum",
+	[VIO_LRO_WHOLE_CKSUM] = "the device did not vouch for its checksum, or its IPv4 header checksum is wrong",
 	[VIO_LRO_WHOLE_SEGS] = "it would make more than 256 segments",
 	[VIO_LRO_WHOLE_NOMBUF] = "the mempool ran out of mbufs for its segments",
 };
@@ -178,6 +178,11 @@ vio_lro_plan(const struct vio_rxq *rxq, const struct rte_mbuf *m,
 	 * device vouched for (DATA_VALID: GOOD, NEEDS_CSUM: NONE or GOOD). */
 	if (l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
 	    l4 != RTE_MBUF_F_RX_L4_CKSUM_NONE)
+		return VIO_LRO_WHOLE_CKSUM;
+	/* Found wrong (the application asked for IPV4_CKSUM): segments with
+	 * headers made afresh would hide it from the application. */
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+	    RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return VIO_LRO_WHOLE_CKSUM;
 	*mss = RTE_MIN((uint32_t)m->tso_segsz, limit - h->hdr_len);
 	if (*mss == 0)
