@@ -37,6 +37,7 @@ DPDK_RUN_DIR = "/var/run/dpdk"
 C_PROGRAMS = [
     ("unit", "test/unit/vio_unit_tests", None),
     ("offload", "test/offload/vio_offload_tests", None),
+    ("rx_sw", "test/offload/vio_rx_sw_tests", None),
     ("transport", "test/transport/vhost_user_check",
      "needs a vhost-user backend: test_transport_check runs it against one"),
 ]

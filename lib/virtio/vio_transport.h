@@ -33,6 +33,10 @@ struct vio_transport_ops {
 	/* Hand the ring laid out in `vq` to the device and set vq->notify. */
 	int (*queue_setup)(struct vio_hw *hw, struct vio_vq *vq);
 	void (*queue_release)(struct vio_hw *hw, struct vio_vq *vq);
+	/* Queue pairs the device can run at most, whatever it was opened
+	 * with (vhost-user: GET_QUEUE_NUM). NULL: max_virtqueue_pairs of
+	 * the config space, with MQ offered. */
+	uint16_t (*max_queue_pairs)(struct vio_hw *hw);
 	/* Free the transport's state; hw itself belongs to the caller. */
 	void (*close)(struct vio_hw *hw);
 };

@@ -3,7 +3,9 @@
  * virtio-user transport ops: the device side (status register, features,
  * config space) is emulated here and turned into vhost-user requests:
  * SET_FEATURES at FEATURES_OK, the memory table and the vrings at
- * DRIVER_OK, SET_VRING_ENABLE 0 + GET_VRING_BASE at reset.
+ * DRIVER_OK, SET_VRING_ENABLE 0 + GET_VRING_BASE at reset. The control
+ * queue, when offered, is executed here too (vio_user_cvq.c) and never
+ * reaches the backend.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@
 #include <rte_common.h>
 #include <rte_random.h>
 
+#include "vio_cvq.h"
 #include "vio_dev.h"
 #include "vio_log.h"
 #include "vio_user_priv.h"
@@ -26,8 +29,9 @@
 /* SET_VRING_KICK/CALL name the ring in 8 bits. */
 #define VIO_USER_MAX_QUEUE_PAIRS	((VIO_VHU_VRING_IDX_MASK + 1) / 2)
 
-/* What a backend may offer that vio passes on to the driver. Bits that
- * need a control queue (vio emulates none), IOMMU or logging are not. */
+/* What a backend may offer that vio passes on to the driver. Control
+ * queue bits come from vio's own control queue (CTRL_FEATURES), not from
+ * the backend; IOMMU and logging bits are not passed on. */
 #define VIO_USER_BACKEND_FEATURES ( \
 	VIO_BIT(VIO_NET_F_CSUM) | VIO_BIT(VIO_NET_F_GUEST_CSUM) | \
 	VIO_BIT(VIO_NET_F_GUEST_TSO4) | VIO_BIT(VIO_NET_F_GUEST_TSO6) | \
@@ -40,11 +44,19 @@
 	VIO_BIT(VIO_F_RING_EVENT_IDX) | VIO_BIT(VIO_F_VERSION_1) | \
 	VIO_BIT(VIO_F_RING_PACKED) | VIO_BIT(VIO_F_IN_ORDER))
 
-/* Emulated by the frontend's config space: never sent to the backend. */
+/* The control queue and the filters it carries: executed here. */
+#define VIO_USER_CTRL_FEATURES ( \
+	VIO_BIT(VIO_NET_F_CTRL_VQ) | VIO_BIT(VIO_NET_F_CTRL_RX) | \
+	VIO_BIT(VIO_NET_F_CTRL_VLAN) | VIO_BIT(VIO_NET_F_CTRL_MAC_ADDR))
+
+/* Emulated by the frontend (config space, control queue): never sent to
+ * the backend. */
 #define VIO_USER_EMULATED_FEATURES ( \
 	VIO_BIT(VIO_NET_F_MAC) | VIO_BIT(VIO_NET_F_STATUS) | \
 	VIO_BIT(VIO_NET_F_MTU) | VIO_BIT(VIO_NET_F_SPEED_DUPLEX) | \
-	VIO_BIT(VIO_NET_F_CTRL_VQ))
+	VIO_USER_CTRL_FEATURES | VIO_BIT(VIO_NET_F_CTRL_RX_EXTRA) | \
+	VIO_BIT(VIO_NET_F_GUEST_ANNOUNCE) | \
+	VIO_BIT(VIO_NET_F_CTRL_GUEST_OFFLOADS))
 
 #define VIO_USER_PROTOCOL_FEATURES ( \
 	(1ULL << VIO_VHU_PROTOCOL_F_MQ) | \
@@ -186,7 +198,7 @@ ring_start(struct vio_user *u, struct vio_user_queue *q)
 	if (ret == 0)
 		ret = ring_fd(u, VIO_VHU_SET_VRING_KICK, idx, q->kickfd);
 	if (ret == 0 && has_protocol(u))
-		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, idx, 1);
+		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, idx, !q->disabled);
 	return ret;
 }
 
@@ -244,11 +256,25 @@ send_features(struct vio_user *u)
 	 * features enabled, the driver never sees it. */
 	if (has_protocol(u))
 		f |= VIO_BIT(VIO_F_PROTOCOL_FEATURES);
-	/* Several queue pairs at the backend, though the driver's MQ needs
-	 * a control queue vio does not emulate. */
+	/* Several queue pairs at the backend, whether or not the driver
+	 * negotiated MQ (which needs vio's control queue). */
 	if (u->nr_queues > 2)
 		f |= VIO_BIT(VIO_NET_F_MQ);
 	return vio_user_set_u64(u, VIO_VHU_SET_FEATURES, f);
+}
+
+/* With MQ the device starts on the first pair alone (5.1.6.5, automatic
+ * receive steering in multiqueue mode) until
+ * the driver asks for more with MQ_VQ_PAIRS_SET (which may have come
+ * before DRIVER_OK). */
+static void
+rings_initial_enable(struct vio_user *u)
+{
+	bool mq = (u->driver_features & VIO_BIT(VIO_NET_F_MQ)) != 0;
+	uint16_t pairs = u->cvq_bound ? u->cvq.pairs : 1, i;
+
+	for (i = 0; i < u->nr_queues; i++)
+		u->queues[i].disabled = mq && i >= 2 * pairs;
 }
 
 static int
@@ -257,6 +283,7 @@ user_start(struct vio_user *u)
 	uint16_t i, n = 0;
 	int ret;
 
+	rings_initial_enable(u);
 	ret = vio_user_mem_update(u);
 	if (ret < 0) {
 		VIO_LOG(vhost, ERR, "%s: cannot start: the backend did not get the memory table: %s",
@@ -294,6 +321,7 @@ user_reset(struct vio_user *u)
 	u->started = false;
 	u->status = 0;
 	u->driver_features = 0;
+	u->cvq_bound = false;	/* the driver sets its ring up again */
 	return ret;
 }
 
@@ -415,7 +443,93 @@ vio_user_queue_max_size(struct vio_hw *hw, uint16_t index)
 {
 	struct vio_user *u = user_of(hw);
 
-	return index < u->nr_queues ? u->queue_size : 0;
+	if (index < u->nr_queues || (u->ctrl && index == u->nr_queues))
+		return u->queue_size;
+	return 0;
+}
+
+/* ---- the control queue, executed here ---- */
+
+/* 5.1.2: queue 2 * pairs with MQ negotiated, else queue 2 (then a data
+ * queue of the device's second pair, which a driver without MQ never
+ * sets up). */
+static bool
+is_cvq(const struct vio_user *u, const struct vio_vq *vq)
+{
+	return u->ctrl && vq->index == vio_cvq_index(u->driver_features,
+						     u->nr_queues / 2);
+}
+
+/* MQ_VQ_PAIRS_SET, ring by ring: remembered for rings not started yet,
+ * sent for running ones whose state changes. */
+static int
+cvq_ring_enable(void *arg, uint16_t index, bool enable)
+{
+	struct vio_user *u = arg;
+	struct vio_user_queue *q = &u->queues[index];
+	int ret = 0;
+
+	if (q->disabled == !enable)
+		return 0;
+	if (q->running) {
+		if (!has_protocol(u))
+			return -ENOTSUP;
+		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, index, enable);
+		if (ret < 0)
+			return ret;
+		VIO_LOG(vhost, DEBUG, "%s: virtqueue %u %s at the backend",
+			u->name, index, enable ? "enabled" : "disabled");
+	}
+	q->disabled = !enable;
+	return 0;
+}
+
+/* The driver kicked its control queue: execute what it posted, in the
+ * kicking thread. vio_cvq's lock keeps two commands apart; the caller
+ * must keep other transport ops (status, queue setup), which use the
+ * same socket, from running at the same time as a command. */
+static void
+vio_user_cvq_notify(struct vio_vq *vq)
+{
+	struct vio_user *u = vq->notify_arg;
+
+	vio_user_cvq_run(&u->cvq);
+}
+
+static int
+cvq_setup(struct vio_user *u, struct vio_vq *vq)
+{
+	if (!(u->driver_features & VIO_BIT(VIO_NET_F_CTRL_VQ))) {
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u is the control queue, and CTRL_VQ was not negotiated",
+			u->name, vq->index);
+		return -EINVAL;
+	}
+	vio_user_cvq_init(&u->cvq, vq, u->nr_queues / 2,
+			  (u->driver_features & VIO_BIT(VIO_NET_F_MQ)) != 0,
+			  cvq_ring_enable, u, u->name);
+	u->cvq_bound = true;
+	vq->notify = vio_user_cvq_notify;
+	vq->notify_arg = u;
+	vq->tp = &u->cvq;
+	return 0;
+}
+
+/* By identity, not index: after a reset the features that placed the
+ * control queue are gone. */
+static void
+cvq_release(struct vio_user *u, struct vio_vq *vq)
+{
+	u->cvq.vq = NULL;
+	u->cvq_bound = false;
+	vq->notify = vio_user_notify_none;
+	vq->notify_arg = NULL;
+	vq->tp = NULL;
+}
+
+static uint16_t
+vio_user_max_queue_pairs(struct vio_hw *hw)
+{
+	return user_of(hw)->backend_pairs;
 }
 
 static void
@@ -424,6 +538,10 @@ vio_user_queue_release(struct vio_hw *hw, struct vio_vq *vq)
 	struct vio_user *u = user_of(hw);
 	struct vio_user_queue *q;
 
+	if (u != NULL && u->cvq.vq == vq) {
+		cvq_release(u, vq);
+		return;
+	}
 	if (u == NULL || vq->index >= u->nr_queues)
 		return;
 	q = &u->queues[vq->index];
@@ -444,6 +562,8 @@ vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	struct vio_user_queue *q;
 	int ret;
 
+	if (is_cvq(u, vq))
+		return cvq_setup(u, vq);
 	if (vq->index >= u->nr_queues) {
 		VIO_LOG(vhost, ERR, "%s: no virtqueue %u (%u queue pairs)",
 			u->name, vq->index, u->nr_queues / 2);
@@ -509,6 +629,7 @@ static const struct vio_transport_ops vio_user_ops = {
 	.queue_max_size = vio_user_queue_max_size,
 	.queue_setup = vio_user_queue_setup,
 	.queue_release = vio_user_queue_release,
+	.max_queue_pairs = vio_user_max_queue_pairs,
 	.close = vio_user_close,
 };
 
@@ -566,27 +687,46 @@ negotiate_protocol(struct vio_user *u)
 	return 0;
 }
 
+/* The backend's queue pairs: GET_QUEUE_NUM with multiqueue, else 1. */
+static int
+query_queue_pairs(struct vio_user *u)
+{
+	uint64_t max;
+	int ret;
+
+	u->backend_pairs = 1;
+	if (!(u->backend_features & VIO_BIT(VIO_NET_F_MQ)) ||
+	    !vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_MQ))
+		return 0;
+	ret = vio_user_get_u64(u, VIO_VHU_GET_QUEUE_NUM, &max);
+	if (ret < 0)
+		return ret;
+	if (max == 0) {
+		VIO_LOG(vhost, ERR, "%s: backend offers multiqueue with 0 queue pairs",
+			u->name);
+		return -EPROTO;
+	}
+	u->backend_pairs = (uint16_t)RTE_MIN(max, (uint64_t)VIO_USER_MAX_QUEUE_PAIRS);
+	return 0;
+}
+
 static int
 check_queue_pairs(struct vio_user *u)
 {
 	uint16_t pairs = u->nr_queues / 2;
-	uint64_t max;
-	int ret;
+	int ret = query_queue_pairs(u);
 
-	if (pairs == 1)
-		return 0;
+	if (ret < 0 || pairs == 1)
+		return ret;
 	if (!(u->backend_features & VIO_BIT(VIO_NET_F_MQ)) ||
 	    !vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_MQ)) {
 		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, but the backend has no multiqueue support",
 			u->name, pairs);
 		return -ENOTSUP;
 	}
-	ret = vio_user_get_u64(u, VIO_VHU_GET_QUEUE_NUM, &max);
-	if (ret < 0)
-		return ret;
-	if (max < pairs) {
-		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, the backend has %" PRIu64,
-			u->name, pairs, max);
+	if (u->backend_pairs < pairs) {
+		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, the backend has %u",
+			u->name, pairs, u->backend_pairs);
 		return -ENOTSUP;
 	}
 	return 0;
@@ -638,6 +778,10 @@ offered_features(const struct vio_user *u, const struct vio_user_params *p)
 	     VIO_BIT(VIO_NET_F_SPEED_DUPLEX);
 	if (p->mtu != 0)
 		f |= VIO_BIT(VIO_NET_F_MTU);
+	/* 5.1.3.1: MQ needs CTRL_VQ, to say how many pairs are in use. */
+	if (p->ctrl_vq)
+		f |= VIO_USER_CTRL_FEATURES |
+		     (u->nr_queues > 2 ? VIO_BIT(VIO_NET_F_MQ) : 0);
 	return f;
 }
 
@@ -674,6 +818,7 @@ user_alloc(const struct vio_user_params *p, uint16_t pairs, uint16_t size)
 		return NULL;
 	u->sock = -1;
 	u->nr_queues = 2 * pairs;
+	u->ctrl = p->ctrl_vq;
 	u->queue_size = size;
 	u->timeout_ms = p->timeout_ms != 0 ? p->timeout_ms : VIO_USER_TIMEOUT_MS;
 	for (i = 0; i < u->nr_queues; i++) {

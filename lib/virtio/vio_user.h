@@ -23,6 +23,9 @@ struct vio_user_params {
 	uint16_t mtu;			/* config-space MTU; 0 = not offered */
 	uint32_t speed;			/* config-space speed in Mbit/s */
 	uint32_t timeout_ms;		/* bound on every wait for the backend */
+	/* Offer a control queue (CTRL_VQ, CTRL_RX, CTRL_VLAN, CTRL_MAC_ADDR,
+	 * and MQ with several pairs) that the transport executes itself. */
+	bool ctrl_vq;
 };
 
 /*

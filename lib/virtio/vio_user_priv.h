@@ -12,6 +12,7 @@
 
 #include "vhost_user_msg.h"
 #include "vio_user.h"
+#include "vio_user_cvq.h"
 
 /* Memory regions remembered for ADD_MEM_REG bookkeeping. */
 #define VIO_USER_MAX_SLOTS	64
@@ -21,6 +22,7 @@ struct vio_user_queue {
 	int kickfd;		/* eventfds, from queue_setup to queue_release */
 	int callfd;
 	bool running;		/* the backend has this ring (until GET_VRING_BASE) */
+	bool disabled;		/* SET_VRING_ENABLE 0: beyond the pairs in use */
 };
 
 struct vio_user {
@@ -43,6 +45,12 @@ struct vio_user {
 	char name[64];
 	uint16_t queue_size;		/* every queue's max size */
 	uint16_t nr_queues;		/* 2 * queue_pairs */
+	uint16_t backend_pairs;		/* GET_QUEUE_NUM, 1 without MQ */
+	/* The control queue (index nr_queues), executed here and never
+	 * given to the backend: vio_user_cvq.h. */
+	bool ctrl;			/* offered (vio_user_params.ctrl_vq) */
+	bool cvq_bound;			/* set up since the last reset */
+	struct vio_user_cvq cvq;
 	struct vio_user_queue queues[];
 };
 

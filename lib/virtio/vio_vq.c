@@ -187,7 +187,7 @@ vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len)
 
 static const char *const vio_vq_err_what[] = {
 	[VIO_VQ_ERR_ID] = "a used id that is out of range or not in flight",
-	[VIO_VQ_ERR_LEN] = "a used length beyond the buffer posted",
+	[VIO_VQ_ERR_LEN] = "a used length that does not fit the buffer posted",
 	[VIO_VQ_ERR_IDX] = "a used index ahead of what was made available",
 	[VIO_VQ_ERR_WRAP] = "a used descriptor with the wrong wrap bits",
 };

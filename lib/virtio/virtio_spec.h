@@ -38,12 +38,15 @@
 #define VIO_NET_F_CTRL_VQ		17
 #define VIO_NET_F_CTRL_RX		18
 #define VIO_NET_F_CTRL_VLAN		19
+#define VIO_NET_F_CTRL_RX_EXTRA		20
 #define VIO_NET_F_GUEST_ANNOUNCE	21
 #define VIO_NET_F_MQ			22
 #define VIO_NET_F_CTRL_MAC_ADDR		23
 #define VIO_NET_F_GUEST_USO4		54
 #define VIO_NET_F_GUEST_USO6		55
 #define VIO_NET_F_HOST_USO		56
+#define VIO_NET_F_HASH_REPORT		57
+#define VIO_NET_F_RSS			60
 #define VIO_NET_F_SPEED_DUPLEX		63
 
 /* 6 reserved feature bits (transport independent) */
@@ -169,6 +172,99 @@ struct vio_packed_event {
 	uint16_t off_wrap;
 	uint16_t flags;
 };
+
+/*
+ * 5.1.6.5 control virtqueue. A command is one chain: the class/command
+ * header and the command's data readable, then one writable ack byte.
+ * Multi-byte fields are little-endian on the wire.
+ */
+struct vio_net_ctrl_hdr {
+	uint8_t class;
+	uint8_t cmd;
+};
+
+#define VIO_NET_OK	0
+#define VIO_NET_ERR	1
+
+/* packet receive filtering: data is one byte, 0 off, 1 on */
+#define VIO_NET_CTRL_RX			0
+#define VIO_NET_CTRL_RX_PROMISC		0
+#define VIO_NET_CTRL_RX_ALLMULTI	1
+
+/* MAC address filtering: TABLE_SET carries two struct
+ * vio_net_ctrl_mac tables (unicast, then multicast), ADDR_SET six bytes */
+#define VIO_NET_CTRL_MAC		1
+#define VIO_NET_CTRL_MAC_TABLE_SET	0
+#define VIO_NET_CTRL_MAC_ADDR_SET	1
+
+struct vio_net_ctrl_mac {
+	uint32_t entries;	/* le32 */
+	uint8_t macs[][6];
+} __attribute__((packed));
+
+/* VLAN filtering: data is the le16 VLAN id */
+#define VIO_NET_CTRL_VLAN		2
+#define VIO_NET_CTRL_VLAN_ADD		0
+#define VIO_NET_CTRL_VLAN_DEL		1
+
+/* gratuitous packet sending (GUEST_ANNOUNCE): no data */
+#define VIO_NET_CTRL_ANNOUNCE		3
+#define VIO_NET_CTRL_ANNOUNCE_ACK	0
+
+/* automatic receive steering in multiqueue mode, RSS, hash report */
+#define VIO_NET_CTRL_MQ			4
+#define VIO_NET_CTRL_MQ_VQ_PAIRS_SET	0
+#define VIO_NET_CTRL_MQ_RSS_CONFIG	1
+#define VIO_NET_CTRL_MQ_HASH_CONFIG	2
+#define VIO_NET_CTRL_MQ_VQ_PAIRS_MIN	1
+#define VIO_NET_CTRL_MQ_VQ_PAIRS_MAX	0x8000
+
+struct vio_net_ctrl_mq {
+	uint16_t virtqueue_pairs;	/* le16 */
+} __attribute__((packed));
+
+/*
+ * RSS_CONFIG data: this head, indirection_table_mask + 1 entries of le16
+ * (an rss_rq_id: bits 1..16 of a receive virtqueue's index, i.e. the
+ * receive queue's number), then struct vio_net_rss_tail and the key.
+ */
+struct vio_net_rss_head {
+	uint32_t hash_types;		/* le32, VIO_NET_HASH_TYPE_* */
+	uint16_t indirection_table_mask;/* le16, table length - 1 */
+	uint16_t unclassified_queue;	/* le16 rss_rq_id */
+} __attribute__((packed));
+
+struct vio_net_rss_tail {
+	uint16_t max_tx_vq;		/* le16 */
+	uint8_t hash_key_length;
+} __attribute__((packed));
+
+/* HASH_CONFIG data (with HASH_REPORT), then the key. */
+struct vio_net_hash_config {
+	uint32_t hash_types;		/* le32 */
+	uint16_t reserved[4];
+	uint8_t hash_key_length;
+} __attribute__((packed));
+
+/* hash types (5.1.6.4.3, supported and enabled) */
+#define VIO_NET_HASH_TYPE_IPV4		(1u << 0)
+#define VIO_NET_HASH_TYPE_TCPV4		(1u << 1)
+#define VIO_NET_HASH_TYPE_UDPV4		(1u << 2)
+#define VIO_NET_HASH_TYPE_IPV6		(1u << 3)
+#define VIO_NET_HASH_TYPE_TCPV6		(1u << 4)
+#define VIO_NET_HASH_TYPE_UDPV6		(1u << 5)
+#define VIO_NET_HASH_TYPE_IP_EX		(1u << 6)
+#define VIO_NET_HASH_TYPE_TCP_EX	(1u << 7)
+#define VIO_NET_HASH_TYPE_UDP_EX	(1u << 8)
+
+/* offloads state configuration: data is the le64 offloads
+ * (VIO_NET_F_GUEST_* bit numbers) */
+#define VIO_NET_CTRL_GUEST_OFFLOADS	5
+#define VIO_NET_CTRL_GUEST_OFFLOADS_SET	0
+
+_Static_assert(sizeof(struct vio_net_ctrl_hdr) == 2, "ctrl header is 2 bytes");
+_Static_assert(sizeof(struct vio_net_rss_head) == 8, "rss head is 8 bytes");
+_Static_assert(sizeof(struct vio_net_hash_config) == 13, "hash config is 13 bytes");
 
 /* The largest queue a split ring can hold (2.7: Queue Size <= 32768). */
 #define VIO_MAX_QUEUE_SIZE	32768

@@ -188,6 +188,19 @@ peer_pkt_build(struct rte_mempool *mp, enum peer_kind k, uint32_t payload,
 	return m;
 }
 
+void
+peer_pkt_break_ip_cksum(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip;
+
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return;
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	/* Off by 1, 256 or 257: never the other form of the same sum. */
+	ip->hdr_checksum ^= rte_cpu_to_be_16(0x0101);
+}
+
 int
 peer_kind_parse(const char *s)
 {
@@ -339,6 +352,63 @@ data(const struct rte_mbuf *m, const struct parsed *p, long *seq)
 	return "ok";
 }
 
+/*
+ * A TCP segment of a packet built here (the frontend split it): the
+ * packet's seq is its TCP sequence / 100000 (peer_pkt_build), the
+ * segment's payload starts tcpseq % 100000 bytes into the packet's. The
+ * payload must be that slice of what the sender wrote.
+ */
+static const char *
+segdata(const struct rte_mbuf *m, const struct parsed *p, uint32_t thl,
+	uint32_t tcpseq)
+{
+	uint32_t oseq = tcpseq / 100000u, at = tcpseq % 100000u;
+	uint32_t off = p->l4_off + thl, len, done, i;
+	uint8_t buf[256];
+	const uint8_t *b;
+
+	if (p->l4_total < thl || p->l4_off + p->l4_total != rte_pktmbuf_pkt_len(m))
+		return "bad";
+	len = p->l4_total - thl;
+	for (done = 0; done < len; done += i) {
+		uint32_t n = RTE_MIN(len - done, (uint32_t)sizeof(buf));
+
+		b = rte_pktmbuf_read(m, off + done, n, buf);
+		for (i = 0; i < n; i++) {
+			uint32_t pos = at + done + i;
+			uint8_t want = pos < 4 ? (uint8_t)(oseq >> (24 - 8 * pos)) :
+						 pattern(oseq, pos);
+
+			if (b[i] != want)
+				return "bad";
+		}
+	}
+	return "ok";
+}
+
+/* For TCP: " tcpseq= tcpflags= ipid= plen= oseq= segdata=", where plen is
+ * the TCP payload length and oseq/segdata as segdata() finds them. */
+static void
+tcp_fields(const struct rte_mbuf *m, const struct parsed *p, char *out,
+	   size_t size)
+{
+	const struct rte_tcp_hdr *t;
+	uint32_t thl, seq, ipid = 0;
+
+	out[0] = '\0';
+	if (!p->ok || p->udp)
+		return;
+	t = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, p->l4_off);
+	thl = (uint32_t)(t->data_off >> 4) * 4;
+	seq = rte_be_to_cpu_32(t->sent_seq);
+	if (!p->v6)
+		ipid = rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, p->l3_off)->packet_id);
+	snprintf(out, size, " tcpseq=%u tcpflags=0x%02x ipid=%u plen=%u oseq=%u segdata=%s",
+		 seq, t->tcp_flags, ipid, p->l4_total >= thl ? p->l4_total - thl : 0,
+		 seq / 100000u, segdata(m, p, thl, seq));
+}
+
 /* The TX flags, comma separated, or "none". rte_get_tx_ol_flag_list()
  * names a zero L4 field TX_L4_NO_CKSUM: left out, it is no request. */
 static void
@@ -368,7 +438,7 @@ flag_names(uint64_t ol, char *out, size_t size)
 void
 peer_pkt_report(struct rte_mbuf *m)
 {
-	char flags[512];
+	char flags[512], tcp[160];
 	struct parsed p;
 	const char *d, *l4;
 	long seq;
@@ -376,11 +446,12 @@ peer_pkt_report(struct rte_mbuf *m)
 	parse(m, &p);
 	flag_names(m->ol_flags, flags, sizeof(flags));
 	d = data(m, &p, &seq);	/* before l4csum writes the field */
+	tcp_fields(m, &p, tcp, sizeof(tcp));
 	l4 = l4csum(m, &p);
 	printf("pkt seq=%ld kind=%s len=%u segs=%u l2=%u l3=%u l4=%u "
-	       "tso_segsz=%u ol=%s l4csum=%s ipcsum=%s data=%s\n",
+	       "tso_segsz=%u ol=%s l4csum=%s ipcsum=%s data=%s%s\n",
 	       seq, kind_of(&p), m->pkt_len, m->nb_segs, m->l2_len, m->l3_len,
-	       m->l4_len, m->tso_segsz, flags, l4, ipcsum(m, &p), d);
+	       m->l4_len, m->tso_segsz, flags, l4, ipcsum(m, &p), d, tcp);
 }
 
 /*

@@ -36,6 +36,10 @@ struct rte_mbuf *peer_pkt_build(struct rte_mempool *mp, enum peer_kind k,
 				uint32_t payload, uint32_t seq, bool ol,
 				uint16_t tso_segsz);
 
+/* Make an IPv4 frame's header checksum wrong (no change to another kind):
+ * for the frontend's rx IPv4 checksum check. */
+void peer_pkt_break_ip_cksum(struct rte_mbuf *m);
+
 /* Print the "pkt ..." line of a packet a frontend sent (the mbuf from
  * rte_vhost_dequeue_burst in legacy offload-flag mode). Completes a
  * partial checksum in place. */

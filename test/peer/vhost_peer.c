@@ -28,6 +28,8 @@
  *                         kinds still need GUEST_TSO4/6).
  *                         Prints "sent N of M fallback F refused R".
  *   segsz N               tso_segsz for later tso sends (default 1400)
+ *   badip 0|1             with 1, later sends of IPv4 kinds carry a wrong
+ *                         IPv4 header checksum (default 0)
  *   check COUNT [SECONDS] dequeue from the frontend's tx queue until COUNT
  *                         packets came (or the time is up, or more came),
  *                         one "pkt ..." line each, then "checked N".
@@ -48,7 +50,12 @@
  * len=, segs=, l2= l3= l4= and tso_segsz= as the library set them, ol= the
  * RTE_MBUF_F_TX_* flags (comma separated, or none), l4csum=, ipcsum= (ok,
  * bad, none for a UDP checksum of 0, na) and data= (payload pattern and IP
- * length against the frame: ok or bad).
+ * length against the frame: ok or bad). TCP packets also get tcpseq=,
+ * tcpflags=, ipid= (0 for IPv6), plen= (TCP payload bytes), oseq= (the
+ * sent packet a segment came from: tcpseq / 100000) and segdata= (the
+ * payload is that packet's bytes from offset tcpseq % 100000: ok or
+ * bad), so that segments a frontend cut from a large packet can be
+ * checked and put together again.
  *
  * The vhost library runs in its legacy offload-flag mode (no
  * RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS): it turns the frontend's header
@@ -113,6 +120,7 @@ static uint64_t dev_features;
 static struct rte_mempool *pool;
 static uint32_t next_seq;
 static uint16_t tso_segsz = 1400;
+static bool bad_ip_cksum;
 
 static double
 now_s(void)
@@ -224,6 +232,8 @@ cmd_send(char *args)
 			printf("error: out of mbufs\n");
 			break;
 		}
+		if (bad_ip_cksum)
+			peer_pkt_break_ip_cksum(pkts[built]);
 		built++;
 	}
 	end = now_s() + ENQ_WAIT_MS / 1e3;
@@ -424,8 +434,10 @@ run_command(char *line)
 		printf("selftest %s\n", peer_pkt_selftest(pool) ? "PASS" : "FAIL");
 	else if (strcmp(cmd, "segsz") == 0 && rest && *rest)
 		tso_segsz = (uint16_t)strtoul(rest, NULL, 0);
+	else if (strcmp(cmd, "badip") == 0 && rest && *rest)
+		bad_ip_cksum = strtoul(rest, NULL, 0) != 0;
 	else
-		printf("error: unknown command %s (wait, send, check, bench, segsz, selftest, quit)\n", cmd);
+		printf("error: unknown command %s (wait, send, check, bench, segsz, badip, selftest, quit)\n", cmd);
 	return true;
 }
 

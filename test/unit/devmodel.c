@@ -70,6 +70,13 @@ dm_queue_clear(struct dm_queue *q)
 	q->fault = DM_FAULT_NONE;
 	q->fault_left = 0;
 	q->rec_cnt = 0;
+	q->ctrl.on = false;
+	q->ctrl.ack = VIO_NET_OK;
+	q->ctrl.zero_len = false;
+	q->ctrl.wrong_id = false;
+	q->ctrl.cmds = 0;
+	q->ctrl.malformed = 0;
+	q->ctrl.last.len = 0;
 }
 
 void
@@ -558,6 +565,8 @@ dm_notify(struct vio_vq *vq)
 						      __ATOMIC_ACQUIRE);
 	if (!q->ready)
 		q->dev->proto_errors++;
+	else if (q->ctrl.on)
+		dm_ctrl_run(q);
 }
 
 /* Map the three ring parts through device memory, checking 2.7 alignment. */
@@ -607,6 +616,8 @@ dm_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	if (ret < 0)
 		return ret;
 	q->ready = true;
+	q->ctrl.on = (dev->accepted & VIO_BIT(VIO_NET_F_CTRL_VQ)) &&
+		     vq->index == dm_ctrl_index(dev);
 	vq->notify = dm_notify;
 	vq->notify_arg = q;
 	vq->tp = q;

@@ -100,6 +100,28 @@ struct dm_pkt {
 
 struct dm_dev;
 
+#define DM_CTRL_DATA_MAX 4096	/* data bytes of a control command kept */
+
+/* A control command as the device read it (5.1.6.5). */
+struct dm_ctrl_cmd {
+	uint8_t class;
+	uint8_t cmd;
+	uint16_t data_segs;	/* readable descriptors after the first */
+	uint32_t len;		/* data bytes */
+	uint8_t data[DM_CTRL_DATA_MAX];
+};
+
+/* The control queue side of a queue: executes commands at notify. */
+struct dm_ctrl {
+	bool on;		/* this queue is the device's control queue */
+	uint8_t ack;		/* written into every ack (VIO_NET_OK) */
+	bool zero_len;		/* complete with used length 0, not 1 */
+	bool wrong_id;		/* complete with an id in range, not the chain's */
+	uint64_t cmds;		/* commands executed */
+	uint64_t malformed;	/* chains that were no command */
+	struct dm_ctrl_cmd last;
+};
+
 /* The device side of one virtqueue. */
 struct dm_queue {
 	struct dm_dev *dev;
@@ -141,6 +163,8 @@ struct dm_queue {
 
 	struct dm_pkt *rec;	/* DM_REC_MAX transmitted packets, a ring */
 	uint64_t rec_cnt;	/* packets ever recorded */
+
+	struct dm_ctrl ctrl;
 };
 
 /* Device memory as the driver gave it: device address -> pointer. */
@@ -243,6 +267,15 @@ void dm_packed_set_event(struct dm_queue *q, uint16_t mode);
  * with one used descriptor naming its last buffer. */
 int dm_packed_tx(struct dm_queue *q, unsigned int max);
 int dm_packed_rx(struct dm_queue *q, const void *data, uint32_t len);
+
+/* ---- control queue, device side (devmodel_cvq.c) ---- */
+
+/* The control queue's index for the features the driver accepted. */
+uint16_t dm_ctrl_index(const struct dm_dev *dev);
+/* Execute every available command: record it, write q->ctrl.ack, and
+ * complete it (honouring q->fault: STALL never answers, BAD_ID returns a
+ * wrong id). A chain that is no command is completed with length 0. */
+void dm_ctrl_run(struct dm_queue *q);
 
 /* The n-th transmitted packet (0 = first ever), NULL if no longer kept. */
 const struct dm_pkt *dm_tx_record(const struct dm_queue *q, uint64_t n);

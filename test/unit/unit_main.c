@@ -22,6 +22,8 @@ extern const struct ut_suite ut_suite_dev;
 extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
 extern const struct ut_suite ut_suite_vq_inorder;
+extern const struct ut_suite ut_suite_cvq;
+extern const struct ut_suite ut_suite_user_cvq;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
@@ -30,6 +32,8 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_dev,
 	&ut_suite_pci,
 	&ut_suite_vq_inorder,
+	&ut_suite_cvq,
+	&ut_suite_user_cvq,
 };
 
 int

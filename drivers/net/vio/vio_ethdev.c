@@ -75,12 +75,16 @@ vio_dev_configure(struct rte_eth_dev *dev)
 }
 
 /* LRO hands up coalesced packets as mbuf chains: only with mergeable
- * buffers, where the device spreads one over several buffers. */
+ * buffers, where the device spreads one over several buffers. The IPv4
+ * header checksum is verified in software (virtio has no such offload):
+ * offered always, as OVS turns rx checksum offload on only for a port
+ * that offers IPv4, TCP and UDP checksums. */
 static uint64_t
 vio_rx_capa(const struct vio_adapter *ad)
 {
 	uint64_t capa = RTE_ETH_RX_OFFLOAD_SCATTER |
 			RTE_ETH_RX_OFFLOAD_VLAN_STRIP |
+			RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 			vio_offload_rx_capa(ad->hw.offered);
 
 	if (!ad->da.mrg_rxbuf ||
@@ -165,8 +169,9 @@ vio_dev_start(struct rte_eth_dev *dev)
 	vio_queues_kick(dev);
 	ad->started = true;
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
-	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s, tx %s",
-		    dev->data->port_id, ad->rx_path, ad->tx_path);
+	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s%s, tx %s",
+		    dev->data->port_id, ad->rx_path, vio_rx_path_suffix(ad),
+		    ad->tx_path);
 	return 0;
 fail:
 	vio_dev_reset(&ad->hw);

@@ -77,8 +77,16 @@ struct vio_adapter {
 	bool link_up_logged;
 	const char *rx_path;	/* chosen datapath names, for logs and xstats */
 	const char *tx_path;
+	bool rx_lro_split;	/* rx_path wrapped by vio_rx_lro_split_burst */
 	uint32_t ptype_mask;	/* packet types the application asked for */
 };
+
+/* Said after rx_path wherever it is shown: the wrapper is part of it. */
+static inline const char *
+vio_rx_path_suffix(const struct vio_adapter *ad)
+{
+	return ad->rx_lro_split ? " + lro split" : "";
+}
 
 struct vio_queue_stats {
 	uint64_t packets;
@@ -98,6 +106,16 @@ vio_stats_add(struct vio_queue_stats *st, uint16_t packets, uint64_t bytes)
 	}
 }
 
+/* Per rx queue counters beyond the ring's (xstats rx_qN_...). */
+struct vio_rxq_xstats {
+	uint64_t lro_split_frames;	/* coalesced frames split to the limit */
+	uint64_t lro_split_segments;	/* the segments made of them */
+	uint64_t lro_over_limit_whole;	/* over the limit, delivered whole */
+	uint64_t ip_cksum_bad;		/* IPv4 header checksum wrong */
+};
+
+struct vio_lro_split;
+
 struct vio_rxq {
 	struct vio_vq vq;
 	struct rte_mempool *mp;
@@ -112,6 +130,9 @@ struct vio_rxq {
 	uint32_t ptype_mask;
 	uint32_t max_lro_pkt_size;
 	struct vio_queue_stats stats;
+	struct vio_rxq_xstats xstats;
+	/* rx_lro_split.c's state, only while the split wrapper runs. */
+	struct vio_lro_split *lro_split;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
 };
@@ -153,7 +174,7 @@ vio_mbuf_addr(const struct rte_mbuf *m, bool use_va)
 /* vio_rxq.sw_offloads */
 #define VIO_RX_SW_VLAN_STRIP	(1u << 0)
 #define VIO_RX_SW_PTYPE		(1u << 1)
-#define VIO_RX_SW_LRO_LIMIT	(1u << 2)
+#define VIO_RX_SW_IP_CKSUM	(1u << 2)
 /* Not software work: the device's header may describe the packet
  * (GUEST_CSUM negotiated). Without it a device must leave flags zero and
  * gso_type NONE (virtio 1.3, 5.1.6.4.1), so the header is not read: its
@@ -163,8 +184,12 @@ vio_mbuf_addr(const struct rte_mbuf *m, bool use_va)
  * vio_rx_mrg_single). */
 #define VIO_RX_DEV_HDR		(1u << 7)
 
-/* rx_offload.c: VLAN strip, packet type, LRO size limit. */
-int vio_rx_sw_offloads(const struct vio_rxq *rxq, struct rte_mbuf *m);
+/* rx_offload.c: where the L3 header of a frame starts (Ethernet, up to
+ * two VLAN tags, all in the first mbuf) and its ethertype, big endian. */
+int vio_rx_l2_parse(const struct rte_mbuf *m, uint16_t *off, uint16_t *etype);
+
+/* rx_offload.c: VLAN strip, packet type, IPv4 header checksum. */
+int vio_rx_sw_offloads(struct vio_rxq *rxq, struct rte_mbuf *m);
 
 /*
  * Every rx path, once a packet's mbufs are final. The per-packet test is
@@ -280,6 +305,14 @@ uint16_t vio_rx_packed_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_packed_inorder(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_packed_inorder_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_packed_inorder_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+
+/* rx_lro_split.c: coalesced frames over max_lro_pkt_size become TCP
+ * segments within it. install wraps dev->rx_pkt_burst when a queue needs
+ * it (after the path is chosen at start); stop frees what a queue held. */
+bool vio_rx_lro_split_needed(const struct vio_rxq *rxq);
+int vio_rx_lro_split_install(struct rte_eth_dev *dev);
+void vio_rx_lro_split_stop(struct vio_rxq *rxq);
+uint16_t vio_rx_lro_split_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 
 /* tx_packed.c */
 uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);

@@ -477,3 +477,18 @@ vio_rx_csum_complete(struct rte_mbuf *m, uint32_t start, uint32_t field)
 	*lo = ((const uint8_t *)&c)[0];
 	*hi = ((const uint8_t *)&c)[1];
 }
+
+void
+vio_tcp_cksum_fill(struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
+		   bool v6)
+{
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+					struct rte_tcp_hdr *, l4_off);
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *, l3_off);
+	uint32_t sum;
+
+	th->cksum = 0;
+	sum = vio_phdr_sum(l3, v6, IPPROTO_TCP, m->pkt_len - l4_off);
+	sum += vio_sum_chain(m, l4_off);
+	th->cksum = (uint16_t)~vio_fold(sum);
+}

@@ -321,6 +321,12 @@ const struct vio_offload_caps *vio_txq_offload_caps(const void *txq);
  * Out of line: rare, and a loop over segments. */
 void vio_rx_csum_complete(struct rte_mbuf *m, uint32_t start, uint32_t field);
 
+/* The full TCP checksum of a frame built in software (the segments of a
+ * split LRO frame): IP header at l3_off, TCP header at l4_off, all
+ * headers in the first mbuf, the L4 length pkt_len - l4_off. */
+void vio_tcp_cksum_fill(struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
+			bool v6);
+
 static inline int
 vio_rx_gso_apply(struct rte_mbuf *m, uint8_t gso_type, uint16_t gso_size)
 {

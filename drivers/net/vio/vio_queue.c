@@ -263,6 +263,7 @@ vio_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (rxq == NULL)
 		return;
+	vio_rx_lro_split_stop(rxq);
 	vio_vq_free_mbufs(&rxq->vq);
 	vio_vq_fini(&rxq->vq);
 	rte_memzone_free(rxq->mz);
@@ -301,9 +302,8 @@ vio_rxq_offloads_update(struct rte_eth_dev *dev, struct vio_rxq *rxq)
 		sw |= VIO_RX_SW_VLAN_STRIP;
 	if (ad->ptype_mask != 0)
 		sw |= VIO_RX_SW_PTYPE;
-	if ((rxq->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) &&
-	    rxmode->max_lro_pkt_size != 0)
-		sw |= VIO_RX_SW_LRO_LIMIT;
+	if (rxq->offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		sw |= VIO_RX_SW_IP_CKSUM;
 	if (vio_hw_has(&ad->hw, VIO_NET_F_GUEST_CSUM))
 		sw |= VIO_RX_DEV_HDR;
 	rxq->max_lro_pkt_size = rxmode->max_lro_pkt_size;
@@ -487,6 +487,7 @@ vio_queues_start(struct rte_eth_dev *dev)
 {
 	struct vio_adapter *ad = adapter_of(dev);
 	const char *old_rx = ad->rx_path, *old_tx = ad->tx_path;
+	bool old_split = ad->rx_lro_split;
 	uint16_t i, segs = 1;
 	int ret = 0;
 
@@ -499,10 +500,17 @@ vio_queues_start(struct rte_eth_dev *dev)
 		return ret;
 	}
 	vio_choose_rx_path(dev, segs);
+	ret = vio_rx_lro_split_install(dev);
+	if (ret < 0) {
+		vio_queues_stop(dev);
+		return ret;
+	}
 	vio_queues_set_state(dev, RTE_ETH_QUEUE_STATE_STARTED);
-	if (ad->rx_path != old_rx || ad->tx_path != old_tx)
-		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s rx, %s tx",
-			    dev->data->port_id, ad->rx_path, ad->tx_path);
+	if (ad->rx_path != old_rx || ad->tx_path != old_tx ||
+	    ad->rx_lro_split != old_split)
+		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s%s rx, %s tx",
+			    dev->data->port_id, ad->rx_path,
+			    vio_rx_path_suffix(ad), ad->tx_path);
 	return 0;
 }
 
@@ -532,6 +540,7 @@ vio_queues_stop(struct rte_eth_dev *dev)
 		if (rxq == NULL)
 			continue;
 		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
+		vio_rx_lro_split_stop(rxq);
 		vio_vq_free_mbufs(&rxq->vq);
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {

@@ -2,7 +2,9 @@
 /*
  * Extended statistics: what the device did wrong, per queue (the device
  * is untrusted; each bad index, id or length it wrote is counted here),
- * and the burst mode of the chosen datapath.
+ * what an rx queue did in software (LRO frames split to the
+ * application's limit, IPv4 header checksums found bad), and the burst
+ * mode of the chosen datapath.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 
 struct vio_xstat {
 	const char *name;
-	size_t off;	/* in struct vio_vq_errors */
+	size_t off;	/* in struct vio_vq_errors, or vio_rxq_xstats */
 };
 
 static const struct vio_xstat vio_vq_xstats[] = {
@@ -21,66 +23,127 @@ static const struct vio_xstat vio_vq_xstats[] = {
 	{ "device_bad_wrap", offsetof(struct vio_vq_errors, bad_wrap) },
 };
 
-#define VIO_NB_VQ_XSTATS RTE_DIM(vio_vq_xstats)
+/* What an rx queue did in software, after the ring's counters. */
+static const struct vio_xstat vio_rxq_xstats[] = {
+	{ "lro_split_frames", offsetof(struct vio_rxq_xstats, lro_split_frames) },
+	{ "lro_split_segments", offsetof(struct vio_rxq_xstats, lro_split_segments) },
+	{ "lro_over_limit_whole", offsetof(struct vio_rxq_xstats, lro_over_limit_whole) },
+	{ "ip_cksum_bad", offsetof(struct vio_rxq_xstats, ip_cksum_bad) },
+};
 
-static const struct vio_vq *
-vio_xstat_vq(struct rte_eth_dev *dev, unsigned int q, bool *is_rx)
+#define VIO_NB_VQ_XSTATS RTE_DIM(vio_vq_xstats)
+#define VIO_NB_RXQ_XSTATS RTE_DIM(vio_rxq_xstats)
+
+/* One queue's counters: its ring's errors, and for an rx queue its own. */
+struct vio_xstat_queue {
+	struct vio_vq_errors *err;
+	struct vio_rxq_xstats *rx;
+	bool is_rx;
+	unsigned int id;
+};
+
+static void
+vio_xstat_queue(struct rte_eth_dev *dev, unsigned int q,
+		struct vio_xstat_queue *xq)
 {
 	unsigned int nrx = dev->data->nb_rx_queues;
-	const struct vio_rxq *rxq;
-	const struct vio_txq *txq;
+	struct vio_rxq *rxq;
+	struct vio_txq *txq;
 
-	*is_rx = q < nrx;
-	if (*is_rx) {
+	xq->is_rx = q < nrx;
+	xq->id = xq->is_rx ? q : q - nrx;
+	xq->err = NULL;
+	xq->rx = NULL;
+	if (xq->is_rx) {
 		rxq = dev->data->rx_queues[q];
-		return rxq != NULL ? &rxq->vq : NULL;
+		if (rxq != NULL) {
+			xq->err = &rxq->vq.err;
+			xq->rx = &rxq->xstats;
+		}
+		return;
 	}
-	txq = dev->data->tx_queues[q - nrx];
-	return txq != NULL ? &txq->vq : NULL;
+	txq = dev->data->tx_queues[xq->id];
+	if (txq != NULL)
+		xq->err = &txq->vq.err;
 }
 
 static unsigned int
 vio_xstats_count(struct rte_eth_dev *dev)
 {
 	return (dev->data->nb_rx_queues + dev->data->nb_tx_queues) *
-	       VIO_NB_VQ_XSTATS;
+	       VIO_NB_VQ_XSTATS + dev->data->nb_rx_queues * VIO_NB_RXQ_XSTATS;
+}
+
+static unsigned int
+vio_nb_queues(struct rte_eth_dev *dev)
+{
+	return dev->data->nb_rx_queues + dev->data->nb_tx_queues;
+}
+
+static unsigned int
+vio_xstat_names(const struct vio_xstat *tab, unsigned int len,
+		const struct vio_xstat_queue *xq,
+		struct rte_eth_xstat_name *names)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s",
+			 xq->is_rx ? "rx" : "tx", xq->id, tab[i].name);
+	return len;
 }
 
 int
 vio_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 		     unsigned int size)
 {
-	unsigned int total = vio_xstats_count(dev), q, i, n = 0;
-	unsigned int nrx = dev->data->nb_rx_queues;
+	unsigned int total = vio_xstats_count(dev), q, n = 0;
+	struct vio_xstat_queue xq;
 
 	if (names == NULL || size < total)
 		return total;
-	for (q = 0; q < nrx + dev->data->nb_tx_queues; q++)
-		for (i = 0; i < VIO_NB_VQ_XSTATS; i++, n++)
-			snprintf(names[n].name, sizeof(names[n].name),
-				 "%s_q%u_%s", q < nrx ? "rx" : "tx",
-				 q < nrx ? q : q - nrx, vio_vq_xstats[i].name);
+	for (q = 0; q < vio_nb_queues(dev); q++) {
+		vio_xstat_queue(dev, q, &xq);
+		n += vio_xstat_names(vio_vq_xstats, VIO_NB_VQ_XSTATS, &xq,
+				     names + n);
+		if (xq.is_rx)
+			n += vio_xstat_names(vio_rxq_xstats, VIO_NB_RXQ_XSTATS,
+					     &xq, names + n);
+	}
 	return total;
+}
+
+/* The values of one table from `base` (NULL: a queue not set up: 0). */
+static unsigned int
+vio_xstat_values(const struct vio_xstat *tab, unsigned int len,
+		 const void *base, struct rte_eth_xstat *xs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++) {
+		xs[i].id = n + i;
+		xs[i].value = base == NULL ? 0 :
+			*(const uint64_t *)((const char *)base + tab[i].off);
+	}
+	return len;
 }
 
 int
 vio_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	       unsigned int size)
 {
-	unsigned int total = vio_xstats_count(dev), q, i, n = 0;
-	bool is_rx;
+	unsigned int total = vio_xstats_count(dev), q, n = 0;
+	struct vio_xstat_queue xq;
 
 	if (xs == NULL || size < total)
 		return total;
-	for (q = 0; q < dev->data->nb_rx_queues + dev->data->nb_tx_queues; q++) {
-		const struct vio_vq *vq = vio_xstat_vq(dev, q, &is_rx);
-
-		for (i = 0; i < VIO_NB_VQ_XSTATS; i++, n++) {
-			xs[n].id = n;
-			xs[n].value = vq == NULL ? 0 :
-				*(const uint64_t *)((const char *)&vq->err +
-						    vio_vq_xstats[i].off);
-		}
+	for (q = 0; q < vio_nb_queues(dev); q++) {
+		vio_xstat_queue(dev, q, &xq);
+		n += vio_xstat_values(vio_vq_xstats, VIO_NB_VQ_XSTATS, xq.err,
+				      xs + n, n);
+		if (xq.is_rx)
+			n += vio_xstat_values(vio_rxq_xstats, VIO_NB_RXQ_XSTATS,
+					      xq.rx, xs + n, n);
 	}
 	return total;
 }
@@ -88,23 +151,25 @@ vio_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 int
 vio_xstats_reset(struct rte_eth_dev *dev)
 {
+	struct vio_xstat_queue xq;
 	unsigned int q;
-	bool is_rx;
 
-	for (q = 0; q < dev->data->nb_rx_queues + dev->data->nb_tx_queues; q++) {
-		struct vio_vq *vq = (struct vio_vq *)vio_xstat_vq(dev, q, &is_rx);
-
-		if (vq != NULL)
-			memset(&vq->err, 0, sizeof(vq->err));
+	for (q = 0; q < vio_nb_queues(dev); q++) {
+		vio_xstat_queue(dev, q, &xq);
+		if (xq.err != NULL)
+			memset(xq.err, 0, sizeof(*xq.err));
+		if (xq.rx != NULL)
+			memset(xq.rx, 0, sizeof(*xq.rx));
 	}
 	return 0;
 }
 
 static int
-vio_burst_mode(const char *path, struct rte_eth_burst_mode *mode)
+vio_burst_mode(const char *path, const char *suffix,
+	       struct rte_eth_burst_mode *mode)
 {
-	snprintf(mode->info, sizeof(mode->info), "%s",
-		 path != NULL ? path : "not started");
+	snprintf(mode->info, sizeof(mode->info), "%s%s",
+		 path != NULL ? path : "not started", path != NULL ? suffix : "");
 	return 0;
 }
 
@@ -114,7 +179,7 @@ vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 {
 	const struct vio_adapter *ad = dev->data->dev_private;
 
-	return vio_burst_mode(ad->rx_path, mode);
+	return vio_burst_mode(ad->rx_path, vio_rx_path_suffix(ad), mode);
 }
 
 int
@@ -123,5 +188,5 @@ vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
 {
 	const struct vio_adapter *ad = dev->data->dev_private;
 
-	return vio_burst_mode(ad->tx_path, mode);
+	return vio_burst_mode(ad->tx_path, "", mode);
 }
