@@ -11,7 +11,7 @@ the socket, so the bad key is the only thing wrong.
 """
 import re
 
-from vio_harness import Session, Skip, check, driver_lines, equal
+from vio_harness import Session, Skip, check, driver_lines, equal, settle
 
 MAC = "02:11:22:33:44:55"
 
@@ -25,6 +25,24 @@ def test_devargs_valid():
         info = fe.info()
         equal((info["MAC address"], info["Link speed"]), (MAC.upper(), "25 Gbps"),
               "frontend MAC address, Link speed")
+
+
+def test_devargs_virtio_user_compat():
+    """Keys of DPDK's net_virtio_user that vio takes without their effect
+    (no vector paths, no control queue, no vhost-kernel yet): the port
+    probes and forwards, and the log says what each one did not do."""
+    with Session() as s:
+        if s.driver != "net_vio_user":
+            raise Skip("checks vio's own notices")
+        be = s.backend(fwd="txonly")
+        fe = s.frontend(be.sock, "vectorized=1,cq=1,iface=vio_tap0", fwd="rxonly")
+        lines = "\n".join(driver_lines(fe.startup, s.driver))
+        for key in ("vectorized=1", "cq=1", "iface=vio_tap0"):
+            check(key in lines, "no notice about %s:\n%s" % (key, lines))
+        fe.start()
+        be.start()
+        st = settle(fe, "RX-packets", 1000)
+        check(st["RX-packets"] >= 1000, "frontend received %d packets" % st["RX-packets"])
 
 
 def bad_devarg(key, devargs):
@@ -52,6 +70,9 @@ BAD = [  # (test name, key the error must name, devargs besides path)
     ("in_order_5", "in_order", "in_order=5"),
     ("packed_vq_2", "packed_vq", "packed_vq=2"),
     ("speed_abc", "speed", "speed=abc"),
+    ("vectorized_2", "vectorized", "vectorized=2"),
+    ("cq_x", "cq", "cq=x"),
+    ("iface_long", "iface", "iface=a_name_longer_than_ifnamsiz"),
     ("missing_path", "path", ""),
 ]
 

@@ -95,6 +95,7 @@ arg_queue_size(const char *val, struct vio_devargs *da, const char **why)
 		return -EINVAL;
 	}
 	da->queue_size = (uint16_t)v;
+	da->queue_size_set = true;
 	return 0;
 }
 
@@ -151,6 +152,51 @@ arg_legacy(const char *val, struct vio_devargs *da, const char **why)
 	return parse_bool(val, &da->legacy, why);
 }
 
+/* Taken for command lines written for DPDK's virtio drivers; vio has no
+ * vector datapaths yet, so 1 is noted in the log and the scalar ones run. */
+static int
+arg_vectorized(const char *val, struct vio_devargs *da, const char **why)
+{
+	return parse_bool(val, &da->vectorized, why);
+}
+
+/* net_virtio_user's control queue count (0 or more; > 0 asks for one). */
+static int
+arg_cq(const char *val, struct vio_devargs *da, const char **why)
+{
+	unsigned long v;
+
+	if (parse_uint(val, UINT16_MAX, &v) < 0) {
+		*why = "must be 0 or 1 (a control virtqueue or not)";
+		return -EINVAL;
+	}
+	da->cq = v != 0;
+	return 0;
+}
+
+/* The tap name of a vhost-kernel port; meaningless over vhost-user. */
+static int
+arg_iface(const char *val, struct vio_devargs *da, const char **why)
+{
+	if (val == NULL || *val == '\0' || strlen(val) >= sizeof(da->iface)) {
+		*why = "must be an interface name of at most 15 characters";
+		return -EINVAL;
+	}
+	strcpy(da->iface, val);
+	return 0;
+}
+
+/* server=0 is net_virtio_user's default: taken; server mode is not. */
+static int
+arg_server(const char *val, struct vio_devargs *da __rte_unused,
+	   const char **why)
+{
+	if (val != NULL && strcmp(val, "0") == 0)
+		return 0;
+	*why = "server mode is not supported yet: vio connects to the socket as the client (server=0)";
+	return -ENOTSUP;
+}
+
 static const struct vio_devarg vio_devargs_table[] = {
 	{ "path", arg_path, VIO_DA_VDEV },
 	{ "queues", arg_queues, VIO_DA_ALL },
@@ -161,6 +207,10 @@ static const struct vio_devarg vio_devargs_table[] = {
 	{ "packed_vq", arg_packed_vq, VIO_DA_ALL },
 	{ "speed", arg_speed, VIO_DA_ALL },
 	{ "legacy", arg_legacy, VIO_DA_PCI },
+	{ "vectorized", arg_vectorized, VIO_DA_ALL },
+	{ "cq", arg_cq, VIO_DA_VDEV },
+	{ "iface", arg_iface, VIO_DA_VDEV },
+	{ "server", arg_server, VIO_DA_VDEV },
 };
 
 static const struct vio_devarg *
@@ -201,11 +251,27 @@ known_keys(unsigned int where, char *buf, size_t len)
 					off ? ", " : "", vio_devargs_table[i].key);
 }
 
+/* Keys taken so that DPDK's virtio command lines work, whose effect
+ * vio does not have (yet): say so once, at probe. */
+static void
+devargs_notices(const char *dev_name, const struct vio_devargs *da)
+{
+	if (da->vectorized)
+		VIO_PMD_LOG(init, NOTICE, "%s: vectorized=1: vio has no vector datapaths yet, the scalar ones run",
+			    dev_name);
+	if (da->cq)
+		VIO_PMD_LOG(init, NOTICE, "%s: cq=1: vio has no control virtqueue yet; with one queue pair a vhost-user backend gets the same device without it",
+			    dev_name);
+	if (da->iface[0] != '\0')
+		VIO_PMD_LOG(init, NOTICE, "%s: iface=%s names a vhost-kernel tap device; it has no effect on a vhost-user port",
+			    dev_name, da->iface);
+}
+
 static int
 devargs_parse(const char *dev_name, const char *args, struct vio_devargs *da,
 	      unsigned int where)
 {
-	char known[160];
+	char known[256];
 	struct rte_kvargs *kv;
 	unsigned int i;
 	int ret = 0;
@@ -242,6 +308,8 @@ devargs_parse(const char *dev_name, const char *args, struct vio_devargs *da,
 				    why);
 	}
 	rte_kvargs_free(kv);
+	if (ret == 0)
+		devargs_notices(dev_name, da);
 	return ret;
 }
 

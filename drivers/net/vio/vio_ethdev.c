@@ -89,6 +89,32 @@ vio_rx_capa(const struct vio_adapter *ad)
 	return capa;
 }
 
+/*
+ * Any descriptor count up to the largest ring passes ethdev's check, as
+ * with DPDK's net_virtio: queue setup rounds it up to a power of two and
+ * caps it (queue_size devarg, device maximum) with a log line, so that an
+ * application asking for more than a device offers (OVS 3.1 asks 2048 of
+ * every port) still gets a port. The default is what queue_size or the
+ * device gives.
+ */
+static void
+vio_desc_lim(struct vio_adapter *ad, struct rte_eth_dev_info *info)
+{
+	uint16_t dflt = ad->da.queue_size;
+	uint16_t max = ad->hw.ops->queue_max_size(&ad->hw, 0);
+
+	if (max != 0 && (ad->hw.fixed_queue_size || max < dflt))
+		dflt = max;
+	info->rx_desc_lim.nb_max = VIO_MAX_QUEUE_SIZE;
+	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->tx_desc_lim.nb_mtu_seg_max = VIO_TX_MAX_IND - 1;
+	info->tx_desc_lim.nb_seg_max = VIO_TX_MAX_IND - 1;
+	info->default_rxportconf.ring_size = dflt;
+	info->default_txportconf.ring_size = dflt;
+}
+
 static int
 vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
@@ -106,14 +132,7 @@ vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 				vio_offload_tx_capa(ad->hw.offered);
 	if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)
 		info->max_lro_pkt_size = VIO_MAX_LRO_PKTLEN;
-	info->rx_desc_lim.nb_max = ad->da.queue_size;
-	info->rx_desc_lim.nb_min = ad->da.queue_size;
-	info->rx_desc_lim.nb_align = 1;
-	info->tx_desc_lim = info->rx_desc_lim;
-	info->tx_desc_lim.nb_mtu_seg_max = VIO_TX_MAX_IND - 1;
-	info->tx_desc_lim.nb_seg_max = VIO_TX_MAX_IND - 1;
-	info->default_rxportconf.ring_size = ad->da.queue_size;
-	info->default_txportconf.ring_size = ad->da.queue_size;
+	vio_desc_lim(ad, info);
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;

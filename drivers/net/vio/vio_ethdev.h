@@ -46,7 +46,8 @@ extern int vio_logtype_tx;
 struct vio_devargs {
 	char path[108];		/* sun_path size */
 	uint16_t queues;
-	uint16_t queue_size;
+	uint16_t queue_size;	/* descriptors per queue when nb_desc is 0 */
+	bool queue_size_set;	/* given: also the most a queue gets */
 	struct rte_ether_addr mac;
 	bool mac_set;
 	bool mrg_rxbuf;
@@ -55,6 +56,9 @@ struct vio_devargs {
 	uint32_t speed;
 	bool speed_set;		/* speed given: the device's own is not used */
 	bool legacy;		/* PCI: use a transitional device's legacy interface */
+	bool vectorized;	/* asked for; no vector paths yet */
+	bool cq;		/* asked for; no control virtqueue yet */
+	char iface[16];		/* IFNAMSIZ: vhost-kernel's tap name */
 };
 
 /* net_vio_user's devargs (path required by the caller). */

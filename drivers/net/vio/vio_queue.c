@@ -24,30 +24,62 @@ adapter_of(struct rte_eth_dev *dev)
 	return dev->data->dev_private;
 }
 
-/* The queue size: the user's, capped by what the device takes. */
+/* The smallest power of two >= n, within the ring sizes vio runs. */
+static uint16_t
+vio_ring_size_for(uint32_t n)
+{
+	if (n <= VIO_MIN_QUEUE_SIZE)
+		return VIO_MIN_QUEUE_SIZE;
+	if (n >= VIO_MAX_QUEUE_SIZE)
+		return VIO_MAX_QUEUE_SIZE;
+	return (uint16_t)rte_align32pow2(n);
+}
+
+/*
+ * The size of virtqueue `index` for an application that asked for
+ * nb_desc descriptors: nb_desc rounded up to a power of two, capped by
+ * queue_size when the user gave it, then by the device's maximum. A
+ * legacy device's queues have its own fixed size. Every cap that changes
+ * the application's request says so in the log, as the request itself
+ * passed ethdev's desc_lim check.
+ */
 static int
-vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t *size)
+vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t nb_desc,
+	       uint16_t *size)
 {
 	struct vio_adapter *ad = adapter_of(dev);
 	uint16_t max = ad->hw.ops->queue_max_size(&ad->hw, index);
+	uint16_t port = dev->data->port_id;
 
 	if (max == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: device has no virtqueue %u",
-			    dev->data->port_id, index);
+			    port, index);
 		return -EINVAL;
 	}
-	*size = RTE_MIN(ad->da.queue_size, max);
+	*size = vio_ring_size_for(nb_desc != 0 ? nb_desc : ad->da.queue_size);
+	if (ad->da.queue_size_set && *size > ad->da.queue_size) {
+		VIO_PMD_LOG(driver, NOTICE, "port %u: virtqueue %u: %u descriptors asked for, %u used (the queue_size devarg)",
+			    port, index, nb_desc, ad->da.queue_size);
+		*size = ad->da.queue_size;
+	}
 	if (ad->hw.fixed_queue_size && *size != max) {
-		VIO_PMD_LOG(driver, NOTICE, "port %u: virtqueue %u has the device's fixed size %u (queue_size %u ignored)",
-			    dev->data->port_id, index, max, ad->da.queue_size);
+		VIO_PMD_LOG(driver, NOTICE, "port %u: virtqueue %u has the device's fixed size %u (%u descriptors asked for)",
+			    port, index, max, *size);
+		*size = max;
+	} else if (*size > max) {
+		VIO_PMD_LOG(driver, NOTICE, "port %u: virtqueue %u: %u descriptors asked for, %u used (the device's maximum)",
+			    port, index, *size, max);
 		*size = max;
 	}
 	/* A legacy device dictates its size, which may not be a power of 2. */
 	if ((*size & (*size - 1)) != 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: virtqueue %u size %u is not a power of two",
-			    dev->data->port_id, index, *size);
+			    port, index, *size);
 		return -EINVAL;
 	}
+	if (nb_desc != 0 && *size != nb_desc)
+		VIO_PMD_LOG(driver, INFO, "port %u: virtqueue %u has %u descriptors (%u asked for)",
+			    port, index, *size, nb_desc);
 	return 0;
 }
 
@@ -136,12 +168,9 @@ vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	uint16_t size;
 	int ret;
 
-	ret = vio_queue_size(dev, 2 * qid, &size);
+	ret = vio_queue_size(dev, 2 * qid, nb_desc, &size);
 	if (ret < 0)
 		return ret;
-	if (nb_desc != 0 && nb_desc != size)
-		VIO_PMD_LOG(driver, INFO, "port %u: rx queue %u uses %u descriptors (queue_size), not %u",
-			    dev->data->port_id, qid, size, nb_desc);
 	vio_rx_queue_release(dev, qid);
 	rxq = rte_zmalloc_socket("vio_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
 				 socket);
@@ -178,12 +207,9 @@ vio_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	uint16_t size;
 	int ret;
 
-	ret = vio_queue_size(dev, 2 * qid + 1, &size);
+	ret = vio_queue_size(dev, 2 * qid + 1, nb_desc, &size);
 	if (ret < 0)
 		return ret;
-	if (nb_desc != 0 && nb_desc != size)
-		VIO_PMD_LOG(driver, INFO, "port %u: tx queue %u uses %u descriptors (queue_size), not %u",
-			    dev->data->port_id, qid, size, nb_desc);
 	vio_tx_queue_release(dev, qid);
 	txq = rte_zmalloc_socket("vio_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
 				 socket);

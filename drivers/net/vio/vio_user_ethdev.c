@@ -22,7 +22,8 @@ vio_user_connect(struct rte_eth_dev *dev)
 	struct vio_user_params p = {
 		.path = ad->da.path,
 		.queue_pairs = ad->da.queues,
-		.queue_size = ad->da.queue_size,
+		/* Ring sizes follow each queue's nb_desc. */
+		.queue_size = VIO_MAX_QUEUE_SIZE,
 		.mac_set = ad->da.mac_set,
 		.speed = ad->da.speed,
 		.timeout_ms = VIO_USER_TIMEOUT_MS,
