@@ -483,6 +483,7 @@ class L2fwd(Testpmd):
 
     def _ask_to_quit(self):
         self.signal(signal.SIGINT)
+        self.signal(signal.SIGCONT)     # in case it was stopped (vio-bench does)
 
 
 def _check_started(p, txpkts):
