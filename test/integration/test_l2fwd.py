@@ -21,7 +21,7 @@ usertools/vio-examples.sh builds l2fwd (usertools/vio-test.sh runs it).
 import re
 import time
 
-from vio_harness import Session, check, equal, settle, wait_for
+from vio_harness import Session, check, driver_lines, equal, settle, wait_for
 
 TRAFFIC = 1.0
 BURST = 32
@@ -96,6 +96,9 @@ def test_l2fwd_both_ways():
         b = s.backend(fwd="rxonly", name="beB")
         l2 = s.l2fwd([a.sock, b.sock])
         check(sorted(l2.macs()) == [0, 1], "l2fwd did not start ports 0 and 1:\n" + l2.startup[-2000:])
+        # l2fwd's 1024 descriptors, adjusted to desc_lim, are what the rings got
+        capped = [x for x in driver_lines(l2.startup, s.driver) if "asked for" in x]
+        equal(capped, [], "driver lines about descriptor counts it did not honour")
         one_way(a, b, l2, 0, 1)
         one_way(b, a, l2, 1, 0)
         macs_rewritten(a, b, l2, 1)
