@@ -31,8 +31,14 @@ One test function per ring layout the plan covers: split and packed, in
 order or not, mergeable or not, and the vectorized paths as DTS's newer
 plans launch them (`vectorized=1`, with --force-max-simd-bitwidth=512
 on packed rings; vio takes the devarg and runs its scalar paths).
+
+Also cases 1 and 2 of DTS's loopback_virtio_user_server_mode_test_plan.rst
+(the frontend serves the socket with server=1, net_vhost connects with
+client=1): they fail with vio until it has a server mode.
 """
+import os
 import re
+import threading
 import time
 
 from vio_harness import Session, check, equal, parse_port_stats, settle, wait_for
@@ -58,6 +64,15 @@ def frame_len(size):
     return sum(int(x) for x in size.split(","))
 
 
+def flowing(be, b0, what):
+    """Throughput not zero: the vhost side's RX-packets pass what was
+    injected (the packets went round) and testpmd's rates are non-zero."""
+    wait_for(lambda: stats_all(be)["RX-packets"] - b0["RX-packets"] > INJECT * BURST, 30, 0.2,
+             "packets looping (%s)" % what)
+    wait_for(lambda: (lambda st: st["Rx-pps"] > 0 and st["Tx-pps"] > 0)(stats_all(be)),
+             15, 0.3, "non-zero Rx-pps and Tx-pps on the vhost side")
+
+
 def loop(be, fe, size):
     """Plan steps 3-4 and the stop of step 5: the vhost side injects, the
     packets loop (both sides' counters move past what was injected and
@@ -67,10 +82,7 @@ def loop(be, fe, size):
     packet and byte counts are not read atomically with its bursts."""
     b0, f0 = stats_all(be), stats_all(fe)
     be.start(tx_first=INJECT)
-    wait_for(lambda: stats_all(be)["RX-packets"] - b0["RX-packets"] > INJECT * BURST, 30, 0.2,
-             "packets looping (%s bytes)" % size)
-    wait_for(lambda: (lambda st: st["Rx-pps"] > 0 and st["Tx-pps"] > 0)(stats_all(be)),
-             15, 0.3, "non-zero Rx-pps and Tx-pps on the vhost side")
+    flowing(be, b0, "%s-byte frames" % size)
     be.stop()
     # the frontend drains what the vhost side put in its rx ring
     f1 = settle(fe, "RX-packets", quiet=0.5)
@@ -188,3 +200,75 @@ def test_dts_loopback_packed_inorder_mergeable():
 def test_dts_loopback_packed_vectorized():
     plan_case("packed_vq=1,in_order=1,mrg_rxbuf=0,vectorized=1", app=VECTOR_APP,
               eal=["--force-max-simd-bitwidth=512"])
+
+
+# DTS's loopback_virtio_user_server_mode_test_plan.rst, cases 1 and 2
+# (one queue pair; its other cases need queues=2 and --nb-cores=2): the
+# frontend serves the socket (server=1) and net_vhost connects to it as
+# the client (client=1), either launched first.
+
+SERVER_MAC = "00:11:22:33:44:10"
+SERVER_VHOST_APP = ["--rxq=1", "--txq=1", "--nb-cores=1"]
+SERVER_VIRTIO_APP = ["--rxq=1", "--txq=1", "--no-numa"]
+
+
+def in_thread(fn):
+    """Run fn() in a thread: (thread, box); box gets "value" or "error"."""
+    box = {}
+
+    def run():
+        try:
+            box["value"] = fn()
+        except BaseException as e:      # handed to the caller
+            box["error"] = e
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t, box
+
+
+def server_case(vhost_first):
+    with Session() as s:
+        sock = s.path("vhost-net.sock")
+
+        def vhost():
+            return s.backend(fwd="mac", vdev_args="client=1,queues=1", app=SERVER_VHOST_APP,
+                             sock=sock, name="vhost")
+
+        def virtio():
+            return s.frontend(sock, "mac=%s,server=1,queues=1" % SERVER_MAC, fwd="mac",
+                              app=SERVER_VIRTIO_APP, name="virtio", timeout=60)
+        if vhost_first:
+            be = vhost()
+            be.start()
+            fe = virtio()
+            injector = fe
+        else:
+            # A server's probe may wait for its client: launched beside.
+            t, box = in_thread(virtio)
+            wait_for(lambda: os.path.exists(sock) or not t.is_alive(), 30, what="the frontend's socket")
+            be = vhost() if t.is_alive() or "value" in box else None
+            t.join(70)
+            if "error" in box:
+                raise box["error"]
+            check("value" in box, "the frontend did not start")
+            fe = box["value"]
+            fe.start()
+            injector = be
+        equal(fe.info()["MAC address"], SERVER_MAC.upper(), "virtio side MAC address")
+        b0, f0 = stats_all(be), stats_all(fe)
+        injector.start(tx_first=INJECT)
+        flowing(be, b0, "server mode")
+        f1 = stats_all(fe)
+        check(f1["RX-packets"] > f0["RX-packets"] and f1["TX-packets"] > f0["TX-packets"],
+              "virtio side counters did not move: %s -> %s" % (f0, f1))
+        equal(fe.info()["Link status"], "up", "virtio side link")
+
+
+def test_dts_loopback_server_mode_vhost_first():
+    """server mode plan case 1: vhost (client) launched first"""
+    server_case(vhost_first=True)
+
+
+def test_dts_loopback_server_mode_virtio_first():
+    """server mode plan case 2: virtio-user (server) launched first"""
+    server_case(vhost_first=False)

@@ -360,7 +360,9 @@ class Session:
     def backend(self, fwd="rxonly", txpkts=None, mbuf_size=None, max_pkt_len=None,
                 vdev_args="", eal=(), app=(), sock=None, name="be"):
         """testpmd with net_vhost0 on a new socket, forwarding on lcore 0.
-        Returns once its prompt is up and the socket exists."""
+        Returns once its prompt is up and the socket exists (with
+        client=1 in vdev_args: once its prompt is up; it connects to the
+        frontend's socket when the frontend serves it)."""
         sock = sock or self.path("%s%d.sock" % (name, len(self.procs)))
         vdev = "net_vhost0,iface=" + sock + ("," + vdev_args if vdev_args else "")
         eal = mem_eal(self.mem) + ["--no-pci", "--vdev", vdev, "-l", "0,1",
@@ -368,7 +370,8 @@ class Session:
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app), sock=sock)
         p.launch()
         _check_started(p, txpkts)
-        wait_for(lambda: os.path.exists(sock), 10, what="socket " + sock)
+        if not re.search(r"(^|,)client=1(,|$)", vdev_args):
+            wait_for(lambda: os.path.exists(sock), 10, what="socket " + sock)
         return p
 
     def frontend(self, sock, devargs="", fwd="io", txpkts=None, mbuf_size=None,
