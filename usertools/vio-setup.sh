@@ -12,7 +12,8 @@ cd "$top"
 me=vio-setup
 . "$top/usertools/vio-lib.sh"
 
-# Packages for the build, the tests and the demo.
+# Packages for the build (python3-pyelftools: buildtools/vio-pmdinfogen.py),
+# the tests (dpdk: dpdk-testpmd and dpdk-pmdinfo.py) and the demo.
 pkgs=(dpdk dpdk-dev libdpdk-dev meson ninja-build python3 python3-pyelftools
       pkg-config gcc libc6-dev xz-utils tar iproute2 procps psmisc
       ${VIO_EXTRA_PKGS:-})

@@ -197,6 +197,8 @@ arg_server(const char *val, struct vio_devargs *da __rte_unused,
 	return -ENOTSUP;
 }
 
+/* A key added here also goes into the RTE_PMD_REGISTER_PARAM_STRING of each
+ * driver that takes it (test_pmdinfo fails until it does). */
 static const struct vio_devarg vio_devargs_table[] = {
 	{ "path", arg_path, VIO_DA_VDEV },
 	{ "queues", arg_queues, VIO_DA_ALL },

@@ -246,12 +246,15 @@ static struct rte_pci_driver vio_pci_driver = {
 RTE_PMD_REGISTER_PCI(net_vio, vio_pci_driver);
 RTE_PMD_REGISTER_PCI_TABLE(net_vio, vio_pci_ids);
 RTE_PMD_REGISTER_KMOD_DEP(net_vio, "* igb_uio | uio_pci_generic | vfio-pci");
+/* Exactly the keys vio_devargs_table accepts here, with their value forms:
+ * dpdk-pmdinfo.py shows them, and test_pmdinfo compares the two. */
 RTE_PMD_REGISTER_PARAM_STRING(net_vio,
 	"queues=<1> "
-	"queue_size=<64..32768, power of 2> "
+	"queue_size=<64|128|...|32768> "
 	"mac=<xx:xx:xx:xx:xx:xx> "
 	"mrg_rxbuf=<0|1> "
 	"in_order=<0|1> "
-	"packed_vq=<0> "
+	"packed_vq=<0|1> "
 	"speed=<Mbit/s> "
-	"legacy=<0|1>");
+	"legacy=<0|1> "
+	"vectorized=<0|1>");

@@ -99,12 +99,18 @@ static struct rte_vdev_driver vio_user_driver = {
 };
 
 RTE_PMD_REGISTER_VDEV(net_vio_user, vio_user_driver);
+/* Exactly the keys vio_devargs_table accepts here, with their value forms:
+ * dpdk-pmdinfo.py shows them, and test_pmdinfo compares the two. */
 RTE_PMD_REGISTER_PARAM_STRING(net_vio_user,
-	"path=<vhost-user socket> "
+	"path=<path> "
 	"queues=<1> "
-	"queue_size=<64..32768, power of 2> "
+	"queue_size=<64|128|...|32768> "
 	"mac=<xx:xx:xx:xx:xx:xx> "
 	"mrg_rxbuf=<0|1> "
 	"in_order=<0|1> "
-	"packed_vq=<0> "
-	"speed=<Mbit/s>");
+	"packed_vq=<0|1> "
+	"speed=<Mbit/s> "
+	"vectorized=<0|1> "
+	"cq=<0|1> "
+	"iface=<name> "
+	"server=<0>");
