@@ -118,6 +118,13 @@ def still(be, fe):
     equal((b["Rx-pps"], b["Tx-pps"]), (0, 0), "vhost side (Rx-pps, Tx-pps) after port stop")
 
 
+def descs(side):
+    """(rx, tx) descriptors of queue 0, from `show rxq/txq info 0 0`."""
+    rx = re.search(r"Number of RXDs: (\d+)", side.cmd("show rxq info 0 0"))
+    tx = re.search(r"Number of TXDs: (\d+)", side.cmd("show txq info 0 0"))
+    return (int(rx.group(1)) if rx else None, int(tx.group(1)) if tx else None)
+
+
 def set_txpkts(be, size):
     out = be.cmd("set txpkts " + size)
     check(not re.search(r"(?i)invalid|error|fail", out), "set txpkts %s: %s" % (size, out))
@@ -135,6 +142,8 @@ def plan_case(devargs, app=VIRTIO_APP, eal=(), restarts=1):
         fe = s.frontend(be.sock, "mac=%s,%s" % (MAC, devargs), fwd="mac", app=app, eal=eal,
                         name="virtio")
         equal(fe.info()["MAC address"], MAC.upper(), "virtio side MAC address")
+        if s.driver == "net_vio_user":      # net_virtio_user keeps its queue_size (256)
+            equal(descs(fe), (1024, 1024), "virtio side (RXDs, TXDs) for --rxd=1024 --txd=1024")
         be.cmd("set fwd mac")
         fe.cmd("set fwd mac")
         fe.start()
