@@ -7,6 +7,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/usertools/vio-setup.sh"
+# DPDK's l2fwd example for test_l2fwd and vio-bench's l2fwd mode.
+"$top/usertools/vio-examples.sh"
 # QEMU, busybox and a guest kernel for the PCI guest tests (test_pci_guest).
 "$top/test/qemu/guest-setup.sh"
 exec python3 "$top/test/run_tests.py" "$@"
