@@ -14,6 +14,8 @@ me=vio-test
 # directories: the system's ovs-vswitchd alternative stays as it is, and
 # no system OVS service is used (or needed).
 apt_install_missing openvswitch-switch-dpdk
+# DPDK's l2fwd example for test_l2fwd and vio-bench's l2fwd mode.
+"$top/usertools/vio-examples.sh"
 # QEMU, busybox and a guest kernel for the PCI guest tests (test_pci_guest).
 "$top/test/qemu/guest-setup.sh"
 exec python3 "$top/test/run_tests.py" "$@"

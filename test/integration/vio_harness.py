@@ -152,6 +152,11 @@ class Testpmd:
     def launch(self, timeout=30):
         """Start the process and wait for its first prompt (or its exit).
         Returns the start-up output."""
+        self._spawn()
+        self.startup = self._until_prompt(timeout, "start-up")
+        return self.startup
+
+    def _spawn(self):
         self.session.procs.append(self)
         # Same process group as the caller: a test runner that kills a hung
         # test's group kills its testpmds too. Nothing here forks (stdbuf
@@ -160,8 +165,6 @@ class Testpmd:
                                      stderr=subprocess.STDOUT)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.startup = self._until_prompt(timeout, "start-up")
-        return self.startup
 
     def _read(self):
         fd = self.proc.stdout.fileno()
@@ -260,6 +263,13 @@ class Testpmd:
         return len(os.listdir("/proc/%d/fd" % self.pid))
 
     # shutdown
+    def _ask_to_quit(self):
+        try:
+            self.proc.stdin.write(b"quit\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+
     def signal(self, sig):
         if self.alive():
             os.kill(self.pid, sig)
@@ -270,11 +280,7 @@ class Testpmd:
         if self.proc is None:
             return None
         if self.alive():
-            try:
-                self.proc.stdin.write(b"quit\n")
-                self.proc.stdin.flush()
-            except OSError:
-                pass
+            self._ask_to_quit()
         for sig, t in ((None, timeout), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
             if sig is not None:
                 sys.stderr.write("%s: still running, sending %s\n" % (self.name, sig.name))
@@ -354,7 +360,9 @@ class Session:
     def backend(self, fwd="rxonly", txpkts=None, mbuf_size=None, max_pkt_len=None,
                 vdev_args="", eal=(), app=(), sock=None, name="be"):
         """testpmd with net_vhost0 on a new socket, forwarding on lcore 0.
-        Returns once its prompt is up and the socket exists."""
+        Returns once its prompt is up and the socket exists (with
+        client=1 in vdev_args: once its prompt is up; it connects to the
+        frontend's socket when the frontend serves it)."""
         sock = sock or self.path("%s%d.sock" % (name, len(self.procs)))
         vdev = "net_vhost0,iface=" + sock + ("," + vdev_args if vdev_args else "")
         eal = mem_eal(self.mem) + ["--no-pci", "--vdev", vdev, "-l", "0,1",
@@ -362,7 +370,8 @@ class Session:
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app), sock=sock)
         p.launch()
         _check_started(p, txpkts)
-        wait_for(lambda: os.path.exists(sock), 10, what="socket " + sock)
+        if not re.search(r"(^|,)client=1(,|$)", vdev_args):
+            wait_for(lambda: os.path.exists(sock), 10, what="socket " + sock)
         return p
 
     def frontend(self, sock, devargs="", fwd="io", txpkts=None, mbuf_size=None,
@@ -372,20 +381,112 @@ class Session:
         on `sock` (None: no path devarg), forwarding on lcore 1. With check,
         raises HarnessError unless port 0 was probed."""
         driver = driver or self.driver
-        eal = mem_eal(self.mem) + ["--no-pci", "-l", "0,1"] + list(eal)
-        if driver == "net_vio_user":
-            plugin = plugin_path()
-            if not os.path.exists(plugin):
-                raise HarnessError("plugin %s not found: build it with usertools/vio-setup.sh" % plugin)
-            eal += ["-d", plugin]
         args = ([] if sock is None else ["path=" + sock]) + ([devargs] if devargs else [])
-        eal += ["--vdev", ",".join([driver + "0"] + args)]
+        eal = mem_eal(self.mem) + ["--no-pci", "-l", "0,1"] + list(eal) + driver_eal(driver, [args])
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app),
                     wrapper=wrapper, sock=sock)
         p.launch(timeout)
         if check:
             _check_started(p, txpkts)
         return p
+
+
+    def l2fwd(self, socks, devargs="", driver=None, lcores="1", period=1, eal=(), app=(),
+              name="l2fwd", timeout=60):
+        """dpdk-l2fwd forwarding between frontend ports on `socks` (port i
+        on socks[i]; l2fwd pairs ports 0-1, 2-3, ...) on one lcore,
+        printing its statistics every `period` seconds. Returns once it
+        forwards."""
+        driver = driver or self.driver
+        devs = [["path=" + sock] + ([devargs] if devargs else []) for sock in socks]
+        eal = mem_eal(self.mem) + ["--no-pci", "-l", lcores] + driver_eal(driver, devs) + list(eal)
+        # One lcore polls every port: -q is the number of ports per lcore.
+        app = ["-p", "0x%x" % ((1 << len(socks)) - 1), "-q", str(len(socks)),
+               "-T", str(period)] + list(app)
+        p = L2fwd(self, name, eal, app)
+        p.launch(timeout)
+        return p
+
+
+def driver_eal(driver, devs):
+    """EAL options for the frontend driver: the plugin (for vio) and one
+    --vdev DRIVER<i>,ARGS per entry of devs (lists of devargs)."""
+    eal = []
+    if driver == "net_vio_user":
+        plugin = plugin_path()
+        if not os.path.exists(plugin):
+            raise HarnessError("plugin %s not found: build it with usertools/vio-setup.sh" % plugin)
+        eal += ["-d", plugin]
+    for i, args in enumerate(devs):
+        eal += ["--vdev", ",".join(["%s%d" % (driver, i)] + list(args))]
+    return eal
+
+
+# --- dpdk-l2fwd -----------------------------------------------------------
+
+def l2fwd_path():
+    return os.environ.get("VIO_L2FWD") or os.path.join(REPO, "build", "examples", "l2fwd", "build", "l2fwd")
+
+
+_L2FWD_PORT = re.compile(r"Statistics for port (\d+) -+\s*Packets sent:\s*(\d+)\s*"
+                         r"Packets received:\s*(\d+)\s*Packets dropped:\s*(\d+)")
+_L2FWD_END = re.compile(r"^={20,}\n", re.M)
+
+
+def parse_l2fwd_stats(text):
+    """The last complete statistics printout of dpdk-l2fwd ->
+    {port: {"sent": n, "received": n, "dropped": n}}; {} if none.
+    "dropped" counts what the port's tx burst refused (l2fwd frees it)."""
+    ends = [m.start() for m in _L2FWD_END.finditer(text)]
+    if not ends:
+        return {}
+    block = text[:ends[-1]].rsplit("Port statistics", 1)[-1]
+    return {int(m.group(1)): {"sent": int(m.group(2)), "received": int(m.group(3)),
+                              "dropped": int(m.group(4))} for m in _L2FWD_PORT.finditer(block)}
+
+
+class L2fwd(Testpmd):
+    """DPDK's l2fwd example (usertools/vio-examples.sh builds it), not
+    interactive: it forwards from start-up, prints its port statistics
+    every -T seconds, and stops on SIGINT."""
+
+    def __init__(self, session, name, eal, app):
+        super().__init__(session, name, eal, app)
+        self.args = ["stdbuf", "-o0", l2fwd_path(), "--file-prefix=" + self.prefix] \
+            + list(eal) + ["--"] + list(app)
+
+    def launch(self, timeout=60):
+        if not os.path.exists(l2fwd_path()):
+            raise HarnessError("%s not found: build it with usertools/vio-examples.sh" % l2fwd_path())
+        self._spawn()
+        with self._cv:
+            self._cv.wait_for(lambda: "entering main loop" in self.output or self._eof, timeout)
+            if "entering main loop" not in self.output:
+                raise HarnessError("%s: not forwarding after %ss (%s)" % (
+                    self.name, timeout, "exited" if self._eof else "still starting"))
+        self.startup = self.output
+        return self.startup
+
+    def has_port(self):
+        return self.alive()
+
+    def macs(self):
+        """{port: MAC address} as l2fwd printed them at start-up."""
+        return {int(p): m.lower() for p, m in re.findall(r"Port (\d+), MAC address: (\S+)", self.startup)}
+
+    def stats(self, timeout=15):
+        """Wait for l2fwd's next statistics printout and return it parsed
+        (parse_l2fwd_stats)."""
+        with self._cv:
+            n = len(_L2FWD_END.findall(self.output))
+            if not self._cv.wait_for(lambda: len(_L2FWD_END.findall(self.output)) > n or self._eof,
+                                     timeout) or self._eof:
+                raise HarnessError("%s: no statistics printout within %ss" % (self.name, timeout))
+            return parse_l2fwd_stats(self.output)
+
+    def _ask_to_quit(self):
+        self.signal(signal.SIGINT)
+        self.signal(signal.SIGCONT)     # in case it was stopped (vio-bench does)
 
 
 def _check_started(p, txpkts):
