@@ -146,6 +146,10 @@ run_target() {
 }
 
 setup
+# The targets' private sockets and sysfs trees: here, not in /tmp, so
+# that a crashed run leaves nothing behind outside the build dir.
+mkdir -p "$bdir/tmp"
+export TMPDIR="$bdir/tmp"
 for t in "${targets[@]}"; do build_target "$t"; done
 [ "$build_only" = 1 ] && exit 0
 status=0
