@@ -9,9 +9,9 @@
  *
  * Invariants: the capability walk reads only the 256 bytes of standard
  * configuration space; each structure it accepts lies within the BAR it
- * names and is long enough for its type; device config reads that succeed
- * stay inside the device structure (modern) or the I/O BAR (legacy);
- * a queue's doorbell lies inside the notify structure.
+ * names and is long enough for its type; device config reads and writes
+ * that succeed stay inside the device structure (modern) or the I/O BAR
+ * (legacy); a queue's doorbell lies inside the notify structure.
  *
  * Input: byte 0 flags (bit 0 legacy=1, bit 1 device 0x1000 instead of
  * 0x1041, bit 2 the I/O BAR cannot be mapped), bytes 1-6 the sizes of
@@ -240,6 +240,24 @@ read_config(struct vio_hw *hw, struct vio_pci *pci, uint32_t off, uint32_t len)
 			    "legacy config read past BAR 0");
 }
 
+/* The mac devarg is written to the device config (vio_ethdev.c). */
+static void
+write_mac(struct vio_hw *hw, struct vio_pci *pci)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+	uint32_t off = offsetof(struct vio_net_config, mac);
+
+	if (hw->ops->write_config(hw, off, mac, sizeof(mac)) != 0)
+		return;
+	if (hw->modern)
+		FUZZ_ASSERT(pci->device != NULL &&
+			    off + sizeof(mac) <= pci->caps.device.length,
+			    "MAC written past the device structure");
+	else
+		FUZZ_ASSERT(pci->config_off + off + sizeof(mac) <= pci->io_len,
+			    "MAC written past BAR 0");
+}
+
 static void
 read_configs(struct vio_hw *hw, struct vio_pci *pci)
 {
@@ -303,6 +321,7 @@ exercise(struct vio_hw *hw, const uint64_t *bar_len)
 
 	check_caps(&pci->caps, bar_len);
 	read_configs(hw, pci);
+	write_mac(hw, pci);
 	(void)vio_dev_negotiate(hw, UINT64_MAX, 0);
 	for (i = 0; i < 3; i++)
 		queue_cycle(hw, pci, i);
