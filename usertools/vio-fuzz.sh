@@ -115,7 +115,7 @@ build_target() {
 		-Ilib/virtio -Idrivers/net/vio -Itest/fuzz \
 		$srcs -o "$out" $(ldflags_of "$t") \
 		$(pkg-config --libs libdpdk) -lrte_bus_pci ||
-		{ echo "$me: building fuzz_$t failed" >&2; exit 2; }
+		{ rm -f "$out"; echo "$me: building fuzz_$t failed" >&2; exit 2; }
 }
 
 # Run one target; 0 clean, 1 with the reproducers' paths printed.

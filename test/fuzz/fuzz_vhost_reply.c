@@ -7,7 +7,9 @@
  * closes its write side. The frontend runs the real handshake
  * (vio_user_open: SET_OWNER, GET_FEATURES, GET_PROTOCOL_FEATURES,
  * GET_MAX_MEM_SLOTS, GET_QUEUE_NUM), then feature negotiation (SET_FEATURES,
- * acked with REPLY_ACK), GET_VRING_BASE and the config space. A reply that
+ * acked with REPLY_ACK), GET_VRING_BASE and the config space, and with
+ * rings set up DRIVER_OK (the memory table and SET_VRING_*) and a reset
+ * (GET_VRING_BASE of each running ring). A reply that
  * answers another request, has the wrong version, flags or size, or runs
  * past the end must be refused, never read out of bounds or waited on
  * forever, and every fd the backend sends must be closed.
@@ -33,6 +35,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
+
 #include "fuzz.h"
 #include "vio_dev.h"
 #include "vio_user.h"
@@ -51,6 +56,11 @@
 #define OP_GET_FEATURES	0x08
 #define OP_CONNECTED	0x10
 #define OP_RESET	0x20
+#define OP_START	0x40	/* rings and DRIVER_OK, then reset */
+
+/* With EAL memory the memory table has regions to send (SET_MEM_TABLE,
+ * or ADD_MEM_REG with CONFIGURE_MEM_SLOTS); without, start fails early. */
+static bool have_eal;
 
 static char sock_dir[64];
 static char sock_path[108];
@@ -76,6 +86,23 @@ cleanup(void)
 	rmdir(sock_dir);
 }
 
+/* A small EAL of its own, on 4 KiB pages (memfd-backed, so the memory
+ * table carries fds as with testpmd --no-huge). */
+static void
+eal_init(void)
+{
+	char prefix[64];
+	char *argv[] = { "fuzz_vhost_reply", "--no-huge", "-m", "16",
+			 "--no-pci", "--no-shconf", "--no-telemetry", "-l", "0",
+			 "--log-level=*:crit", prefix, NULL };
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=viofuzz%d", getpid());
+	have_eal = rte_eal_init(RTE_DIM(argv) - 1, argv) >= 0;
+	if (!have_eal)
+		fprintf(stderr, "fuzz_vhost_reply: no EAL (%s): DRIVER_OK paths not fuzzed\n",
+			rte_strerror(rte_errno));
+}
+
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
@@ -94,6 +121,7 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	    listen(listen_fd, 4) < 0)
 		abort();
 	atexit(cleanup);
+	eal_init();
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null_fd < 0)
 		abort();
@@ -196,6 +224,36 @@ check_sticky(struct vio_user *u)
 		    "a request went out after connection error %d", err);
 }
 
+/* Two rings at the backend (DRIVER_OK: memory table, SET_VRING_*), then
+ * a reset, which asks each for GET_VRING_BASE. */
+static void
+start_stop(struct vio_hw *hw)
+{
+	struct vio_vq vq[2];
+	void *ring[2] = { NULL, NULL };
+	bool set_up[2] = { false, false };
+	unsigned int i;
+
+	memset(vq, 0, sizeof(vq));
+	for (i = 0; i < 2; i++) {
+		ring[i] = calloc(1, vio_vq_split_ring_size(64));
+		if (ring[i] == NULL ||
+		    vio_vq_init(&vq[i], i, 64, ring[i], (uintptr_t)ring[i]) < 0)
+			goto out;
+		set_up[i] = hw->ops->queue_setup(hw, &vq[i]) == 0;
+	}
+	(void)vio_dev_driver_ok(hw);
+	(void)vio_dev_reset(hw);
+out:
+	for (i = 0; i < 2; i++) {
+		if (set_up[i])
+			hw->ops->queue_release(hw, &vq[i]);
+		if (vq[i].extra != NULL)
+			vio_vq_fini(&vq[i]);
+		free(ring[i]);
+	}
+}
+
 static void
 after_open(struct vio_hw *hw, uint8_t ops)
 {
@@ -220,6 +278,10 @@ after_open(struct vio_hw *hw, uint8_t ops)
 		(void)vio_user_connected(hw);
 	if (ops & OP_RESET)
 		(void)vio_dev_reset(hw);
+	check_sticky(u);
+	if ((ops & OP_START) && have_eal &&
+	    (hw->ops->get_status(hw) & VIO_STATUS_FEATURES_OK))
+		start_stop(hw);
 	check_sticky(u);
 }
 

@@ -15,6 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # vhost-user (vhost_user_msg.h)
 GET_FEATURES, GET_VRING_BASE, GET_PROTOCOL_FEATURES = 1, 11, 15
 SET_FEATURES, GET_QUEUE_NUM, GET_MAX_MEM_SLOTS = 2, 17, 36
+SET_MEM_TABLE, ADD_MEM_REG, SET_VRING_ENABLE = 5, 37, 18
+RING_START = (13, 8, 10, 9, 12, 18)  # SET_VRING_CALL, NUM, BASE, ADDR, KICK, ENABLE
 REPLY = 0x1 | 0x4          # version 1, reply flag
 PF_MQ, PF_REPLY_ACK, PF_MEM_SLOTS = 1 << 0, 1 << 3, 1 << 15
 F_MRG_RXBUF, F_MQ, F_PROTOCOL, F_VERSION_1 = 1 << 15, 1 << 22, 1 << 30, 1 << 32
@@ -41,7 +43,18 @@ def vhost_seeds():
     mq = (u64_reply(GET_FEATURES, feats | F_MQ) + u64_reply(GET_PROTOCOL_FEATURES, pf)
           + u64_reply(GET_MAX_MEM_SLOTS, 32) + u64_reply(GET_QUEUE_NUM, 2)
           + u64_reply(SET_FEATURES, 0) + state_reply(1, 77))
+    # DRIVER_OK with two rings, then a reset (ops: negotiate, config, start).
+    acked = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, pf)
+             + u64_reply(GET_MAX_MEM_SLOTS, 8) + u64_reply(SET_FEATURES, 0)
+             + u64_reply(ADD_MEM_REG, 0)
+             + b"".join(u64_reply(r, 0) for r in RING_START * 2)
+             + u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
+             + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3))
+    plain = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, PF_MQ)
+             + state_reply(0, 0) + state_reply(1, 0))
     return {
+        "start_stop_acked": vhost(0x00, 0, 0x45, acked),
+        "start_stop_mem_table": vhost(0x00, 0, 0x45, plain),
         "full_handshake": vhost(0x00, 0, 0x3f, full),
         "mq_two_pairs": vhost(0x01, 0, 0x3f, mq),
         "no_protocol_features": vhost(0x00, 0, 0x3f,
