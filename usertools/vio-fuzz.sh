@@ -129,8 +129,10 @@ run_target() {
 	# bounded by less); -max_len: replies, devargs and config space are
 	# all small.
 	local flog="$bdir/fuzz_$t.log"
+	# -error_exitcode=1: libFuzzer's default, 77, means "skipped" here.
 	"$bdir/fuzz_$t" -max_total_time="$seconds" -timeout=10 -max_len=4096 \
-		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$art" \
+		-rss_limit_mb=2048 -error_exitcode=1 -print_final_stats=1 \
+		-artifact_prefix="$art" \
 		"$work" "$seeds" > "$flog" 2>&1 || rc=$?
 	# The coverage lines and any report; the whole output is in $flog.
 	grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::(number_of_executed_units|new_units_added)|ERROR|invariant broken|^SUMMARY|Test unit written' \
