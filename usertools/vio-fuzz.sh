@@ -66,10 +66,12 @@ setup() {
 # The driver SDK headers: installed, or where vio-setup.sh put them.
 sdk_flags() {
 	local d
+	SDK_FLAGS=""
 	[ -f /usr/include/dpdk/bus_vdev_driver.h ] && return 0
-	d=$(ls -d "$top"/.sdk/dpdk-*/include 2>/dev/null | head -1)
-	[ -n "$d" ] || die "no DPDK SDK headers: run usertools/vio-setup.sh"
-	echo "-I$d"
+	for d in "$top"/.sdk/dpdk-*/include; do
+		[ -f "$d/bus_vdev_driver.h" ] && { SDK_FLAGS="-I$d"; return 0; }
+	done
+	die "no DPDK SDK headers: run usertools/vio-setup.sh"
 }
 
 # Sources each target links besides its own file.
@@ -111,7 +113,7 @@ build_target() {
 		-DALLOW_EXPERIMENTAL_API -DALLOW_INTERNAL_API \
 		-DRTE_LOG_DEFAULT_LOGTYPE=pmd.net.vio \
 		-Wall -Wno-missing-field-initializers \
-		$(pkg-config --cflags libdpdk) $(sdk_flags) \
+		$(pkg-config --cflags libdpdk) $SDK_FLAGS \
 		-Ilib/virtio -Idrivers/net/vio -Itest/fuzz \
 		$srcs -o "$out" $(ldflags_of "$t") \
 		$(pkg-config --libs libdpdk) -lrte_bus_pci ||
@@ -121,10 +123,10 @@ build_target() {
 # Run one target; 0 clean, 1 with the reproducers' paths printed.
 run_target() {
 	local t=$1 art="$bdir/artifacts/$1/" work="$bdir/corpus/$1" rc=0
-	local seeds="test/fuzz/corpus/$t" found
+	local seeds="test/fuzz/corpus/$t" found f
 	mkdir -p "$art" "$work"
 	rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-* "$art"/slow-unit-*
-	log "fuzz_$t: ${seconds}s from $(ls "$seeds" | wc -l) seeds (${seeds})"
+	log "fuzz_$t: ${seconds}s from $(find "$seeds" -type f | wc -l) seeds (${seeds})"
 	# -timeout: an input that takes 10 s is a hang (every wait in vio is
 	# bounded by less); -max_len: replies, devargs and config space are
 	# all small.
@@ -137,10 +139,13 @@ run_target() {
 	# The coverage lines and any report; the whole output is in $flog.
 	grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::(number_of_executed_units|new_units_added)|ERROR|invariant broken|^SUMMARY|Test unit written' \
 		"$flog" || true
-	found=$(ls "$art" 2>/dev/null | grep -E '^(crash|leak|timeout|oom)-' || true)
-	if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
+	found=()
+	for f in "$art"crash-* "$art"leak-* "$art"timeout-* "$art"oom-*; do
+		[ -e "$f" ] && found+=("$f")
+	done
+	if [ "$rc" -ne 0 ] || [ ${#found[@]} -gt 0 ]; then
 		echo "$me: fuzz_$t: FINDING (exit $rc)"
-		for f in $found; do echo "$me: reproducer: ${art}$f"; done
+		for f in "${found[@]}"; do echo "$me: reproducer: $f"; done
 		echo "$me: log: $flog; replay: $bdir/fuzz_$t ${art}<file>"
 		return 1
 	fi
@@ -148,6 +153,7 @@ run_target() {
 }
 
 setup
+sdk_flags
 # The targets' private sockets and sysfs trees: here, not in /tmp, so
 # that a crashed run leaves nothing behind outside the build dir.
 mkdir -p "$bdir/tmp"
