@@ -7,7 +7,8 @@
 #
 # usage: usertools/vio-fuzz.sh [--seconds N] [--build-only] [TARGET...]
 #   TARGET: vhost_reply, devargs, pci (default: all of them)
-#   --seconds N   fuzzing time per target (default 60)
+#   --seconds N   fuzzing time per target (default 60; 0: only replay the
+#                 seeds and the corpus of earlier runs, no new inputs)
 #   --build-only  build, do not run
 # env: VIO_FUZZ_BUILD (default build-fuzz/): binaries, the growing corpus
 #      (BUILD/corpus/TARGET: new inputs go there, not into the repo) and
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
 	--seconds=*) seconds=${1#*=}; shift ;;
 	--build-only) build_only=1; shift ;;
-	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "$me: unknown option $1" >&2; exit 2 ;;
 	*) targets+=("$1"); shift ;;
 	esac
@@ -130,9 +131,11 @@ run_target() {
 	# -timeout: an input that takes 10 s is a hang (every wait in vio is
 	# bounded by less); -max_len: replies, devargs and config space are
 	# all small.
-	local flog="$bdir/fuzz_$t.log"
+	local flog="$bdir/fuzz_$t.log" limit=(-max_total_time="$seconds")
+	# libFuzzer takes a total time of 0 as no limit: 0 means replay here.
+	[ "$seconds" -eq 0 ] && limit=(-runs=0)
 	# -error_exitcode=1: libFuzzer's default, 77, means "skipped" here.
-	"$bdir/fuzz_$t" -max_total_time="$seconds" -timeout=10 -max_len=4096 \
+	"$bdir/fuzz_$t" "${limit[@]}" -timeout=10 -max_len=4096 \
 		-rss_limit_mb=2048 -error_exitcode=1 -print_final_stats=1 \
 		-artifact_prefix="$art" \
 		"$work" "$seeds" > "$flog" 2>&1 || rc=$?
