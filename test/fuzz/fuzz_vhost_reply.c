@@ -6,13 +6,13 @@
  * the conversation, in chunks that may carry stray fds (SCM_RIGHTS), then
  * closes its write side. The frontend runs the real handshake
  * (vio_user_open: SET_OWNER, GET_FEATURES, GET_PROTOCOL_FEATURES,
- * GET_MAX_MEM_SLOTS, GET_QUEUE_NUM), then feature negotiation (SET_FEATURES,
- * acked with REPLY_ACK), GET_VRING_BASE and the config space, and with
- * rings set up DRIVER_OK (the memory table and SET_VRING_*) and a reset
- * (GET_VRING_BASE of each running ring). A reply that
- * answers another request, has the wrong version, flags or size, or runs
- * past the end must be refused, never read out of bounds or waited on
- * forever, and every fd the backend sends must be closed.
+ * GET_MAX_MEM_SLOTS, GET_QUEUE_NUM), feature negotiation (SET_FEATURES,
+ * acked with REPLY_ACK), GET_VRING_BASE, the config space, and with two
+ * rings DRIVER_OK (the memory table, SET_VRING_*) and a reset
+ * (GET_VRING_BASE of each running ring). A reply that answers another
+ * request, has the wrong version, flags or size, or stops short must be
+ * refused, never read out of bounds or waited on forever, and every fd
+ * the backend sends must be closed.
  *
  * Input: byte 0 chooses the queue pairs (bits 0-1) and the fds sent with
  * each chunk (bits 2-4, 7 meaning more than a receive can hold); byte 1
