@@ -4,6 +4,8 @@
 # DPDK's driver SDK headers when the installed DPDK lacks them, and build
 # librte_net_vio.so into build/. Safe to run again: it only does what is
 # missing. Usage: usertools/vio-setup.sh [--no-build]
+# env: VIO_BUILD (another build dir), VIO_SANITIZE (sanitizers, e.g.
+# address,undefined: builds build-san/ unless VIO_BUILD says otherwise).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,17 +91,36 @@ fetch_sdk_headers() {
 	log "SDK headers in ${SDK_DIR#$top/}"
 }
 
-build() {
-	local opts=()
-	[ -n "$SDK_DIR" ] && opts+=("-Dsdk_headers=$SDK_DIR")
-	if [ ! -f build/build.ninja ]; then
-		meson setup build "${opts[@]}" >/dev/null ||
-			die "meson setup failed (see build/meson-logs/meson-log.txt)"
-	elif [ ${#opts[@]} -gt 0 ]; then
-		meson configure build "${opts[@]}" >/dev/null
+# The build dir: build/, or $VIO_BUILD; with VIO_SANITIZE (e.g.
+# address,undefined) a separate build-san/ compiled with those sanitizers
+# (meson's b_sanitize), so the normal build stays as it is.
+build_dir() {
+	if [ -n "${VIO_BUILD:-}" ]; then
+		echo "$VIO_BUILD"
+	elif [ -n "${VIO_SANITIZE:-}" ]; then
+		echo build-san
+	else
+		echo build
 	fi
-	ninja -C build >/dev/null || { ninja -C build; die "build failed"; }
-	log "built build/librte_net_vio.so"
+}
+
+build() {
+	local opts=() b
+	b=$(build_dir)
+	[ -n "$SDK_DIR" ] && opts+=("-Dsdk_headers=$SDK_DIR")
+	if [ -n "${VIO_SANITIZE:-}" ]; then
+		# -O1 and frame pointers: reports with whole stacks.
+		opts+=("-Db_sanitize=$VIO_SANITIZE" -Dbuildtype=debugoptimized
+		       -Doptimization=1 -Dc_args=-fno-omit-frame-pointer)
+	fi
+	if [ ! -f "$b/build.ninja" ]; then
+		meson setup "$b" "${opts[@]}" >/dev/null ||
+			die "meson setup failed (see $b/meson-logs/meson-log.txt)"
+	elif [ ${#opts[@]} -gt 0 ]; then
+		meson configure "$b" "${opts[@]}" >/dev/null
+	fi
+	ninja -C "$b" >/dev/null || { ninja -C "$b"; die "build failed"; }
+	log "built $b/librte_net_vio.so${VIO_SANITIZE:+ (sanitizers: $VIO_SANITIZE)}"
 }
 
 apt_install_missing "${pkgs[@]}"

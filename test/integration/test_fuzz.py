@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Each libFuzzer target of test/fuzz/ for a short while (usertools/
+vio-fuzz.sh --seconds 20 TARGET, ASan and UBSan on), so that a parser
+change that crashes, leaks or breaks an invariant on the seed corpus or
+close to it fails the suite. Skipped, not failed, where clang's fuzzer
+runtime cannot be installed (vio-fuzz.sh exits 77). Long runs are
+doc/fuzzing.md's business, not the suite's.
+
+VIO_FUZZ_SECONDS overrides the 20 s per target.
+"""
+import os
+import subprocess
+
+from vio_harness import REPO, Skip
+
+SCRIPT = os.path.join(REPO, "usertools", "vio-fuzz.sh")
+SECONDS = int(os.environ.get("VIO_FUZZ_SECONDS") or 20)
+# Building a target takes up to about 30 s on a busy machine.
+TIMEOUT = SECONDS + 120
+
+
+def run_target(target):
+    p = subprocess.run([SCRIPT, "--seconds", str(SECONDS), target],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=TIMEOUT - 10)
+    out = p.stdout.decode("utf-8", "replace")
+    print(out)
+    if p.returncode == 77:
+        raise Skip("no libFuzzer runtime: " + out.strip().splitlines()[-1])
+    if p.returncode != 0:
+        raise AssertionError("fuzz_%s: exit status %d (reproducer and log named above)"
+                             % (target, p.returncode))
+    if "clean" not in out:
+        raise AssertionError("fuzz_%s: no verdict in the output" % target)
+
+
+def test_fuzz_vhost_reply():
+    run_target("vhost_reply")
+
+
+def test_fuzz_devargs():
+    run_target("devargs")
+
+
+def test_fuzz_pci():
+    run_target("pci")

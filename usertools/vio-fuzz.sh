@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Build vio's libFuzzer targets (test/fuzz/fuzz_*.c) with clang under
+# ASan and UBSan and run each for a while from its seed corpus in
+# test/fuzz/corpus/TARGET/. Exits non-zero, naming the reproducer, when a
+# target crashes, leaks, hangs or breaks one of its invariants.
+#
+# usage: usertools/vio-fuzz.sh [--seconds N] [--build-only] [TARGET...]
+#   TARGET: vhost_reply, devargs, pci (default: all of them)
+#   --seconds N   fuzzing time per target (default 60; 0: only replay the
+#                 seeds and the corpus of earlier runs, no new inputs)
+#   --build-only  build, do not run
+# env: VIO_FUZZ_BUILD (default build-fuzz/): binaries, the growing corpus
+#      (BUILD/corpus/TARGET: new inputs go there, not into the repo) and
+#      crash reproducers (BUILD/artifacts/TARGET/).
+#      VIO_FUZZ_LOG=1: let the targets print the driver's log lines.
+# Exit status: 0 clean, 1 a finding, 2 usage or build error, 77 the
+# fuzzer runtime cannot be installed (the test suite skips then).
+#
+# Reproduce a finding: BUILD/fuzz_TARGET BUILD/artifacts/TARGET/crash-...
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+me=vio-fuzz
+. "$top/usertools/vio-lib.sh"
+
+all_targets=(vhost_reply devargs pci)
+seconds=60
+build_only=0
+targets=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
+	--seconds=*) seconds=${1#*=}; shift ;;
+	--build-only) build_only=1; shift ;;
+	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "$me: unknown option $1" >&2; exit 2 ;;
+	*) targets+=("$1"); shift ;;
+	esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
+for t in "${targets[@]}"; do
+	[ -f "test/fuzz/fuzz_$t.c" ] || { echo "$me: no target $t (test/fuzz/fuzz_$t.c)" >&2; exit 2; }
+done
+case "$seconds" in ''|*[!0-9]*) echo "$me: --seconds takes a whole number" >&2; exit 2 ;; esac
+
+bdir=${VIO_FUZZ_BUILD:-$top/build-fuzz}
+
+# Debian 12: clang-14's libFuzzer and sanitizer runtimes are in
+# libclang-rt-14-dev; DPDK and its driver SDK headers come from the
+# project's own setup.
+setup() {
+	"$top/usertools/vio-setup.sh" --no-build >/dev/null ||
+		die "usertools/vio-setup.sh failed"
+	apt_install_missing clang-14 libclang-rt-14-dev ||
+		{ log "cannot install clang-14 and libclang-rt-14-dev"; exit 77; }
+	CC=$(command -v clang-14 || command -v clang || true)
+	[ -n "$CC" ] || { log "no clang found"; exit 77; }
+	local probe="$bdir/probe"
+	mkdir -p "$bdir"
+	printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{ return d == 0 && n; }\n' > "$probe.c"
+	"$CC" -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" 2>/dev/null ||
+		{ log "$CC cannot link -fsanitize=fuzzer (libclang-rt-14-dev?)"; exit 77; }
+}
+
+# The driver SDK headers: installed, or where vio-setup.sh put them.
+sdk_flags() {
+	local d
+	SDK_FLAGS=""
+	[ -f /usr/include/dpdk/bus_vdev_driver.h ] && return 0
+	for d in "$top"/.sdk/dpdk-*/include; do
+		[ -f "$d/bus_vdev_driver.h" ] && { SDK_FLAGS="-I$d"; return 0; }
+	done
+	die "no DPDK SDK headers: run usertools/vio-setup.sh"
+}
+
+# Sources each target links besides its own file.
+sources_of() {
+	case "$1" in
+	vhost_reply) echo lib/virtio/vio_user.c lib/virtio/vio_user_sock.c \
+		lib/virtio/vio_user_mem.c lib/virtio/vio_dev.c \
+		lib/virtio/vio_vq.c lib/virtio/vio_log.c ;;
+	devargs) echo drivers/net/vio/vio_devargs.c ;;
+	pci) echo lib/virtio/vio_pci_caps.c lib/virtio/vio_pci.c \
+		lib/virtio/vio_pci_modern.c lib/virtio/vio_pci_legacy.c \
+		lib/virtio/vio_dev.c lib/virtio/vio_vq.c lib/virtio/vio_log.c ;;
+	esac
+}
+
+# Link-time fakes: the PCI target stands in for the kernel's config space
+# and I/O ports (-Wl,--wrap sends the driver's calls to __wrap_*).
+ldflags_of() {
+	case "$1" in
+	pci) echo -Wl,--wrap=rte_pci_read_config -Wl,--wrap=rte_pci_ioport_map \
+		-Wl,--wrap=rte_pci_ioport_unmap -Wl,--wrap=rte_pci_ioport_read \
+		-Wl,--wrap=rte_pci_ioport_write -Wl,--wrap=rte_pci_get_sysfs_path ;;
+	esac
+}
+
+build_target() {
+	local t=$1 out="$bdir/fuzz_$1" srcs dep
+	srcs="test/fuzz/fuzz_$t.c $(sources_of "$t")"
+	# Rebuild only when a source or header changed.
+	if [ -x "$out" ]; then
+		dep=$(find test/fuzz lib/virtio drivers/net/vio usertools/vio-fuzz.sh \
+			-newer "$out" -type f \( -name '*.[ch]' -o -name '*.sh' \) | head -1)
+		[ -z "$dep" ] && return 0
+	fi
+	log "building fuzz_$t"
+	# shellcheck disable=SC2046,SC2086
+	"$CC" -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-DALLOW_EXPERIMENTAL_API -DALLOW_INTERNAL_API \
+		-DRTE_LOG_DEFAULT_LOGTYPE=pmd.net.vio \
+		-Wall -Wno-missing-field-initializers \
+		$(pkg-config --cflags libdpdk) $SDK_FLAGS \
+		-Ilib/virtio -Idrivers/net/vio -Itest/fuzz \
+		$srcs -o "$out" $(ldflags_of "$t") \
+		$(pkg-config --libs libdpdk) -lrte_bus_pci ||
+		{ rm -f "$out"; echo "$me: building fuzz_$t failed" >&2; exit 2; }
+}
+
+# Run one target; 0 clean, 1 with the reproducers' paths printed.
+run_target() {
+	local t=$1 art="$bdir/artifacts/$1/" work="$bdir/corpus/$1" rc=0
+	local seeds="test/fuzz/corpus/$t" found f
+	mkdir -p "$art" "$work"
+	rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-* "$art"/slow-unit-*
+	log "fuzz_$t: ${seconds}s from $(find "$seeds" -type f | wc -l) seeds (${seeds})"
+	# -timeout: an input that takes 10 s is a hang (every wait in vio is
+	# bounded by less); -max_len: replies, devargs and config space are
+	# all small.
+	local flog="$bdir/fuzz_$t.log" limit=(-max_total_time="$seconds")
+	# libFuzzer takes a total time of 0 as no limit: 0 means replay here.
+	[ "$seconds" -eq 0 ] && limit=(-runs=0)
+	# -error_exitcode=1: libFuzzer's default, 77, means "skipped" here.
+	"$bdir/fuzz_$t" "${limit[@]}" -timeout=10 -max_len=4096 \
+		-rss_limit_mb=2048 -error_exitcode=1 -print_final_stats=1 \
+		-artifact_prefix="$art" \
+		"$work" "$seeds" > "$flog" 2>&1 || rc=$?
+	# The coverage lines and any report; the whole output is in $flog.
+	grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::(number_of_executed_units|new_units_added)|ERROR|invariant broken|^SUMMARY|Test unit written' \
+		"$flog" || true
+	found=()
+	for f in "$art"crash-* "$art"leak-* "$art"timeout-* "$art"oom-*; do
+		[ -e "$f" ] && found+=("$f")
+	done
+	if [ "$rc" -ne 0 ] || [ ${#found[@]} -gt 0 ]; then
+		echo "$me: fuzz_$t: FINDING (exit $rc)"
+		for f in "${found[@]}"; do echo "$me: reproducer: $f"; done
+		echo "$me: log: $flog; replay: $bdir/fuzz_$t ${art}<file>"
+		return 1
+	fi
+	log "fuzz_$t: clean"
+}
+
+setup
+sdk_flags
+# The targets' private sockets and sysfs trees: here, not in /tmp, so
+# that a crashed run leaves nothing behind outside the build dir.
+mkdir -p "$bdir/tmp"
+export TMPDIR="$bdir/tmp"
+for t in "${targets[@]}"; do build_target "$t"; done
+[ "$build_only" = 1 ] && exit 0
+status=0
+for t in "${targets[@]}"; do run_target "$t" || status=1; done
+exit "$status"
