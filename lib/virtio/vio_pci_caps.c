@@ -74,8 +74,11 @@ vendor_cap(vio_pci_cfg_read_fn read, void *ctx, uint8_t pos,
 	r = region_of(caps, type);
 	if (r == NULL || r->present)
 		return 0;
+	/* bar_len 0: a BAR the bus did not map (absent, or I/O space). A
+	 * region there has no address, even one of length 0. */
 	if (cap_len < VIO_PCI_CAP_MIN_LEN || bar >= VIO_PCI_NUM_BARS ||
-	    len < min_len(type) || (uint64_t)off + len > bar_len[bar]) {
+	    bar_len[bar] == 0 || len < min_len(type) ||
+	    (uint64_t)off + len > bar_len[bar]) {
 		caps->bad++;
 		return 0;
 	}
