@@ -261,9 +261,6 @@ devargs_notices(const char *dev_name, const struct vio_devargs *da)
 	if (da->vectorized)
 		VIO_PMD_LOG(init, NOTICE, "%s: vectorized=1: vio has no vector datapaths yet, the scalar ones run",
 			    dev_name);
-	if (da->cq)
-		VIO_PMD_LOG(init, NOTICE, "%s: cq=1: vio has no control virtqueue yet; with one queue pair a vhost-user backend gets the same device without it",
-			    dev_name);
 	if (da->iface[0] != '\0')
 		VIO_PMD_LOG(init, NOTICE, "%s: iface=%s names a vhost-kernel tap device; it has no effect on a vhost-user port",
 			    dev_name, da->iface);

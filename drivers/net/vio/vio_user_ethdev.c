@@ -27,6 +27,9 @@ vio_user_connect(struct rte_eth_dev *dev)
 		.mac_set = ad->da.mac_set,
 		.speed = ad->da.speed,
 		.timeout_ms = VIO_USER_TIMEOUT_MS,
+		/* Executed by the transport: MQ_VQ_PAIRS_SET switches the
+		 * backend's rings, the filters are acked without effect. */
+		.ctrl_vq = vio_ctrl_wanted(&ad->da),
 	};
 
 	memcpy(p.mac, ad->da.mac.addr_bytes, sizeof(p.mac));
