@@ -64,7 +64,8 @@ def bad_devarg(key, devargs):
 
 BAD = [  # (test name, key the error must name, devargs besides path)
     ("unknown_key", "foo", "foo=1"),
-    ("queues_2", "queues", "queues=2"),
+    ("queues_0", "queues", "queues=0"),
+    ("queues_129", "queues", "queues=129"),
     ("queue_size_100", "queue_size", "queue_size=100"),
     ("queue_size_0", "queue_size", "queue_size=0"),
     ("mac", "mac", "mac=zz:zz:zz:zz:zz:zz"),

@@ -72,13 +72,11 @@ arg_queues(const char *val, struct vio_devargs *da, const char **why)
 {
 	unsigned long v;
 
-	if (parse_uint(val, UINT16_MAX, &v) < 0 || v == 0) {
-		*why = "must be a number of queue pairs, at least 1";
+	/* The backend's own limit is checked when vio connects to it. */
+	if (parse_uint(val, VIO_MAX_QUEUE_PAIRS, &v) < 0 || v == 0) {
+		*why = "must be a number of queue pairs from 1 to "
+		       RTE_STR(VIO_MAX_QUEUE_PAIRS);
 		return -EINVAL;
-	}
-	if (v > 1) {
-		*why = "multiple queue pairs are not supported yet, use 1";
-		return -ENOTSUP;
 	}
 	da->queues = (uint16_t)v;
 	return 0;

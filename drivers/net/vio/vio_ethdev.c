@@ -57,7 +57,10 @@ vio_dev_configure(struct rte_eth_dev *dev)
 			    dev->data->nb_tx_queues, ad->da.queues);
 		return -EINVAL;
 	}
-	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
+	/* RSS mode is taken as net_virtio takes it: without a device RSS
+	 * (flow_type_rss_offloads 0), the backend picks each frame's queue. */
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE &&
+	    conf->rxmode.mq_mode != RTE_ETH_MQ_RX_RSS) {
 		VIO_PMD_LOG(driver, ERR, "port %u: rx multi-queue mode %d not supported",
 			    dev->data->port_id, conf->rxmode.mq_mode);
 		return -EINVAL;

@@ -172,6 +172,11 @@ vio_pci_dev_init(struct rte_eth_dev *dev)
 	ret = vio_devargs_parse_pci(pdev->name, args, &ad->da);
 	if (ret < 0)
 		return ret;
+	if (ad->da.queues > 1) {
+		VIO_PMD_LOG(init, ERR, "%s: devarg queues=%u rejected: multiqueue on PCI is not supported yet, use 1",
+			    pdev->name, ad->da.queues);
+		return -ENOTSUP;
+	}
 	ret = vio_pci_open(&ad->hw, pdev, ad->da.legacy);
 	if (ret < 0)
 		return ret;
