@@ -48,9 +48,17 @@ vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t nb_desc,
 	       uint16_t *size)
 {
 	struct vio_adapter *ad = adapter_of(dev);
-	uint16_t max = ad->hw.ops->queue_max_size(&ad->hw, index);
 	uint16_t port = dev->data->port_id;
+	uint16_t probe = index, max;
 
+	/* A device may add the queues of its other pairs only once MQ is
+	 * negotiated, at start (QEMU does; its queue 2 is the control
+	 * queue until then): they are sized as the first pair's, and the
+	 * start's queue_setup checks again. */
+	if (index >= 2 && ad->da.queues > 1 &&
+	    (ad->hw.offered & VIO_BIT(VIO_NET_F_MQ)))
+		probe = index & 1;
+	max = ad->hw.ops->queue_max_size(&ad->hw, probe);
 	if (max == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: device has no virtqueue %u",
 			    port, index);
