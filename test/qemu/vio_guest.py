@@ -139,7 +139,7 @@ class Guest:
     over 9p, and the guest testpmd command line."""
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
-                 testpmd_app=(), name="guest", nic_devargs=("", "")):
+                 testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None)):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
@@ -147,6 +147,9 @@ class Guest:
         self.plugin = plugin or plugin_path()
         self.app = list(testpmd_app)
         self.nic_devargs = nic_devargs      # per NIC, after its address
+        # per NIC: QEMU -netdev options without id (None: vhost-user on
+        # its socket), e.g. a socket netdev whose frames QEMU filters
+        self.netdevs = netdevs
         self.job = session.path(name + "-job")
         os.makedirs(self.job, exist_ok=True)
         self.console = os.path.join(self.job, "console.log")
@@ -189,10 +192,13 @@ class Guest:
              "-virtfs", "local,path=%s,mount_tag=viojob,security_model=none,multidevs=remap" % self.job]
         for i, (sock, slot, mac) in enumerate(zip(self.socks, NIC_SLOTS, NIC_MACS)):
             dev = "virtio-net-pci,netdev=n%d,addr=0x%x,mac=%s,romfile=" % (i, slot, mac)
-            a += ["-chardev", "socket,id=c%d,path=%s" % (i, sock),
-                  "-netdev", "vhost-user,id=n%d,chardev=c%d" % (i, i)
-                  + ("," + NETDEV_OPTS[self.config] if self.config in NETDEV_OPTS else ""),
-                  "-device", dev + ("," + opts if opts else "")]
+            if self.netdevs[i]:
+                a += ["-netdev", "%s,id=n%d" % (self.netdevs[i], i)]
+            else:
+                a += ["-chardev", "socket,id=c%d,path=%s" % (i, sock),
+                      "-netdev", "vhost-user,id=n%d,chardev=c%d" % (i, i)
+                      + ("," + NETDEV_OPTS[self.config] if self.config in NETDEV_OPTS else "")]
+            a += ["-device", dev + ("," + opts if opts else "")]
         return a
 
     def boot(self, timeout=240):

@@ -130,7 +130,9 @@ vio_ctrl_layout(struct rte_eth_dev *dev, uint16_t index, uint16_t size)
 	struct vio_adapter *ad = adapter_of(dev);
 	struct vio_ctrl *c = &ad->ctrl;
 	bool packed = vio_hw_has(&ad->hw, VIO_F_RING_PACKED);
+	/* Counted over the port's life, not one start's. */
 	struct vio_cvq_stats stats = c->cq.stats;
+	struct vio_vq_errors err = c->vq.err;
 	uint64_t addr;
 	size_t ring_len;
 	int ret;
@@ -147,9 +149,10 @@ vio_ctrl_layout(struct rte_eth_dev *dev, uint16_t index, uint16_t size)
 	if (ret < 0)
 		return ret;
 	c->laid_out = true;
+	c->vq.err = err;
 	ret = vio_cvq_init(&c->cq, &c->vq, RTE_PTR_ADD(c->mz->addr, ring_len),
 			   addr + ring_len, VIO_CVQ_REGION_SIZE);
-	c->cq.stats = stats;	/* counted over the port's life */
+	c->cq.stats = stats;
 	return ret;
 }
 

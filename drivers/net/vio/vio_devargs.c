@@ -208,7 +208,7 @@ static const struct vio_devarg vio_devargs_table[] = {
 	{ "speed", arg_speed, VIO_DA_ALL },
 	{ "legacy", arg_legacy, VIO_DA_PCI },
 	{ "vectorized", arg_vectorized, VIO_DA_ALL },
-	{ "cq", arg_cq, VIO_DA_VDEV },
+	{ "cq", arg_cq, VIO_DA_ALL },
 	{ "iface", arg_iface, VIO_DA_VDEV },
 	{ "server", arg_server, VIO_DA_VDEV },
 };

@@ -285,4 +285,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_vio,
 	"packed_vq=<0|1> "
 	"speed=<Mbit/s> "
 	"legacy=<0|1> "
-	"vectorized=<0|1>");
+	"vectorized=<0|1> "
+	"cq=<0|1>");
