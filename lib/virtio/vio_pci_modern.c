@@ -197,6 +197,9 @@ modern_queue_max_size(struct vio_hw *hw, uint16_t index)
 {
 	struct vio_pci *pci = vio_pci_of(hw);
 
+	/* Read again: a device may add the queues of its other pairs once
+	 * MQ is negotiated (QEMU counts only the queues it has). */
+	pci->num_queues = c_r16(pci, VIO_PCI_COMMON_NUMQ);
 	if (index >= pci->num_queues)
 		return 0;
 	c_w16(pci, VIO_PCI_COMMON_Q_SELECT, index);

@@ -42,7 +42,11 @@ CONFIGS = {
     # Transitional, with queues of 512 instead of QEMU's 256 (tx above 256
     # needs a vhost-user netdev, which these are).
     "sized": ("rx_queue_size=512,tx_queue_size=512", "1000"),
+    # Four queue pairs (MSI-X vectors: 2 per pair, config, control).
+    "mq": ("mq=on,vectors=10", "1000"),
 }
+# Options of a configuration's vhost-user netdevs.
+NETDEV_OPTS = {"mq": "queues=4"}
 # Guest slots of the two NICs (fixed so ports map to backend ports) and
 # their MACs (checked against the guest's port info).
 NIC_SLOTS = (0x10, 0x11)
@@ -86,12 +90,14 @@ def check_qemu():
             raise HarnessError("%s missing: run test/qemu/guest-setup.sh" % os.path.join(cache_dir(), f))
 
 
-def backend_pair(session, fwd="rxonly", name="hostbe"):
-    """Host testpmd with net_vhost0 and net_vhost1 (guest ports 0 and 1).
-    Sets .socks on the returned Testpmd."""
+def backend_pair(session, fwd="rxonly", name="hostbe", vdev_args="", app=()):
+    """Host testpmd with net_vhost0 and net_vhost1 (guest ports 0 and 1),
+    both with vdev_args (e.g. queues=4). Sets .socks on the returned
+    Testpmd."""
     socks = [session.path("%s-vhost%d.sock" % (name, i)) for i in range(2)]
-    be = session.backend(fwd=fwd, sock=socks[0], name=name,
-                         eal=["--vdev", "net_vhost1,iface=" + socks[1]])
+    be = session.backend(fwd=fwd, sock=socks[0], name=name, vdev_args=vdev_args, app=app,
+                         eal=["--vdev", "net_vhost1,iface=" + socks[1]
+                              + ("," + vdev_args if vdev_args else "")])
     wait_for(lambda: os.path.exists(socks[1]), 10, what="socket " + socks[1])
     be.socks = socks
     return be
@@ -133,7 +139,7 @@ class Guest:
     over 9p, and the guest testpmd command line."""
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
-                 testpmd_app=(), name="guest", nic_devargs=("", "")):
+                 testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None)):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
@@ -141,6 +147,9 @@ class Guest:
         self.plugin = plugin or plugin_path()
         self.app = list(testpmd_app)
         self.nic_devargs = nic_devargs      # per NIC, after its address
+        # per NIC: QEMU -netdev options without id (None: vhost-user on
+        # its socket), e.g. a socket netdev whose frames QEMU filters
+        self.netdevs = netdevs
         self.job = session.path(name + "-job")
         os.makedirs(self.job, exist_ok=True)
         self.console = os.path.join(self.job, "console.log")
@@ -183,9 +192,13 @@ class Guest:
              "-virtfs", "local,path=%s,mount_tag=viojob,security_model=none,multidevs=remap" % self.job]
         for i, (sock, slot, mac) in enumerate(zip(self.socks, NIC_SLOTS, NIC_MACS)):
             dev = "virtio-net-pci,netdev=n%d,addr=0x%x,mac=%s,romfile=" % (i, slot, mac)
-            a += ["-chardev", "socket,id=c%d,path=%s" % (i, sock),
-                  "-netdev", "vhost-user,id=n%d,chardev=c%d" % (i, i),
-                  "-device", dev + ("," + opts if opts else "")]
+            if self.netdevs[i]:
+                a += ["-netdev", "%s,id=n%d" % (self.netdevs[i], i)]
+            else:
+                a += ["-chardev", "socket,id=c%d,path=%s" % (i, sock),
+                      "-netdev", "vhost-user,id=n%d,chardev=c%d" % (i, i)
+                      + ("," + NETDEV_OPTS[self.config] if self.config in NETDEV_OPTS else "")]
+            a += ["-device", dev + ("," + opts if opts else "")]
         return a
 
     def boot(self, timeout=240):

@@ -72,13 +72,11 @@ arg_queues(const char *val, struct vio_devargs *da, const char **why)
 {
 	unsigned long v;
 
-	if (parse_uint(val, UINT16_MAX, &v) < 0 || v == 0) {
-		*why = "must be a number of queue pairs, at least 1";
+	/* The backend's own limit is checked when vio connects to it. */
+	if (parse_uint(val, VIO_MAX_QUEUE_PAIRS, &v) < 0 || v == 0) {
+		*why = "must be a number of queue pairs from 1 to "
+		       RTE_STR(VIO_MAX_QUEUE_PAIRS);
 		return -EINVAL;
-	}
-	if (v > 1) {
-		*why = "multiple queue pairs are not supported yet, use 1";
-		return -ENOTSUP;
 	}
 	da->queues = (uint16_t)v;
 	return 0;
@@ -210,7 +208,7 @@ static const struct vio_devarg vio_devargs_table[] = {
 	{ "speed", arg_speed, VIO_DA_ALL },
 	{ "legacy", arg_legacy, VIO_DA_PCI },
 	{ "vectorized", arg_vectorized, VIO_DA_ALL },
-	{ "cq", arg_cq, VIO_DA_VDEV },
+	{ "cq", arg_cq, VIO_DA_ALL },
 	{ "iface", arg_iface, VIO_DA_VDEV },
 	{ "server", arg_server, VIO_DA_VDEV },
 };
@@ -260,9 +258,6 @@ devargs_notices(const char *dev_name, const struct vio_devargs *da)
 {
 	if (da->vectorized)
 		VIO_PMD_LOG(init, NOTICE, "%s: vectorized=1: vio has no vector datapaths yet, the scalar ones run",
-			    dev_name);
-	if (da->cq)
-		VIO_PMD_LOG(init, NOTICE, "%s: cq=1: vio has no control virtqueue yet; with one queue pair a vhost-user backend gets the same device without it",
 			    dev_name);
 	if (da->iface[0] != '\0')
 		VIO_PMD_LOG(init, NOTICE, "%s: iface=%s names a vhost-kernel tap device; it has no effect on a vhost-user port",

@@ -57,7 +57,10 @@ vio_dev_configure(struct rte_eth_dev *dev)
 			    dev->data->nb_tx_queues, ad->da.queues);
 		return -EINVAL;
 	}
-	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
+	/* RSS mode is taken as net_virtio takes it: without a device RSS
+	 * (flow_type_rss_offloads 0), the backend picks each frame's queue. */
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE &&
+	    conf->rxmode.mq_mode != RTE_ETH_MQ_RX_RSS) {
 		VIO_PMD_LOG(driver, ERR, "port %u: rx multi-queue mode %d not supported",
 			    dev->data->port_id, conf->rxmode.mq_mode);
 		return -EINVAL;
@@ -69,6 +72,7 @@ vio_dev_configure(struct rte_eth_dev *dev)
 	}
 	/* ethdev has checked the offloads against vio_dev_infos_get. */
 	ad->wanted = vio_wanted_features(&ad->da) |
+		     vio_ctrl_features(&ad->da, conf->rxmode.offloads) |
 		     vio_offload_features(conf->rxmode.offloads,
 					  conf->txmode.offloads, ad->hw.offered);
 	return 0;
@@ -90,6 +94,8 @@ vio_rx_capa(const struct vio_adapter *ad)
 	if (!ad->da.mrg_rxbuf ||
 	    !(ad->hw.offered & VIO_BIT(VIO_NET_F_MRG_RXBUF)))
 		capa &= ~RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	if (vio_ctrl_in_use(ad) && (ad->hw.offered & VIO_BIT(VIO_NET_F_CTRL_VLAN)))
+		capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
 	return capa;
 }
 
@@ -130,7 +136,9 @@ vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_pktlen = ad->max_mtu + VIO_L2_OVERHEAD;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = ad->max_mtu;
-	info->max_mac_addrs = 1;
+	info->max_mac_addrs = vio_ctrl_in_use(ad) &&
+			      (ad->hw.offered & VIO_BIT(VIO_NET_F_CTRL_RX)) ?
+			      VIO_MAX_MAC_ADDRS : 1;
 	info->rx_offload_capa = vio_rx_capa(ad);
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
 				vio_offload_tx_capa(ad->hw.offered);
@@ -144,11 +152,14 @@ vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 }
 
 static int
-vio_dev_start(struct rte_eth_dev *dev)
+vio_dev_start_locked(struct rte_eth_dev *dev)
 {
 	struct vio_adapter *ad = adapter_of(dev);
 	int ret;
 
+	/* The VLAN filter may have been switched since configure. */
+	ad->wanted = (ad->wanted & ~VIO_BIT(VIO_NET_F_CTRL_VLAN)) |
+		     vio_ctrl_features(&ad->da, dev->data->dev_conf.rxmode.offloads);
 	ret = vio_dev_negotiate(&ad->hw, ad->wanted, 0);
 	if (ret < 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: feature negotiation failed: %s",
@@ -158,23 +169,40 @@ vio_dev_start(struct rte_eth_dev *dev)
 	ret = vio_queues_start(dev);
 	if (ret < 0)
 		goto fail;
-	ret = vio_dev_driver_ok(&ad->hw);
+	ret = vio_ctrl_start(dev);
+	if (ret == 0)
+		ret = vio_dev_driver_ok(&ad->hw);
+	if (ret == 0)
+		ret = vio_ctrl_apply(dev);
 	if (ret < 0) {
 		/* The device may have begun using the rings: stop it before
 		 * the mbufs in them are freed. */
 		vio_dev_reset(&ad->hw);
+		vio_ctrl_stop(dev);
 		vio_queues_stop(dev);
 		return ret;
 	}
 	vio_queues_kick(dev);
 	ad->started = true;
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
-	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s%s, tx %s",
+	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s%s, tx %s, %u queue pair(s)",
 		    dev->data->port_id, ad->rx_path, vio_rx_path_suffix(ad),
-		    ad->tx_path);
+		    ad->tx_path, dev->data->nb_rx_queues);
 	return 0;
 fail:
 	vio_dev_reset(&ad->hw);
+	return ret;
+}
+
+static int
+vio_dev_start(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	int ret;
+
+	pthread_mutex_lock(&ad->lock);
+	ret = vio_dev_start_locked(dev);
+	pthread_mutex_unlock(&ad->lock);
 	return ret;
 }
 
@@ -184,15 +212,20 @@ vio_dev_stop(struct rte_eth_dev *dev)
 	struct vio_adapter *ad = adapter_of(dev);
 
 	dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
-	if (!ad->started)
+	pthread_mutex_lock(&ad->lock);
+	if (!ad->started) {
+		pthread_mutex_unlock(&ad->lock);
 		return 0;
+	}
 	ad->started = false;
 	/* The reset stops the device's use of the rings (a vhost-user backend
 	 * answers GET_VRING_BASE), so the mbufs in them can be freed after. */
 	if (vio_dev_reset(&ad->hw) < 0)
 		VIO_PMD_LOG(driver, WARNING, "port %u: device reset failed; freeing its buffers anyway",
 			    dev->data->port_id);
+	vio_ctrl_stop(dev);
 	vio_queues_stop(dev);
+	pthread_mutex_unlock(&ad->lock);
 	return 0;
 }
 
@@ -291,20 +324,6 @@ vio_stats_reset(struct rte_eth_dev *dev)
 }
 
 static int
-vio_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
-{
-	struct vio_adapter *ad = adapter_of(dev);
-
-	/* Without a control queue the config space is the device's MAC; a
-	 * device may ignore the write (1.3, 5.1.4), which is no error. */
-	if (ad->hw.offered & VIO_BIT(VIO_NET_F_MAC))
-		ad->hw.ops->write_config(&ad->hw,
-			offsetof(struct vio_net_config, mac), mac->addr_bytes,
-			RTE_ETHER_ADDR_LEN);
-	return 0;
-}
-
-static int
 vio_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct vio_adapter *ad = adapter_of(dev);
@@ -321,22 +340,6 @@ vio_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		return -EBUSY;
 	}
 	return 0;
-}
-
-/* vhost-user and PCI devices without a control queue deliver everything:
- * promiscuous and all-multicast are always on. */
-static int
-vio_promisc_enable(struct rte_eth_dev *dev __rte_unused)
-{
-	return 0;
-}
-
-static int
-vio_promisc_disable(struct rte_eth_dev *dev)
-{
-	VIO_PMD_LOG(driver, NOTICE, "port %u: the device has no control queue, it stays promiscuous",
-		    dev->data->port_id);
-	return -ENOTSUP;
 }
 
 /* What rte_net_get_ptype() recognises: vio parses in software. */
@@ -380,12 +383,15 @@ vio_ptypes_set(struct rte_eth_dev *dev, uint32_t mask)
 	return 0;
 }
 
-/* VLAN strip is software: ethdev has already updated rxmode.offloads. */
+/* VLAN strip is software: ethdev has already updated rxmode.offloads.
+ * The VLAN filter is the device's (CTRL_VLAN, negotiated at start). */
 static int
 vio_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 {
 	if (mask & RTE_ETH_VLAN_STRIP_MASK)
 		vio_rxqs_offloads_update(dev);
+	if (mask & RTE_ETH_VLAN_FILTER_MASK)
+		return vio_ctrl_vlan_filter_mode(dev);
 	return 0;
 }
 
@@ -405,12 +411,16 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.tx_burst_mode_get = vio_tx_burst_mode_get,
 	.rxq_info_get = vio_rxq_info_get,
 	.txq_info_get = vio_txq_info_get,
-	.mac_addr_set = vio_mac_addr_set,
+	.mac_addr_set = vio_ctrl_mac_addr_set,
+	.mac_addr_add = vio_ctrl_mac_addr_add,
+	.mac_addr_remove = vio_ctrl_mac_addr_remove,
+	.set_mc_addr_list = vio_ctrl_mc_addr_list_set,
+	.vlan_filter_set = vio_ctrl_vlan_filter_set,
 	.mtu_set = vio_mtu_set,
-	.promiscuous_enable = vio_promisc_enable,
-	.promiscuous_disable = vio_promisc_disable,
-	.allmulticast_enable = vio_promisc_enable,
-	.allmulticast_disable = vio_promisc_disable,
+	.promiscuous_enable = vio_ctrl_promisc_enable,
+	.promiscuous_disable = vio_ctrl_promisc_disable,
+	.allmulticast_enable = vio_ctrl_allmulti_enable,
+	.allmulticast_disable = vio_ctrl_allmulti_disable,
 	.rx_queue_setup = vio_rx_queue_setup,
 	.rx_queue_release = vio_rx_queue_release,
 	.tx_queue_setup = vio_tx_queue_setup,
@@ -459,11 +469,14 @@ vio_ethdev_init(struct rte_eth_dev *dev)
 		VIO_PMD_LOG(init, ERR, "%s: device does not offer VERSION_1", ad->hw.name);
 		return -ENOTSUP;
 	}
-	ad->wanted = vio_wanted_features(&ad->da);
+	ad->wanted = vio_wanted_features(&ad->da) | vio_ctrl_features(&ad->da, 0);
 	ad->max_mtu = vio_read_max_mtu(ad);
-	dev->data->mac_addrs = rte_zmalloc("vio_mac", RTE_ETHER_ADDR_LEN, 0);
+	/* Room for the filter table's addresses too (max_mac_addrs). */
+	dev->data->mac_addrs = rte_zmalloc("vio_mac", RTE_ETHER_ADDR_LEN *
+					   VIO_MAX_MAC_ADDRS, 0);
 	if (dev->data->mac_addrs == NULL)
 		return -ENOMEM;
+	pthread_mutex_init(&ad->lock, NULL);
 	vio_read_mac(ad, dev->data->mac_addrs);
 	dev->dev_ops = &vio_eth_dev_ops;
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
@@ -484,6 +497,7 @@ vio_ethdev_uninit(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	vio_dev_stop(dev);
+	vio_ctrl_free(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		vio_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -491,6 +505,7 @@ vio_ethdev_uninit(struct rte_eth_dev *dev)
 	if (ad->hw.ops != NULL) {
 		ad->hw.ops->close(&ad->hw);
 		ad->hw.ops = NULL;
+		pthread_mutex_destroy(&ad->lock);
 	}
 	dev->dev_ops = NULL;
 	dev->rx_pkt_burst = NULL;

@@ -6,6 +6,7 @@
 #ifndef VIO_ETHDEV_H
 #define VIO_ETHDEV_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <ethdev_driver.h>
 #include <rte_mbuf.h>
 
+#include "vio_cvq.h"
 #include "vio_offload.h"
 #include "vio_transport.h"
 #include "vio_vq.h"
@@ -41,6 +43,14 @@ extern int vio_logtype_tx;
  * backend (64B, mid and far placements), and 1, 4 and 8 were alike; split
  * rx did not move. */
 #define VIO_RX_REFILL_MIN	4
+/* Queue pairs a virtio-user port takes (the vhost-user ring index is a
+ * byte: 256 rings). */
+#define VIO_MAX_QUEUE_PAIRS	128
+/* MAC addresses of a port with a control queue: its own and 63 more in
+ * the device's unicast filter table. */
+#define VIO_MAX_MAC_ADDRS	64
+/* Multicast addresses kept for the device's multicast filter table. */
+#define VIO_MAX_MC_ADDRS	128
 
 /* Devargs as the user gave them (vdev) or defaults (PCI). */
 struct vio_devargs {
@@ -57,7 +67,7 @@ struct vio_devargs {
 	bool speed_set;		/* speed given: the device's own is not used */
 	bool legacy;		/* PCI: use a transitional device's legacy interface */
 	bool vectorized;	/* asked for; no vector paths yet */
-	bool cq;		/* asked for; no control virtqueue yet */
+	bool cq;		/* a control virtqueue (also with queues > 1) */
 	char iface[16];		/* IFNAMSIZ: vhost-kernel's tap name */
 };
 
@@ -68,8 +78,38 @@ int vio_devargs_parse(const char *dev_name, const char *args,
 int vio_devargs_parse_pci(const char *dev_name, const char *args,
 			  struct vio_devargs *da);
 
+/* The control commands the PMD sends, counted when the device acked them
+ * (xstats ctrl_<name>). */
+enum vio_ctrl_cmd {
+	VIO_CTRL_PROMISC,
+	VIO_CTRL_ALLMULTI,
+	VIO_CTRL_MAC_TABLE,
+	VIO_CTRL_MAC_ADDR,
+	VIO_CTRL_VLAN_ADD,
+	VIO_CTRL_VLAN_DEL,
+	VIO_CTRL_MQ_PAIRS,
+	VIO_CTRL_NB
+};
+
+/* The control virtqueue of a port (vio_ctrl.c). */
+struct vio_ctrl {
+	struct vio_vq vq;
+	struct vio_cvq cq;
+	const struct rte_memzone *mz;	/* ring, then the command region */
+	bool laid_out;		/* vq holds state for vio_vq_fini */
+	bool live;		/* set up at the device: commands may go */
+	uint64_t acked[VIO_CTRL_NB];
+	struct rte_ether_addr mc[VIO_MAX_MC_ADDRS];	/* multicast filter */
+	uint32_t nb_mc;
+};
+
 struct vio_adapter {
 	struct vio_hw hw;
+	/* Serialises control commands with status and queue ops: on
+	 * virtio-user both use the vhost-user socket from the calling
+	 * thread. */
+	pthread_mutex_t lock;
+	struct vio_ctrl ctrl;
 	struct vio_devargs da;
 	uint64_t wanted;	/* features the driver asks for */
 	uint16_t max_mtu;
@@ -246,11 +286,42 @@ vio_tx_hdr_write(void *hdr, uint16_t hdr_size, uint64_t hdr_flags,
 	vio_tx_hdr_offload(hdr, m);
 }
 
+/* vio_ctrl.c: the control queue and the ethdev ops that use it. The
+ * lifecycle functions run with ad->lock held; the ops take it. */
+bool vio_ctrl_wanted(const struct vio_devargs *da);
+uint64_t vio_ctrl_features(const struct vio_devargs *da, uint64_t rx_offloads);
+bool vio_ctrl_in_use(const struct vio_adapter *ad);
+int vio_ctrl_start(struct rte_eth_dev *dev);
+int vio_ctrl_apply(struct rte_eth_dev *dev);
+void vio_ctrl_stop(struct rte_eth_dev *dev);
+void vio_ctrl_free(struct rte_eth_dev *dev);
+const char *vio_ctrl_cmd_name(enum vio_ctrl_cmd c);
+int vio_ctrl_promisc_enable(struct rte_eth_dev *dev);
+int vio_ctrl_promisc_disable(struct rte_eth_dev *dev);
+int vio_ctrl_allmulti_enable(struct rte_eth_dev *dev);
+int vio_ctrl_allmulti_disable(struct rte_eth_dev *dev);
+int vio_ctrl_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac);
+int vio_ctrl_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *mac,
+			  uint32_t index, uint32_t vmdq);
+void vio_ctrl_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index);
+int vio_ctrl_mc_addr_list_set(struct rte_eth_dev *dev,
+			      struct rte_ether_addr *mc, uint32_t nb);
+int vio_ctrl_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on);
+int vio_ctrl_vlan_filter_mode(struct rte_eth_dev *dev);
+
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */
 int vio_ethdev_init(struct rte_eth_dev *dev);
 int vio_ethdev_uninit(struct rte_eth_dev *dev);
 
 /* vio_queue.c */
+const struct rte_memzone *vio_queue_mem(struct rte_eth_dev *dev,
+					const char *kind, uint16_t qid,
+					size_t len, unsigned int socket);
+uint64_t vio_mz_addr(struct vio_adapter *ad, const struct rte_memzone *mz);
+size_t vio_ring_len(uint16_t size);
+int vio_vq_layout(struct vio_vq *vq, uint16_t index, uint16_t size,
+		  const struct rte_memzone *mz, uint64_t addr, bool packed,
+		  bool in_order);
 int vio_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		       unsigned int socket, const struct rte_eth_rxconf *conf,
 		       struct rte_mempool *mp);

@@ -115,8 +115,33 @@ vio_pci_close(struct rte_eth_dev *dev)
 	return vio_common_close(dev);
 }
 
-/* What the device's config says beyond the MAC (5.1.4). */
-static void
+/* The queue pairs asked for (devarg queues) against the device's
+ * max_virtqueue_pairs, which it has only with MQ (and a control queue,
+ * through which the pairs in use are set). */
+static int
+vio_pci_check_queues(struct rte_eth_dev *dev, uint16_t pairs)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+
+	if (ad->da.queues <= 1)
+		return 0;
+	if (!(ad->hw.offered & VIO_BIT(VIO_NET_F_MQ)) ||
+	    !(ad->hw.offered & VIO_BIT(VIO_NET_F_CTRL_VQ))) {
+		VIO_PMD_LOG(init, ERR, "%s: devarg queues=%u rejected: the device has no multiqueue (QEMU: mq=on)",
+			    ad->hw.name, ad->da.queues);
+		return -ENOTSUP;
+	}
+	if (ad->da.queues > pairs) {
+		VIO_PMD_LOG(init, ERR, "%s: devarg queues=%u rejected: the device has %u queue pairs",
+			    ad->hw.name, ad->da.queues, pairs);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* What the device's config says beyond the MAC (5.1.4); its queue pairs
+ * are returned. */
+static uint16_t
 vio_pci_read_config(struct rte_eth_dev *dev)
 {
 	struct vio_adapter *ad = dev->data->dev_private;
@@ -142,6 +167,7 @@ vio_pci_read_config(struct rte_eth_dev *dev)
 	}
 	VIO_PMD_LOG(init, INFO, "%s: %u queue pair(s) offered, max MTU %u, speed %u Mbit/s",
 		    hw->name, pairs, ad->max_mtu, ad->da.speed);
+	return pairs;
 }
 
 /* A legacy device's queue size is its own: use it as the port's. */
@@ -187,7 +213,9 @@ vio_pci_dev_init(struct rte_eth_dev *dev)
 		*dev->data->mac_addrs = ad->da.mac;
 		dev->dev_ops->mac_addr_set(dev, &ad->da.mac);
 	}
-	vio_pci_read_config(dev);
+	ret = vio_pci_check_queues(dev, vio_pci_read_config(dev));
+	if (ret < 0)
+		goto fail;
 	vio_pci_queue_size(dev);
 	if (vio_common_close == NULL) {
 		vio_pci_dev_ops = *dev->dev_ops;
@@ -249,7 +277,7 @@ RTE_PMD_REGISTER_KMOD_DEP(net_vio, "* igb_uio | uio_pci_generic | vfio-pci");
 /* Exactly the keys vio_devargs_table accepts here, with their value forms:
  * dpdk-pmdinfo.py shows them, and test_pmdinfo compares the two. */
 RTE_PMD_REGISTER_PARAM_STRING(net_vio,
-	"queues=<1> "
+	"queues=<1..128> "
 	"queue_size=<64|128|...|32768> "
 	"mac=<xx:xx:xx:xx:xx:xx> "
 	"mrg_rxbuf=<0|1> "
@@ -257,4 +285,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_vio,
 	"packed_vq=<0|1> "
 	"speed=<Mbit/s> "
 	"legacy=<0|1> "
-	"vectorized=<0|1>");
+	"vectorized=<0|1> "
+	"cq=<0|1>");

@@ -48,9 +48,17 @@ vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t nb_desc,
 	       uint16_t *size)
 {
 	struct vio_adapter *ad = adapter_of(dev);
-	uint16_t max = ad->hw.ops->queue_max_size(&ad->hw, index);
 	uint16_t port = dev->data->port_id;
+	uint16_t probe = index, max;
 
+	/* A device may add the queues of its other pairs only once MQ is
+	 * negotiated, at start (QEMU does; its queue 2 is the control
+	 * queue until then): they are sized as the first pair's, and the
+	 * start's queue_setup checks again. */
+	if (index >= 2 && ad->da.queues > 1 &&
+	    (ad->hw.offered & VIO_BIT(VIO_NET_F_MQ)))
+		probe = index & 1;
+	max = ad->hw.ops->queue_max_size(&ad->hw, probe);
 	if (max == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: device has no virtqueue %u",
 			    port, index);
@@ -83,7 +91,7 @@ vio_queue_size(struct rte_eth_dev *dev, uint16_t index, uint16_t nb_desc,
 	return 0;
 }
 
-static const struct rte_memzone *
+const struct rte_memzone *
 vio_queue_mem(struct rte_eth_dev *dev, const char *kind, uint16_t qid,
 	      size_t len, unsigned int socket)
 {
@@ -102,7 +110,7 @@ vio_queue_mem(struct rte_eth_dev *dev, const char *kind, uint16_t qid,
 	return mz;
 }
 
-static uint64_t
+uint64_t
 vio_mz_addr(struct vio_adapter *ad, const struct rte_memzone *mz)
 {
 	return ad->hw.use_va ? (uint64_t)(uintptr_t)mz->addr : mz->iova;
@@ -110,7 +118,7 @@ vio_mz_addr(struct vio_adapter *ad, const struct rte_memzone *mz)
 
 /* Ring memory for either layout: which one is used is only known once
  * the features are negotiated at start. */
-static size_t
+size_t
 vio_ring_len(uint16_t size)
 {
 	return RTE_MAX(vio_vq_split_ring_size(size),
@@ -125,7 +133,7 @@ vio_want_packed(const struct vio_adapter *ad)
 	return (ad->wanted & ad->hw.offered & VIO_BIT(VIO_F_RING_PACKED)) != 0;
 }
 
-static int
+int
 vio_vq_layout(struct vio_vq *vq, uint16_t index, uint16_t size,
 	      const struct rte_memzone *mz, uint64_t addr, bool packed,
 	      bool in_order)
@@ -482,17 +490,38 @@ vio_queues_set_state(struct rte_eth_dev *dev, uint8_t state)
 		dev->data->tx_queue_state[i] = state;
 }
 
+/* ethdev starts a port whose queues were not all set up. */
+static int
+vio_queues_check(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		if (dev->data->rx_queues[i] == NULL ||
+		    dev->data->tx_queues[i] == NULL) {
+			VIO_PMD_LOG(driver, ERR, "port %u: queue pair %u is not set up",
+				    dev->data->port_id, i);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 int
 vio_queues_start(struct rte_eth_dev *dev)
 {
 	struct vio_adapter *ad = adapter_of(dev);
 	const char *old_rx = ad->rx_path, *old_tx = ad->tx_path;
 	bool old_split = ad->rx_lro_split;
-	uint16_t i, segs = 1;
+	uint16_t i, segs = 1, q_segs = 1;
 	int ret = 0;
 
-	for (i = 0; i < dev->data->nb_rx_queues && ret == 0; i++)
-		ret = vio_rxq_start(dev, dev->data->rx_queues[i], &segs);
+	ret = vio_queues_check(dev);
+	/* One path for every queue: chained buffers when any queue needs
+	 * them (its pool's mbufs are smaller). */
+	for (i = 0; i < dev->data->nb_rx_queues && ret == 0; i++) {
+		ret = vio_rxq_start(dev, dev->data->rx_queues[i], &q_segs);
+		segs = RTE_MAX(segs, q_segs);
+	}
 	for (i = 0; i < dev->data->nb_tx_queues && ret == 0; i++)
 		ret = vio_txq_start(dev, dev->data->tx_queues[i]);
 	if (ret < 0) {

@@ -27,10 +27,27 @@ vio_user_connect(struct rte_eth_dev *dev)
 		.mac_set = ad->da.mac_set,
 		.speed = ad->da.speed,
 		.timeout_ms = VIO_USER_TIMEOUT_MS,
+		/* Executed by the transport: MQ_VQ_PAIRS_SET switches the
+		 * backend's rings, the filters are acked without effect. */
+		.ctrl_vq = vio_ctrl_wanted(&ad->da),
 	};
 
 	memcpy(p.mac, ad->da.mac.addr_bytes, sizeof(p.mac));
 	return vio_user_open(&ad->hw, &p);
+}
+
+/* Said by devarg when the backend has fewer queue pairs than asked. */
+static void
+vio_user_connect_failed(struct rte_eth_dev *dev, const char *name, int ret)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+
+	if (ret == -ENOTSUP && ad->da.queues > 1)
+		VIO_PMD_LOG(init, ERR, "%s: devarg queues=%u rejected: the vhost-user backend at %s runs fewer queue pairs (the line above says how many)",
+			    name, ad->da.queues, ad->da.path);
+	else
+		VIO_PMD_LOG(init, ERR, "%s: cannot use vhost-user backend at %s: %s",
+			    name, ad->da.path, strerror(-ret));
 }
 
 static int
@@ -61,10 +78,12 @@ vio_user_probe(struct rte_vdev_device *vdev)
 	}
 	ad = dev->data->dev_private;
 	ad->da = da;
+	if (da.queues > 1 && !da.cq)
+		VIO_PMD_LOG(init, INFO, "%s: queues=%u: a control virtqueue too (multiqueue needs one)",
+			    name, da.queues);
 	ret = vio_user_connect(dev);
 	if (ret < 0) {
-		VIO_PMD_LOG(init, ERR, "%s: cannot use vhost-user backend at %s: %s",
-			    name, da.path, strerror(-ret));
+		vio_user_connect_failed(dev, name, ret);
 		goto fail;
 	}
 	ret = vio_ethdev_init(dev);
@@ -103,7 +122,7 @@ RTE_PMD_REGISTER_VDEV(net_vio_user, vio_user_driver);
  * dpdk-pmdinfo.py shows them, and test_pmdinfo compares the two. */
 RTE_PMD_REGISTER_PARAM_STRING(net_vio_user,
 	"path=<path> "
-	"queues=<1> "
+	"queues=<1..128> "
 	"queue_size=<64|128|...|32768> "
 	"mac=<xx:xx:xx:xx:xx:xx> "
 	"mrg_rxbuf=<0|1> "

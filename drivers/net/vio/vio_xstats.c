@@ -31,6 +31,16 @@ static const struct vio_xstat vio_rxq_xstats[] = {
 	{ "ip_cksum_bad", offsetof(struct vio_rxq_xstats, ip_cksum_bad) },
 };
 
+/* The control queue's, port-wide (ctrl_...), when the port has one. */
+static const struct vio_xstat vio_cvq_xstats[] = {
+	{ "commands", offsetof(struct vio_cvq_stats, commands) },
+	{ "ok", offsetof(struct vio_cvq_stats, ok) },
+	{ "err", offsetof(struct vio_cvq_stats, err) },
+	{ "timeouts", offsetof(struct vio_cvq_stats, timeouts) },
+	{ "bad", offsetof(struct vio_cvq_stats, bad) },
+};
+
+#define VIO_NB_CVQ_XSTATS RTE_DIM(vio_cvq_xstats)
 #define VIO_NB_VQ_XSTATS RTE_DIM(vio_vq_xstats)
 #define VIO_NB_RXQ_XSTATS RTE_DIM(vio_rxq_xstats)
 
@@ -67,11 +77,76 @@ vio_xstat_queue(struct rte_eth_dev *dev, unsigned int q,
 		xq->err = &txq->vq.err;
 }
 
+/* The values of one table from `base` (NULL: a queue not set up: 0). */
+static unsigned int
+vio_xstat_values(const struct vio_xstat *tab, unsigned int len,
+		 const void *base, struct rte_eth_xstat *xs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++) {
+		xs[i].id = n + i;
+		xs[i].value = base == NULL ? 0 :
+			*(const uint64_t *)((const char *)base + tab[i].off);
+	}
+	return len;
+}
+
+/* Control queue: its counters, its ring's device errors, then each
+ * command the device acked. */
+static unsigned int
+vio_ctrl_xstats_count(struct rte_eth_dev *dev)
+{
+	if (!vio_ctrl_in_use(dev->data->dev_private))
+		return 0;
+	return VIO_NB_CVQ_XSTATS + VIO_NB_VQ_XSTATS + VIO_CTRL_NB;
+}
+
+static unsigned int
+vio_ctrl_xstats_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names)
+{
+	unsigned int i, n = 0;
+
+	if (vio_ctrl_xstats_count(dev) == 0)
+		return 0;
+	for (i = 0; i < VIO_NB_CVQ_XSTATS; i++, n++)
+		snprintf(names[n].name, sizeof(names[n].name), "ctrl_%s",
+			 vio_cvq_xstats[i].name);
+	for (i = 0; i < VIO_NB_VQ_XSTATS; i++, n++)
+		snprintf(names[n].name, sizeof(names[n].name), "ctrl_%s",
+			 vio_vq_xstats[i].name);
+	for (i = 0; i < VIO_CTRL_NB; i++, n++)
+		snprintf(names[n].name, sizeof(names[n].name), "ctrl_%s_acked",
+			 vio_ctrl_cmd_name(i));
+	return n;
+}
+
+static unsigned int
+vio_ctrl_xstats_values(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		       unsigned int n)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+	unsigned int i, k;
+
+	if (vio_ctrl_xstats_count(dev) == 0)
+		return 0;
+	k = vio_xstat_values(vio_cvq_xstats, VIO_NB_CVQ_XSTATS,
+			     &ad->ctrl.cq.stats, xs, n);
+	k += vio_xstat_values(vio_vq_xstats, VIO_NB_VQ_XSTATS,
+			      &ad->ctrl.vq.err, xs + k, n + k);
+	for (i = 0; i < VIO_CTRL_NB; i++, k++) {
+		xs[k].id = n + k;
+		xs[k].value = ad->ctrl.acked[i];
+	}
+	return k;
+}
+
 static unsigned int
 vio_xstats_count(struct rte_eth_dev *dev)
 {
 	return (dev->data->nb_rx_queues + dev->data->nb_tx_queues) *
-	       VIO_NB_VQ_XSTATS + dev->data->nb_rx_queues * VIO_NB_RXQ_XSTATS;
+	       VIO_NB_VQ_XSTATS + dev->data->nb_rx_queues * VIO_NB_RXQ_XSTATS +
+	       vio_ctrl_xstats_count(dev);
 }
 
 static unsigned int
@@ -110,22 +185,8 @@ vio_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 			n += vio_xstat_names(vio_rxq_xstats, VIO_NB_RXQ_XSTATS,
 					     &xq, names + n);
 	}
+	vio_ctrl_xstats_names(dev, names + n);
 	return total;
-}
-
-/* The values of one table from `base` (NULL: a queue not set up: 0). */
-static unsigned int
-vio_xstat_values(const struct vio_xstat *tab, unsigned int len,
-		 const void *base, struct rte_eth_xstat *xs, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < len; i++) {
-		xs[i].id = n + i;
-		xs[i].value = base == NULL ? 0 :
-			*(const uint64_t *)((const char *)base + tab[i].off);
-	}
-	return len;
 }
 
 int
@@ -145,7 +206,18 @@ vio_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 			n += vio_xstat_values(vio_rxq_xstats, VIO_NB_RXQ_XSTATS,
 					      xq.rx, xs + n, n);
 	}
+	vio_ctrl_xstats_values(dev, xs + n, n);
 	return total;
+}
+
+static void
+vio_ctrl_xstats_reset(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+
+	memset(&ad->ctrl.cq.stats, 0, sizeof(ad->ctrl.cq.stats));
+	memset(&ad->ctrl.vq.err, 0, sizeof(ad->ctrl.vq.err));
+	memset(ad->ctrl.acked, 0, sizeof(ad->ctrl.acked));
 }
 
 int
@@ -161,6 +233,7 @@ vio_xstats_reset(struct rte_eth_dev *dev)
 		if (xq.rx != NULL)
 			memset(xq.rx, 0, sizeof(*xq.rx));
 	}
+	vio_ctrl_xstats_reset(dev);
 	return 0;
 }
 
