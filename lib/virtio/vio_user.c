@@ -230,6 +230,7 @@ ring_start(struct vio_user *u, struct vio_user_queue *q)
 		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, idx, !q->disabled);
 	if (ret == 0) {
 		q->ran = true;
+		__atomic_store_n(&q->vq->detached, false, __ATOMIC_RELAXED);
 		/* What was made available while no backend ran is there. */
 		vio_user_notify(q->vq);
 	}
@@ -676,6 +677,8 @@ queue_setup_locked(struct vio_user *u, struct vio_vq *vq)
 		return ret;
 	q->vq = vq;
 	q->ran = false;		/* a new ring */
+	/* Until a backend takes it (ring_start). */
+	__atomic_store_n(&vq->detached, true, __ATOMIC_RELAXED);
 	vq->notify = vio_user_notify;
 	vq->notify_arg = q;
 	vq->tp = q;
@@ -994,8 +997,12 @@ backend_forget(struct vio_user *u)
 	u->protocol_features = 0;
 	u->max_mem_slots = 0;
 	u->nslots = 0;
-	for (i = 0; i < u->nr_queues; i++)
+	for (i = 0; i < u->nr_queues; i++) {
 		u->queues[i].running = false;
+		if (u->queues[i].vq != NULL)
+			__atomic_store_n(&u->queues[i].vq->detached, true,
+					 __ATOMIC_RELAXED);
+	}
 }
 
 void
