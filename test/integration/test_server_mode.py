@@ -188,3 +188,51 @@ def test_server_reconnect():
         fe.cmd("port stop 0")
         equal(fe.mbufs_in_use(), base, "frontend mbufs in use with the port stopped")
         check(not re.search(r"double free|corrupt", fe.output, re.I), "mbuf trouble in the log")
+
+
+def test_server_tx_dropped_until_backend():
+    """Without a backend the driver drops and counts what it is given
+    (TX-errors), as a NIC with its link down; once one connects the
+    frames go out. No mbuf is held by the drops."""
+    with Session() as s:
+        sock = s.path("srv.sock")
+        fe = s.frontend(sock, "server=1", fwd="txonly")
+        fe.cmd("port stop 0")
+        base = fe.mbufs_in_use()
+        fe.cmd("port start 0")
+        fe.start()
+        wait_for(lambda: fe.stats()["TX-errors"] > 1000, 30, 0.3, "tx drops counted without a backend")
+        equal(fe.stats()["TX-packets"], 0, "frames sent without a backend")
+        be = s.backend(fwd="rxonly", vdev_args="client=1,queues=1", sock=sock, name="vhost")
+        be.start()
+        wait_for(lambda: be.stats()["RX-packets"] > 0 and fe.stats()["TX-packets"] > 0, 30, 0.3,
+                 "frames through once the backend connected")
+        fe.stop()
+        fe.cmd("port stop 0")
+        equal(fe.mbufs_in_use(), base, "frontend mbufs in use with the port stopped")
+
+
+def test_server_garbage_backend_refused():
+    """A backend that answers garbage is refused (log line, connection
+    closed) and the next one is served."""
+    with Session() as s:
+        sock = s.path("srv.sock")
+        fe = serve(s, sock)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.settimeout(20)
+            c.connect(sock)
+            c.sendall(b"\xff" * 64)
+            got = b""
+            while True:        # vio's requests, then EOF (or a reset: it
+                try:           # closed with our garbage unread) when it gives up
+                    b = c.recv(4096)
+                except ConnectionResetError:
+                    break
+                if not b:
+                    break
+                got += b
+        check(got, "vio sent no request to the garbage backend")
+        wait_for(lambda: "backend refused" in fe.output, 10, 0.2, "log line refusing the garbage backend")
+        equal(link(fe), "down", "link with a refused backend")
+        vhost(s, sock)
+        wait_link(fe, "up", "frontend after a good backend connected")
