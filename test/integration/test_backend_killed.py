@@ -51,6 +51,7 @@ def test_backend_killed_reconnects():
         fe.start()
         be.start(tx_first=True)
         wait_for(lambda: fe.stats()["RX-packets"] > 0, 15, what="traffic")
+        fds = fe.fd_count()
         for i in range(2):
             kill_backend(be, fe)
             be = s.backend(fwd="io", sock=be.sock, name="be%d" % i)
@@ -61,6 +62,7 @@ def test_backend_killed_reconnects():
             wait_for(lambda: (lambda f: f["RX-packets"] > f0["RX-packets"] and
                               f["TX-packets"] > f0["TX-packets"])(fe.stats()),
                      30, 0.3, "traffic after reconnect %d" % (i + 1))
+        equal(fe.fd_count(), fds, "frontend open fds after two reconnects")
         check(fe.output.count("Port 0: link state change event") >= 4,
               "an LSC event each way")
         fe.stop()

@@ -19,6 +19,7 @@ from vio_harness import Session, Skip, check, driver_lines, equal, wait_for
 
 LSC = "Port 0: link state change event"
 LINK_WITHIN = 15        # seconds; the machine is shared and loaded
+RESTARTS = 5            # the backend killed and started again, as in issue 16
 
 
 def serve(s, sock, devargs="server=1", **kw):
@@ -158,7 +159,8 @@ def test_server_stale_socket_replaced():
 
 
 def test_server_reconnect():
-    """The backend killed (SIGKILL) during traffic and started again:
+    """The backend killed (SIGKILL) during traffic and started again
+    (five times):
     link down then up with an event each way, traffic resumes with no
     action on the frontend, and no mbuf is leaked."""
     with Session() as s:
@@ -173,7 +175,8 @@ def test_server_reconnect():
         fe.start()
         be.start(tx_first=True)
         wait_traffic(be, fe, "first backend")
-        for i in range(2):
+        fds = fe.fd_count()
+        for i in range(RESTARTS):
             n = lsc_count(fe)
             be.signal(signal.SIGKILL)
             be.proc.wait(10)
@@ -183,6 +186,7 @@ def test_server_reconnect():
             wait_link(fe, "up", "frontend after the backend came back")
             be.start(tx_first=True)
             wait_traffic(be, fe, "backend %d after reconnect" % (i + 2))
+        equal(fe.fd_count(), fds, "frontend open fds after %d reconnects" % RESTARTS)
         fe.stop()
         be.stop()
         fe.cmd("port stop 0")
