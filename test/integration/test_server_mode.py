@@ -240,3 +240,31 @@ def test_server_garbage_backend_refused():
         equal(link(fe), "down", "link with a refused backend")
         vhost(s, sock)
         wait_link(fe, "up", "frontend after a good backend connected")
+
+
+def test_server_packed_reconnect_needs_restart():
+    """Packed rings are not resumed with a new backend yet: the link stays
+    down with a log line saying so, and a port stop/start brings it up
+    with fresh rings."""
+    with Session() as s:
+        sock = s.path("srv.sock")
+        fe = serve(s, sock, "server=1,packed_vq=1")
+        be = vhost(s, sock)
+        wait_link(fe, "up", "frontend")
+        fe.start()
+        be.start(tx_first=True)
+        wait_traffic(be, fe, "packed, first backend")
+        be.signal(signal.SIGKILL)
+        be.proc.wait(10)
+        wait_link(fe, "down", "frontend after the backend was killed")
+        be = vhost(s, sock, name="vhost2")
+        wait_for(lambda: "packed ring cannot be resumed" in fe.output, 20, 0.2,
+                 "log line refusing to resume the packed ring")
+        equal(link(fe), "down", "link with a packed ring not resumed")
+        fe.stop()
+        fe.cmd("port stop 0")
+        fe.cmd("port start 0")
+        wait_link(fe, "up", "frontend after port stop/start")
+        fe.start()
+        be.start(tx_first=True)
+        wait_traffic(be, fe, "packed, after port stop/start")
