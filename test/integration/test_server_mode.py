@@ -268,3 +268,28 @@ def test_server_packed_reconnect_needs_restart():
         fe.start()
         be.start(tx_first=True)
         wait_traffic(be, fe, "packed, after port stop/start")
+
+
+def test_server_backend_with_fewer_features_refused():
+    """The frontend negotiated TSO with a backend that has it (net_vhost
+    tso=1); one that comes back without it is refused, naming the
+    features, and the link stays down; one with it is served again."""
+    with Session() as s:
+        sock = s.path("srv.sock")
+        fe = serve(s, sock, app=["--tx-offloads=0x20"])     # TCP_TSO
+
+        def tso_vhost(name, tso):
+            return s.backend(fwd="io", vdev_args="client=1,queues=1" + (",tso=1" if tso else ""),
+                             sock=sock, name=name)
+        be = tso_vhost("vhost", True)
+        wait_link(fe, "up", "frontend with a TSO backend")
+        be.signal(signal.SIGKILL)
+        be.proc.wait(10)
+        wait_link(fe, "down", "frontend after the backend was killed")
+        be = tso_vhost("notso", False)
+        wait_for(lambda: re.search(r"backend lacks features the driver negotiated:.*HOST_TSO4",
+                                   fe.output), 20, 0.2, "log line naming the missing features")
+        equal(link(fe), "down", "link with a backend lacking TSO")
+        be.quit()
+        be = tso_vhost("vhost2", True)
+        wait_link(fe, "up", "frontend with a TSO backend again")
