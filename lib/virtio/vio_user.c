@@ -1044,7 +1044,7 @@ vio_user_attach(struct vio_user *u, int sock)
 		backend_forget(u);
 		return ret;
 	}
-	VIO_LOG(vhost, INFO, "%s: backend set up (%s): link up",
+	VIO_LOG(vhost, NOTICE, "%s: backend set up (%s): link up",
 		u->name, u->started ? "rings running" : "device not started yet");
 	return 0;
 }

@@ -133,7 +133,7 @@ vio_user_listen(struct vio_user *u, const char *path, uint32_t mode)
 	ret = vio_user_watch(u, path);
 	if (ret < 0)
 		return ret;
-	VIO_LOG(vhost, INFO, "%s: listening on %s (mode %04o); link down until a backend connects",
+	VIO_LOG(vhost, NOTICE, "%s: listening on %s (mode %04o); link down until a backend connects",
 		u->name, path, mode);
 	return 0;
 }
@@ -204,7 +204,7 @@ try_accept(struct vio_user *u)
 				u->name, u->path, strerror(errno));
 		return false;
 	}
-	VIO_LOG(vhost, INFO, "%s: backend connected to %s", u->name, u->path);
+	VIO_LOG(vhost, NOTICE, "%s: backend connected to %s", u->name, u->path);
 	/* Logged there on failure; the socket is closed then. */
 	return vio_user_attach(u, fd) == 0;
 }
@@ -231,7 +231,7 @@ try_connect(struct vio_user *u)
 		return false;
 	fd = vio_user_sock_open(u, u->path, &sa);
 	if (fd >= 0 && connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		VIO_LOG(vhost, INFO, "%s: connected to %s again", u->name, u->path);
+		VIO_LOG(vhost, NOTICE, "%s: connected to %s again", u->name, u->path);
 		u->backoff_ms = VIO_USER_BACKOFF_MIN_MS;
 		if (vio_user_attach(u, fd) == 0)
 			return true;
