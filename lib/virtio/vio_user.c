@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@
 	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
 
 static const struct vio_transport_ops vio_user_ops;
+static void vio_user_notify(struct vio_vq *vq);
 
 static struct vio_user *
 user_of(struct vio_hw *hw)
@@ -172,14 +174,41 @@ queue_close_fds(struct vio_user_queue *q)
 	q->callfd = -1;
 }
 
+/*
+ * Where the backend takes up the ring. A split ring resumes where the
+ * used index says the last backend stopped (0 on a new ring): what it
+ * made used the driver reclaims as usual, what was available and not
+ * used yet is processed by the new backend, so no buffer is lost or
+ * completed twice. A packed ring that ran has no such index in memory
+ * that the driver may read while its threads use the ring: not resumed.
+ */
+static int
+ring_base(struct vio_user *u, struct vio_user_queue *q, uint32_t *base)
+{
+	if (!(u->driver_features & VIO_BIT(VIO_F_RING_PACKED))) {
+		*base = __atomic_load_n(&q->vq->used->idx, __ATOMIC_ACQUIRE);
+		return 0;
+	}
+	if (q->ran) {
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u: a packed ring cannot be resumed with a new backend yet: stop and start the port",
+			u->name, queue_index(u, q));
+		return -ENOTSUP;
+	}
+	/* A packed ring starts with the driver's wrap counter at 1 (bit 15). */
+	*base = 1u << 15;
+	return 0;
+}
+
 static int
 ring_start(struct vio_user *u, struct vio_user_queue *q)
 {
 	uint16_t idx = queue_index(u, q);
-	/* A packed ring starts with the driver's wrap counter at 1 (bit 15). */
-	uint32_t base = (u->driver_features & VIO_BIT(VIO_F_RING_PACKED)) ?
-			1u << 15 : 0;
+	uint32_t base;
 	int ret;
+
+	ret = ring_base(u, q, &base);
+	if (ret < 0)
+		return ret;
 
 	/* A reset closed them: the backend got its copies with the ring. */
 	ret = queue_fds(u, q);
@@ -199,6 +228,12 @@ ring_start(struct vio_user *u, struct vio_user_queue *q)
 		ret = ring_fd(u, VIO_VHU_SET_VRING_KICK, idx, q->kickfd);
 	if (ret == 0 && has_protocol(u))
 		ret = ring_state(u, VIO_VHU_SET_VRING_ENABLE, idx, !q->disabled);
+	if (ret == 0) {
+		q->ran = true;
+		__atomic_store_n(&q->vq->detached, false, __ATOMIC_RELAXED);
+		/* What was made available while no backend ran is there. */
+		vio_user_notify(q->vq);
+	}
 	return ret;
 }
 
@@ -214,6 +249,8 @@ ring_stop(struct vio_user *u, struct vio_user_queue *q)
 		return 0;
 	q->running = false;
 	/* Already logged; a backend that has gone no longer uses the ring. */
+	if (u->sock < 0)
+		return 0;
 	if (u->conn_err != 0)
 		return u->conn_err;
 	if (has_protocol(u))
@@ -325,10 +362,51 @@ user_reset(struct vio_user *u)
 	return ret;
 }
 
+/* Server mode: a backend must have every feature the driver negotiated
+ * before it connected (they were offered on the backend's behalf). */
 static int
-vio_user_set_status(struct vio_hw *hw, uint8_t status)
+check_backend_features(struct vio_user *u)
 {
-	struct vio_user *u = user_of(hw);
+	uint64_t missing = u->driver_features & VIO_USER_BACKEND_FEATURES &
+			   ~u->backend_features;
+	char buf[256];
+
+	if (missing == 0)
+		return 0;
+	vio_dev_features_str(missing, buf, sizeof(buf));
+	VIO_LOG(vhost, ERR, "%s: backend lacks features the driver negotiated: %s",
+		u->name, buf);
+	return -ENOTSUP;
+}
+
+/* Without a backend (server mode, or client mode reconnecting) the
+ * status is only recorded: the backend that connects is given it
+ * (vio_user_attach). */
+static int
+status_to_backend(struct vio_user *u, uint8_t added)
+{
+	int ret;
+
+	/* Lost since the alarm last looked: the next backend gets it. */
+	if (u->watched && u->attached && !vio_user_sock_alive(u))
+		vio_user_detach(u);
+	if (u->watched && !u->attached)
+		return 0;
+	if (added & VIO_STATUS_FEATURES_OK) {
+		ret = check_backend_features(u);
+		if (ret == 0)
+			ret = send_features(u);
+		if (ret < 0)
+			return ret;
+	}
+	if (added & VIO_STATUS_DRIVER_OK)
+		return user_start(u);
+	return 0;
+}
+
+static int
+set_status_locked(struct vio_user *u, uint8_t status)
+{
 	uint8_t added = status & ~u->status;
 	int ret;
 
@@ -339,18 +417,23 @@ vio_user_set_status(struct vio_hw *hw, uint8_t status)
 		return -EINVAL;
 	}
 	/* A write that fails changes nothing. */
-	if (added & VIO_STATUS_FEATURES_OK) {
-		ret = send_features(u);
-		if (ret < 0)
-			return ret;
-	}
-	if (added & VIO_STATUS_DRIVER_OK) {
-		ret = user_start(u);
-		if (ret < 0)
-			return ret;
-	}
+	ret = status_to_backend(u, added);
+	if (ret < 0)
+		return ret;
 	u->status = status;
 	return 0;
+}
+
+static int
+vio_user_set_status(struct vio_hw *hw, uint8_t status)
+{
+	struct vio_user *u = user_of(hw);
+	int ret;
+
+	pthread_mutex_lock(&u->lock);
+	ret = set_status_locked(u, status);
+	pthread_mutex_unlock(&u->lock);
+	return ret;
 }
 
 static uint8_t
@@ -399,9 +482,11 @@ vio_user_read_config(struct vio_hw *hw, uint32_t off, void *dst, uint32_t len)
 
 	if (config_range(off, len) < 0)
 		return -EINVAL;
+	pthread_mutex_lock(&u->lock);
 	if (off < status_off + sizeof(u->config.status) && off + len > status_off)
 		u->config.status = vio_user_connected(hw) ? VIO_NET_S_LINK_UP : 0;
 	memcpy(dst, (const uint8_t *)&u->config + off, len);
+	pthread_mutex_unlock(&u->lock);
 	return 0;
 }
 
@@ -493,7 +578,9 @@ vio_user_cvq_notify(struct vio_vq *vq)
 {
 	struct vio_user *u = vq->notify_arg;
 
+	pthread_mutex_lock(&u->lock);
 	vio_user_cvq_run(&u->cvq);
+	pthread_mutex_unlock(&u->lock);
 }
 
 static int
@@ -533,9 +620,8 @@ vio_user_max_queue_pairs(struct vio_hw *hw)
 }
 
 static void
-vio_user_queue_release(struct vio_hw *hw, struct vio_vq *vq)
+queue_release_locked(struct vio_user *u, struct vio_vq *vq)
 {
-	struct vio_user *u = user_of(hw);
 	struct vio_user_queue *q;
 
 	if (u != NULL && u->cvq.vq == vq) {
@@ -555,10 +641,21 @@ vio_user_queue_release(struct vio_hw *hw, struct vio_vq *vq)
 	vq->tp = NULL;
 }
 
-static int
-vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
+static void
+vio_user_queue_release(struct vio_hw *hw, struct vio_vq *vq)
 {
 	struct vio_user *u = user_of(hw);
+
+	if (u == NULL)
+		return;
+	pthread_mutex_lock(&u->lock);
+	queue_release_locked(u, vq);
+	pthread_mutex_unlock(&u->lock);
+}
+
+static int
+queue_setup_locked(struct vio_user *u, struct vio_vq *vq)
+{
 	struct vio_user_queue *q;
 	int ret;
 
@@ -579,6 +676,9 @@ vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	if (ret < 0)
 		return ret;
 	q->vq = vq;
+	q->ran = false;		/* a new ring */
+	/* Until a backend takes it (ring_start). */
+	__atomic_store_n(&vq->detached, true, __ATOMIC_RELAXED);
 	vq->notify = vio_user_notify;
 	vq->notify_arg = q;
 	vq->tp = q;
@@ -586,11 +686,23 @@ vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	if (u->started) {
 		ret = ring_start(u, q);
 		if (ret < 0) {
-			vio_user_queue_release(hw, vq);
+			queue_release_locked(u, vq);
 			return ret;
 		}
 	}
 	return 0;
+}
+
+static int
+vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
+{
+	struct vio_user *u = user_of(hw);
+	int ret;
+
+	pthread_mutex_lock(&u->lock);
+	ret = queue_setup_locked(u, vq);
+	pthread_mutex_unlock(&u->lock);
+	return ret;
 }
 
 static void
@@ -602,6 +714,7 @@ user_free(struct vio_user *u)
 		queue_close_fds(&u->queues[i]);
 	if (u->sock >= 0)
 		close(u->sock);
+	pthread_mutex_destroy(&u->lock);
 	free(u);
 }
 
@@ -612,8 +725,12 @@ vio_user_close(struct vio_hw *hw)
 
 	if (u == NULL)
 		return;
+	/* First: no backend is accepted or renegotiated after this. */
+	vio_user_watch_stop(u);
 	/* Vqs still bound are left alone: their memory may be gone. */
+	pthread_mutex_lock(&u->lock);
 	rings_stop(u);
+	pthread_mutex_unlock(&u->lock);
 	user_free(u);
 	hw->tp = NULL;
 }
@@ -636,14 +753,12 @@ static const struct vio_transport_ops vio_user_ops = {
 /* ---- connection ---- */
 
 bool
-vio_user_connected(struct vio_hw *hw)
+vio_user_sock_alive(struct vio_user *u)
 {
-	struct vio_user *u = user_of(hw);
 	char c;
 	ssize_t n;
 
-	if (hw->ops != &vio_user_ops || u == NULL || u->sock < 0 ||
-	    u->conn_err != 0)
+	if (u->sock < 0 || u->conn_err != 0)
 		return false;
 	n = recv(u->sock, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -653,6 +768,20 @@ vio_user_connected(struct vio_hw *hw)
 	VIO_LOG(vhost, WARNING, "%s: backend closed the connection: link down",
 		u->name);
 	return false;
+}
+
+bool
+vio_user_connected(struct vio_hw *hw)
+{
+	struct vio_user *u = user_of(hw);
+	bool up;
+
+	if (hw->ops != &vio_user_ops || u == NULL)
+		return false;
+	pthread_mutex_lock(&u->lock);
+	up = (!u->server || u->attached) && vio_user_sock_alive(u);
+	pthread_mutex_unlock(&u->lock);
+	return up;
 }
 
 static int
@@ -813,10 +942,24 @@ user_alloc(const struct vio_user_params *p, uint16_t pairs, uint16_t size)
 	struct vio_user *u;
 	uint16_t i;
 
+	pthread_mutexattr_t attr;
+
 	u = calloc(1, sizeof(*u) + sizeof(u->queues[0]) * 2 * pairs);
 	if (u == NULL)
 		return NULL;
+	/* Recursive: the ops that lock it call each other. */
+	if (pthread_mutexattr_init(&attr) != 0 ||
+	    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0 ||
+	    pthread_mutex_init(&u->lock, &attr) != 0) {
+		free(u);
+		return NULL;
+	}
+	pthread_mutexattr_destroy(&attr);
 	u->sock = -1;
+	u->listen_fd = -1;
+	u->server = p->server;
+	u->link_change = p->link_change;
+	u->link_arg = p->link_arg;
 	u->nr_queues = 2 * pairs;
 	u->ctrl = p->ctrl_vq;
 	u->queue_size = size;
@@ -839,6 +982,100 @@ log_connected(const struct vio_user *u)
 		u->name, buf, u->protocol_features);
 }
 
+/* The state a backend keeps: forgotten when it goes. */
+static void
+backend_forget(struct vio_user *u)
+{
+	uint16_t i;
+
+	if (u->sock >= 0)
+		close(u->sock);
+	u->sock = -1;
+	u->conn_err = 0;
+	u->attached = false;
+	u->started = false;
+	u->protocol_features = 0;
+	u->max_mem_slots = 0;
+	u->nslots = 0;
+	for (i = 0; i < u->nr_queues; i++) {
+		u->queues[i].running = false;
+		if (u->queues[i].vq != NULL)
+			__atomic_store_n(&u->queues[i].vq->detached, true,
+					 __ATOMIC_RELAXED);
+	}
+}
+
+void
+vio_user_detach(struct vio_user *u)
+{
+	backend_forget(u);
+}
+
+/* The driver's state so far, for a backend that connects late or again:
+ * features at FEATURES_OK, memory table and rings at DRIVER_OK. */
+static int
+replay_status(struct vio_user *u)
+{
+	int ret = 0;
+
+	if (u->status & VIO_STATUS_FEATURES_OK)
+		ret = status_to_backend(u, VIO_STATUS_FEATURES_OK);
+	if (ret == 0 && (u->status & VIO_STATUS_DRIVER_OK))
+		ret = status_to_backend(u, VIO_STATUS_DRIVER_OK);
+	return ret;
+}
+
+int
+vio_user_attach(struct vio_user *u, int sock)
+{
+	int ret;
+
+	backend_forget(u);
+	u->sock = sock;
+	ret = handshake(u);
+	if (ret == 0) {
+		log_connected(u);
+		u->attached = true;
+		ret = replay_status(u);
+	}
+	if (ret < 0) {
+		VIO_LOG(vhost, ERR, "%s: backend refused: %s; waiting for another one",
+			u->name, strerror(-ret));
+		backend_forget(u);
+		return ret;
+	}
+	VIO_LOG(vhost, NOTICE, "%s: backend set up (%s): link up",
+		u->name, u->started ? "rings running" : "device not started yet");
+	return 0;
+}
+
+/* Server mode: what vio supports is offered before any backend is seen;
+ * one that lacks what the driver took is refused when it connects. */
+static int
+open_server(struct vio_user *u, const struct vio_user_params *p)
+{
+	u->backend_features = VIO_USER_BACKEND_FEATURES;
+	u->backend_pairs = u->nr_queues / 2;
+	u->offered = offered_features(u, p);
+	u->backend_features = 0;
+	return vio_user_listen(u, p->path, p->socket_mode);
+}
+
+static int
+open_client(struct vio_user *u, const struct vio_user_params *p)
+{
+	int ret = vio_user_sock_connect(u, p->path);
+
+	if (ret == 0)
+		ret = handshake(u);
+	if (ret < 0)
+		return ret;
+	u->offered = offered_features(u, p);
+	u->attached = true;
+	log_connected(u);
+	return p->reconnect ? vio_user_watch(u, p->path) : 0;
+}
+
 int
 vio_user_open(struct vio_hw *hw, const struct vio_user_params *p)
 {
@@ -852,19 +1089,18 @@ vio_user_open(struct vio_hw *hw, const struct vio_user_params *p)
 	u = user_alloc(p, pairs, size);
 	if (u == NULL)
 		return -ENOMEM;
-	ret = vio_user_sock_connect(u, p->path);
-	if (ret == 0)
-		ret = handshake(u);
+	config_init(u, p);
+	/* The ops go in first: the alarm may set a backend up at once. */
+	hw->ops = &vio_user_ops;
+	hw->tp = u;
+	ret = p->server ? open_server(u, p) : open_client(u, p);
 	if (ret < 0) {
+		hw->ops = NULL;
+		hw->tp = NULL;
 		user_free(u);
 		return ret;
 	}
-	u->offered = offered_features(u, p);
-	config_init(u, p);
-	log_connected(u);
 
-	hw->ops = &vio_user_ops;
-	hw->tp = u;
 	hw->use_va = true;
 	hw->modern = true;
 	snprintf(hw->name, sizeof(hw->name), "%s", u->name);

@@ -26,16 +26,32 @@ struct vio_user_params {
 	/* Offer a control queue (CTRL_VQ, CTRL_RX, CTRL_VLAN, CTRL_MAC_ADDR,
 	 * and MQ with several pairs) that the transport executes itself. */
 	bool ctrl_vq;
+	/* Server mode: create the socket (mode socket_mode, 0 = 0600) and
+	 * serve one backend at a time; open returns at once, and backends
+	 * that connect later (or again) are set up by an EAL alarm. */
+	bool server;
+	uint32_t socket_mode;
+	/* Client mode: a lost backend is connected to again (bounded
+	 * backoff) and set up again, as in server mode. */
+	bool reconnect;
+	/* Server mode, or client mode with reconnect: called (from the EAL alarm thread, no lock held)
+	 * when a backend was set up or lost: the link changed. */
+	void (*link_change)(void *arg);
+	void *link_arg;
 };
 
 /*
- * Connect to the backend (client mode), SET_OWNER, read its features and
- * protocol features. Fills hw (ops, tp, use_va = true, modern = true).
- * Returns 0 or a negative errno, with the reason logged.
+ * Client mode: connect to the backend, SET_OWNER, read its features and
+ * protocol features. Server mode: create and listen on the socket, and
+ * offer the features vio supports (a backend that connects must have
+ * those the driver negotiated, or it is refused). Fills hw (ops, tp,
+ * use_va = true, modern = true). Returns 0 or a negative errno, with the
+ * reason logged.
  */
 int vio_user_open(struct vio_hw *hw, const struct vio_user_params *p);
 
-/* True while the backend's socket is open (EOF or error: false). */
+/* True while a backend's socket is open (EOF or error: false) and, in
+ * server mode, the backend has been given the device's state. */
 bool vio_user_connected(struct vio_hw *hw);
 
 #endif /* VIO_USER_H */

@@ -7,8 +7,11 @@
 #ifndef VIO_USER_PRIV_H
 #define VIO_USER_PRIV_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/un.h>
 
 #include "vhost_user_msg.h"
 #include "vio_user.h"
@@ -23,10 +26,30 @@ struct vio_user_queue {
 	int callfd;
 	bool running;		/* the backend has this ring (until GET_VRING_BASE) */
 	bool disabled;		/* SET_VRING_ENABLE 0: beyond the pairs in use */
+	bool ran;		/* a backend had it since queue_setup: resume */
 };
 
 struct vio_user {
-	int sock;
+	/* The socket and everything sent on it, shared by the application's
+	 * threads (transport ops) and the EAL alarm thread (server mode:
+	 * accept, loss, renegotiation). Recursive: ops call each other. */
+	pthread_mutex_t lock;
+	int sock;			/* the backend's connection, or -1 */
+	/* Server mode (vio_user_conn.c): the listening socket, polled by an
+	 * EAL alarm; the emulated device lives on while backends come
+	 * and go, and each new one is given the driver's state again. */
+	bool server;
+	int listen_fd;
+	dev_t listen_dev;		/* the socket file we created, to unlink */
+	ino_t listen_ino;		/* only it at close */
+	bool closing;			/* the alarm must not re-arm */
+	bool watched;			/* the alarm runs (server, reconnect) */
+	uint32_t backoff_ms;		/* client reconnect: next wait */
+	uint64_t next_try_ms;		/* client reconnect: not before */
+	bool attached;			/* a backend is connected and set up */
+	void (*link_change)(void *arg);	/* called unlocked, alarm thread */
+	void *link_arg;
+	char path[108];			/* sun_path */
 	/* Sticky error of the connection (EOF, timeout, garbage): once the
 	 * reply stream is out of step nothing more can be trusted on it. */
 	int conn_err;
@@ -61,6 +84,9 @@ vio_user_has_pf(const struct vio_user *u, unsigned int bit)
 }
 
 /* vio_user_sock.c */
+/* A non-blocking unix socket and the address of path (logged on error). */
+int vio_user_sock_open(struct vio_user *u, const char *path,
+		       struct sockaddr_un *sa);
 int vio_user_sock_connect(struct vio_user *u, const char *path);
 const char *vio_user_req_name(uint32_t request);
 /* Send without waiting (requests that have no reply and no ack). */
@@ -75,6 +101,21 @@ int vio_user_set_u64(struct vio_user *u, uint32_t request, uint64_t val);
 /* GET_VRING_BASE: stops the ring at the backend. */
 int vio_user_get_vring_base(struct vio_user *u, uint32_t index,
 			    uint32_t *base);
+
+/* vio_user.c: a connected backend socket gets the device's state
+ * (handshake, features, memory table and rings when started); on failure
+ * the socket is closed. vio_user_detach forgets the backend. Lock held. */
+int vio_user_attach(struct vio_user *u, int sock);
+void vio_user_detach(struct vio_user *u);
+/* The connection works: no error, not closed by the peer. Lock held. */
+bool vio_user_sock_alive(struct vio_user *u);
+
+/* vio_user_conn.c: server mode; the alarm that watches the backend (and
+ * reconnects in client mode). Stop: before the transport is freed,
+ * without the lock held. */
+int vio_user_listen(struct vio_user *u, const char *path, uint32_t mode);
+int vio_user_watch(struct vio_user *u, const char *path);
+void vio_user_watch_stop(struct vio_user *u);
 
 /* vio_user_mem.c: give the backend DPDK's memory (SET_MEM_TABLE or
  * ADD_MEM_REG/REM_MEM_REG with CONFIGURE_MEM_SLOTS). */

@@ -402,24 +402,37 @@ sock_connect(int sock, const struct sockaddr_un *sa, int64_t deadline)
 }
 
 int
-vio_user_sock_connect(struct vio_user *u, const char *path)
+vio_user_sock_open(struct vio_user *u, const char *path,
+		   struct sockaddr_un *sa)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int sock, ret;
+	int sock;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path)) {
 		VIO_LOG(vhost, ERR, "%s: socket path %s is longer than %zu bytes",
-			u->name, path, sizeof(sa.sun_path) - 1);
+			u->name, path, sizeof(sa->sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	memcpy(sa->sun_path, path, strlen(path) + 1);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (sock < 0) {
-		ret = -errno;
+		sock = -errno;
 		VIO_LOG(vhost, ERR, "%s: cannot create a unix socket: %s",
-			u->name, strerror(-ret));
-		return ret;
+			u->name, strerror(-sock));
 	}
+	return sock;
+}
+
+int
+vio_user_sock_connect(struct vio_user *u, const char *path)
+{
+	struct sockaddr_un sa;
+	int sock, ret;
+
+	sock = vio_user_sock_open(u, path, &sa);
+	if (sock < 0)
+		return sock;
 	ret = sock_connect(sock, &sa, now_ms() + u->timeout_ms);
 	if (ret < 0) {
 		VIO_LOG(vhost, ERR, "%s: cannot connect to vhost-user socket %s: %s",

@@ -83,6 +83,11 @@ struct vio_vq {
 	bool packed;
 	bool in_order;		/* buffer id = ring slot of its first descriptor */
 	bool broken;		/* packed: a used entry could not be skipped safely */
+	/* No device takes the ring now (virtio-user waiting for a
+	 * backend): the driver drops what it would send. Written by the
+	 * transport from another thread; a burst that misses a change
+	 * only posts to (or drops from) a ring that stays consistent. */
+	bool detached;
 	vio_notify_fn notify;	/* set by the transport's queue_setup */
 	void *notify_arg;	/* transport data for notify (fd, doorbell) */
 	struct vio_vq_errors err;

@@ -34,8 +34,8 @@ on packed rings; vio takes the devarg and runs its scalar paths).
 
 Also cases 1 and 2 of DTS's loopback_virtio_user_server_mode_test_plan.rst
 (the frontend serves the socket with server=1, net_vhost connects with
-client=1): skipped with vio until it has a server mode (its registered
-param string then offers server=<0|1>).
+client=1), either launched first; skipped with a vio plugin older than
+its server mode (whose param string says server=<0>).
 """
 import os
 import re

@@ -193,6 +193,8 @@ tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
 	uint16_t i, n, dropped = 0;
 
+	if (unlikely(vio_tx_detached(txq)))
+		return vio_tx_drop(txq, pkts, nb_pkts);
 	if (vio_tx_reclaim_due(txq))
 		tx_reclaim(txq, in_order);
 	/* The lines this burst writes, asked for together (with a free

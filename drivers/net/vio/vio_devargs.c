@@ -5,6 +5,7 @@
  * the key and says why; a key of the other driver is rejected by name.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,15 +185,37 @@ arg_iface(const char *val, struct vio_devargs *da, const char **why)
 	return 0;
 }
 
-/* server=0 is net_virtio_user's default: taken; server mode is not. */
+/* server=1: vio creates the socket and a backend connects to it. */
 static int
-arg_server(const char *val, struct vio_devargs *da __rte_unused,
-	   const char **why)
+arg_server(const char *val, struct vio_devargs *da, const char **why)
 {
-	if (val != NULL && strcmp(val, "0") == 0)
-		return 0;
-	*why = "server mode is not supported yet: vio connects to the socket as the client (server=0)";
-	return -ENOTSUP;
+	return parse_bool(val, &da->server, why);
+}
+
+/* Client mode: connect again to a backend that was lost (default). */
+static int
+arg_reconnect(const char *val, struct vio_devargs *da, const char **why)
+{
+	return parse_bool(val, &da->reconnect, why);
+}
+
+/* The server socket's file mode, octal (0600 by default): whoever can
+ * connect gets read/write access to the application's DPDK memory. */
+static int
+arg_socket_mode(const char *val, struct vio_devargs *da, const char **why)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = val != NULL && *val != '\0' ? strtoul(val, &end, 8) : ULONG_MAX;
+	if (v == ULONG_MAX || errno != 0 || *end != '\0' || v > 0777 ||
+	    (v & 0600) != 0600) {
+		*why = "must be an octal file mode up to 0777 that keeps the owner's rw (e.g. 0660)";
+		return -EINVAL;
+	}
+	da->socket_mode = (uint32_t)v;
+	return 0;
 }
 
 /* A key added here also goes into the RTE_PMD_REGISTER_PARAM_STRING of each
@@ -211,6 +234,8 @@ static const struct vio_devarg vio_devargs_table[] = {
 	{ "cq", arg_cq, VIO_DA_ALL },
 	{ "iface", arg_iface, VIO_DA_VDEV },
 	{ "server", arg_server, VIO_DA_VDEV },
+	{ "socket_mode", arg_socket_mode, VIO_DA_VDEV },
+	{ "reconnect", arg_reconnect, VIO_DA_VDEV },
 };
 
 static const struct vio_devarg *
@@ -232,6 +257,7 @@ devargs_defaults(struct vio_devargs *da, unsigned int where)
 	da->queue_size = VIO_DEFAULT_QUEUE_SIZE;
 	da->mrg_rxbuf = true;
 	da->speed = VIO_DEFAULT_SPEED;
+	da->reconnect = true;
 	/* A PCI device offers a packed ring only when its VM was configured
 	 * for one (QEMU packed=on): use it then, as DPDK's net_virtio does.
 	 * virtio-user keeps split rings unless asked, like net_virtio_user. */

@@ -21,6 +21,8 @@ RTE_LOG_REGISTER_SUFFIX(vio_logtype_tx, tx, NOTICE);
 /* Ethernet header, one VLAN tag and the CRC the device never carries. */
 #define VIO_L2_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
 
+static int vio_link_update(struct rte_eth_dev *dev, int wait);
+
 static struct vio_adapter *
 adapter_of(struct rte_eth_dev *dev)
 {
@@ -184,7 +186,8 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 	}
 	vio_queues_kick(dev);
 	ad->started = true;
-	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
+	/* Down while a virtio-user server waits for its backend. */
+	vio_link_update(dev, 0);
 	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s%s, tx %s, %u queue pair(s)",
 		    dev->data->port_id, ad->rx_path, vio_rx_path_suffix(ad),
 		    ad->tx_path, dev->data->nb_rx_queues);

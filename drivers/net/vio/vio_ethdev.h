@@ -69,6 +69,9 @@ struct vio_devargs {
 	bool vectorized;	/* asked for; no vector paths yet */
 	bool cq;		/* a control virtqueue (also with queues > 1) */
 	char iface[16];		/* IFNAMSIZ: vhost-kernel's tap name */
+	bool server;		/* virtio-user: vio listens on path */
+	uint32_t socket_mode;	/* its file mode; 0: owner only (0600) */
+	bool reconnect;		/* virtio-user client: connect again when lost */
 };
 
 /* net_vio_user's devargs (path required by the caller). */

@@ -31,6 +31,23 @@ vio_tx_reclaim_due(const struct vio_txq *txq)
 	       txq->segs_held > VIO_TX_SEGS_RECLAIM;
 }
 
+/* No device takes the ring (a virtio-user port waiting for its
+ * backend): like a NIC with its link down, frames are dropped and
+ * counted (oerrors), rather than queued to go out stale later. */
+static inline bool
+vio_tx_detached(const struct vio_txq *txq)
+{
+	return __atomic_load_n(&txq->vq.detached, __ATOMIC_RELAXED);
+}
+
+static inline uint16_t
+vio_tx_drop(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t n)
+{
+	rte_pktmbuf_free_bulk(pkts, n);
+	txq->stats.errors += n;
+	return n;
+}
+
 /* Return transmitted mbufs to their pools. Inline, unlike
  * rte_pktmbuf_free_bulk(): single-segment mbufs (the common case) go back
  * with one mempool put per run of the same pool, and the line where the

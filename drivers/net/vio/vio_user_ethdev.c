@@ -15,6 +15,22 @@
 
 #define VIO_USER_TIMEOUT_MS 5000
 
+/* A backend was set up or lost (EAL alarm thread: server mode, or
+ * client mode with reconnect). The
+ * event goes out only for a started port: a stopped one is down anyway,
+ * and dev_start reads the link itself. */
+static void
+vio_user_link_change(void *arg)
+{
+	struct rte_eth_dev *dev = arg;
+
+	if (!dev->data->dev_started || dev->dev_ops == NULL)
+		return;
+	/* 0: the status changed. */
+	if (dev->dev_ops->link_update(dev, 0) == 0)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
 static int
 vio_user_connect(struct rte_eth_dev *dev)
 {
@@ -30,6 +46,11 @@ vio_user_connect(struct rte_eth_dev *dev)
 		/* Executed by the transport: MQ_VQ_PAIRS_SET switches the
 		 * backend's rings, the filters are acked without effect. */
 		.ctrl_vq = vio_ctrl_wanted(&ad->da),
+		.server = ad->da.server,
+		.socket_mode = ad->da.socket_mode,
+		.reconnect = ad->da.reconnect,
+		.link_change = vio_user_link_change,
+		.link_arg = dev,
 	};
 
 	memcpy(p.mac, ad->da.mac.addr_bytes, sizeof(p.mac));
@@ -71,6 +92,11 @@ vio_user_probe(struct rte_vdev_device *vdev)
 			    name);
 		return -EINVAL;
 	}
+	if (da.socket_mode != 0 && !da.server) {
+		VIO_PMD_LOG(init, ERR, "%s: devarg socket_mode is for server=1 (vio creates the socket)",
+			    name);
+		return -EINVAL;
+	}
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*ad));
 	if (dev == NULL) {
 		VIO_PMD_LOG(init, ERR, "%s: cannot allocate an ethdev port", name);
@@ -89,9 +115,12 @@ vio_user_probe(struct rte_vdev_device *vdev)
 	ret = vio_ethdev_init(dev);
 	if (ret < 0)
 		goto fail;
+	/* The link follows the backends that come and go: events each way. */
+	if (da.server || da.reconnect)
+		dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	rte_eth_dev_probing_finish(dev);
-	VIO_PMD_LOG(init, INFO, "%s: port %u on %s", name, dev->data->port_id,
-		    da.path);
+	VIO_PMD_LOG(init, INFO, "%s: port %u on %s%s", name, dev->data->port_id,
+		    da.path, da.server ? " (server)" : "");
 	return 0;
 fail:
 	if (ad->hw.ops != NULL)
@@ -132,4 +161,6 @@ RTE_PMD_REGISTER_PARAM_STRING(net_vio_user,
 	"vectorized=<0|1> "
 	"cq=<0|1> "
 	"iface=<name> "
-	"server=<0>");
+	"server=<0|1> "
+	"socket_mode=<octal> "
+	"reconnect=<0|1>");
