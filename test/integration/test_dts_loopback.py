@@ -263,6 +263,12 @@ def server_case(vhost_first):
             be = vhost()
             be.start()
             fe = virtio()
+            # net_virtio_user's server-mode probe waits for the client;
+            # vio's does not (its link comes up, with an LSC event, once
+            # the client has connected, and tx before that is dropped and
+            # counted): what the plan's tx_first sends must wait for it.
+            wait_for(lambda: fe.info()["Link status"] == "up", 30, 0.3,
+                     "the virtio side's link (the vhost client connected)")
             injector = fe
         else:
             # A server's probe may wait for its client: launched beside.
