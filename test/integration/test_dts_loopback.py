@@ -34,15 +34,14 @@ on packed rings; vio takes the devarg and runs its scalar paths).
 
 Also cases 1 and 2 of DTS's loopback_virtio_user_server_mode_test_plan.rst
 (the frontend serves the socket with server=1, net_vhost connects with
-client=1), either launched first; skipped with a vio plugin older than
-its server mode (whose param string says server=<0>).
+client=1), either launched first.
 """
 import os
 import re
 import threading
 import time
 
-from vio_harness import Session, Skip, check, equal, parse_port_stats, plugin_path, settle, wait_for
+from vio_harness import Session, check, equal, parse_port_stats, settle, wait_for
 
 TIMEOUT = 150
 MAC = "00:01:02:03:04:05"
@@ -236,20 +235,8 @@ def in_thread(fn):
     return t, box
 
 
-def vio_lacks_server_mode(s):
-    """vio registers `server=<0>` until it has a server mode (issue: vhost-user
-    server mode and reconnect); its param string says `server=<0|1>` then."""
-    if s.driver != "net_vio_user":
-        return False
-    with open(plugin_path(), "rb") as f:
-        return b"server=<0|1>" not in f.read()
-
-
 def server_case(vhost_first):
     with Session() as s:
-        if vio_lacks_server_mode(s):
-            raise Skip("vio has no server mode yet (server=1 is refused); "
-                       "net_virtio_user passes this case")
         sock = s.path("vhost-net.sock")
 
         def vhost():
