@@ -10,7 +10,6 @@
  *   filter  run the tests whose "suite.case" name contains one of them
  */
 #include <stdio.h>
-#include <string.h>
 
 #include <rte_log.h>
 
@@ -39,18 +38,9 @@ static const struct ut_suite *const suites[] = {
 int
 main(int argc, char **argv)
 {
-	bool list = false, verbose = false;
-	int i, nfilters = 0;
+	bool list, verbose;
+	int nfilters = ut_args(argc, argv, &list, &verbose);
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-l") == 0)
-			list = true;
-		else if (strcmp(argv[i], "-v") == 0)
-			verbose = true;
-		else
-			argv[1 + nfilters++] = argv[i];
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* The negative tests make lib/virtio log errors on purpose. */
 	if (!verbose)
 		rte_log_set_global_level(RTE_LOG_EMERG);
