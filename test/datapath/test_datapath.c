@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The same cases on every ring layout the PMD runs (dpt_layouts): split,
+ * split in-order, packed, packed in-order, each with and without
+ * mergeable rx buffers. Each case checks packet counts, bytes and
+ * contents on both sides, the port's stats, the named counter of each
+ * bad device entry, that nothing is handed up twice, and that every mbuf
+ * is back in its pool once the port is stopped.
+ */
+#include <rte_ethdev.h>
+
+#include "dpt.h"
+#include "unit.h"
+
+/* The xstat a bad num_buffers is counted in (rx_qN_ + this). */
+#define DPT_XSTAT_BAD_NUM_BUFFERS	"rx_q0_device_bad_len"
+
+/* Every device error counter of both queues is still 0. */
+static void
+no_device_errors(struct dpt *d)
+{
+	static const char *const names[] = {
+		"rx_q0_device_bad_id", "rx_q0_device_bad_len",
+		"rx_q0_device_bad_idx", "rx_q0_device_bad_wrap",
+		"tx_q0_device_bad_id", "tx_q0_device_bad_len",
+		"tx_q0_device_bad_idx", "tx_q0_device_bad_wrap",
+	};
+	struct rte_eth_stats st;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(names); i++)
+		UT_ASSERT(dpt_xstat(d, names[i]) == 0, "%s is %" PRIu64,
+			  names[i], dpt_xstat(d, names[i]));
+	dpt_stats(d, &st);
+	UT_EQ(st.ierrors, 0);
+	UT_EQ(st.oerrors, 0);
+}
+
+/* Device takes everything sent so far, 64 at a time. */
+static void
+dev_tx_all(struct dpt *d)
+{
+	unsigned int rounds = 0;
+
+	while (d->tx_checked < d->tx_seed) {
+		UT_ASSERT(dpt_dev_tx(d, 64) > 0 || ++rounds < 2,
+			  "device found %" PRIu64 " of %u packets",
+			  d->tx_checked, d->tx_seed);
+	}
+}
+
+static void
+check_tx_stats(struct dpt *d)
+{
+	struct rte_eth_stats st;
+	uint64_t bytes = 0;
+	uint32_t i;
+
+	for (i = 0; i < d->tx_seed; i++)
+		bytes += d->tx_len[i];
+	dpt_stats(d, &st);
+	UT_EQ(st.opackets, d->tx_seed);
+	UT_EQ(st.obytes, bytes);
+}
+
+static void
+check_rx_stats(struct dpt *d)
+{
+	struct rte_eth_stats st;
+
+	dpt_stats(d, &st);
+	UT_EQ(st.ipackets, d->rx_pkts);
+	UT_EQ(st.ibytes, d->rx_bytes);
+}
+
+/* Hand up what is left: every packet received (`want`) once, counted,
+ * no device error; then stop with no mbuf missing. */
+static void
+rx_finish(struct dpt *d, uint32_t want)
+{
+	dpt_rx(d, DPT_SEEDS, NULL);
+	UT_EQ(d->rx_pkts, want);
+	check_rx_stats(d);
+	no_device_errors(d);
+	dpt_finish(d);
+}
+
+/* ---- ring wrap: many bursts of every size over several ring lengths ---- */
+
+static void
+wrap(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t want = 6 * DPT_RING + 17, it;
+
+	for (it = 0; d->tx_seed < want; it++) {
+		uint16_t b = 1 + (it * 7) % 32;
+
+		dpt_tx(d, RTE_MIN(b, want - d->tx_seed), 0, 1);
+		/* The device runs every other burst, so the ring fills. */
+		if (it % 2 == 1)
+			dpt_dev_tx(d, 1 + (it * 13) % 64);
+		UT_TRUE(it < 10 * want);
+	}
+	dev_tx_all(d);
+	UT_EQ(d->tx_checked, want);
+	check_tx_stats(d);
+
+	for (it = 0; d->rx_seed < want; it++) {
+		uint32_t b = 1 + (it * 11) % DPT_RING, i;
+
+		for (i = 0; i < b && d->rx_seed < want; i++)
+			if (dpt_dev_rx(d, 60 + (d->rx_seed * 53) % 1400, -1) == 0)
+				break;
+		dpt_rx(d, b, NULL);
+		UT_TRUE(it < 10 * want);
+	}
+	rx_finish(d, want);
+}
+
+/* ---- chained tx mbufs, through indirect tables and as chains ---- */
+
+static void
+tx_chains_common(const struct dpt_layout *lo, bool indirect)
+{
+	struct dpt_opts o = { .no_indirect = !indirect };
+	struct dpt *d = dpt_open(lo, &o);
+	static const uint16_t segs[] = { 2, 3, 5, 1, 8 };
+	uint32_t it;
+
+	for (it = 0; d->tx_seed < 5 * DPT_RING; it++) {
+		uint16_t ns = segs[it % RTE_DIM(segs)];
+		uint32_t before = d->tx_seed, i;
+		/* Up to 1800 bytes a segment: each fits one tx mbuf. */
+		uint16_t sent = dpt_tx(d, 4, ns + (it * 97) % RTE_MIN(ns * 1800u, 9000u), ns);
+		uint64_t first = d->tx_checked;
+
+		dev_tx_all(d);
+		UT_EQ(d->tx_checked, before + sent);
+		for (i = 0; i < sent; i++) {
+			const struct dm_pkt *p = dm_tx_record(d->txq,
+							first + i - d->tx_rec_base);
+
+			if (ns == 1)
+				continue;
+			/* An indirect table holds the header and every
+			 * segment; without one, a header descriptor and one
+			 * per segment. */
+			UT_EQ(p->indirect, indirect);
+			UT_EQ(p->nsegs, ns + 1);
+		}
+		UT_TRUE(it < 50 * DPT_RING);
+	}
+	check_tx_stats(d);
+	no_device_errors(d);
+	dpt_finish(d);
+}
+
+/* ---- frames over several rx buffers: mergeable, or chained buffers ---- */
+
+static void
+rx_multi(const struct dpt_layout *lo)
+{
+	/* 512-byte mbufs: a 1514-byte frame takes 3 mergeable buffers, or
+	 * one buffer of 3 chained mbufs without mergeable buffers. */
+	struct dpt_opts o = { .rx_room = 512 };
+	struct dpt *d = dpt_open(lo, &o);
+	struct rte_mbuf *keep[DPT_RING];
+	uint32_t want = 4 * DPT_RING, it, i, n;
+
+	for (it = 0; d->rx_seed < want; it++) {
+		for (i = 0; i < 8 && d->rx_seed < want; i++)
+			if (dpt_dev_rx(d, 100 + (d->rx_seed * 211) % 1415, -1) == 0)
+				break;
+		n = dpt_rx(d, RTE_DIM(keep), keep);
+		for (i = 0; i < n; i++) {
+			/* Mergeable: the header, then the frame over
+			 * 524-byte buffers; chained: 512 bytes in the
+			 * first mbuf, the next ones reuse the header's
+			 * bytes of their headroom: the same count. */
+			uint32_t segs = (keep[i]->pkt_len + d->hdr + 523) /
+					(512 + d->hdr);
+
+			UT_EQ(keep[i]->nb_segs, segs);
+			rte_pktmbuf_free(keep[i]);
+		}
+		UT_TRUE(it < 10 * want);
+	}
+	rx_finish(d, want);
+}
+
+/* ---- ring full (the device stalls) and empty ---- */
+
+static void
+tx_ring_full(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t taken = 0;
+	uint16_t sent;
+
+	/* Nothing completes: tx takes exactly a ring of single-descriptor
+	 * packets, then nothing, and loses none of them. */
+	do {
+		sent = dpt_tx(d, 24, 0, 1);
+		taken += sent;
+	} while (sent == 24);
+	UT_EQ(taken, DPT_RING);
+	UT_EQ(dpt_tx(d, 8, 0, 1), 0);
+	UT_EQ(dpt_tx(d, 1, 0, 3), 0);
+	check_tx_stats(d);
+	dev_tx_all(d);
+	UT_EQ(d->tx_checked, DPT_RING);
+	/* Room again once completions are reclaimed. */
+	UT_EQ(dpt_tx(d, 16, 0, 1), 16);
+	dev_tx_all(d);
+	UT_EQ(d->tx_checked, DPT_RING + 16);
+	check_tx_stats(d);
+	no_device_errors(d);
+	dpt_finish(d);
+}
+
+static void
+ring_empty(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	struct rte_mbuf *none[4];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		UT_EQ(rte_eth_rx_burst(d->port, 0, none, RTE_DIM(none)), 0);
+		UT_EQ(rte_eth_tx_burst(d->port, 0, none, 0), 0);
+		UT_EQ(dpt_dev_tx(d, 64), 0);
+	}
+	UT_EQ(dpt_tx(d, 1, 0, 1), 1);
+	UT_EQ(dpt_dev_tx(d, 64), 1);
+	UT_EQ(dpt_dev_tx(d, 64), 0);
+	UT_EQ(dpt_dev_rx(d, 64, -1), 1);
+	UT_EQ(dpt_rx(d, 4, NULL), 1);
+	UT_EQ(rte_eth_rx_burst(d->port, 0, none, RTE_DIM(none)), 0);
+	check_rx_stats(d);
+	check_tx_stats(d);
+	no_device_errors(d);
+	dpt_finish(d);
+}
+
+/* ---- rx pool exhausted at refill, recovering when mbufs return ---- */
+
+static void
+rx_pool_dry(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .rx_mbufs = DPT_RING + 16 };
+	struct dpt *d = dpt_open(lo, &o);
+	struct rte_mbuf *keep[4 * DPT_RING];
+	struct rte_eth_stats st;
+	uint32_t held = 0, i, round, more;
+
+	/* The application keeps every packet: refill fails and the device
+	 * runs out of buffers. */
+	for (round = 0; round < 4; round++) {
+		while (dpt_dev_rx(d, 100, -1) == 1)
+			;
+		held += dpt_rx(d, RTE_DIM(keep) - held, keep + held);
+	}
+	UT_TRUE(held >= DPT_RING && held <= DPT_RING + 16);
+	UT_EQ(dpt_dev_rx(d, 100, -1), 0);
+	dpt_stats(d, &st);
+	UT_TRUE(st.rx_nombuf > 0);
+	UT_EQ(st.ierrors, 0);
+	/* A few mbufs back, fewer than the ring lacks: the next burst posts
+	 * them and the device has buffers again. */
+	for (i = 0; i < 24; i++)
+		rte_pktmbuf_free(keep[--held]);
+	UT_EQ(dpt_rx(d, 1, NULL), 0);
+	for (more = 0; dpt_dev_rx(d, 100, -1) == 1; more++)
+		;
+	UT_TRUE(more > 0);
+	dpt_rx(d, DPT_SEEDS, NULL);
+	for (i = 0; i < held; i++)
+		rte_pktmbuf_free(keep[i]);
+	/* All back: a whole ring again. */
+	UT_EQ(dpt_rx(d, 1, NULL), 0);
+	for (more = 0, round = 0; round < 4; round++) {
+		while (dpt_dev_rx(d, 100, -1) == 1)
+			more++;
+		dpt_rx(d, DPT_SEEDS, NULL);
+	}
+	UT_TRUE(more >= DPT_RING);
+	UT_EQ(d->rx_pkts, d->rx_seed);
+	check_rx_stats(d);
+	no_device_errors(d);
+	dpt_finish(d);
+}
+
+/* ---- a misbehaving device ---- */
+
+/*
+ * One bad rx completion among good ones: the bad packet is dropped and
+ * counted in `xstat` and ierrors, the others are handed up, the ring
+ * goes on over several laps. What the layouts promise differs:
+ * - split: only the bad entry's buffer is lost;
+ * - split in order: an id that is no buffer's leaves the device's buffer
+ *   unaccounted for, so the next entry completes two buffers, one of
+ *   them without a length: both dropped, counted as a bad id again;
+ * - packed: an id that is no buffer's does not say how many slots its
+ *   buffer took, so the queue stops (vio_vq_packed.h) until the port is
+ *   restarted.
+ */
+static void
+rx_bad(const struct dpt_layout *lo, enum dm_fault f, uint32_t len,
+       const char *xstat)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	bool id_fault = f == DM_FAULT_BAD_ID;
+	bool breaks = lo->packed && id_fault;
+	uint32_t lost = !lo->packed && lo->in_order && id_fault ? 2 : 1;
+	struct rte_eth_stats st;
+	uint32_t bad, i;
+
+	for (i = 0; i < 5; i++)
+		UT_EQ(dpt_dev_rx(d, 80 + i, -1), 1);
+	bad = d->rx_seed;
+	UT_EQ(dpt_dev_rx_fault(d, len, f), 1);
+	for (i = 0; i < 5; i++)
+		UT_EQ(dpt_dev_rx(d, 90 + i, -1), 1);
+	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), breaks ? 5 : 11 - lost);
+	UT_EQ(d->rx_seen[bad], 0);
+	UT_EQ(dpt_xstat(d, xstat), lost);
+	dpt_stats(d, &st);
+	UT_EQ(st.ierrors, lost);
+	if (breaks) {
+		UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 0);
+		dpt_restart(d);
+	}
+	/* The queue keeps working. */
+	bad = d->rx_seed;
+	for (i = 0; i < 3 * DPT_RING; i++) {
+		if (dpt_dev_rx(d, 64 + i, -1) == 0)
+			dpt_rx(d, DPT_SEEDS, NULL);
+	}
+	dpt_rx(d, DPT_SEEDS, NULL);
+	for (i = bad; i < d->rx_seed; i++)
+		UT_EQ(d->rx_seen[i], 1);
+	/* Counted once: the counters outlive a restart. */
+	UT_EQ(dpt_xstat(d, xstat), lost);
+	check_rx_stats(d);
+	dpt_finish(d);
+}
+
+static void
+rx_dup_id(const struct dpt_layout *lo)
+{
+	/* The buffer is handed up once; its second entry names an id no
+	 * longer in flight. */
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t i;
+
+	UT_EQ(dpt_dev_rx_fault(d, 100, DM_FAULT_DUP_ID), 1);
+	for (i = 0; i < 4; i++)
+		UT_EQ(dpt_dev_rx(d, 90 + i, -1), 1);
+	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 5);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 1);
+	for (i = 0; i < 2 * DPT_RING; i++)
+		if (dpt_dev_rx(d, 64 + i, -1) == 0)
+			dpt_rx(d, DPT_SEEDS, NULL);
+	dpt_rx(d, DPT_SEEDS, NULL);
+	UT_EQ(d->rx_pkts, d->rx_seed);
+	check_rx_stats(d);
+	dpt_finish(d);
+}
+
+/* A mergeable packet that fills its first buffer (so its num_buffers is
+ * read) with a num_buffers of `nbufs`: dropped and counted. */
+static void
+rx_num_buffers(const struct dpt_layout *lo, int nbufs)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t full = DPT_ROOM, bad, i;
+	struct rte_eth_stats st;
+
+	UT_EQ(dpt_dev_rx(d, full, -1), 1);
+	bad = d->rx_seed;
+	UT_EQ(dpt_dev_rx(d, full, nbufs), 1);
+	for (i = 0; i < 4; i++)
+		UT_EQ(dpt_dev_rx(d, i % 2 ? full : 70 + i, -1), 1);
+	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 5);
+	UT_EQ(d->rx_seen[bad], 0);
+	UT_EQ(dpt_xstat(d, DPT_XSTAT_BAD_NUM_BUFFERS), 1);
+	dpt_stats(d, &st);
+	UT_EQ(st.ierrors, 1);
+	for (i = 0; i < 2 * DPT_RING; i++)
+		if (dpt_dev_rx(d, 64 + i, -1) == 0)
+			dpt_rx(d, DPT_SEEDS, NULL);
+	dpt_rx(d, DPT_SEEDS, NULL);
+	UT_EQ(d->rx_pkts, d->rx_seed - 1);
+	check_rx_stats(d);
+	dpt_finish(d);
+}
+
+/* A tx completion naming an id out of range or not in flight: counted,
+ * nothing freed twice or lost, the queue keeps sending (packed: the
+ * queue stops until restarted, as for rx). */
+static void
+tx_bad(const struct dpt_layout *lo, enum dm_fault f)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t it, from;
+
+	UT_EQ(dpt_tx(d, 8, 0, 1), 8);
+	UT_EQ(dpt_dev_tx_fault(d, 8, f), 8);
+	if (lo->packed) {
+		/* Nothing completes any more: the ring fills. */
+		for (it = 0; dpt_tx(d, 16, 0, 1) > 0; it++) {
+			dpt_dev_tx(d, 64);
+			UT_TRUE(it < 2 * DPT_RING);
+		}
+		UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+		dpt_restart(d);
+	}
+	from = d->tx_seed;
+	for (it = 0; d->tx_seed < from + 6 * DPT_RING; it++) {
+		dpt_tx(d, 16, 0, it % 3 + 1);
+		dpt_dev_tx(d, 64);
+		UT_TRUE(it < 30 * DPT_RING);
+	}
+	dev_tx_all(d);
+	check_tx_stats(d);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	dpt_finish(d);
+}
+
+/* ---- cases that are another with its arguments fixed ---- */
+
+#define DPT_VARIANT(name, fn, ...) \
+	static void name(const struct dpt_layout *lo) { fn(lo, __VA_ARGS__); }
+
+DPT_VARIANT(tx_chains, tx_chains_common, true)
+DPT_VARIANT(tx_chains_direct, tx_chains_common, false)
+DPT_VARIANT(rx_bad_id, rx_bad, DM_FAULT_BAD_ID, 100, "rx_q0_device_bad_id")
+DPT_VARIANT(rx_big_len, rx_bad, DM_FAULT_BIG_LEN, 100, "rx_q0_device_bad_len")
+DPT_VARIANT(rx_bad_wrap, rx_bad, DM_FAULT_BAD_WRAP, 100,
+	    "rx_q0_device_bad_wrap")
+DPT_VARIANT(rx_num_buffers_zero, rx_num_buffers, 0)
+/* More than the ring has posted. */
+DPT_VARIANT(rx_num_buffers_over, rx_num_buffers, DPT_RING + 1)
+DPT_VARIANT(tx_bad_id, tx_bad, DM_FAULT_BAD_ID)
+/* An id in range that no chain in flight has. */
+DPT_VARIANT(tx_dup_id, tx_bad, DM_FAULT_DUP_ID)
+
+/* ---- one function per case and layout ---- */
+
+#define L(i) (&dpt_layouts[i])
+#define DPT_SPLIT(fn) \
+	static void fn ## _split(void) { fn(L(0)); } \
+	static void fn ## _split_mrg(void) { fn(L(1)); } \
+	static void fn ## _split_inorder(void) { fn(L(2)); } \
+	static void fn ## _split_inorder_mrg(void) { fn(L(3)); }
+#define DPT_PACKED(fn) \
+	static void fn ## _packed(void) { fn(L(4)); } \
+	static void fn ## _packed_mrg(void) { fn(L(5)); } \
+	static void fn ## _packed_inorder(void) { fn(L(6)); } \
+	static void fn ## _packed_inorder_mrg(void) { fn(L(7)); }
+#define DPT_ALL(fn) DPT_SPLIT(fn) DPT_PACKED(fn)
+#define DPT_MRG(fn) \
+	static void fn ## _split_mrg(void) { fn(L(1)); } \
+	static void fn ## _split_inorder_mrg(void) { fn(L(3)); } \
+	static void fn ## _packed_mrg(void) { fn(L(5)); } \
+	static void fn ## _packed_inorder_mrg(void) { fn(L(7)); }
+
+#define SPLIT_CASES(fn) \
+	UT_CASE(fn ## _split), UT_CASE(fn ## _split_mrg), \
+	UT_CASE(fn ## _split_inorder), UT_CASE(fn ## _split_inorder_mrg)
+#define PACKED_CASES(fn) \
+	UT_CASE(fn ## _packed), UT_CASE(fn ## _packed_mrg), \
+	UT_CASE(fn ## _packed_inorder), UT_CASE(fn ## _packed_inorder_mrg)
+#define ALL_CASES(fn) SPLIT_CASES(fn), PACKED_CASES(fn)
+#define MRG_CASES(fn) \
+	UT_CASE(fn ## _split_mrg), UT_CASE(fn ## _split_inorder_mrg), \
+	UT_CASE(fn ## _packed_mrg), UT_CASE(fn ## _packed_inorder_mrg)
+
+DPT_ALL(wrap)
+DPT_ALL(tx_chains)
+DPT_ALL(tx_chains_direct)
+DPT_ALL(rx_multi)
+DPT_ALL(tx_ring_full)
+DPT_ALL(ring_empty)
+DPT_ALL(rx_pool_dry)
+DPT_ALL(rx_bad_id)
+DPT_SPLIT(rx_dup_id)
+DPT_ALL(rx_big_len)
+DPT_PACKED(rx_bad_wrap)
+DPT_MRG(rx_num_buffers_zero)
+DPT_MRG(rx_num_buffers_over)
+DPT_ALL(tx_bad_id)
+DPT_SPLIT(tx_dup_id)
+
+static const struct ut_case cases[] = {
+	ALL_CASES(wrap),
+	ALL_CASES(tx_chains),
+	ALL_CASES(tx_chains_direct),
+	ALL_CASES(rx_multi),
+	ALL_CASES(tx_ring_full),
+	ALL_CASES(ring_empty),
+	ALL_CASES(rx_pool_dry),
+	ALL_CASES(rx_bad_id),
+	SPLIT_CASES(rx_dup_id),
+	ALL_CASES(rx_big_len),
+	PACKED_CASES(rx_bad_wrap),
+	MRG_CASES(rx_num_buffers_zero),
+	MRG_CASES(rx_num_buffers_over),
+	ALL_CASES(tx_bad_id),
+	SPLIT_CASES(tx_dup_id),
+};
+
+UT_SUITE(ut_suite_datapath, "datapath", cases);
