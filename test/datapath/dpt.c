@@ -129,6 +129,7 @@ dpt_started(struct dpt *d)
 	 * descriptor (2.8.9); split in order: one used entry per batch. */
 	d->txq->batch = d->lo->packed && d->lo->in_order;
 	dm_ino_init(&d->ino, d->txq);
+	dm_ino_init(&d->rx_ino, d->rxq);
 	/* Whatever the device had taken is gone: compare from here on. */
 	d->tx_checked = d->tx_seed;
 	d->txq->rec_cnt = 0;
@@ -367,8 +368,11 @@ dpt_dev_tx(struct dpt *d, unsigned int max)
 	return dpt_dev_tx_fault(d, max, DM_FAULT_NONE);
 }
 
-int
-dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f)
+/* `f` for the device models with a fault of their own, `inof` for the
+ * split in-order one. */
+static int
+dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
+	       enum dm_ino_fault inof)
 {
 	uint8_t want[DM_PKT_MAX];
 	static const uint8_t zero[sizeof(struct vio_net_hdr_mrg)];
@@ -377,7 +381,7 @@ dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f)
 
 	UT_TRUE(max <= DM_REC_MAX);
 	if (!d->lo->packed && d->lo->in_order) {
-		n = dm_ino_tx(&d->ino, max, DPT_INO_BATCH, dpt_ino_fault(f));
+		n = dm_ino_tx(&d->ino, max, DPT_INO_BATCH, inof);
 	} else {
 		if (f != DM_FAULT_NONE)
 			dm_queue_fault(d->txq, f, 1);
@@ -403,6 +407,19 @@ dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f)
 	}
 	d->tx_checked = done;
 	return n;
+}
+
+int
+dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f)
+{
+	return dpt_dev_tx_run(d, max, f, dpt_ino_fault(f));
+}
+
+int
+dpt_dev_tx_ino(struct dpt *d, unsigned int max, enum dm_ino_fault f)
+{
+	UT_TRUE(!d->lo->packed && d->lo->in_order);
+	return dpt_dev_tx_run(d, max, DM_FAULT_NONE, f);
 }
 
 /* Write `len` bytes of `src` into the chain's writable segments. */
@@ -476,6 +493,31 @@ dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs)
 	d->rx_len[seed] = (uint16_t)len;
 	d->rx_seed++;
 	return 1;
+}
+
+int
+dpt_dev_rx_ino(struct dpt *d, uint32_t len, enum dm_ino_fault f)
+{
+	static uint8_t frame[sizeof(struct vio_net_hdr_mrg) + 9728];
+	struct vio_net_hdr_mrg h = { .num_buffers = d->lo->mrg };
+	uint32_t seed = d->rx_seed;
+	int ret;
+
+	UT_TRUE(!d->lo->packed && d->lo->in_order);
+	UT_TRUE(len <= sizeof(frame) - d->hdr && seed < DPT_SEEDS);
+	memcpy(frame, &h, d->hdr);
+	dpt_fill(frame + d->hdr, len, seed);
+	/* The in-order device takes buffers in ring order as the rest of
+	 * the test does: it starts where the other rx steps are. */
+	d->rx_ino.next_desc = (uint16_t)(d->rxq->split.last_avail & (d->ring - 1));
+	ret = dm_ino_rx(&d->rx_ino, frame, d->hdr + len, f);
+	UT_ASSERT(ret >= 0, "in-order rx: %d", ret);
+	UT_EQ(d->rx_ino.order_errors, 0);
+	if (ret == 1) {
+		d->rx_len[seed] = (uint16_t)len;
+		d->rx_seed++;
+	}
+	return ret;
 }
 
 /* ---- counters ---- */

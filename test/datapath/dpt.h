@@ -45,6 +45,7 @@ struct dpt {
 	struct dm_queue *rxq;	/* device side of rx queue 0 */
 	struct dm_queue *txq;	/* device side of tx queue 0 */
 	struct dm_ino ino;	/* split in-order tx completions */
+	struct dm_ino rx_ino;	/* split in-order rx, for its faults */
 	struct rte_device rte_dev;	/* what a bus would have probed */
 	struct rte_driver rte_drv;
 	char dev_name[32];
@@ -101,6 +102,8 @@ uint32_t dpt_rx(struct dpt *d, uint32_t max, struct rte_mbuf **keep);
 int dpt_dev_tx(struct dpt *d, unsigned int max);
 /* The same with the first completion written wrongly (`f`). */
 int dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f);
+/* Split in order: the same with the in-order device's fault `f`. */
+int dpt_dev_tx_ino(struct dpt *d, unsigned int max, enum dm_ino_fault f);
 /* Receive packet (the next rx seed) of `len` bytes: in one buffer, or
  * with mergeable buffers in as many as it needs, the header's
  * num_buffers `nbufs` (-1: the right count). Returns 1, 0 when the ring
@@ -108,6 +111,10 @@ int dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f);
 int dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs);
 /* The same with the first completion written wrongly (`f`). */
 int dpt_dev_rx_fault(struct dpt *d, uint32_t len, enum dm_fault f);
+/* Split in order: one packet in one buffer, completed by the in-order
+ * device with `f` (DM_INO_RX_BATCH: written into two buffers, one used
+ * entry naming the second). */
+int dpt_dev_rx_ino(struct dpt *d, uint32_t len, enum dm_ino_fault f);
 
 /* ---- counters ---- */
 

@@ -293,6 +293,36 @@ rx_pool_dry(const struct dpt_layout *lo)
 
 /* ---- a misbehaving device ---- */
 
+/* Packet `bad` was never handed up, and `count` bad entries were
+ * counted in `xstat` and in ierrors. */
+static void
+rx_dropped(struct dpt *d, uint32_t bad, const char *xstat, uint64_t count)
+{
+	struct rte_eth_stats st;
+
+	UT_EQ(d->rx_seen[bad], 0);
+	UT_EQ(dpt_xstat(d, xstat), count);
+	dpt_stats(d, &st);
+	UT_EQ(st.ierrors, count);
+}
+
+/* The queue keeps working over more than a lap: every packet from now
+ * on is handed up. Then stop with no mbuf missing. */
+static void
+rx_goes_on(struct dpt *d)
+{
+	uint32_t from = d->rx_seed, i;
+
+	for (i = 0; i < 3 * DPT_RING; i++)
+		if (dpt_dev_rx(d, 64 + i, -1) == 0)
+			dpt_rx(d, DPT_SEEDS, NULL);
+	dpt_rx(d, DPT_SEEDS, NULL);
+	for (i = from; i < d->rx_seed; i++)
+		UT_EQ(d->rx_seen[i], 1);
+	check_rx_stats(d);
+	dpt_finish(d);
+}
+
 /*
  * One bad rx completion among good ones: the bad packet is dropped and
  * counted in `xstat` and ierrors, the others are handed up, the ring
@@ -313,7 +343,6 @@ rx_bad(const struct dpt_layout *lo, enum dm_fault f, uint32_t len,
 	bool id_fault = f == DM_FAULT_BAD_ID;
 	bool breaks = lo->packed && id_fault;
 	uint32_t lost = !lo->packed && lo->in_order && id_fault ? 2 : 1;
-	struct rte_eth_stats st;
 	uint32_t bad, i;
 
 	for (i = 0; i < 5; i++)
@@ -323,27 +352,14 @@ rx_bad(const struct dpt_layout *lo, enum dm_fault f, uint32_t len,
 	for (i = 0; i < 5; i++)
 		UT_EQ(dpt_dev_rx(d, 90 + i, -1), 1);
 	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), breaks ? 5 : 11 - lost);
-	UT_EQ(d->rx_seen[bad], 0);
-	UT_EQ(dpt_xstat(d, xstat), lost);
-	dpt_stats(d, &st);
-	UT_EQ(st.ierrors, lost);
+	rx_dropped(d, bad, xstat, lost);
 	if (breaks) {
 		UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 0);
 		dpt_restart(d);
+		/* Counted once: the counters outlive a restart. */
+		rx_dropped(d, bad, xstat, lost);
 	}
-	/* The queue keeps working. */
-	bad = d->rx_seed;
-	for (i = 0; i < 3 * DPT_RING; i++) {
-		if (dpt_dev_rx(d, 64 + i, -1) == 0)
-			dpt_rx(d, DPT_SEEDS, NULL);
-	}
-	dpt_rx(d, DPT_SEEDS, NULL);
-	for (i = bad; i < d->rx_seed; i++)
-		UT_EQ(d->rx_seen[i], 1);
-	/* Counted once: the counters outlive a restart. */
-	UT_EQ(dpt_xstat(d, xstat), lost);
-	check_rx_stats(d);
-	dpt_finish(d);
+	rx_goes_on(d);
 }
 
 static void
@@ -358,14 +374,10 @@ rx_dup_id(const struct dpt_layout *lo)
 	for (i = 0; i < 4; i++)
 		UT_EQ(dpt_dev_rx(d, 90 + i, -1), 1);
 	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 5);
-	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 1);
-	for (i = 0; i < 2 * DPT_RING; i++)
-		if (dpt_dev_rx(d, 64 + i, -1) == 0)
-			dpt_rx(d, DPT_SEEDS, NULL);
-	dpt_rx(d, DPT_SEEDS, NULL);
 	UT_EQ(d->rx_pkts, d->rx_seed);
-	check_rx_stats(d);
-	dpt_finish(d);
+	/* The packet went up; its second entry is the bad one. */
+	rx_dropped(d, d->rx_seed, "rx_q0_device_bad_id", 1);
+	rx_goes_on(d);
 }
 
 /* A mergeable packet that fills its first buffer (so its num_buffers is
@@ -375,7 +387,6 @@ rx_num_buffers(const struct dpt_layout *lo, int nbufs)
 {
 	struct dpt *d = dpt_open(lo, NULL);
 	uint32_t full = DPT_ROOM, bad, i;
-	struct rte_eth_stats st;
 
 	UT_EQ(dpt_dev_rx(d, full, -1), 1);
 	bad = d->rx_seed;
@@ -383,17 +394,8 @@ rx_num_buffers(const struct dpt_layout *lo, int nbufs)
 	for (i = 0; i < 4; i++)
 		UT_EQ(dpt_dev_rx(d, i % 2 ? full : 70 + i, -1), 1);
 	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 5);
-	UT_EQ(d->rx_seen[bad], 0);
-	UT_EQ(dpt_xstat(d, DPT_XSTAT_BAD_NUM_BUFFERS), 1);
-	dpt_stats(d, &st);
-	UT_EQ(st.ierrors, 1);
-	for (i = 0; i < 2 * DPT_RING; i++)
-		if (dpt_dev_rx(d, 64 + i, -1) == 0)
-			dpt_rx(d, DPT_SEEDS, NULL);
-	dpt_rx(d, DPT_SEEDS, NULL);
-	UT_EQ(d->rx_pkts, d->rx_seed - 1);
-	check_rx_stats(d);
-	dpt_finish(d);
+	rx_dropped(d, bad, DPT_XSTAT_BAD_NUM_BUFFERS, 1);
+	rx_goes_on(d);
 }
 
 /* A tx completion naming an id out of range or not in flight: counted,
@@ -426,6 +428,49 @@ tx_bad(const struct dpt_layout *lo, enum dm_fault f)
 	check_tx_stats(d);
 	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
 	dpt_finish(d);
+}
+
+/*
+ * Split in order, the entries only this layout has: a used entry may
+ * complete a batch of chains by naming the last one, so an id inside a
+ * chain, a chain completed before or the descriptor after everything in
+ * flight is no batch (counted, nothing completed: later entries complete
+ * the chains); an rx entry naming the second of two buffers leaves the
+ * first without a length (both dropped, counted).
+ */
+static void
+inorder_entries(const struct dpt_layout *lo)
+{
+	static const enum dm_ino_fault tx_faults[] = {
+		DM_INO_MID_ID, DM_INO_STALE_ID, DM_INO_BEYOND_ID,
+	};
+	struct dpt_opts o = { .no_indirect = true };
+	struct dpt *d = dpt_open(lo, &o);
+	uint32_t i, k, bad;
+
+	for (i = 0; i < RTE_DIM(tx_faults); i++) {
+		/* Chains of a header and 3 segments: 4 descriptors each. */
+		UT_EQ(dpt_tx(d, 8, 600, 3), 8);
+		UT_EQ(dpt_dev_tx_ino(d, 8, tx_faults[i]), 8);
+		UT_EQ(dpt_tx(d, 8, 0, 1), 8);
+		UT_EQ(dpt_dev_tx(d, 64), 8);
+		/* Two rings' worth more: the bursts reclaim on the way. */
+		for (k = 0; k < 2 * DPT_RING / 8; k++) {
+			UT_EQ(dpt_tx(d, 8, 0, 2), 8);
+			UT_EQ(dpt_dev_tx(d, 64), 8);
+		}
+		UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), i + 1);
+		dev_tx_all(d);
+	}
+	check_tx_stats(d);
+
+	UT_EQ(dpt_dev_rx_ino(d, 70, DM_INO_OK), 1);
+	bad = d->rx_seed;
+	UT_EQ(dpt_dev_rx_ino(d, 80, DM_INO_RX_BATCH), 1);
+	UT_EQ(dpt_dev_rx_ino(d, 90, DM_INO_OK), 1);
+	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 2);
+	rx_dropped(d, bad, "rx_q0_device_bad_id", 1);
+	rx_goes_on(d);
 }
 
 /* ---- cases that are another with its arguments fixed ---- */
@@ -473,6 +518,11 @@ DPT_VARIANT(tx_dup_id, tx_bad, DM_FAULT_DUP_ID)
 	UT_CASE(fn ## _packed), UT_CASE(fn ## _packed_mrg), \
 	UT_CASE(fn ## _packed_inorder), UT_CASE(fn ## _packed_inorder_mrg)
 #define ALL_CASES(fn) SPLIT_CASES(fn), PACKED_CASES(fn)
+#define INORDER_SPLIT(fn) \
+	static void fn ## _split_inorder(void) { fn(L(2)); } \
+	static void fn ## _split_inorder_mrg(void) { fn(L(3)); }
+#define INORDER_SPLIT_CASES(fn) \
+	UT_CASE(fn ## _split_inorder), UT_CASE(fn ## _split_inorder_mrg)
 #define MRG_CASES(fn) \
 	UT_CASE(fn ## _split_mrg), UT_CASE(fn ## _split_inorder_mrg), \
 	UT_CASE(fn ## _packed_mrg), UT_CASE(fn ## _packed_inorder_mrg)
@@ -492,6 +542,7 @@ DPT_MRG(rx_num_buffers_zero)
 DPT_MRG(rx_num_buffers_over)
 DPT_ALL(tx_bad_id)
 DPT_SPLIT(tx_dup_id)
+INORDER_SPLIT(inorder_entries)
 
 static const struct ut_case cases[] = {
 	ALL_CASES(wrap),
@@ -509,6 +560,7 @@ static const struct ut_case cases[] = {
 	MRG_CASES(rx_num_buffers_over),
 	ALL_CASES(tx_bad_id),
 	SPLIT_CASES(tx_dup_id),
+	INORDER_SPLIT_CASES(inorder_entries),
 };
 
 UT_SUITE(ut_suite_datapath, "datapath", cases);

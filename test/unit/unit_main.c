@@ -20,7 +20,6 @@ extern const struct ut_suite ut_suite_vq_packed;
 extern const struct ut_suite ut_suite_dev;
 extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
-extern const struct ut_suite ut_suite_vq_inorder;
 extern const struct ut_suite ut_suite_cvq;
 extern const struct ut_suite ut_suite_user_cvq;
 
@@ -30,7 +29,6 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_vq_packed,
 	&ut_suite_dev,
 	&ut_suite_pci,
-	&ut_suite_vq_inorder,
 	&ut_suite_cvq,
 	&ut_suite_user_cvq,
 };
