@@ -136,6 +136,33 @@ dpt_started(struct dpt *d)
 	d->tx_rec_base = d->tx_seed;
 }
 
+/* Whether the burst mode the port reports names `word`. */
+static bool
+dpt_mode_has(const struct rte_eth_burst_mode *m, const char *word)
+{
+	return strstr(m->info, word) != NULL;
+}
+
+/* The datapaths dev_start chose are the layout's (their names say). */
+static void
+dpt_check_paths(struct dpt *d, bool chained, bool indirect)
+{
+	const struct dpt_layout *lo = d->lo;
+	struct rte_eth_burst_mode rx, tx;
+
+	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
+	UT_EQ(rte_eth_tx_burst_mode_get(d->port, 0, &tx), 0);
+	UT_ASSERT(dpt_mode_has(&rx, lo->packed ? "packed" : "split") &&
+		  dpt_mode_has(&rx, "in-order") == lo->in_order &&
+		  dpt_mode_has(&rx, "mergeable") == lo->mrg &&
+		  dpt_mode_has(&rx, "chained") == chained,
+		  "layout %s runs rx path \"%s\"", lo->name, rx.info);
+	UT_ASSERT(dpt_mode_has(&tx, lo->packed ? "packed" : "split") &&
+		  dpt_mode_has(&tx, "in-order") == lo->in_order &&
+		  dpt_mode_has(&tx, "indirect") == indirect,
+		  "layout %s runs tx path \"%s\"", lo->name, tx.info);
+}
+
 struct dpt *
 dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 {
@@ -184,6 +211,10 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 	UT_EQ(!!(d->dev.accepted & VIO_BIT(VIO_F_RING_INDIRECT_DESC)),
 	      !o->no_indirect);
 	d->hdr = sizeof(struct vio_net_hdr_mrg);
+	/* Without mergeable buffers, an mbuf smaller than a frame makes
+	 * each buffer a chain of mbufs. */
+	dpt_check_paths(d, !lo->mrg && o->rx_room != 0 && o->rx_room < 1518,
+			!o->no_indirect);
 	return d;
 }
 
