@@ -518,12 +518,27 @@ dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs)
 		dpt_chain_write(&c[n], frame + off, part[n]);
 		off += part[n];
 	}
+	/* Held back: the last buffer, completed by dpt_dev_rx_release(). */
+	if (d->rx_hold_last) {
+		UT_TRUE(k > 1);
+		d->held = c[--k];
+		d->held_len = part[k];
+	}
 	for (n = 0; n < k; n++)
 		dpt_complete(d, d->rxq, &c[n], part[n]);
 	dpt_publish(d, d->rxq);
 	d->rx_len[seed] = (uint16_t)len;
 	d->rx_seed++;
 	return 1;
+}
+
+void
+dpt_dev_rx_release(struct dpt *d)
+{
+	UT_TRUE(d->rx_hold_last);
+	d->rx_hold_last = false;
+	dpt_complete(d, d->rxq, &d->held, d->held_len);
+	dpt_publish(d, d->rxq);
 }
 
 int

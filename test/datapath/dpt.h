@@ -64,6 +64,9 @@ struct dpt {
 	int64_t rx_last;	/* last seed handed up, -1 none */
 	uint64_t rx_pkts;	/* handed up and checked */
 	uint64_t rx_bytes;
+	bool rx_hold_last;	/* dpt_dev_rx leaves a packet's last buffer */
+	struct dm_chain held;	/* that buffer, taken and written */
+	uint32_t held_len;
 	uint16_t tx_len[DPT_SEEDS];
 	uint16_t rx_len[DPT_SEEDS];
 	uint8_t rx_seen[DPT_SEEDS];
@@ -109,6 +112,8 @@ int dpt_dev_tx_ino(struct dpt *d, unsigned int max, enum dm_ino_fault f);
  * num_buffers `nbufs` (-1: the right count). Returns 1, 0 when the ring
  * has no buffer (nothing taken). */
 int dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs);
+/* Complete the buffer dpt_dev_rx held back (d->rx_hold_last). */
+void dpt_dev_rx_release(struct dpt *d);
 /* The same with the first completion written wrongly (`f`). */
 int dpt_dev_rx_fault(struct dpt *d, uint32_t len, enum dm_fault f);
 /* Split in order: one packet in one buffer, completed by the in-order

@@ -88,10 +88,11 @@ rx_finish(struct dpt *d, uint32_t want)
 /* ---- ring wrap: many bursts of every size over several ring lengths ---- */
 
 static void
-wrap(const struct dpt_layout *lo)
+wrap(const struct dpt_layout *lo, uint16_t ring)
 {
-	struct dpt *d = dpt_open(lo, NULL);
-	uint32_t want = 6 * DPT_RING + 17, it;
+	struct dpt_opts o = { .ring = ring };
+	struct dpt *d = dpt_open(lo, &o);
+	uint32_t want = 6 * ring + 17, it;
 
 	for (it = 0; d->tx_seed < want; it++) {
 		uint16_t b = 1 + (it * 7) % 32;
@@ -107,7 +108,7 @@ wrap(const struct dpt_layout *lo)
 	check_tx_stats(d);
 
 	for (it = 0; d->rx_seed < want; it++) {
-		uint32_t b = 1 + (it * 11) % DPT_RING, i;
+		uint32_t b = 1 + (it * 11) % ring, i;
 
 		for (i = 0; i < b && d->rx_seed < want; i++)
 			if (dpt_dev_rx(d, 60 + (d->rx_seed * 53) % 1400, -1) == 0)
@@ -473,10 +474,60 @@ inorder_entries(const struct dpt_layout *lo)
 	rx_goes_on(d);
 }
 
+/* A mergeable packet whose last buffer the device completes later: the
+ * burst hands up nothing until it is there, then the whole packet. */
+static void
+rx_mrg_partial(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .rx_room = 512 };
+	struct dpt *d = dpt_open(lo, &o);
+	uint32_t i;
+
+	for (i = 0; i < 3 * DPT_RING / 4; i++) {
+		UT_EQ(dpt_dev_rx(d, 60 + i, -1), 1);
+		d->rx_hold_last = true;
+		UT_EQ(dpt_dev_rx(d, 1000 + i, -1), 1);
+		UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 1);
+		UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 0);
+		dpt_dev_rx_release(d);
+		UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 1);
+	}
+	rx_finish(d, d->rx_seed);
+}
+
+/* A packet that needs more descriptors than the ring has (no indirect
+ * table holds it either): dropped and counted at once, not left to block
+ * the queue. */
+static void
+tx_too_long(const struct dpt_layout *lo, bool indirect)
+{
+	struct dpt_opts o = { .no_indirect = !indirect };
+	struct dpt *d = dpt_open(lo, &o);
+	struct rte_eth_stats st;
+
+	UT_EQ(dpt_tx(d, 2, 0, 1), 2);
+	/* Taken, as the application must not send it again. */
+	UT_EQ(dpt_tx(d, 1, 2 * DPT_RING, DPT_RING), 1);
+	d->tx_seed--;
+	UT_EQ(dpt_tx(d, 2, 0, 1), 2);
+	dev_tx_all(d);
+	UT_EQ(d->tx_checked, 4);
+	dpt_stats(d, &st);
+	UT_EQ(st.opackets, 4);
+	UT_EQ(st.oerrors, 1);
+	check_tx_stats(d);
+	dpt_finish(d);
+}
+
 /* ---- cases that are another with its arguments fixed ---- */
 
 #define DPT_VARIANT(name, fn, ...) \
 	static void name(const struct dpt_layout *lo) { fn(lo, __VA_ARGS__); }
+
+DPT_VARIANT(wrap_64, wrap, DPT_RING)
+DPT_VARIANT(wrap_256, wrap, 256)
+DPT_VARIANT(tx_too_long_direct, tx_too_long, false)
+DPT_VARIANT(tx_too_long_indirect, tx_too_long, true)
 
 DPT_VARIANT(tx_chains, tx_chains_common, true)
 DPT_VARIANT(tx_chains_direct, tx_chains_common, false)
@@ -527,7 +578,11 @@ DPT_VARIANT(tx_dup_id, tx_bad, DM_FAULT_DUP_ID)
 	UT_CASE(fn ## _split_mrg), UT_CASE(fn ## _split_inorder_mrg), \
 	UT_CASE(fn ## _packed_mrg), UT_CASE(fn ## _packed_inorder_mrg)
 
-DPT_ALL(wrap)
+DPT_ALL(wrap_64)
+DPT_ALL(wrap_256)
+DPT_ALL(tx_too_long_direct)
+DPT_ALL(tx_too_long_indirect)
+DPT_MRG(rx_mrg_partial)
 DPT_ALL(tx_chains)
 DPT_ALL(tx_chains_direct)
 DPT_ALL(rx_multi)
@@ -545,7 +600,11 @@ DPT_SPLIT(tx_dup_id)
 INORDER_SPLIT(inorder_entries)
 
 static const struct ut_case cases[] = {
-	ALL_CASES(wrap),
+	ALL_CASES(wrap_64),
+	ALL_CASES(wrap_256),
+	ALL_CASES(tx_too_long_direct),
+	ALL_CASES(tx_too_long_indirect),
+	MRG_CASES(rx_mrg_partial),
 	ALL_CASES(tx_chains),
 	ALL_CASES(tx_chains_direct),
 	ALL_CASES(rx_multi),
