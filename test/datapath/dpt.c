@@ -179,6 +179,7 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 	d->lo = lo;
 	d->ring = o->ring ? o->ring : DPT_RING;
 	d->rx_last = -1;
+	d->rx_used_len = UINT32_MAX;
 	offered = VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_F_ANY_LAYOUT) |
 		  VIO_BIT(VIO_NET_F_MAC) | VIO_BIT(VIO_NET_F_STATUS) |
 		  VIO_BIT(VIO_NET_F_MTU) | VIO_BIT(VIO_NET_F_MRG_RXBUF) |
@@ -523,6 +524,11 @@ dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs)
 		UT_TRUE(k > 1);
 		d->held = c[--k];
 		d->held_len = part[k];
+	}
+	/* A device that writes a used length of its own for the first. */
+	if (d->rx_used_len != UINT32_MAX) {
+		part[0] = d->rx_used_len;
+		d->rx_used_len = UINT32_MAX;
 	}
 	for (n = 0; n < k; n++)
 		dpt_complete(d, d->rxq, &c[n], part[n]);

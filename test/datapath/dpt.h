@@ -64,6 +64,8 @@ struct dpt {
 	int64_t rx_last;	/* last seed handed up, -1 none */
 	uint64_t rx_pkts;	/* handed up and checked */
 	uint64_t rx_bytes;
+	uint32_t rx_used_len;	/* dpt_dev_rx's first used length, once;
+				 * UINT32_MAX: the bytes it wrote */
 	bool rx_hold_last;	/* dpt_dev_rx leaves a packet's last buffer */
 	struct dm_chain held;	/* that buffer, taken and written */
 	uint32_t held_len;

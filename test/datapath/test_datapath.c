@@ -386,6 +386,25 @@ rx_dup_id(const struct dpt_layout *lo)
 	rx_goes_on(d);
 }
 
+/* A used length shorter than the virtio-net header (0, or a header
+ * cut short): nothing to hand up, the buffer dropped and counted. */
+static void
+rx_short_len(const struct dpt_layout *lo, uint32_t used)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t bad, i;
+
+	UT_EQ(dpt_dev_rx(d, 100, -1), 1);
+	bad = d->rx_seed;
+	d->rx_used_len = used;
+	UT_EQ(dpt_dev_rx(d, 100, -1), 1);
+	for (i = 0; i < 3; i++)
+		UT_EQ(dpt_dev_rx(d, 70 + i, -1), 1);
+	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 4);
+	rx_dropped(d, bad, "rx_q0_device_bad_len", 1);
+	rx_goes_on(d);
+}
+
 /* A mergeable packet that fills its first buffer (so its num_buffers is
  * read) with a num_buffers of `nbufs`: dropped and counted. */
 static void
@@ -531,6 +550,10 @@ tx_too_long(const struct dpt_layout *lo, bool indirect)
 
 DPT_VARIANT(wrap_64, wrap, DPT_RING)
 DPT_VARIANT(wrap_256, wrap, 256)
+DPT_VARIANT(rx_len_zero, rx_short_len, 0)
+DPT_VARIANT(rx_len_in_header, rx_short_len, 5)
+DPT_VARIANT(rx_len_header_only, rx_short_len,
+	    (uint32_t)sizeof(struct vio_net_hdr_mrg))
 DPT_VARIANT(tx_too_long_direct, tx_too_long, false)
 DPT_VARIANT(tx_too_long_indirect, tx_too_long, true)
 
@@ -597,6 +620,9 @@ DPT_ALL(rx_pool_dry)
 DPT_ALL(rx_bad_id)
 DPT_SPLIT(rx_dup_id)
 DPT_ALL(rx_big_len)
+DPT_ALL(rx_len_zero)
+DPT_ALL(rx_len_in_header)
+DPT_ALL(rx_len_header_only)
 DPT_PACKED(rx_bad_wrap)
 DPT_MRG(rx_num_buffers_zero)
 DPT_MRG(rx_num_buffers_over)
@@ -619,6 +645,9 @@ static const struct ut_case cases[] = {
 	ALL_CASES(rx_bad_id),
 	SPLIT_CASES(rx_dup_id),
 	ALL_CASES(rx_big_len),
+	ALL_CASES(rx_len_zero),
+	ALL_CASES(rx_len_in_header),
+	ALL_CASES(rx_len_header_only),
 	PACKED_CASES(rx_bad_wrap),
 	MRG_CASES(rx_num_buffers_zero),
 	MRG_CASES(rx_num_buffers_over),
