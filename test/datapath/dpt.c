@@ -525,10 +525,12 @@ dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs)
 		d->held = c[--k];
 		d->held_len = part[k];
 	}
-	/* A device that writes a used length of its own for the first. */
+	/* A device that writes a used length of its own for one buffer. */
 	if (d->rx_used_len != UINT32_MAX) {
-		part[0] = d->rx_used_len;
+		UT_TRUE(d->rx_used_buf < k);
+		part[d->rx_used_buf] = d->rx_used_len;
 		d->rx_used_len = UINT32_MAX;
+		d->rx_used_buf = 0;
 	}
 	for (n = 0; n < k; n++)
 		dpt_complete(d, d->rxq, &c[n], part[n]);

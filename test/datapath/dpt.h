@@ -64,8 +64,10 @@ struct dpt {
 	int64_t rx_last;	/* last seed handed up, -1 none */
 	uint64_t rx_pkts;	/* handed up and checked */
 	uint64_t rx_bytes;
-	uint32_t rx_used_len;	/* dpt_dev_rx's first used length, once;
+	uint32_t rx_used_len;	/* dpt_dev_rx's used length for buffer
+				 * rx_used_buf of its next packet, once;
 				 * UINT32_MAX: the bytes it wrote */
+	uint16_t rx_used_buf;
 	bool rx_hold_last;	/* dpt_dev_rx leaves a packet's last buffer */
 	struct dm_chain held;	/* that buffer, taken and written */
 	uint32_t held_len;

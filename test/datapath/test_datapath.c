@@ -405,6 +405,26 @@ rx_short_len(const struct dpt_layout *lo, uint32_t used)
 	rx_goes_on(d);
 }
 
+/* A mergeable packet over 3 buffers whose second has a used length
+ * beyond what was posted: the whole packet dropped, counted once. */
+static void
+rx_mrg_bad_middle(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .rx_room = 512 };
+	struct dpt *d = dpt_open(lo, &o);
+	uint32_t bad;
+
+	UT_EQ(dpt_dev_rx(d, 1200, -1), 1);
+	bad = d->rx_seed;
+	d->rx_used_buf = 1;
+	d->rx_used_len = 512 + d->hdr + 64;
+	UT_EQ(dpt_dev_rx(d, 1200, -1), 1);
+	UT_EQ(dpt_dev_rx(d, 1200, -1), 1);
+	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 2);
+	rx_dropped(d, bad, "rx_q0_device_bad_len", 1);
+	rx_goes_on(d);
+}
+
 /* A mergeable packet that fills its first buffer (so its num_buffers is
  * read) with a num_buffers of `nbufs`: dropped and counted. */
 static void
@@ -611,6 +631,7 @@ DPT_ALL(wrap_256)
 DPT_ALL(tx_too_long_direct)
 DPT_ALL(tx_too_long_indirect)
 DPT_MRG(rx_mrg_partial)
+DPT_MRG(rx_mrg_bad_middle)
 DPT_ALL(tx_chains)
 DPT_ALL(tx_chains_direct)
 DPT_ALL(rx_multi)
@@ -636,6 +657,7 @@ static const struct ut_case cases[] = {
 	ALL_CASES(tx_too_long_direct),
 	ALL_CASES(tx_too_long_indirect),
 	MRG_CASES(rx_mrg_partial),
+	MRG_CASES(rx_mrg_bad_middle),
 	ALL_CASES(tx_chains),
 	ALL_CASES(tx_chains_direct),
 	ALL_CASES(rx_multi),
