@@ -78,7 +78,8 @@ def ar_members(path):
         if special:
             continue
         if raw_name.startswith("/"):      # /N: offset into the long names
-            off = int(raw_name[1:])
+            # GNU ar may end the field with a '/' too ("/0    /").
+            off = int(raw_name[1:].rstrip("/ "))
             end = longnames.index(b"/\n", off)
             name = longnames[off:end].decode()
         else:                             # GNU short name: "name/"

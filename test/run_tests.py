@@ -36,6 +36,7 @@ DPDK_RUN_DIR = "/var/run/dpdk"
 # C test programs: (name, path under the build dir, reason to skip or None)
 C_PROGRAMS = [
     ("unit", "test/unit/vio_unit_tests", None),
+    ("datapath", "test/datapath/vio_datapath_tests", None),
     ("offload", "test/offload/vio_offload_tests", None),
     ("rx_sw", "test/offload/vio_rx_sw_tests", None),
     ("transport", "test/transport/vhost_user_check",

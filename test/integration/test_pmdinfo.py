@@ -248,8 +248,8 @@ def test_pmdinfogen_inputs():
     static library, from a regular ar archive of the same objects and from
     the objects themselves; one definition per driver."""
     py = python_with_elftools()
-    lib = os.path.join(BUILD, "libvio_pmd_objs.a")
-    objs = sorted(glob.glob(os.path.join(BUILD, "libvio_pmd_objs.a.p", "*.o")))
+    lib = os.path.join(BUILD, "drivers", "net", "vio", "libvio_pmd_objs.a")
+    objs = sorted(glob.glob(lib + ".p/*.o"))
     check(os.path.exists(lib) and objs, "%s and its objects not built" % lib)
     with tempfile.TemporaryDirectory(dir=os.environ.get("VIO_TMPDIR")) as tmp:
         fat = os.path.join(tmp, "fat.a")

@@ -12,12 +12,10 @@
 
 /* ---- device memory ---- */
 
-uint64_t
-dm_map(struct dm_dev *dev, void *ptr, size_t len)
+void
+dm_map_at(struct dm_dev *dev, uint64_t addr, void *ptr, size_t len)
 {
 	struct dm_region *r;
-	/* Same offset in the page as the pointer: alignment carries over. */
-	uint64_t addr = dev->next_addr + ((uintptr_t)ptr & 4095);
 
 	if (dev->nregions == DM_MAX_REGIONS) {
 		fprintf(stderr, "devmodel: more than %d regions\n", DM_MAX_REGIONS);
@@ -27,6 +25,15 @@ dm_map(struct dm_dev *dev, void *ptr, size_t len)
 	r->addr = addr;
 	r->ptr = ptr;
 	r->len = len;
+}
+
+uint64_t
+dm_map(struct dm_dev *dev, void *ptr, size_t len)
+{
+	/* Same offset in the page as the pointer: alignment carries over. */
+	uint64_t addr = dev->next_addr + ((uintptr_t)ptr & 4095);
+
+	dm_map_at(dev, addr, ptr, len);
 	dev->next_addr = (addr + len + DM_ADDR_GAP) & ~4095ull;
 	return addr;
 }

@@ -209,6 +209,9 @@ void dm_dev_fini(struct dm_dev *dev);
 /* Give the device access to [ptr, ptr + len); returns its device address
  * (not the pointer: a driver that mixes the two is caught). */
 uint64_t dm_map(struct dm_dev *dev, void *ptr, size_t len);
+/* Give the device access to [ptr, ptr + len) at device address `addr`
+ * (a driver that hands out virtual addresses: addr is the pointer). */
+void dm_map_at(struct dm_dev *dev, uint64_t addr, void *ptr, size_t len);
 /* The pointer behind [addr, addr + len), or NULL outside mapped memory. */
 void *dm_xlate(const struct dm_dev *dev, uint64_t addr, uint64_t len);
 

@@ -136,6 +136,24 @@ ut_selected(const char *name, char **filters, int nfilters)
 }
 
 int
+ut_args(int argc, char **argv, bool *list, bool *verbose)
+{
+	int i, nfilters = 0;
+
+	*list = *verbose = false;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-l") == 0)
+			*list = true;
+		else if (strcmp(argv[i], "-v") == 0)
+			*verbose = true;
+		else
+			argv[1 + nfilters++] = argv[i];
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return nfilters;
+}
+
+int
 ut_run(const struct ut_suite *const *suites, size_t nsuites, char **filters,
        int nfilters, bool list_only)
 {

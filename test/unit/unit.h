@@ -40,6 +40,11 @@ void *ut_alloc_aligned(size_t align, size_t len);
 /* Run fn(arg) after the test (last registered, first run). */
 void ut_defer(void (*fn)(void *), void *arg);
 
+/* A test program's options: -l (list) and -v (verbose) set the flags,
+ * the other arguments are filters, moved to argv[1] on; returns how
+ * many. Also makes stdout line buffered. */
+int ut_args(int argc, char **argv, bool *list, bool *verbose);
+
 /* Run the suites' tests whose "suite.case" name contains one of the
  * filters (all when none); returns the number that failed. */
 int ut_run(const struct ut_suite *const *suites, size_t nsuites,

@@ -10,7 +10,6 @@
  *   filter  run the tests whose "suite.case" name contains one of them
  */
 #include <stdio.h>
-#include <string.h>
 
 #include <rte_log.h>
 
@@ -21,7 +20,6 @@ extern const struct ut_suite ut_suite_vq_packed;
 extern const struct ut_suite ut_suite_dev;
 extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
-extern const struct ut_suite ut_suite_vq_inorder;
 extern const struct ut_suite ut_suite_cvq;
 extern const struct ut_suite ut_suite_user_cvq;
 
@@ -31,7 +29,6 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_vq_packed,
 	&ut_suite_dev,
 	&ut_suite_pci,
-	&ut_suite_vq_inorder,
 	&ut_suite_cvq,
 	&ut_suite_user_cvq,
 };
@@ -39,18 +36,9 @@ static const struct ut_suite *const suites[] = {
 int
 main(int argc, char **argv)
 {
-	bool list = false, verbose = false;
-	int i, nfilters = 0;
+	bool list, verbose;
+	int nfilters = ut_args(argc, argv, &list, &verbose);
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-l") == 0)
-			list = true;
-		else if (strcmp(argv[i], "-v") == 0)
-			verbose = true;
-		else
-			argv[1 + nfilters++] = argv[i];
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* The negative tests make lib/virtio log errors on purpose. */
 	if (!verbose)
 		rte_log_set_global_level(RTE_LOG_EMERG);

@@ -109,6 +109,12 @@ rx_refill(struct vio_rxq *rxq, bool in_order)
 		uint16_t i;
 
 		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
+			/* Take what the pool has: halve the bulk, down
+			 * to one buffer, before giving up. */
+			if (n > segs) {
+				per_chunk = RTE_MAX(n / 2 / segs * segs, segs);
+				continue;
+			}
 			*rxq->nombuf += n / segs;
 			break;
 		}

@@ -166,7 +166,7 @@ rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 		total += seg_len;
 	}
 	if (unlikely(bad)) {
-		rxq->stats.errors++;
+		/* Counted by rx_ino_bad_entry. */
 		rte_pktmbuf_free(head);
 		return NULL;
 	}

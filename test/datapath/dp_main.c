@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vio_datapath_tests: the PMD's rx/tx code, linked from the same objects
+ * as the plugin, on a vio ethdev port whose transport is the software
+ * device model, in an in-process EAL (no hugepages, no PCI, no shared
+ * runtime files). Prints `PASS <name>` or `FAIL <name>: <reason>` per
+ * test and exits nonzero when any failed.
+ *
+ * usage: vio_datapath_tests [-l] [-v] [filter...]
+ *   -l  list the test names
+ *   -v  show the PMD's log lines (stderr)
+ *   filter  run the tests whose "suite.case" name contains one of them
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+#include "unit.h"
+
+extern const struct ut_suite ut_suite_datapath;
+
+static const struct ut_suite *const suites[] = {
+	&ut_suite_datapath,
+};
+
+int
+main(int argc, char **argv)
+{
+	bool list, verbose;
+	int nfilters = ut_args(argc, argv, &list, &verbose), ret;
+	char prefix[64];
+	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
+			"--no-shconf", prefix, "--log-level=*:error", NULL };
+
+	if (list)
+		return ut_run(suites, RTE_DIM(suites), argv + 1, nfilters, true);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=vio_dpt_%d", getpid());
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
+		printf("FAIL eal_init: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	/* The misbehaving-device cases make the PMD log errors on purpose. */
+	rte_log_set_global_level(verbose ? RTE_LOG_DEBUG : RTE_LOG_EMERG);
+	ret = ut_run(suites, RTE_DIM(suites), argv + 1, nfilters, false);
+	rte_eal_cleanup();
+	return ret != 0;
+}

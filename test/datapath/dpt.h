@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A real vio ethdev port on the software device model (test/unit's
+ * devmodel): the PMD's own objects (the vio_pmd_objs static library) over
+ * a devmodel transport, driven through the ethdev API only. The test
+ * plays the application (rte_eth_tx_burst / rte_eth_rx_burst, stats,
+ * xstats) and the device (taking tx chains, writing rx buffers,
+ * misbehaving on demand), and never calls a datapath function by name:
+ * whichever burst function the PMD installs at dev_start is what runs.
+ */
+#ifndef VIO_TEST_DPT_H
+#define VIO_TEST_DPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <dev_driver.h>
+#include <rte_mbuf.h>
+
+#include "devmodel.h"
+#include "devmodel_inorder.h"
+
+/* A ring layout, as devargs ask for it and the device offers it. */
+struct dpt_layout {
+	const char *name;
+	bool packed;
+	bool in_order;
+	bool mrg;
+};
+
+#define DPT_RING	64	/* descriptors per queue (the PMD's minimum) */
+#define DPT_SEEDS	8192	/* packets one test may send each way */
+#define DPT_ROOM	2048	/* rx mbuf data room of the default pool */
+
+struct dpt_opts {
+	uint16_t ring;		/* 0: DPT_RING */
+	uint32_t rx_mbufs;	/* rx pool size; 0: 4 rings' worth */
+	uint16_t rx_room;	/* rx data room; 0: DPT_ROOM */
+	bool no_indirect;	/* the device does not offer INDIRECT_DESC */
+};
+
+struct dpt {
+	const struct dpt_layout *lo;
+	struct dm_dev dev;
+	struct dm_queue *rxq;	/* device side of rx queue 0 */
+	struct dm_queue *txq;	/* device side of tx queue 0 */
+	struct dm_ino ino;	/* split in-order tx completions */
+	struct dm_ino rx_ino;	/* split in-order rx, for its faults */
+	struct rte_device rte_dev;	/* what a bus would have probed */
+	struct rte_driver rte_drv;
+	char dev_name[32];
+	uint16_t port;
+	bool open;
+	bool started;
+	uint16_t ring;
+	uint16_t hdr;		/* virtio-net header bytes */
+	struct rte_mempool *rx_mp;
+	struct rte_mempool *tx_mp;
+	/* Application side bookkeeping. */
+	uint32_t tx_seed;	/* next packet sent */
+	uint64_t tx_checked;	/* packets the device was checked to send */
+	uint64_t tx_rec_base;	/* the packet of the device's record 0 */
+	uint32_t rx_seed;	/* next packet the device receives */
+	int64_t rx_last;	/* last seed handed up, -1 none */
+	uint64_t rx_pkts;	/* handed up and checked */
+	uint64_t rx_bytes;
+	uint32_t rx_used_len;	/* dpt_dev_rx's used length for buffer
+				 * rx_used_buf of its next packet, once;
+				 * UINT32_MAX: the bytes it wrote */
+	uint16_t rx_used_buf;
+	bool rx_hold_last;	/* dpt_dev_rx leaves a packet's last buffer */
+	struct dm_chain held;	/* that buffer, taken and written */
+	uint32_t held_len;
+	uint16_t tx_len[DPT_SEEDS];
+	uint16_t rx_len[DPT_SEEDS];
+	uint8_t rx_seen[DPT_SEEDS];
+};
+
+extern const struct dpt_layout dpt_layouts[];
+extern const unsigned int dpt_nlayouts;
+
+/* A started port of `lo` (opts may be NULL); closed after the test. */
+struct dpt *dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o);
+/* Stop and start the port (its queues reset at the device). */
+void dpt_restart(struct dpt *d);
+/* Stop the port and check that every mbuf is back in its pool, then
+ * close it. */
+void dpt_finish(struct dpt *d);
+
+/* Packet `seed`'s bytes: its seed first, then a pattern. */
+void dpt_fill(uint8_t *buf, uint32_t len, uint32_t seed);
+
+/* ---- application side ---- */
+
+/* Offer `n` packets (the next seeds) of `len` bytes (0: a length that
+ * varies with the seed) in `nsegs` mbufs each to rte_eth_tx_burst; what
+ * it refuses goes back to the pool and its seeds are offered again
+ * next time. Returns what it took. */
+uint16_t dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs);
+/* rte_eth_rx_burst until it gives nothing (at most `max` packets), each
+ * packet checked (length, bytes, order, never twice) and freed, or kept
+ * in `keep` when given. Returns packets received. */
+uint32_t dpt_rx(struct dpt *d, uint32_t max, struct rte_mbuf **keep);
+
+/* ---- device side ---- */
+
+/* Transmit up to `max` (<= 64) chains and check each against what was
+ * sent, in order, header all zero. Returns chains taken. */
+int dpt_dev_tx(struct dpt *d, unsigned int max);
+/* The same with the first completion written wrongly (`f`). */
+int dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f);
+/* Split in order: the same with the in-order device's fault `f`. */
+int dpt_dev_tx_ino(struct dpt *d, unsigned int max, enum dm_ino_fault f);
+/* Receive packet (the next rx seed) of `len` bytes: in one buffer, or
+ * with mergeable buffers in as many as it needs, the header's
+ * num_buffers `nbufs` (-1: the right count). Returns 1, 0 when the ring
+ * has no buffer (nothing taken). */
+int dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs);
+/* Complete the buffer dpt_dev_rx held back (d->rx_hold_last). */
+void dpt_dev_rx_release(struct dpt *d);
+/* The same with the first completion written wrongly (`f`). */
+int dpt_dev_rx_fault(struct dpt *d, uint32_t len, enum dm_fault f);
+/* Split in order: one packet in one buffer, completed by the in-order
+ * device with `f` (DM_INO_RX_BATCH: written into two buffers, one used
+ * entry naming the second). */
+int dpt_dev_rx_ino(struct dpt *d, uint32_t len, enum dm_ino_fault f);
+
+/* ---- counters ---- */
+
+struct rte_eth_stats;
+void dpt_stats(struct dpt *d, struct rte_eth_stats *st);
+/* The xstat `name` (e.g. "rx_q0_device_bad_id"). */
+uint64_t dpt_xstat(struct dpt *d, const char *name);
+
+#endif /* VIO_TEST_DPT_H */
