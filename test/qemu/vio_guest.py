@@ -139,7 +139,8 @@ class Guest:
     over 9p, and the guest testpmd command line."""
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
-                 testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None)):
+                 testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None),
+                 nic_opts=("", "")):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
@@ -150,6 +151,8 @@ class Guest:
         # per NIC: QEMU -netdev options without id (None: vhost-user on
         # its socket), e.g. a socket netdev whose frames QEMU filters
         self.netdevs = netdevs
+        # per NIC: more virtio-net-pci options (e.g. rss=on,hash=on)
+        self.nic_opts = nic_opts
         self.job = session.path(name + "-job")
         os.makedirs(self.job, exist_ok=True)
         self.console = os.path.join(self.job, "console.log")
@@ -198,7 +201,8 @@ class Guest:
                 a += ["-chardev", "socket,id=c%d,path=%s" % (i, sock),
                       "-netdev", "vhost-user,id=n%d,chardev=c%d" % (i, i)
                       + ("," + NETDEV_OPTS[self.config] if self.config in NETDEV_OPTS else "")]
-            a += ["-device", dev + ("," + opts if opts else "")]
+            more = ",".join(o for o in (opts, self.nic_opts[i]) if o)
+            a += ["-device", dev + ("," + more if more else "")]
         return a
 
     def boot(self, timeout=240):
