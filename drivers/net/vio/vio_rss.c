@@ -30,7 +30,7 @@
 /* The usual default key of Toeplitz RSS (the one in Microsoft's RSS
  * verification suite), so that a hash can be checked against published
  * values. */
-static const uint8_t vio_rss_default_key[VIO_RSS_KEY_LEN] = {
+const uint8_t vio_rss_default_key[VIO_RSS_KEY_LEN] = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
 	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
 	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
@@ -103,7 +103,7 @@ vio_rss_key_window(const uint8_t *key, unsigned int s)
 	return (uint32_t)(w >> (8 - s % 8));
 }
 
-static void
+void
 vio_rss_tbl_build(struct vio_rss_tbl *t, const uint8_t *key, uint32_t types)
 {
 	unsigned int pos, b, bit;

@@ -61,6 +61,12 @@ struct vio_rss {
 struct vio_adapter;
 struct vio_rxq;
 
+/* The key when the application gives none. */
+extern const uint8_t vio_rss_default_key[VIO_RSS_KEY_LEN];
+
+/* The table of `key` (VIO_RSS_KEY_LEN bytes) for `types`. */
+void vio_rss_tbl_build(struct vio_rss_tbl *t, const uint8_t *key,
+		       uint32_t types);
 /* Toeplitz over `len` bytes of `in` with the table's key (len at most
  * VIO_RSS_INPUT_MAX). */
 uint32_t vio_rss_toeplitz(const struct vio_rss_tbl *t, const uint8_t *in,
