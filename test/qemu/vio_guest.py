@@ -140,7 +140,7 @@ class Guest:
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
                  testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None),
-                 nic_opts=("", "")):
+                 nic_opts=("", ""), monitor=False):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
@@ -153,6 +153,8 @@ class Guest:
         self.netdevs = netdevs
         # per NIC: more virtio-net-pci options (e.g. rss=on,hash=on)
         self.nic_opts = nic_opts
+        # a QEMU monitor on a unix socket (.monitor_sock), e.g. for announce_self
+        self.monitor_sock = os.path.join(session.path(name + "-job"), "mon.sock") if monitor else None
         self.job = session.path(name + "-job")
         os.makedirs(self.job, exist_ok=True)
         self.console = os.path.join(self.job, "console.log")
@@ -185,7 +187,8 @@ class Guest:
         a = [qemu_path(), "-machine", "pc,accel=tcg", "-cpu", "max", "-smp", "2",
              "-m", GUEST_MEM, "-object", "memory-backend-memfd,id=mem,size=%s,share=on" % GUEST_MEM,
              "-numa", "node,memdev=mem",
-             "-nodefaults", "-no-user-config", "-display", "none", "-monitor", "none",
+             "-nodefaults", "-no-user-config", "-display", "none", "-monitor",
+             "unix:%s,server=on,wait=off" % self.monitor_sock if self.monitor_sock else "none",
              "-no-reboot", "-nic", "none",
              "-serial", "file:" + self.console, "-serial", "stdio",
              "-kernel", os.path.join(c, "vmlinuz"), "-initrd", os.path.join(c, "initramfs.cpio.gz"),
@@ -217,6 +220,7 @@ class Guest:
             raise HarnessError("%s\n--- guest console:\n%s" % (e, p.console_log()[-4000:]))
         p.startup = p.startup.replace("\r", "")
         p.driver, p.config = self.driver, self.config
+        p.monitor_sock = self.monitor_sock
         return p
 
 

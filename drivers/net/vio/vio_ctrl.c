@@ -30,6 +30,7 @@ static const char *const vio_ctrl_names[VIO_CTRL_NB] = {
 	[VIO_CTRL_MQ_PAIRS] = "mq_vq_pairs_set",
 	[VIO_CTRL_RSS_CONFIG] = "mq_rss_config",
 	[VIO_CTRL_HASH_CONFIG] = "mq_hash_config",
+	[VIO_CTRL_ANNOUNCE] = "announce_ack",
 };
 
 static struct vio_adapter *

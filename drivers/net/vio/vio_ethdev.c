@@ -78,6 +78,7 @@ vio_dev_configure(struct rte_eth_dev *dev)
 		return ret;
 	/* ethdev has checked the offloads against vio_dev_infos_get. */
 	ad->wanted = vio_wanted_features(&ad->da) | vio_rss_features(dev) |
+		     vio_announce_features(&ad->da) |
 		     vio_ctrl_features(&ad->da, conf->rxmode.offloads) |
 		     vio_offload_features(conf->rxmode.offloads,
 					  conf->txmode.offloads, ad->hw.offered);

@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "vio_cvq.h"
+#include "vio_announce.h"
 #include "vio_offload.h"
 #include "vio_rss.h"
 #include "vio_transport.h"
@@ -94,6 +95,7 @@ enum vio_ctrl_cmd {
 	VIO_CTRL_MQ_PAIRS,
 	VIO_CTRL_RSS_CONFIG,
 	VIO_CTRL_HASH_CONFIG,
+	VIO_CTRL_ANNOUNCE,
 	VIO_CTRL_NB
 };
 
@@ -126,6 +128,7 @@ struct vio_adapter {
 	bool rx_lro_split;	/* rx_path wrapped by vio_rx_lro_split_burst */
 	uint32_t ptype_mask;	/* packet types the application asked for */
 	struct vio_rss *rss;	/* vio_rss.c, from the first configure */
+	struct vio_announce announce;	/* vio_announce.c */
 };
 
 /* Said after rx_path wherever it is shown: the wrapper is part of it. */
