@@ -398,7 +398,10 @@ vio_rss_features(struct rte_eth_dev *dev)
 
 	if (!vio_ctrl_wanted(&ad->da))
 		return 0;
-	if (dev->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG)
+	/* Without hash types a device's RSS would send every frame to the
+	 * unclassified queue: the device keeps its own choice then. */
+	if ((dev->data->dev_conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG) &&
+	    ad->rss != NULL && ad->rss->types != 0)
 		f |= VIO_BIT(VIO_NET_F_RSS);
 	if (vio_rss_hash_wanted(dev))
 		f |= VIO_BIT(VIO_NET_F_HASH_REPORT);
