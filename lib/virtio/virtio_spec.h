@@ -77,11 +77,18 @@ struct vio_net_config {
 	uint16_t mtu;
 	uint32_t speed;
 	uint8_t duplex;
-	/* with RSS or HASH_REPORT */
+} __attribute__((packed));
+
+/* The config fields after duplex that a device with RSS or HASH_REPORT
+ * has (a device without them may end its config at duplex). */
+struct vio_net_config_rss {
 	uint8_t rss_max_key_size;
 	uint16_t rss_max_indirection_table_length;	/* le16 */
 	uint32_t supported_hash_types;			/* le32 */
 } __attribute__((packed));
+
+#define VIO_NET_CONFIG_RSS(field) (sizeof(struct vio_net_config) + \
+	offsetof(struct vio_net_config_rss, field))
 
 /* 5.1.6 device operation: the header in front of every packet */
 #define VIO_NET_HDR_F_NEEDS_CSUM	1

@@ -456,13 +456,14 @@ vio_rss_dev_limits(struct rte_eth_dev *dev, struct vio_rss *rss)
 	uint32_t types = 0;
 	uint8_t key = 0;
 
-	ad->hw.ops->read_config(&ad->hw, offsetof(struct vio_net_config,
-				rss_max_key_size), &key, sizeof(key));
-	ad->hw.ops->read_config(&ad->hw, offsetof(struct vio_net_config,
-				rss_max_indirection_table_length), &len,
-				sizeof(len));
-	ad->hw.ops->read_config(&ad->hw, offsetof(struct vio_net_config,
-				supported_hash_types), &types, sizeof(types));
+	/* A read that fails leaves 0: refused below. */
+	ad->hw.ops->read_config(&ad->hw, VIO_NET_CONFIG_RSS(rss_max_key_size),
+				&key, sizeof(key));
+	ad->hw.ops->read_config(&ad->hw,
+			VIO_NET_CONFIG_RSS(rss_max_indirection_table_length),
+			&len, sizeof(len));
+	ad->hw.ops->read_config(&ad->hw, VIO_NET_CONFIG_RSS(supported_hash_types),
+				&types, sizeof(types));
 	len = rte_le_to_cpu_16(len);
 	rss->dev_types = rte_le_to_cpu_32(types);
 	if (key < VIO_RSS_KEY_LEN || (vio_hw_has(&ad->hw, VIO_NET_F_RSS) && len == 0)) {
