@@ -142,7 +142,15 @@ def test_pci_guest_rss_hash_report():
         tap = Tap()
         g = Guest(s, "mq", be.socks, nic_devargs=("queues=%d" % QUEUES,) * 2,
                   netdevs=(None, tap.netdev()), nic_opts=("", "rss=on,hash=on"),
-                  testpmd_app=APP).boot()
+                  testpmd_app=APP, testpmd_eal=["--log-level=pmd.net.vio.driver:info"]).boot()
+        # The hash comes from the device's header, not the software
+        # fallback (which computes the same values).
+        check(re.search(r"port 1: device RSS with hash types 0x[0-9a-f]+, 128 table entries", g.startup),
+              "vio programmed QEMU's RSS:\n%s" % g.startup[-3000:])
+        check(re.search(r"port 1: RSS hash in mbufs: device hash report", g.startup),
+              "vio reads QEMU's hash report:\n%s" % g.startup[-3000:])
+        check(not re.search(r"port 1: the device was not configured to hash", g.startup),
+              "QEMU refused the RSS configuration:\n%s" % g.startup[-3000:])
         tap.up()
         x = parse_counters(g.cmd("show port xstats %d" % PORT, timeout=60))
         equal(x.get("ctrl_mq_rss_config_acked"), 1, "MQ_RSS_CONFIG sent and acked at start")

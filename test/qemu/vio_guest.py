@@ -140,13 +140,14 @@ class Guest:
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
                  testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None),
-                 nic_opts=("", ""), monitor=False):
+                 nic_opts=("", ""), monitor=False, testpmd_eal=()):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
         self.driver = driver or pci_driver(os.environ.get("VIO_FRONTEND") or "net_vio_user")
         self.plugin = plugin or plugin_path()
         self.app = list(testpmd_app)
+        self.eal = list(testpmd_eal)        # more EAL options (--log-level=...)
         self.nic_devargs = nic_devargs      # per NIC, after its address
         # per NIC: QEMU -netdev options without id (None: vhost-user on
         # its socket), e.g. a socket netdev whose frames QEMU filters
@@ -160,7 +161,7 @@ class Guest:
         self.console = os.path.join(self.job, "console.log")
 
     def testpmd_cmdline(self):
-        eal = ["-l", "0,1", "--file-prefix=vioguest"]
+        eal = ["-l", "0,1", "--file-prefix=vioguest"] + self.eal
         for s, da in zip(NIC_SLOTS, self.nic_devargs):
             eal += ["-a", bdf(s) + ("," + da if da else "")]
         if self.driver == "net_vio":

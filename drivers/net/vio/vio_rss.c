@@ -268,10 +268,14 @@ vio_rss_report_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vio_rxq *rxq = queue;
 	struct vio_rss *rss = vio_rss_of(rxq);
-	uint16_t nb = rss->burst(queue, pkts, n), i;
+	uint16_t nb, i;
 
-	if (unlikely(rxq->hdr_size != sizeof(struct vio_net_hdr_hash)))
-		return nb;
+	/* Until the device took the configuration (or when it refused
+	 * it), it reports nothing: software. */
+	if (unlikely(!__atomic_load_n(&rss->report_live, __ATOMIC_RELAXED) ||
+		     rxq->hdr_size != sizeof(struct vio_net_hdr_hash)))
+		return vio_rss_sw_burst(queue, pkts, n);
+	nb = rss->burst(queue, pkts, n);
 	for (i = 0; i < nb; i++) {
 		const struct vio_net_hdr_hash *h = RTE_PTR_ADD(pkts[i]->buf_addr,
 				RTE_PKTMBUF_HEADROOM - sizeof(*h));
@@ -434,6 +438,7 @@ vio_rss_install(struct rte_eth_dev *dev)
 	rss->burst = dev->rx_pkt_burst;
 	rss->dev_report = vio_hw_has(&ad->hw, VIO_NET_F_HASH_REPORT);
 	rss->dev_rss = vio_hw_has(&ad->hw, VIO_NET_F_RSS);
+	rss->report_live = false;
 	dev->rx_pkt_burst = rss->dev_report ? vio_rss_report_burst :
 					      vio_rss_sw_burst;
 	rss->mode = rss->dev_report ? "device hash report" :
@@ -533,11 +538,11 @@ vio_rss_apply(struct rte_eth_dev *dev)
 	rss->dev_reta_len = 0;
 	rss->dev_rss = vio_hw_has(&ad->hw, VIO_NET_F_RSS);
 	if (vio_rss_dev_limits(dev, rss) < 0 || vio_rss_dev_send(dev, rss) < 0) {
-		if (dev->rx_pkt_burst == vio_rss_report_burst)
-			VIO_PMD_LOG(driver, WARNING, "port %u: the device was not configured to hash: frames get no hash (it reports none)",
-				    dev->data->port_id);
+		VIO_PMD_LOG(driver, WARNING, "port %u: the device was not configured to hash: hashing in software",
+			    dev->data->port_id);
 		return 0;
 	}
+	__atomic_store_n(&rss->report_live, rss->dev_report, __ATOMIC_RELAXED);
 	VIO_PMD_LOG(driver, INFO, "port %u: device %s with hash types 0x%x, %u table entries",
 		    dev->data->port_id, rss->dev_rss ? "RSS" : "hash report",
 		    rss->types & rss->dev_types, rss->dev_reta_len);

@@ -53,6 +53,7 @@ struct vio_rss {
 	eth_rx_burst_t burst;	/* the datapath chosen at start */
 	bool dev_rss;		/* the device steers (RSS negotiated) */
 	bool dev_report;	/* the device reports (HASH_REPORT negotiated) */
+	bool report_live;	/* and took the configuration: its hash is used */
 	uint16_t dev_reta_len;	/* table length the device takes */
 	uint32_t dev_types;	/* hash types the device supports */
 	const char *mode;	/* for the start log line */
