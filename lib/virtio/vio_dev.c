@@ -43,6 +43,10 @@ add_status(struct vio_hw *hw, uint8_t bits)
 uint16_t
 vio_dev_hdr_size(uint64_t features)
 {
+	/* A feature above bit 31: modern devices only. */
+	if ((features & VIO_BIT(VIO_NET_F_HASH_REPORT)) &&
+	    (features & VIO_BIT(VIO_F_VERSION_1)))
+		return sizeof(struct vio_net_hdr_hash);
 	if (features & (VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_NET_F_MRG_RXBUF)))
 		return sizeof(struct vio_net_hdr_mrg);
 	return sizeof(struct vio_net_hdr);

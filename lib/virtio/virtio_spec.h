@@ -79,6 +79,17 @@ struct vio_net_config {
 	uint8_t duplex;
 } __attribute__((packed));
 
+/* The config fields after duplex that a device with RSS or HASH_REPORT
+ * has (a device without them may end its config at duplex). */
+struct vio_net_config_rss {
+	uint8_t rss_max_key_size;
+	uint16_t rss_max_indirection_table_length;	/* le16 */
+	uint32_t supported_hash_types;			/* le32 */
+} __attribute__((packed));
+
+#define VIO_NET_CONFIG_RSS(field) (sizeof(struct vio_net_config) + \
+	offsetof(struct vio_net_config_rss, field))
+
 /* 5.1.6 device operation: the header in front of every packet */
 #define VIO_NET_HDR_F_NEEDS_CSUM	1
 #define VIO_NET_HDR_F_DATA_VALID	2
@@ -106,7 +117,20 @@ struct vio_net_hdr_mrg {
 	uint16_t num_buffers;
 };
 
+/* With HASH_REPORT, for both directions: the hash fields follow. */
+struct vio_net_hdr_hash {
+	struct vio_net_hdr_mrg mrg;
+	uint32_t hash_value;		/* le32 */
+	uint16_t hash_report;		/* le16, VIO_NET_HASH_REPORT_* */
+	uint16_t padding_reserved;
+};
+
+/* hash_report: which hash the device computed (5.1.6.4.4) */
+#define VIO_NET_HASH_REPORT_NONE	0
+#define VIO_NET_HASH_REPORT_UDPV6_EX	9
+
 _Static_assert(sizeof(struct vio_net_hdr) == 10, "virtio_net_hdr is 10 bytes");
+_Static_assert(sizeof(struct vio_net_hdr_hash) == 20, "hash header is 20 bytes");
 _Static_assert(sizeof(struct vio_net_hdr_mrg) == 12, "mrg header is 12 bytes");
 
 /* 2.7.5 split virtqueue descriptor table */

@@ -139,23 +139,29 @@ class Guest:
     over 9p, and the guest testpmd command line."""
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
-                 testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None)):
+                 testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None),
+                 nic_opts=("", ""), monitor=False, testpmd_eal=()):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
         self.driver = driver or pci_driver(os.environ.get("VIO_FRONTEND") or "net_vio_user")
         self.plugin = plugin or plugin_path()
         self.app = list(testpmd_app)
+        self.eal = list(testpmd_eal)        # more EAL options (--log-level=...)
         self.nic_devargs = nic_devargs      # per NIC, after its address
         # per NIC: QEMU -netdev options without id (None: vhost-user on
         # its socket), e.g. a socket netdev whose frames QEMU filters
         self.netdevs = netdevs
+        # per NIC: more virtio-net-pci options (e.g. rss=on,hash=on)
+        self.nic_opts = nic_opts
+        # a QEMU monitor on a unix socket (.monitor_sock), e.g. for announce_self
+        self.monitor_sock = os.path.join(session.path(name + "-job"), "mon.sock") if monitor else None
         self.job = session.path(name + "-job")
         os.makedirs(self.job, exist_ok=True)
         self.console = os.path.join(self.job, "console.log")
 
     def testpmd_cmdline(self):
-        eal = ["-l", "0,1", "--file-prefix=vioguest"]
+        eal = ["-l", "0,1", "--file-prefix=vioguest"] + self.eal
         for s, da in zip(NIC_SLOTS, self.nic_devargs):
             eal += ["-a", bdf(s) + ("," + da if da else "")]
         if self.driver == "net_vio":
@@ -182,7 +188,8 @@ class Guest:
         a = [qemu_path(), "-machine", "pc,accel=tcg", "-cpu", "max", "-smp", "2",
              "-m", GUEST_MEM, "-object", "memory-backend-memfd,id=mem,size=%s,share=on" % GUEST_MEM,
              "-numa", "node,memdev=mem",
-             "-nodefaults", "-no-user-config", "-display", "none", "-monitor", "none",
+             "-nodefaults", "-no-user-config", "-display", "none", "-monitor",
+             "unix:%s,server=on,wait=off" % self.monitor_sock if self.monitor_sock else "none",
              "-no-reboot", "-nic", "none",
              "-serial", "file:" + self.console, "-serial", "stdio",
              "-kernel", os.path.join(c, "vmlinuz"), "-initrd", os.path.join(c, "initramfs.cpio.gz"),
@@ -198,7 +205,8 @@ class Guest:
                 a += ["-chardev", "socket,id=c%d,path=%s" % (i, sock),
                       "-netdev", "vhost-user,id=n%d,chardev=c%d" % (i, i)
                       + ("," + NETDEV_OPTS[self.config] if self.config in NETDEV_OPTS else "")]
-            a += ["-device", dev + ("," + opts if opts else "")]
+            more = ",".join(o for o in (opts, self.nic_opts[i]) if o)
+            a += ["-device", dev + ("," + more if more else "")]
         return a
 
     def boot(self, timeout=240):
@@ -213,6 +221,7 @@ class Guest:
             raise HarnessError("%s\n--- guest console:\n%s" % (e, p.console_log()[-4000:]))
         p.startup = p.startup.replace("\r", "")
         p.driver, p.config = self.driver, self.config
+        p.monitor_sock = self.monitor_sock
         return p
 
 

@@ -213,6 +213,9 @@ hdr_size_values(void)
 	UT_EQ(vio_dev_hdr_size(NF(MRG_RXBUF)), 12);
 	UT_EQ(vio_dev_hdr_size(F(VERSION_1) | NF(MRG_RXBUF)), 12);
 	UT_EQ(vio_dev_hdr_size(~(F(VERSION_1) | NF(MRG_RXBUF))), 10);
+	/* HASH_REPORT: the 20-byte header, on a modern device only */
+	UT_EQ(vio_dev_hdr_size(F(VERSION_1) | NF(HASH_REPORT)), 20);
+	UT_EQ(vio_dev_hdr_size(F(VERSION_1) | NF(MRG_RXBUF) | NF(HASH_REPORT)), 20);
 }
 
 static void

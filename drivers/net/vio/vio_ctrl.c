@@ -28,6 +28,9 @@ static const char *const vio_ctrl_names[VIO_CTRL_NB] = {
 	[VIO_CTRL_VLAN_ADD] = "vlan_add",
 	[VIO_CTRL_VLAN_DEL] = "vlan_del",
 	[VIO_CTRL_MQ_PAIRS] = "mq_vq_pairs_set",
+	[VIO_CTRL_RSS_CONFIG] = "mq_rss_config",
+	[VIO_CTRL_HASH_CONFIG] = "mq_hash_config",
+	[VIO_CTRL_ANNOUNCE] = "announce_ack",
 };
 
 static struct vio_adapter *
@@ -210,7 +213,7 @@ vio_ctrl_free(struct rte_eth_dev *dev)
 
 /* Count an acked command, log a failed one. The queue stays usable for
  * the datapath either way; a stop/start recovers a stuck one. */
-static int
+int
 vio_ctrl_result(struct rte_eth_dev *dev, enum vio_ctrl_cmd cmd, int ret)
 {
 	struct vio_adapter *ad = adapter_of(dev);

@@ -51,6 +51,7 @@ vio_dev_configure(struct rte_eth_dev *dev)
 {
 	const struct rte_eth_conf *conf = &dev->data->dev_conf;
 	struct vio_adapter *ad = adapter_of(dev);
+	int ret;
 
 	if (dev->data->nb_rx_queues != dev->data->nb_tx_queues ||
 	    dev->data->nb_rx_queues > ad->da.queues) {
@@ -59,8 +60,8 @@ vio_dev_configure(struct rte_eth_dev *dev)
 			    dev->data->nb_tx_queues, ad->da.queues);
 		return -EINVAL;
 	}
-	/* RSS mode is taken as net_virtio takes it: without a device RSS
-	 * (flow_type_rss_offloads 0), the backend picks each frame's queue. */
+	/* RSS mode: the device's RSS where it has one (vio_rss.c), else
+	 * the backend picks each frame's queue. */
 	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE &&
 	    conf->rxmode.mq_mode != RTE_ETH_MQ_RX_RSS) {
 		VIO_PMD_LOG(driver, ERR, "port %u: rx multi-queue mode %d not supported",
@@ -72,8 +73,12 @@ vio_dev_configure(struct rte_eth_dev *dev)
 			    dev->data->port_id, conf->txmode.mq_mode);
 		return -EINVAL;
 	}
+	ret = vio_rss_configure(dev);
+	if (ret < 0)
+		return ret;
 	/* ethdev has checked the offloads against vio_dev_infos_get. */
-	ad->wanted = vio_wanted_features(&ad->da) |
+	ad->wanted = vio_wanted_features(&ad->da) | vio_rss_features(dev) |
+		     vio_announce_features(&ad->da) |
 		     vio_ctrl_features(&ad->da, conf->rxmode.offloads) |
 		     vio_offload_features(conf->rxmode.offloads,
 					  conf->txmode.offloads, ad->hw.offered);
@@ -91,7 +96,8 @@ vio_rx_capa(const struct vio_adapter *ad)
 	uint64_t capa = RTE_ETH_RX_OFFLOAD_SCATTER |
 			RTE_ETH_RX_OFFLOAD_VLAN_STRIP |
 			RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
-			vio_offload_rx_capa(ad->hw.offered);
+			vio_offload_rx_capa(ad->hw.offered) |
+			vio_rss_rx_capa();
 
 	if (!ad->da.mrg_rxbuf ||
 	    !(ad->hw.offered & VIO_BIT(VIO_NET_F_MRG_RXBUF)))
@@ -147,6 +153,7 @@ vio_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)
 		info->max_lro_pkt_size = VIO_MAX_LRO_PKTLEN;
 	vio_desc_lim(ad, info);
+	vio_rss_info(dev, info);
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
@@ -176,6 +183,8 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 		ret = vio_dev_driver_ok(&ad->hw);
 	if (ret == 0)
 		ret = vio_ctrl_apply(dev);
+	if (ret == 0)
+		ret = vio_rss_apply(dev);
 	if (ret < 0) {
 		/* The device may have begun using the rings: stop it before
 		 * the mbufs in them are freed. */
@@ -431,6 +440,10 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.dev_supported_ptypes_get = vio_supported_ptypes_get,
 	.dev_ptypes_set = vio_ptypes_set,
 	.vlan_offload_set = vio_vlan_offload_set,
+	.reta_update = vio_rss_reta_update,
+	.reta_query = vio_rss_reta_query,
+	.rss_hash_update = vio_rss_hash_update,
+	.rss_hash_conf_get = vio_rss_hash_conf_get,
 };
 
 static void
@@ -501,6 +514,7 @@ vio_ethdev_uninit(struct rte_eth_dev *dev)
 
 	vio_dev_stop(dev);
 	vio_ctrl_free(dev);
+	vio_rss_free(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		vio_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)

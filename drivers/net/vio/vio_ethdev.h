@@ -15,7 +15,9 @@
 #include <rte_mbuf.h>
 
 #include "vio_cvq.h"
+#include "vio_announce.h"
 #include "vio_offload.h"
+#include "vio_rss.h"
 #include "vio_transport.h"
 #include "vio_vq.h"
 
@@ -91,6 +93,9 @@ enum vio_ctrl_cmd {
 	VIO_CTRL_VLAN_ADD,
 	VIO_CTRL_VLAN_DEL,
 	VIO_CTRL_MQ_PAIRS,
+	VIO_CTRL_RSS_CONFIG,
+	VIO_CTRL_HASH_CONFIG,
+	VIO_CTRL_ANNOUNCE,
 	VIO_CTRL_NB
 };
 
@@ -122,6 +127,8 @@ struct vio_adapter {
 	const char *tx_path;
 	bool rx_lro_split;	/* rx_path wrapped by vio_rx_lro_split_burst */
 	uint32_t ptype_mask;	/* packet types the application asked for */
+	struct vio_rss *rss;	/* vio_rss.c, from the first configure */
+	struct vio_announce announce;	/* vio_announce.c */
 };
 
 /* Said after rx_path wherever it is shown: the wrapper is part of it. */
@@ -155,6 +162,7 @@ struct vio_rxq_xstats {
 	uint64_t lro_split_segments;	/* the segments made of them */
 	uint64_t lro_over_limit_whole;	/* over the limit, delivered whole */
 	uint64_t ip_cksum_bad;		/* IPv4 header checksum wrong */
+	uint64_t hash_report_bad;	/* a hash report type not in the spec */
 };
 
 struct vio_lro_split;
@@ -183,7 +191,7 @@ struct vio_rxq {
 /* Per-descriptor tx header and indirect table, in device-visible memory. */
 struct vio_tx_region {
 	struct vio_net_hdr_mrg hdr;
-	uint8_t pad[4];
+	uint8_t pad[12];	/* the hash header's fields, with HASH_REPORT */
 	union {
 		struct vio_desc ind[VIO_TX_MAX_IND];
 		struct vio_packed_desc pind[VIO_TX_MAX_IND];	/* packed */
@@ -299,6 +307,8 @@ int vio_ctrl_apply(struct rte_eth_dev *dev);
 void vio_ctrl_stop(struct rte_eth_dev *dev);
 void vio_ctrl_free(struct rte_eth_dev *dev);
 const char *vio_ctrl_cmd_name(enum vio_ctrl_cmd c);
+/* Count an acked command or log a failed one; returns ret. */
+int vio_ctrl_result(struct rte_eth_dev *dev, enum vio_ctrl_cmd cmd, int ret);
 int vio_ctrl_promisc_enable(struct rte_eth_dev *dev);
 int vio_ctrl_promisc_disable(struct rte_eth_dev *dev);
 int vio_ctrl_allmulti_enable(struct rte_eth_dev *dev);

@@ -240,13 +240,16 @@ vio_tx_tcp_cwr(const struct rte_mbuf *m, uint32_t l4_off)
 static inline void
 vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
 {
-	uint64_t lo;
+	uint64_t lo, hash = 0;
 	uint32_t hi;
 	uint16_t h2;
 
 	memcpy(&lo, hdr, sizeof(lo));
-	if (hdr_size == sizeof(struct vio_net_hdr_mrg)) {
+	if (hdr_size >= sizeof(struct vio_net_hdr_mrg)) {
 		memcpy(&hi, RTE_PTR_ADD(hdr, sizeof(lo)), sizeof(hi));
+		if (hdr_size > sizeof(struct vio_net_hdr_mrg))	/* HASH_REPORT */
+			memcpy(&hash, RTE_PTR_ADD(hdr, 12), sizeof(hash));
+		lo |= hash;
 	} else {
 		memcpy(&h2, RTE_PTR_ADD(hdr, sizeof(lo)), sizeof(h2));
 		hi = h2;

@@ -48,6 +48,8 @@ vio_pci_intr_handler(void *arg)
 	rte_intr_ack(pci_of(dev)->intr_handle);
 	if ((isr & VIO_PCI_ISR_CONFIG) && dev->dev_ops->link_update(dev, 0) == 0)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+	if (isr & VIO_PCI_ISR_CONFIG)
+		vio_announce_check(dev);
 }
 
 static bool

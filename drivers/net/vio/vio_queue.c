@@ -529,7 +529,10 @@ vio_queues_start(struct rte_eth_dev *dev)
 		return ret;
 	}
 	vio_choose_rx_path(dev, segs);
-	ret = vio_rx_lro_split_install(dev);
+	vio_announce_install(dev);
+	ret = vio_rss_install(dev);
+	if (ret == 0)
+		ret = vio_rx_lro_split_install(dev);
 	if (ret < 0) {
 		vio_queues_stop(dev);
 		return ret;
