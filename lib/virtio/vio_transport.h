@@ -37,6 +37,11 @@ struct vio_transport_ops {
 	 * with (vhost-user: GET_QUEUE_NUM). NULL: max_virtqueue_pairs of
 	 * the config space, with MQ offered. */
 	uint16_t (*max_queue_pairs)(struct vio_hw *hw);
+	/* The eventfd the device signals when it notifies for queue `index`
+	 * (used buffers, as the ring's event suppression lets through),
+	 * open from queue_setup to the next reset or queue_release; or a
+	 * negative errno. NULL: the transport has none. */
+	int (*queue_intr_fd)(struct vio_hw *hw, uint16_t index);
 	/* Free the transport's state; hw itself belongs to the caller. */
 	void (*close)(struct vio_hw *hw);
 };

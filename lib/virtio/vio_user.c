@@ -705,6 +705,23 @@ vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	return ret;
 }
 
+/* The call eventfd the backend got with SET_VRING_CALL. */
+static int
+vio_user_queue_intr_fd(struct vio_hw *hw, uint16_t index)
+{
+	struct vio_user *u = user_of(hw);
+	int fd = -ENODEV;
+
+	if (u == NULL)
+		return -ENODEV;
+	pthread_mutex_lock(&u->lock);
+	if (index < u->nr_queues && u->queues[index].vq != NULL &&
+	    u->queues[index].callfd >= 0)
+		fd = u->queues[index].callfd;
+	pthread_mutex_unlock(&u->lock);
+	return fd;
+}
+
 static void
 user_free(struct vio_user *u)
 {
@@ -747,6 +764,7 @@ static const struct vio_transport_ops vio_user_ops = {
 	.queue_setup = vio_user_queue_setup,
 	.queue_release = vio_user_queue_release,
 	.max_queue_pairs = vio_user_max_queue_pairs,
+	.queue_intr_fd = vio_user_queue_intr_fd,
 	.close = vio_user_close,
 };
 

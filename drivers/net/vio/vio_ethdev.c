@@ -72,6 +72,8 @@ vio_dev_configure(struct rte_eth_dev *dev)
 			    dev->data->port_id, conf->txmode.mq_mode);
 		return -EINVAL;
 	}
+	if (vio_intr_check(dev) < 0)
+		return -ENOTSUP;
 	/* ethdev has checked the offloads against vio_dev_infos_get. */
 	ad->wanted = vio_wanted_features(&ad->da) |
 		     vio_ctrl_features(&ad->da, conf->rxmode.offloads) |
@@ -176,6 +178,8 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 		ret = vio_dev_driver_ok(&ad->hw);
 	if (ret == 0)
 		ret = vio_ctrl_apply(dev);
+	if (ret == 0)
+		ret = vio_intr_start(dev);
 	if (ret < 0) {
 		/* The device may have begun using the rings: stop it before
 		 * the mbufs in them are freed. */
@@ -221,6 +225,7 @@ vio_dev_stop(struct rte_eth_dev *dev)
 		return 0;
 	}
 	ad->started = false;
+	vio_intr_stop(dev);
 	/* The reset stops the device's use of the rings (a vhost-user backend
 	 * answers GET_VRING_BASE), so the mbufs in them can be freed after. */
 	if (vio_dev_reset(&ad->hw) < 0)
@@ -431,6 +436,8 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.dev_supported_ptypes_get = vio_supported_ptypes_get,
 	.dev_ptypes_set = vio_ptypes_set,
 	.vlan_offload_set = vio_vlan_offload_set,
+	.rx_queue_intr_enable = vio_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vio_rx_queue_intr_disable,
 };
 
 static void
@@ -500,6 +507,7 @@ vio_ethdev_uninit(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	vio_dev_stop(dev);
+	vio_intr_free(dev);
 	vio_ctrl_free(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		vio_rx_queue_release(dev, i);
