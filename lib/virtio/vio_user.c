@@ -744,6 +744,7 @@ vio_user_close(struct vio_hw *hw)
 		return;
 	/* First: no backend is accepted or renegotiated after this. */
 	vio_user_watch_stop(u);
+	vio_user_mem_events_stop(u);
 	/* Vqs still bound are left alone: their memory may be gone. */
 	pthread_mutex_lock(&u->lock);
 	rings_stop(u);
@@ -1122,5 +1123,6 @@ vio_user_open(struct vio_hw *hw, const struct vio_user_params *p)
 	hw->use_va = true;
 	hw->modern = true;
 	snprintf(hw->name, sizeof(hw->name), "%s", u->name);
+	vio_user_mem_events_start(u);
 	return 0;
 }
