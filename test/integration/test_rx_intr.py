@@ -14,7 +14,8 @@ only when the eventfd fired, and "lcore L sleeps until interrupt
 triggers" when it goes back to sleep after such a wake-up. Checked: no
 wake-up while no packet comes, a wake-up for each round of traffic and
 the sleep after it, and every packet of each round forwarded back (its
-TTL decremented: counted by the backend).
+TTL decremented: counted by the backend). With two queue pairs, each
+rx queue on its own lcore, both queues wake.
 
 usertools/vio-examples.sh l3fwd-power builds the example.
 """
@@ -73,12 +74,17 @@ class L3fwdPower(Testpmd):
         self.signal(signal.SIGINT)
 
 
-def l3fwd_power(s, sock, devargs=""):
+def l3fwd_power(s, sock, devargs="", queues=1):
+    """Rx queue q on lcore q + 2 - queues: lcore 1 alone, or 0 and 1 (an
+    lcore per queue: l3fwd-power opens a tx queue per lcore, and vio runs
+    as many rx as tx queues)."""
     args = ["path=" + sock] + ([devargs] if devargs else [])
-    eal = mem_eal(s.mem) + ["--no-pci", "-l", "1", "--log-level=user1,7",
-                                      "--log-level=pmd.net.vio.driver:info"] \
+    lcores = list(range(2 - queues, 2))
+    eal = mem_eal(s.mem) + ["--no-pci", "-l", ",".join(map(str, lcores)),
+                            "--log-level=user1,7", "--log-level=pmd.net.vio.driver:info"] \
         + driver_eal(s.driver, [args])
-    app = ["-p", "0x1", "--config=(0,0,1)", "--parse-ptype", "--interrupt-only"]
+    config = ",".join("(0,%d,%d)" % (q, c) for q, c in enumerate(lcores))
+    app = ["-p", "0x1", "--config=" + config, "--parse-ptype", "--interrupt-only"]
     p = L3fwdPower(s, "l3fwd-power", eal, app)
     p.launch()
     check("RX interrupt won't enable" not in p.output,
@@ -95,11 +101,18 @@ def wait_output(p, pred, timeout, what):
     raise AssertionError("%s: not seen within %ss:\n%s" % (what, timeout, p.tail(30)))
 
 
-def run(devargs=""):
+def run(devargs="", queues=1):
     with Session() as s:
-        be = s.backend(fwd="rxonly")
-        l3 = l3fwd_power(s, be.sock, devargs)
-        check(re.search(r"vio: port 0: rx interrupts on 1 queue", l3.output) or s.driver != "net_vio_user",
+        if queues > 1:
+            be = s.backend(fwd="rxonly", vdev_args="queues=%d" % queues,
+                           app=["--rxq=%d" % queues, "--txq=%d" % queues])
+            devargs = ",".join(filter(None, [devargs, "queues=%d" % queues]))
+        else:
+            be = s.backend(fwd="rxonly")
+        l3 = l3fwd_power(s, be.sock, devargs, queues)
+        who = {(str(q + 2 - queues), "0", str(q)) for q in range(queues)}
+        check(re.search(r"vio: port 0: rx interrupts on %d queue" % queues, l3.output)
+              or s.driver != "net_vio_user",
               "no rx interrupt set-up line from vio:\n" + l3.tail(30))
         # Idle: it sleeps, and nothing wakes it.
         time.sleep(1.5)
@@ -109,13 +122,17 @@ def run(devargs=""):
             w0, s0 = len(l3.wakes()), l3.sleeps()
             rx0 = be.stats()["RX-packets"]
             be.start(tx_first=BURSTS)
-            got = settle(be, "RX-packets", rx0 + 32 * BURSTS, timeout=20)["RX-packets"] - rx0
+            # tx_first sends its bursts on each queue
+            want = 32 * BURSTS * queues
+            got = settle(be, "RX-packets", rx0 + want, timeout=20)["RX-packets"] - rx0
             be.stop()
-            equal(got, 32 * BURSTS, "round %d: packets forwarded back by l3fwd-power" % r)
+            equal(got, want, "round %d: packets forwarded back by l3fwd-power" % r)
             wait_output(l3, lambda: len(l3.wakes()) > w0, 10, "round %d: wake-up" % r)
-            equal(set(l3.wakes()[w0:]), {("1", "0", "0")}, "round %d: who woke" % r)
+            check(set(l3.wakes()[w0:]) <= who, "round %d: woken: %r, expected among %r"
+                  % (r, l3.wakes()[w0:], who))
             wait_output(l3, lambda: l3.sleeps() > s0, 10, "round %d: back to sleep" % r)
             print("round %d: %d packets forwarded, %d wake-up(s)" % (r, got, len(l3.wakes()) - w0))
+        equal(set(l3.wakes()), who, "queues woken over the rounds")
         # Asleep again: no more wake-ups without traffic.
         time.sleep(1.0)
         w1 = len(l3.wakes())
@@ -134,3 +151,7 @@ def test_rx_intr_packed():
 
 def test_rx_intr_split_inorder_mrg():
     run("in_order=1,mrg_rxbuf=1")
+
+
+def test_rx_intr_two_queues():
+    run(queues=2)
