@@ -170,7 +170,9 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 			    dev->data->port_id, strerror(-ret));
 		return ret;
 	}
-	ret = vio_queues_start(dev);
+	ret = vio_intr_prepare(dev);
+	if (ret == 0)
+		ret = vio_queues_start(dev);
 	if (ret < 0)
 		goto fail;
 	ret = vio_ctrl_start(dev);
@@ -183,6 +185,7 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 	if (ret < 0) {
 		/* The device may have begun using the rings: stop it before
 		 * the mbufs in them are freed. */
+		vio_intr_stop(dev);
 		vio_dev_reset(&ad->hw);
 		vio_ctrl_stop(dev);
 		vio_queues_stop(dev);
@@ -197,6 +200,7 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 		    ad->tx_path, dev->data->nb_rx_queues);
 	return 0;
 fail:
+	vio_intr_stop(dev);
 	vio_dev_reset(&ad->hw);
 	return ret;
 }

@@ -5,9 +5,11 @@
  * (rx_queue_intr_enable), waits on the queue's eventfd through the EAL's
  * epoll (rte_eth_dev_rx_intr_ctl_q), and suppresses them again once
  * awake (rx_queue_intr_disable). The ring side is lib/virtio's
- * vio_vq_intr_*; the eventfd is the transport's (virtio-user: the call
- * eventfd the backend signals), handed to the EAL in the port's
- * interrupt handle, rx queue i on vector RTE_INTR_VEC_RXTX_OFFSET + i.
+ * vio_vq_intr_*. The eventfd is the transport's (virtio-user: the call
+ * eventfd the backend signals), handed to the EAL in an interrupt handle
+ * of the port's own; or (PCI) one the EAL makes for an MSI-X vector of
+ * the bus's handle (vfio-pci), the transport routing the queue to that
+ * vector. Either way rx queue i is on vector RTE_INTR_VEC_RXTX_OFFSET + i.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,7 +23,7 @@
 bool
 vio_intr_supported(const struct vio_adapter *ad)
 {
-	return ad->hw.ops->queue_intr_fd != NULL;
+	return ad->hw.ops->queue_intr_fd != NULL || ad->hw.ops->rx_irqs != NULL;
 }
 
 int
@@ -29,12 +31,77 @@ vio_intr_check(struct rte_eth_dev *dev)
 {
 	struct vio_adapter *ad = dev->data->dev_private;
 
-	if (dev->data->dev_conf.intr_conf.rxq && !vio_intr_supported(ad)) {
+	if (!dev->data->dev_conf.intr_conf.rxq)
+		return 0;
+	if (!vio_intr_supported(ad)) {
 		VIO_PMD_LOG(driver, ERR, "port %u: rx interrupts (intr_conf.rxq) are not supported on transport %s",
 			    dev->data->port_id, ad->hw.ops->name);
 		return -ENOTSUP;
 	}
+	if (ad->hw.ops->queue_intr_fd == NULL &&
+	    (dev->intr_handle == NULL || !rte_intr_cap_multiple(dev->intr_handle))) {
+		VIO_PMD_LOG(driver, ERR, "port %u: rx interrupts (intr_conf.rxq) need a vector per queue: bind the device to vfio-pci (MSI-X)",
+			    dev->data->port_id);
+		return -ENOTSUP;
+	}
 	return 0;
+}
+
+/* Bus vectors (PCI): before the queues are set up at the device, which
+ * routes them. The EAL makes an eventfd per rx queue and gives vfio the
+ * whole vector table again; vector 0 stays the link interrupt's. */
+static int
+vio_intr_bus_bind(struct rte_eth_dev *dev, struct rte_intr_handle *h)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+	uint16_t nb = dev->data->nb_rx_queues, i;
+
+	rte_intr_disable(h);
+	ad->intr_bus = true;
+	if (rte_intr_efd_enable(h, nb) < 0 ||
+	    rte_intr_vec_list_alloc(h, "vio_rx_intr", nb) < 0)
+		return -rte_errno ? -rte_errno : -ENOMEM;
+	for (i = 0; i < nb; i++)
+		if (rte_intr_vec_list_index_set(h, i,
+						RTE_INTR_VEC_RXTX_OFFSET + i) < 0)
+			return -rte_errno;
+	if (rte_intr_enable(h) < 0)
+		return -EIO;
+	return ad->hw.ops->rx_irqs(&ad->hw, nb);
+}
+
+int
+vio_intr_prepare(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+	int ret;
+
+	if (!dev->data->dev_conf.intr_conf.rxq || ad->hw.ops->queue_intr_fd != NULL)
+		return 0;
+	ret = vio_intr_bus_bind(dev, dev->intr_handle);
+	if (ret < 0) {
+		vio_intr_stop(dev);
+		VIO_PMD_LOG(driver, ERR, "port %u: rx interrupts not set up: %s",
+			    dev->data->port_id, strerror(-ret));
+	}
+	return ret;
+}
+
+static void
+vio_intr_bus_unbind(struct rte_eth_dev *dev)
+{
+	struct vio_adapter *ad = dev->data->dev_private;
+	struct rte_intr_handle *h = dev->intr_handle;
+
+	ad->intr_bus = false;
+	ad->hw.ops->rx_irqs(&ad->hw, 0);
+	rte_intr_disable(h);
+	rte_intr_efd_disable(h);
+	rte_intr_vec_list_free(h);
+	/* Back to the one vector of the link interrupt. */
+	if ((dev->data->dev_flags & RTE_ETH_DEV_INTR_LSC) && rte_intr_enable(h) < 0)
+		VIO_PMD_LOG(driver, WARNING, "port %u: link interrupt not enabled again: link state by polling",
+			    dev->data->port_id);
 }
 
 /* The handle the rx eventfds go in: the port's own, allocated here once
@@ -87,11 +154,14 @@ vio_intr_bind(struct rte_eth_dev *dev, struct rte_intr_handle *h)
 int
 vio_intr_start(struct rte_eth_dev *dev)
 {
+	struct vio_adapter *ad = dev->data->dev_private;
 	struct rte_intr_handle *h;
 	int ret;
 
 	if (!dev->data->dev_conf.intr_conf.rxq)
 		return 0;
+	if (ad->intr_bus)
+		goto done;
 	h = vio_intr_handle(dev);
 	if (h == NULL) {
 		VIO_PMD_LOG(driver, ERR, "port %u: no interrupt handle for rx interrupts",
@@ -105,6 +175,7 @@ vio_intr_start(struct rte_eth_dev *dev)
 			    dev->data->port_id, strerror(-ret));
 		return ret;
 	}
+done:
 	VIO_PMD_LOG(driver, INFO, "port %u: rx interrupts on %u queue(s)",
 		    dev->data->port_id, dev->data->nb_rx_queues);
 	return 0;
@@ -119,6 +190,8 @@ vio_intr_stop(struct rte_eth_dev *dev)
 	struct rte_intr_handle *h = ad->intr_own;
 	int i, n;
 
+	if (ad->intr_bus)
+		vio_intr_bus_unbind(dev);
 	if (h == NULL)
 		return;
 	n = rte_intr_nb_efd_get(h);
