@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Build the DPDK example applications the tests run with the plugin
-# (dpdk-l2fwd) from the distro's example source (Debian's dpdk-doc ships
-# it under /usr/share/dpdk/examples), against the installed DPDK, into
+# (dpdk-l2fwd, and dpdk-l3fwd-power for rx interrupts) from the distro's
+# example source (Debian's dpdk-doc ships it under
+# /usr/share/dpdk/examples), against the installed DPDK, into
 # build/examples/<name>/. Only what is missing is installed or built.
 # The example source is copied into the build tree, never into the repo.
-# Usage: usertools/vio-examples.sh [NAME...]   (default: l2fwd)
+# Usage: usertools/vio-examples.sh [NAME...]   (default: l2fwd l3fwd-power)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +34,9 @@ build_example() {
 }
 
 apt_install_missing dpdk-doc make gcc pkg-config libdpdk-dev
-for n in "${@:-l2fwd}"; do
+if [ $# -eq 0 ]; then
+	set -- l2fwd l3fwd-power
+fi
+for n in "$@"; do
 	build_example "$n"
 done

@@ -206,6 +206,29 @@ msix_refresh(struct vio_pci *pci)
 		pci->config_off = VIO_PCI_LEGACY_CONFIG(pci->msix_enabled);
 }
 
+int
+vio_pci_rx_irqs(struct vio_hw *hw, uint16_t nb_rxq)
+{
+	struct vio_pci *pci = vio_pci_of(hw);
+
+	msix_refresh(pci);
+	if (nb_rxq > 0 && !pci->msix_enabled) {
+		VIO_LOG(virtio, ERR, "%s: rx interrupts need MSI-X, which the kernel binding did not enable (vfio-pci does)",
+			hw->name);
+		return -ENOTSUP;
+	}
+	pci->rx_irqs = nb_rxq;
+	return 0;
+}
+
+uint16_t
+vio_pci_queue_vector(const struct vio_pci *pci, uint16_t index)
+{
+	if (!pci->msix_enabled || index % 2 != 0 || index / 2 >= pci->rx_irqs)
+		return VIO_PCI_NO_VECTOR;
+	return (uint16_t)(index / 2 + 1);
+}
+
 void
 vio_pci_config_irq(struct vio_hw *hw, bool on)
 {

@@ -214,8 +214,17 @@ legacy_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 		return -ENOMEM;
 	q->pci = pci;
 	q->index = vq->index;
-	if (pci->msix_enabled)
-		io_w16(pci, VIO_PCI_LEGACY_MSIX_QUEUE, VIO_PCI_NO_VECTOR);
+	if (pci->msix_enabled) {
+		uint16_t vec = vio_pci_queue_vector(pci, vq->index);
+
+		io_w16(pci, VIO_PCI_LEGACY_MSIX_QUEUE, vec);
+		if (io_r16(pci, VIO_PCI_LEGACY_MSIX_QUEUE) != vec) {
+			VIO_LOG(virtio, ERR, "%s: virtqueue %u: device refused MSI-X vector %u",
+				hw->name, vq->index, vec);
+			free(q);
+			return -EIO;
+		}
+	}
 	io_w32(pci, VIO_PCI_LEGACY_QUEUE_PFN,
 	       (uint32_t)(vq->desc_addr >> VIO_PCI_LEGACY_PFN_SHIFT));
 	vq->tp = q;
@@ -257,6 +266,7 @@ const struct vio_transport_ops vio_pci_legacy_ops = {
 	.queue_max_size = legacy_queue_max_size,
 	.queue_setup = legacy_queue_setup,
 	.queue_release = legacy_queue_release,
+	.rx_irqs = vio_pci_rx_irqs,
 	.close = legacy_close,
 };
 

@@ -263,8 +263,17 @@ modern_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	q->doorbell = pci->notify + off;
 
 	c_w16(pci, VIO_PCI_COMMON_Q_SIZE, vq->size);
-	if (pci->msix_enabled)
-		c_w16(pci, VIO_PCI_COMMON_Q_MSIX, VIO_PCI_NO_VECTOR);
+	if (pci->msix_enabled) {
+		uint16_t vec = vio_pci_queue_vector(pci, vq->index);
+
+		c_w16(pci, VIO_PCI_COMMON_Q_MSIX, vec);
+		if (c_r16(pci, VIO_PCI_COMMON_Q_MSIX) != vec) {
+			VIO_LOG(virtio, ERR, "%s: virtqueue %u: device refused MSI-X vector %u",
+				hw->name, vq->index, vec);
+			free(q);
+			return -EIO;
+		}
+	}
 	c_w64(pci, VIO_PCI_COMMON_Q_DESCLO, VIO_PCI_COMMON_Q_DESCHI, vq->desc_addr);
 	c_w64(pci, VIO_PCI_COMMON_Q_AVAILLO, VIO_PCI_COMMON_Q_AVAILHI, vq->avail_addr);
 	c_w64(pci, VIO_PCI_COMMON_Q_USEDLO, VIO_PCI_COMMON_Q_USEDHI, vq->used_addr);
@@ -304,6 +313,7 @@ const struct vio_transport_ops vio_pci_modern_ops = {
 	.queue_max_size = modern_queue_max_size,
 	.queue_setup = modern_queue_setup,
 	.queue_release = modern_queue_release,
+	.rx_irqs = vio_pci_rx_irqs,
 	.close = modern_close,
 };
 

@@ -27,6 +27,7 @@ struct vio_pci {
 	struct vio_pci_caps caps;
 	bool msix_enabled;	/* the kernel binding enabled MSI-X */
 	bool config_irq;	/* route config changes to vector 0 */
+	uint16_t rx_irqs;	/* rx queues with vectors 1.. (vio_pci_rx_irqs) */
 	/* modern: the mapped structures */
 	uint8_t *common;
 	uint8_t *isr;
@@ -61,5 +62,10 @@ void vio_pci_free(struct vio_hw *hw);
 
 /* After queue_release: a stale caller may still kick. */
 void vio_pci_notify_none(struct vio_vq *vq);
+
+/* vio_pci.c: rx interrupt vectors (transport op rx_irqs), and the
+ * vector a queue gets at setup (VIO_PCI_NO_VECTOR: none). */
+int vio_pci_rx_irqs(struct vio_hw *hw, uint16_t nb_rxq);
+uint16_t vio_pci_queue_vector(const struct vio_pci *pci, uint16_t index);
 
 #endif /* VIO_PCI_PRIV_H */

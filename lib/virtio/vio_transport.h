@@ -37,6 +37,16 @@ struct vio_transport_ops {
 	 * with (vhost-user: GET_QUEUE_NUM). NULL: max_virtqueue_pairs of
 	 * the config space, with MQ offered. */
 	uint16_t (*max_queue_pairs)(struct vio_hw *hw);
+	/* The eventfd the device signals when it notifies for queue `index`
+	 * (used buffers, as the ring's event suppression lets through),
+	 * open from queue_setup to the next reset or queue_release; or a
+	 * negative errno. NULL: the transport has none. */
+	int (*queue_intr_fd)(struct vio_hw *hw, uint16_t index);
+	/* Interrupt vectors instead (PCI MSI-X, the eventfds the bus's
+	 * interrupt handle made): from the next queue_setup on, rx queue i
+	 * (virtqueue 2i) notifies on vector i + 1 for i < nb_rxq; 0: none.
+	 * Vector 0 stays the config change's. NULL: no vectors. */
+	int (*rx_irqs)(struct vio_hw *hw, uint16_t nb_rxq);
 	/* Free the transport's state; hw itself belongs to the caller. */
 	void (*close)(struct vio_hw *hw);
 };

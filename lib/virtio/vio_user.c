@@ -705,6 +705,23 @@ vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	return ret;
 }
 
+/* The call eventfd the backend got with SET_VRING_CALL. */
+static int
+vio_user_queue_intr_fd(struct vio_hw *hw, uint16_t index)
+{
+	struct vio_user *u = user_of(hw);
+	int fd = -ENODEV;
+
+	if (u == NULL)
+		return -ENODEV;
+	pthread_mutex_lock(&u->lock);
+	if (index < u->nr_queues && u->queues[index].vq != NULL &&
+	    u->queues[index].callfd >= 0)
+		fd = u->queues[index].callfd;
+	pthread_mutex_unlock(&u->lock);
+	return fd;
+}
+
 static void
 user_free(struct vio_user *u)
 {
@@ -727,6 +744,7 @@ vio_user_close(struct vio_hw *hw)
 		return;
 	/* First: no backend is accepted or renegotiated after this. */
 	vio_user_watch_stop(u);
+	vio_user_mem_events_stop(u);
 	/* Vqs still bound are left alone: their memory may be gone. */
 	pthread_mutex_lock(&u->lock);
 	rings_stop(u);
@@ -747,6 +765,7 @@ static const struct vio_transport_ops vio_user_ops = {
 	.queue_setup = vio_user_queue_setup,
 	.queue_release = vio_user_queue_release,
 	.max_queue_pairs = vio_user_max_queue_pairs,
+	.queue_intr_fd = vio_user_queue_intr_fd,
 	.close = vio_user_close,
 };
 
@@ -1104,5 +1123,6 @@ vio_user_open(struct vio_hw *hw, const struct vio_user_params *p)
 	hw->use_va = true;
 	hw->modern = true;
 	snprintf(hw->name, sizeof(hw->name), "%s", u->name);
+	vio_user_mem_events_start(u);
 	return 0;
 }

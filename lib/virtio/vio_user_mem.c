@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -174,8 +175,10 @@ mem_log(const struct vio_user *u, const struct mem_walk *w)
 			w->regs[i].memory_size, w->regs[i].mmap_offset, w->fds[i]);
 }
 
-int
-vio_user_mem_update(struct vio_user *u)
+/* The walk and the messages; the caller holds the memory hotplug lock
+ * (read, or write in a memory event) and u->lock. */
+static int
+mem_update_held(struct vio_user *u)
 {
 	bool slots = vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS);
 	struct mem_walk w = {
@@ -185,9 +188,6 @@ vio_user_mem_update(struct vio_user *u)
 	};
 	int ret;
 
-	/* Held while sending too: the fds belong to EAL, which could close
-	 * one if memory were freed before the backend has it. */
-	rte_mcfg_mem_read_lock();
 	ret = rte_memseg_contig_walk_thread_unsafe(mem_walk_chunk, &w);
 	if (ret < 0 && w.err == 0)
 		w.err = -EINVAL;
@@ -200,6 +200,116 @@ vio_user_mem_update(struct vio_user *u)
 		mem_log(u, &w);
 		w.err = slots ? mem_update_slots(u, &w) : mem_set_table(u, &w);
 	}
-	rte_mcfg_mem_read_unlock();
 	return w.err;
+}
+
+int
+vio_user_mem_update(struct vio_user *u)
+{
+	int ret;
+
+	/* Announced before waiting for the hotplug lock: a memory event
+	 * that comes first (its thread holds the lock for writing, and
+	 * cannot get u->lock from us) leaves its update to this walk,
+	 * which sees the new memory. Withdrawn before the lock goes, so
+	 * that a later event does not count on a walk that is over. Held
+	 * while sending too: the fds belong to EAL, which could close one
+	 * if memory were freed before the backend has it. */
+	__atomic_add_fetch(&u->mem_walkers, 1, __ATOMIC_SEQ_CST);
+	rte_mcfg_mem_read_lock();
+	ret = mem_update_held(u);
+	__atomic_sub_fetch(&u->mem_walkers, 1, __ATOMIC_SEQ_CST);
+	rte_mcfg_mem_read_unlock();
+	return ret;
+}
+
+/* ---- memory events ---- */
+
+/* SET_VRING_ENABLE on every ring the backend runs and the driver has
+ * enabled: off while the table changes, then back. */
+static int
+mem_rings_enable(struct vio_user *u, bool on)
+{
+	uint16_t i;
+	int ret;
+
+	if (!(u->backend_features & VIO_BIT(VIO_F_PROTOCOL_FEATURES)))
+		return 0;
+	for (i = 0; i < u->nr_queues; i++) {
+		struct vio_vhu_msg msg = {
+			.request = VIO_VHU_SET_VRING_ENABLE,
+			.size = sizeof(msg.payload.state),
+			.payload.state = { .index = i, .num = on },
+		};
+
+		if (!u->queues[i].running || u->queues[i].disabled)
+			continue;
+		ret = vio_user_set(u, &msg, NULL, 0);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Memory the EAL added (dynamic memory mode): a backend running the
+ * rings must be able to translate buffers there before the application
+ * can put one on a ring, so the table goes out before the allocation
+ * returns. The rings are paused at the backend meanwhile (as DPDK's
+ * virtio-user does); the driver's own datapath goes on, the rings' memory
+ * does not move. Runs in the allocating thread with the hotplug lock
+ * held for writing. Freed memory is left in the table: the backend's
+ * mapping of it is harmless, and no buffer can be there any more. */
+static void
+mem_event_cb(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	struct vio_user *u = arg;
+	const struct rte_memseg_list *msl;
+	int ret = 0;
+
+	if (type != RTE_MEM_EVENT_ALLOC)
+		return;
+	msl = rte_mem_virt2memseg_list(addr);
+	if (msl == NULL || msl->external)
+		return;
+	/* u->lock may be held by a thread that waits for the hotplug lock
+	 * (vio_user_mem_update): then its walk includes this memory. */
+	while (pthread_mutex_trylock(&u->lock) != 0) {
+		if (__atomic_load_n(&u->mem_walkers, __ATOMIC_SEQ_CST) > 0)
+			return;
+		sched_yield();
+	}
+	if (u->started && u->sock >= 0 && u->conn_err == 0) {
+		ret = mem_rings_enable(u, false);
+		if (ret == 0)
+			ret = mem_update_held(u);
+		if (ret == 0)
+			ret = mem_rings_enable(u, true);
+		if (ret < 0)
+			VIO_LOG(vhost, ERR, "%s: the backend did not take the memory added at %p (%zu bytes): %s; buffers there cannot be sent or received",
+				u->name, addr, len, strerror(-ret));
+		else
+			VIO_LOG(vhost, INFO, "%s: memory added at %p (%zu bytes): memory table sent again",
+				u->name, addr, len);
+	}
+	pthread_mutex_unlock(&u->lock);
+}
+
+void
+vio_user_mem_events_start(struct vio_user *u)
+{
+	/* Legacy memory (--legacy-mem, --no-huge) never grows: ENOTSUP. */
+	if (rte_mem_event_callback_register(u->name, mem_event_cb, u) == 0)
+		u->mem_events = true;
+	else if (rte_errno != ENOTSUP)
+		VIO_LOG(vhost, WARNING, "%s: memory events not followed (%s): memory DPDK adds later is not given to the backend",
+			u->name, rte_strerror(rte_errno));
+}
+
+/* Without u->lock: a running callback may be waiting for it. */
+void
+vio_user_mem_events_stop(struct vio_user *u)
+{
+	if (u->mem_events)
+		rte_mem_event_callback_unregister(u->name, u);
+	u->mem_events = false;
 }

@@ -74,6 +74,10 @@ struct vio_user {
 	bool ctrl;			/* offered (vio_user_params.ctrl_vq) */
 	bool cvq_bound;			/* set up since the last reset */
 	struct vio_user_cvq cvq;
+	/* Memory events (vio_user_mem.c): the callback is registered, and
+	 * threads inside vio_user_mem_update waiting for the hotplug lock. */
+	bool mem_events;
+	uint32_t mem_walkers;
 	struct vio_user_queue queues[];
 };
 
@@ -120,5 +124,9 @@ void vio_user_watch_stop(struct vio_user *u);
 /* vio_user_mem.c: give the backend DPDK's memory (SET_MEM_TABLE or
  * ADD_MEM_REG/REM_MEM_REG with CONFIGURE_MEM_SLOTS). */
 int vio_user_mem_update(struct vio_user *u);
+/* Follow the memory DPDK adds while running (sent again to the backend);
+ * stop: before u is freed, without u->lock. */
+void vio_user_mem_events_start(struct vio_user *u);
+void vio_user_mem_events_stop(struct vio_user *u);
 
 #endif /* VIO_USER_PRIV_H */

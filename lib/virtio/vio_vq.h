@@ -182,6 +182,20 @@ void vio_vq_fini(struct vio_vq *vq);
 void vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
 		uint32_t limit) __attribute__((cold));
 
+/*
+ * Used buffer notifications (interrupts) of a queue, split or packed
+ * (vio_vq_intr.c); `event_idx`: VIO_F_RING_EVENT_IDX negotiated. vio polls
+ * with them suppressed. vio_vq_intr_enable asks the device to notify for
+ * the next used buffer and returns whether one is already there (used
+ * before the device saw the request: no notification will come for it).
+ * vio_vq_intr_disable suppresses them again. Called by the thread that
+ * polls the queue.
+ */
+bool vio_vq_intr_enable(struct vio_vq *vq, bool event_idx);
+void vio_vq_intr_disable(struct vio_vq *vq, bool event_idx);
+/* Has the device used a buffer the driver has not taken yet? */
+bool vio_vq_used_pending(const struct vio_vq *vq);
+
 /* Human-readable one-line state, for logs and tests. */
 int vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len);
 

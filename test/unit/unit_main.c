@@ -22,6 +22,7 @@ extern const struct ut_suite ut_suite_devmodel;
 extern const struct ut_suite ut_suite_pci;
 extern const struct ut_suite ut_suite_cvq;
 extern const struct ut_suite ut_suite_user_cvq;
+extern const struct ut_suite ut_suite_vq_intr;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
@@ -31,6 +32,7 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_pci,
 	&ut_suite_cvq,
 	&ut_suite_user_cvq,
+	&ut_suite_vq_intr,
 };
 
 int

@@ -76,6 +76,8 @@ vio_dev_configure(struct rte_eth_dev *dev)
 	ret = vio_rss_configure(dev);
 	if (ret < 0)
 		return ret;
+	if (vio_intr_check(dev) < 0)
+		return -ENOTSUP;
 	/* ethdev has checked the offloads against vio_dev_infos_get. */
 	ad->wanted = vio_wanted_features(&ad->da) | vio_rss_features(dev) |
 		     vio_announce_features(&ad->da) |
@@ -175,7 +177,9 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 			    dev->data->port_id, strerror(-ret));
 		return ret;
 	}
-	ret = vio_queues_start(dev);
+	ret = vio_intr_prepare(dev);
+	if (ret == 0)
+		ret = vio_queues_start(dev);
 	if (ret < 0)
 		goto fail;
 	ret = vio_ctrl_start(dev);
@@ -185,9 +189,12 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 		ret = vio_ctrl_apply(dev);
 	if (ret == 0)
 		ret = vio_rss_apply(dev);
+	if (ret == 0)
+		ret = vio_intr_start(dev);
 	if (ret < 0) {
 		/* The device may have begun using the rings: stop it before
 		 * the mbufs in them are freed. */
+		vio_intr_stop(dev);
 		vio_dev_reset(&ad->hw);
 		vio_ctrl_stop(dev);
 		vio_queues_stop(dev);
@@ -202,6 +209,7 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 		    ad->tx_path, dev->data->nb_rx_queues);
 	return 0;
 fail:
+	vio_intr_stop(dev);
 	vio_dev_reset(&ad->hw);
 	return ret;
 }
@@ -230,6 +238,7 @@ vio_dev_stop(struct rte_eth_dev *dev)
 		return 0;
 	}
 	ad->started = false;
+	vio_intr_stop(dev);
 	/* The reset stops the device's use of the rings (a vhost-user backend
 	 * answers GET_VRING_BASE), so the mbufs in them can be freed after. */
 	if (vio_dev_reset(&ad->hw) < 0)
@@ -444,6 +453,8 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.reta_query = vio_rss_reta_query,
 	.rss_hash_update = vio_rss_hash_update,
 	.rss_hash_conf_get = vio_rss_hash_conf_get,
+	.rx_queue_intr_enable = vio_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vio_rx_queue_intr_disable,
 };
 
 static void
@@ -513,6 +524,7 @@ vio_ethdev_uninit(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	vio_dev_stop(dev);
+	vio_intr_free(dev);
 	vio_ctrl_free(dev);
 	vio_rss_free(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)

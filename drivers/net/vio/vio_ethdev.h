@@ -129,6 +129,10 @@ struct vio_adapter {
 	uint32_t ptype_mask;	/* packet types the application asked for */
 	struct vio_rss *rss;	/* vio_rss.c, from the first configure */
 	struct vio_announce announce;	/* vio_announce.c */
+	/* Rx interrupts: the interrupt handle vio allocated (a vdev has
+	 * none of its own), NULL otherwise (vio_intr.c). */
+	struct rte_intr_handle *intr_own;
+	bool intr_bus;		/* rx queues on the bus handle's vectors (PCI) */
 };
 
 /* Said after rx_path wherever it is shown: the wrapper is part of it. */
@@ -321,6 +325,18 @@ int vio_ctrl_mc_addr_list_set(struct rte_eth_dev *dev,
 			      struct rte_ether_addr *mc, uint32_t nb);
 int vio_ctrl_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on);
 int vio_ctrl_vlan_filter_mode(struct rte_eth_dev *dev);
+
+/* vio_intr.c: rx interrupts. check at configure, prepare before the
+ * queues are set up at the device, start after, stop before its reset,
+ * free at close. */
+bool vio_intr_supported(const struct vio_adapter *ad);
+int vio_intr_check(struct rte_eth_dev *dev);
+int vio_intr_prepare(struct rte_eth_dev *dev);
+int vio_intr_start(struct rte_eth_dev *dev);
+void vio_intr_stop(struct rte_eth_dev *dev);
+void vio_intr_free(struct rte_eth_dev *dev);
+int vio_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid);
+int vio_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
 
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */
 int vio_ethdev_init(struct rte_eth_dev *dev);
