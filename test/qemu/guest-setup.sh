@@ -17,7 +17,8 @@ me=guest-setup
 
 # Guest modules, leaves only: their dependencies are added from each
 # module's own .modinfo and loaded first.
-modules=(uio_pci_generic 9p 9pnet_virtio virtio_pci)
+# vhost_net and tun: the vhost-kernel tests (/dev/vhost-net, taps).
+modules=(uio_pci_generic 9p 9pnet_virtio virtio_pci vhost_net tun)
 
 force=0
 [ "${1:-}" = --force ] && force=1
@@ -46,7 +47,9 @@ add_module() {
 
 fetch_kernel() {
 	local pkg tmp
-	if [ $force = 0 ] && [ -f "$cache/vmlinuz" ] && [ -f "$cache/modules/order" ]; then
+	# A cache made for another module list is made again.
+	if [ $force = 0 ] && [ -f "$cache/vmlinuz" ] && [ -f "$cache/modules/order" ] &&
+	   [ "$(cat "$cache/modules/wanted" 2>/dev/null)" = "${modules[*]}" ]; then
 		return 0
 	fi
 	pkg=$(kernel_package)
@@ -63,6 +66,7 @@ fetch_kernel() {
 	order=""
 	for m in "${modules[@]}"; do add_module "$m"; done
 	echo "$order" | tr ' ' '\n' | sed '/^$/d' > "$stage/modules/order"
+	echo "${modules[*]}" > "$stage/modules/wanted"
 	cp "$kroot"/boot/vmlinuz-* "$stage/vmlinuz"
 	echo "$pkg" > "$stage/kernel-package"
 	rm -rf "$cache/modules"
