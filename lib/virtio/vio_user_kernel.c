@@ -588,13 +588,16 @@ ring_bind(struct vio_kern *k, struct vio_vq *vq)
 	struct vio_kern_ring *r = &k->rings[vq->index];
 	int ret;
 
-	if (r->vq != NULL) {
-		VIO_LOG(vhost, ERR, "%s: virtqueue %u is set up already",
+	/* Set up again at each dev_start, while stopped: the eventfds stay. */
+	if (r->running) {
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u is running: reset first",
 			k->name, vq->index);
 		return -EBUSY;
 	}
-	r->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	r->callfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (r->kickfd < 0)
+		r->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (r->kickfd >= 0 && r->callfd < 0)
+		r->callfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (r->kickfd < 0 || r->callfd < 0) {
 		ret = -errno;
 		VIO_LOG(vhost, ERR, "%s: virtqueue %u: cannot create eventfd: %s",
@@ -607,9 +610,11 @@ ring_bind(struct vio_kern *k, struct vio_vq *vq)
 	vq->notify = vio_kern_notify;
 	vq->notify_arg = r;
 	vq->tp = r;
-	/* A queue added to a running device starts at once. */
+	/* A queue added to a running device starts at once (if its pair
+	 * is in use). */
 	if (!k->started)
 		return 0;
+	rings_initial_enable(k);
 	ret = ring_give(k, r, vq->index);
 	if (ret == 0)
 		ret = pair_apply(k, vq->index / 2);
@@ -663,7 +668,7 @@ queue_setup_locked(struct vio_kern *k, struct vio_vq *vq)
 		return -EINVAL;
 	}
 	ret = ring_bind(k, vq);
-	if (ret < 0 && k->rings[vq->index].vq == vq)
+	if (ret < 0 && ret != -EBUSY && k->rings[vq->index].vq == vq)
 		queue_release_locked(k, vq);
 	return ret;
 }
@@ -895,6 +900,9 @@ vio_user_kernel_open(struct vio_hw *hw, const struct vio_user_params *p)
 	if (k == NULL)
 		return -ENOMEM;
 	ret = open_pairs(k, p->path);
+	/* Two ports share the device path: the tap tells them apart. */
+	if (ret == 0)
+		snprintf(k->name, sizeof(k->name), "vio_user(%s,%s)", p->path, k->ifname);
 	if (ret == 0)
 		ret = offer_features(k, p);
 	if (ret < 0) {

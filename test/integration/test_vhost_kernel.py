@@ -153,7 +153,9 @@ def check_counts(res, st, fwd):
               "port %d bad checksums seen by the csum engine" % port)
 
 
-def run_guest(driver):
+def run_guest(driver, after=None):
+    """The guest run and its checks; `after(g)`, when given, runs on
+    the guest testpmd before it quits (the benchmark's extra windows)."""
     with Session(frontend=driver) as s:
         guest_files_or_skip()
         app = ["--rxq=%d" % QUEUES, "--txq=%d" % QUEUES, "--nb-cores=1", "--enable-lro",
@@ -181,6 +183,7 @@ def run_guest(driver):
         with open(os.path.join(kg.job, "result.json")) as f:
             res = json.load(f)
         klog = read(os.path.join(kg.job, "kernel.log"))
+        extra = after(g) if after else None
         g.quit()
         report(driver, res, st, streams(stop))
         check("error" not in res, "kernel side failed: %s\n%s\n%s\n--- guest testpmd:\n%s\n%s\n%s"
@@ -204,6 +207,7 @@ def run_guest(driver):
               "port 0: not every rx queue received: %r" % sq)
         if driver == "net_vio_user":
             check("rx_q1_packets" in xs[0], "no per-queue xstats:\n%s" % xs[0])
+        return res, extra
 
 
 def report(driver, res, st, sq):
