@@ -111,18 +111,19 @@ kern_of(struct vio_hw *hw)
 	return hw->tp;
 }
 
-/* A missing path under /dev is a vhost-net device not loaded (opening
- * it says so), not a vhost-user socket. */
+/* A missing /dev/vhost-* is a vhost-net device whose module is not
+ * loaded (opening it says so), not a vhost-user socket. */
 bool
 vio_user_kernel_path(const char *path)
 {
+	static const char dev[] = "/dev/vhost-";
 	struct stat st;
 
 	if (path == NULL)
 		return false;
 	if (stat(path, &st) == 0)
 		return S_ISCHR(st.st_mode);
-	return errno == ENOENT && strncmp(path, "/dev/", 5) == 0;
+	return errno == ENOENT && strncmp(path, dev, sizeof(dev) - 1) == 0;
 }
 
 /* ---- vhost-net ioctls ---- */
