@@ -23,6 +23,8 @@
 #include "vio_cvq.h"
 #include "vio_dev.h"
 #include "vio_log.h"
+#include "vio_user_emul.h"
+#include "vio_user_kernel.h"
 #include "vio_user_priv.h"
 
 #define VIO_USER_TIMEOUT_MS		5000
@@ -456,22 +458,8 @@ vio_user_set_features(struct vio_hw *hw, uint64_t features)
 {
 	struct vio_user *u = user_of(hw);
 
-	if (features & ~u->offered) {
-		VIO_LOG(vhost, ERR, "%s: driver accepted features not offered: 0x%" PRIx64,
-			u->name, features & ~u->offered);
-		return -EINVAL;
-	}
-	u->driver_features = features;
-	return 0;
-}
-
-static int
-config_range(uint32_t off, uint32_t len)
-{
-	if (off > sizeof(struct vio_net_config) ||
-	    len > sizeof(struct vio_net_config) - off)
-		return -EINVAL;
-	return 0;
+	return vio_user_take_features(u->name, u->offered, features,
+				      &u->driver_features);
 }
 
 static int
@@ -479,27 +467,22 @@ vio_user_read_config(struct vio_hw *hw, uint32_t off, void *dst, uint32_t len)
 {
 	struct vio_user *u = user_of(hw);
 	const uint32_t status_off = offsetof(struct vio_net_config, status);
+	int ret;
 
-	if (config_range(off, len) < 0)
-		return -EINVAL;
 	pthread_mutex_lock(&u->lock);
 	if (off < status_off + sizeof(u->config.status) && off + len > status_off)
 		u->config.status = vio_user_connected(hw) ? VIO_NET_S_LINK_UP : 0;
-	memcpy(dst, (const uint8_t *)&u->config + off, len);
+	ret = vio_user_config_copy(&u->config, off, dst, len, false);
 	pthread_mutex_unlock(&u->lock);
-	return 0;
+	return ret;
 }
 
 static int
 vio_user_write_config(struct vio_hw *hw, uint32_t off, const void *src,
 		      uint32_t len)
 {
-	struct vio_user *u = user_of(hw);
-
-	if (config_range(off, len) < 0)
-		return -EINVAL;
-	memcpy((uint8_t *)&u->config + off, src, len);
-	return 0;
+	return vio_user_config_copy(&user_of(hw)->config, off, (void *)(uintptr_t)src,
+				    len, true);
 }
 
 /* ---- queues ---- */
@@ -803,6 +786,12 @@ vio_user_connected(struct vio_hw *hw)
 	return up;
 }
 
+bool
+vio_user_link_events(struct vio_hw *hw)
+{
+	return hw->ops == &vio_user_ops && user_of(hw)->watched;
+}
+
 static int
 negotiate_protocol(struct vio_user *u)
 {
@@ -1102,9 +1091,14 @@ vio_user_open(struct vio_hw *hw, const struct vio_user_params *p)
 	uint16_t pairs, size;
 	int ret;
 
+	if (vio_user_kernel_path(p->path))
+		return vio_user_kernel_open(hw, p);
 	ret = check_params(p, &pairs, &size);
 	if (ret < 0)
 		return ret;
+	if (p->iface != NULL && p->iface[0] != '\0')
+		VIO_LOG(vhost, NOTICE, "vio_user(%s): iface=%s names a vhost-kernel tap device; it has no effect on a vhost-user port",
+			p->path, p->iface);
 	u = user_alloc(p, pairs, size);
 	if (u == NULL)
 		return -ENOMEM;

@@ -15,7 +15,10 @@
 #include "vio_transport.h"
 
 struct vio_user_params {
-	const char *path;		/* unix socket of the backend */
+	/* The backend: a unix socket (vhost-user), or a character device
+	 * such as /dev/vhost-net (vhost-kernel, vio_user_kernel.c). */
+	const char *path;
+	const char *iface;		/* vhost-kernel: tap name, NULL/"": tapN */
 	uint16_t queue_pairs;		/* rx/tx queue pairs (vq 2i rx, 2i+1 tx) */
 	uint16_t queue_size;		/* reported as every queue's max size */
 	uint8_t mac[6];			/* config-space MAC */
@@ -53,5 +56,10 @@ int vio_user_open(struct vio_hw *hw, const struct vio_user_params *p);
 /* True while a backend's socket is open (EOF or error: false) and, in
  * server mode, the backend has been given the device's state. */
 bool vio_user_connected(struct vio_hw *hw);
+
+/* The link changes by itself (server mode, client reconnect): the port
+ * reports it with link_change. Not for vhost-kernel, whose link is
+ * read when asked. */
+bool vio_user_link_events(struct vio_hw *hw);
 
 #endif /* VIO_USER_H */

@@ -29,7 +29,7 @@ def test_devargs_valid():
 
 def test_devargs_virtio_user_compat():
     """Keys of DPDK's net_virtio_user that vio takes without their effect
-    (no vector paths, no vhost-kernel yet): the port probes and forwards,
+    (no vector paths; iface on a vhost-user port): the port probes and forwards,
     and the log says what each one did not do. cq=1 gives a control
     queue (its commands count in the xstats)."""
     with Session() as s:

@@ -19,7 +19,8 @@ me=guest-setup
 # module's own .modinfo and loaded first.
 # vfio_pci and vfio_iommu_type1: rx interrupts need MSI-X (QEMU's
 # intel-iommu in the guest: the Debian kernel has no no-IOMMU vfio).
-modules=(uio_pci_generic 9p 9pnet_virtio virtio_pci vfio_pci vfio_iommu_type1)
+# vhost_net and tun: the vhost-kernel tests (/dev/vhost-net, taps).
+modules=(uio_pci_generic 9p 9pnet_virtio virtio_pci vfio_pci vfio_iommu_type1 vhost_net tun)
 
 force=0
 [ "${1:-}" = --force ] && force=1
@@ -74,6 +75,7 @@ fetch_kernel() {
 	order=""
 	for m in "${modules[@]}"; do add_module "$m"; done
 	echo "$order" | tr ' ' '\n' | sed '/^$/d' > "$stage/modules/order"
+	echo "${modules[*]}" > "$stage/modules/wanted"
 	cp "$kroot"/boot/vmlinuz-* "$stage/vmlinuz"
 	echo "$pkg" > "$stage/kernel-package"
 	rm -rf "$cache/modules"

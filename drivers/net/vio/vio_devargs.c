@@ -57,7 +57,7 @@ static int
 arg_path(const char *val, struct vio_devargs *da, const char **why)
 {
 	if (val == NULL || *val == '\0') {
-		*why = "must name a unix socket";
+		*why = "must name a vhost-user socket or a vhost-net device";
 		return -EINVAL;
 	}
 	if (strlen(val) >= sizeof(da->path)) {
@@ -173,7 +173,8 @@ arg_cq(const char *val, struct vio_devargs *da, const char **why)
 	return 0;
 }
 
-/* The tap name of a vhost-kernel port; meaningless over vhost-user. */
+/* The tap name of a vhost-kernel port (the transport says when it has
+ * no effect: over vhost-user). */
 static int
 arg_iface(const char *val, struct vio_devargs *da, const char **why)
 {
@@ -285,9 +286,6 @@ devargs_notices(const char *dev_name, const struct vio_devargs *da)
 	if (da->vectorized)
 		VIO_PMD_LOG(init, NOTICE, "%s: vectorized=1: vio has no vector datapaths yet, the scalar ones run",
 			    dev_name);
-	if (da->iface[0] != '\0')
-		VIO_PMD_LOG(init, NOTICE, "%s: iface=%s names a vhost-kernel tap device; it has no effect on a vhost-user port",
-			    dev_name, da->iface);
 }
 
 static int

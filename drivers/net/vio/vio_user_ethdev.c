@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_vio_user: the vdev driver. Parses the devargs, connects the
- * virtio-user transport to the vhost-user backend and hands the port to
+ * virtio-user transport to its backend (a vhost-user socket, or the
+ * kernel's vhost-net with a tap device) and hands the port to
  * the transport-neutral ethdev code.
  */
 #include <errno.h>
@@ -37,6 +38,7 @@ vio_user_connect(struct rte_eth_dev *dev)
 	struct vio_adapter *ad = dev->data->dev_private;
 	struct vio_user_params p = {
 		.path = ad->da.path,
+		.iface = ad->da.iface,
 		.queue_pairs = ad->da.queues,
 		/* Ring sizes follow each queue's nb_desc. */
 		.queue_size = VIO_MAX_QUEUE_SIZE,
@@ -67,7 +69,7 @@ vio_user_connect_failed(struct rte_eth_dev *dev, const char *name, int ret)
 		VIO_PMD_LOG(init, ERR, "%s: devarg queues=%u rejected: the vhost-user backend at %s runs fewer queue pairs (the line above says how many)",
 			    name, ad->da.queues, ad->da.path);
 	else
-		VIO_PMD_LOG(init, ERR, "%s: cannot use vhost-user backend at %s: %s",
+		VIO_PMD_LOG(init, ERR, "%s: cannot use the backend at %s: %s",
 			    name, ad->da.path, strerror(-ret));
 }
 
@@ -88,7 +90,7 @@ vio_user_probe(struct rte_vdev_device *vdev)
 	if (ret < 0)
 		return ret;
 	if (da.path[0] == '\0') {
-		VIO_PMD_LOG(init, ERR, "%s: devarg path is missing: give path=<vhost-user socket>",
+		VIO_PMD_LOG(init, ERR, "%s: devarg path is missing: give path=<vhost-user socket> or path=/dev/vhost-net",
 			    name);
 		return -EINVAL;
 	}
@@ -116,7 +118,7 @@ vio_user_probe(struct rte_vdev_device *vdev)
 	if (ret < 0)
 		goto fail;
 	/* The link follows the backends that come and go: events each way. */
-	if (da.server || da.reconnect)
+	if (vio_user_link_events(&ad->hw))
 		dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	rte_eth_dev_probing_finish(dev);
 	VIO_PMD_LOG(init, INFO, "%s: port %u on %s%s", name, dev->data->port_id,
