@@ -24,6 +24,7 @@ extern const struct ut_suite ut_suite_pci;
 extern const struct ut_suite ut_suite_vq_inorder;
 extern const struct ut_suite ut_suite_cvq;
 extern const struct ut_suite ut_suite_user_cvq;
+extern const struct ut_suite ut_suite_dp_select;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
@@ -34,6 +35,7 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_vq_inorder,
 	&ut_suite_cvq,
 	&ut_suite_user_cvq,
+	&ut_suite_dp_select,
 };
 
 int

@@ -12,7 +12,7 @@
  *
  * The fast path accepts a used entry only when it names the oldest buffer
  * in flight with a length within what was posted; everything else goes
- * to rx_ino_bad_entry(), which counts it (xstats), logs the first of each
+ * to rx_inorder_bad_entry(), which counts it (xstats), logs the first of each
  * kind and drops what it names.
  */
 #include <rte_mbuf.h>
@@ -24,7 +24,7 @@
 #include "vio_vq_split.h"
 
 void
-vio_rx_split_ino_prepare(struct vio_rxq *rxq)
+vio_rx_split_inorder_prepare(struct vio_rxq *rxq)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t i;
@@ -39,7 +39,7 @@ vio_rx_split_ino_prepare(struct vio_rxq *rxq)
 }
 
 int
-vio_rx_split_ino_refill(struct vio_rxq *rxq)
+vio_rx_split_inorder_refill(struct vio_rxq *rxq)
 {
 	return rx_split_refill(rxq, true);
 }
@@ -52,7 +52,7 @@ vio_rx_split_ino_refill(struct vio_rxq *rxq)
  * whole batch is dropped and the id counted as bad.
  */
 static void __rte_cold __rte_noinline
-rx_ino_bad_entry(struct vio_rxq *rxq)
+rx_inorder_bad_entry(struct vio_rxq *rxq)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t oldest = vio_split_ino_oldest(vq);
@@ -73,7 +73,7 @@ rx_ino_bad_entry(struct vio_rxq *rxq)
 /* The oldest buffer, when the next used entry names it with a length in
  * [min_len, posted]; the entry is then consumed. NULL otherwise. */
 static inline struct rte_mbuf *
-rx_ino_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
+rx_inorder_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 {
 	struct vio_vq *vq = &rxq->vq;
 	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
@@ -95,7 +95,7 @@ rx_ino_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 /* One used entry per packet, without MRG_RXBUF; `chained` is a constant
  * in each caller. */
 static inline uint16_t
-rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+rx_inorder_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	     bool chained)
 {
 	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
@@ -105,10 +105,10 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = rx_ino_take(rxq, &len, hdr + 1u);
+		struct rte_mbuf *m = rx_inorder_take(rxq, &len, hdr + 1u);
 
 		if (unlikely(m == NULL)) {
-			rx_ino_bad_entry(rxq);
+			rx_inorder_bad_entry(rxq);
 			continue;
 		}
 		len -= hdr;
@@ -127,22 +127,22 @@ rx_ino_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 }
 
 uint16_t
-vio_rx_split_ino(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+vio_rx_split_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_ino_burst(queue, pkts, nb_pkts, false);
+	return rx_inorder_burst(queue, pkts, nb_pkts, false);
 }
 
 uint16_t
-vio_rx_split_ino_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+vio_rx_split_inorder_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_ino_burst(queue, pkts, nb_pkts, true);
+	return rx_inorder_burst(queue, pkts, nb_pkts, true);
 }
 
 /* The rest of a mergeable packet whose first buffer `head` (frame bytes
  * `len`) is taken: `nbufs - 1` more entries, all ready. Returns the
  * packet, or NULL when any entry was bad (everything dropped). */
 static struct rte_mbuf *
-rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
+rx_inorder_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 	      uint16_t nbufs)
 {
 	uint16_t hdr = rxq->hdr_size, i;
@@ -152,10 +152,10 @@ rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 
 	vio_rx_mbuf_init(head, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 	for (i = 1; i < nbufs; i++) {
-		struct rte_mbuf *m = rx_ino_take(rxq, &seg_len, 0);
+		struct rte_mbuf *m = rx_inorder_take(rxq, &seg_len, 0);
 
 		if (unlikely(m == NULL)) {
-			rx_ino_bad_entry(rxq);
+			rx_inorder_bad_entry(rxq);
 			bad = true;
 			continue;
 		}
@@ -176,7 +176,7 @@ rx_ino_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 }
 
 uint16_t
-vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct vio_rxq *rxq = queue;
 	struct vio_vq *vq = &rxq->vq;
@@ -194,7 +194,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 		if (unlikely(e->id != oldest || m == NULL || len <= hdr ||
 			     len > x->len)) {
-			rx_ino_bad_entry(rxq);
+			rx_inorder_bad_entry(rxq);
 			ready--;
 			continue;
 		}
@@ -219,7 +219,7 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			 * buffer, the next entry starts afresh. */
 			vio_vq_bad(vq, VIO_VQ_ERR_LEN, nbufs, vq->inflight);
 			rxq->stats.errors++;
-			rx_ino_take(rxq, &len, 0);
+			rx_inorder_take(rxq, &len, 0);
 			rte_pktmbuf_free(m);
 			ready--;
 			continue;
@@ -227,8 +227,8 @@ vio_rx_split_ino_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (nbufs > ready)
 			break;	/* the rest of the packet is not there yet */
 		ready -= nbufs;
-		rx_ino_take(rxq, &len, 0);
-		m = rx_ino_gather(rxq, m, len - hdr, nbufs);
+		rx_inorder_take(rxq, &len, 0);
+		m = rx_inorder_gather(rxq, m, len - hdr, nbufs);
 		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;

@@ -5,7 +5,7 @@
  * descriptors come from the free list and every buffer's head goes on
  * the available ring; with it they are taken in ring order, and a
  * single-descriptor buffer's available slot already holds its id
- * (vio_rx_split_ino_prepare), so only the address is written.
+ * (vio_rx_split_inorder_prepare), so only the address is written.
  */
 #ifndef VIO_RX_SPLIT_REFILL_H
 #define VIO_RX_SPLIT_REFILL_H

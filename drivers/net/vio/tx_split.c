@@ -6,7 +6,7 @@
  * descriptor and one descriptor per segment. Completed mbufs are freed
  * in bulk; the device is notified only when it asks for it.
  *
- * With VIRTIO_F_IN_ORDER (vio_tx_split_ino) the packet forms are the same,
+ * With VIRTIO_F_IN_ORDER (vio_tx_split_inorder) the packet forms are the same,
  * but descriptors are handed out in ring order and a chain is consecutive
  * descriptors, so there is no free list; completions come back in order,
  * possibly one used entry for a whole batch (vio_split_ino_used_pop
@@ -46,7 +46,7 @@ tx_free_list_reclaim(struct vio_txq *txq)
  * (counted, completes nothing). Stores the completed mbufs from done[k]
  * on (freeing them whenever `done` fills); returns the new k. */
 static uint16_t __rte_noinline
-tx_ino_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
+tx_inorder_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint32_t len;
@@ -63,7 +63,7 @@ tx_ino_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
 }
 
 static inline void
-tx_ino_reclaim(struct vio_txq *txq)
+tx_inorder_reclaim(struct vio_txq *txq)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
@@ -83,7 +83,7 @@ tx_ino_reclaim(struct vio_txq *txq)
 			vq->inflight--;
 			oldest = (uint16_t)((oldest + x->ndescs) & vq->mask);
 		} else {
-			k = tx_ino_reclaim_other(txq, done, k);
+			k = tx_inorder_reclaim_other(txq, done, k);
 			oldest = vio_split_ino_oldest(vq);
 		}
 		if (k == VIO_TX_FREE_BULK) {
@@ -99,7 +99,7 @@ static inline void
 tx_reclaim(struct vio_txq *txq, bool in_order)
 {
 	if (in_order)
-		tx_ino_reclaim(txq);
+		tx_inorder_reclaim(txq);
 	else
 		tx_free_list_reclaim(txq);
 }
@@ -246,7 +246,7 @@ vio_tx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 }
 
 uint16_t
-vio_tx_split_ino(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+vio_tx_split_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return tx_split_burst(queue, pkts, nb_pkts, true);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The vio ethdev PMD: state shared by the control path (vio_ethdev.c),
- * the queue setup (vio_queue.c) and the datapaths (rx_split.c, tx_split.c).
+ * The vio ethdev PMD: state shared by the control path, the queue setup
+ * and the datapaths (the datapaths' own entry points are in vio_dp.h).
  */
 #ifndef VIO_ETHDEV_H
 #define VIO_ETHDEV_H
@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "vio_cvq.h"
+#include "vio_dp.h"
 #include "vio_offload.h"
 #include "vio_transport.h"
 #include "vio_vq.h"
@@ -118,8 +119,11 @@ struct vio_adapter {
 	uint16_t max_mtu;
 	bool started;
 	bool link_up_logged;
+	const struct vio_dp *dp;	/* chosen at start (vio_dp.h) */
+	char dp_why[VIO_DP_WHY_LEN];	/* why a faster row was refused */
 	const char *rx_path;	/* chosen datapath names, for logs and xstats */
 	const char *tx_path;
+	char tx_name[48];	/* tx_path: the row's, with " indirect" */
 	bool rx_lro_split;	/* rx_path wrapped by vio_rx_lro_split_burst */
 	uint32_t ptype_mask;	/* packet types the application asked for */
 };
@@ -348,49 +352,14 @@ int vio_xstats_get_names(struct rte_eth_dev *dev,
 int vio_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		   unsigned int size);
 int vio_xstats_reset(struct rte_eth_dev *dev);
+
+/* vio_dp_ethdev.c: the datapath of a starting port (vio_dp.h). */
+int vio_dp_choose(struct rte_eth_dev *dev, uint16_t rx_segs,
+		  struct vio_dp_choice *choice);
+int vio_dp_install(struct rte_eth_dev *dev, const struct vio_dp_choice *choice);
 int vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
 int vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
-
-/* rx_split.c */
-void vio_rx_split_prepare(struct vio_rxq *rxq);
-int vio_rx_split_refill(struct vio_rxq *rxq);
-uint16_t vio_rx_split(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-
-/* tx_split.c */
-uint16_t vio_tx_split(void *txq, struct rte_mbuf **pkts, uint16_t n);
-
-/* rx_split_inorder.c (and vio_tx_split_ino in tx_split.c): VIRTIO_F_IN_ORDER negotiated */
-void vio_rx_split_ino_prepare(struct vio_rxq *rxq);
-int vio_rx_split_ino_refill(struct vio_rxq *rxq);
-uint16_t vio_rx_split_ino(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_ino_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_ino_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_tx_split_ino(void *txq, struct rte_mbuf **pkts, uint16_t n);
-/* rx_packed.c */
-void vio_rx_packed_prepare(struct vio_rxq *rxq);
-int vio_rx_packed_refill(struct vio_rxq *rxq);
-uint16_t vio_rx_packed(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_inorder(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_inorder_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_inorder_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-
-/* rx_lro_split.c: coalesced frames over max_lro_pkt_size become TCP
- * segments within it. install wraps dev->rx_pkt_burst when a queue needs
- * it (after the path is chosen at start); stop frees what a queue held. */
-bool vio_rx_lro_split_needed(const struct vio_rxq *rxq);
-int vio_rx_lro_split_install(struct rte_eth_dev *dev);
-void vio_rx_lro_split_stop(struct vio_rxq *rxq);
-uint16_t vio_rx_lro_split_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-
-/* tx_packed.c */
-uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
-
 
 #endif /* VIO_ETHDEV_H */

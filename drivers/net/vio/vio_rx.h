@@ -103,4 +103,12 @@ vio_rx_trim_chain(const struct vio_rxq *rxq, struct rte_mbuf *head,
 	head->pkt_len = len;
 }
 
+/* rx_lro_split.c: coalesced frames over max_lro_pkt_size become TCP
+ * segments within it. install wraps dev->rx_pkt_burst when a queue needs
+ * it (after the path is chosen at start); stop frees what a queue held. */
+bool vio_rx_lro_split_needed(const struct vio_rxq *rxq);
+int vio_rx_lro_split_install(struct rte_eth_dev *dev);
+void vio_rx_lro_split_stop(struct vio_rxq *rxq);
+uint16_t vio_rx_lro_split_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+
 #endif /* VIO_RX_H */
