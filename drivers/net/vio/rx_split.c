@@ -66,66 +66,28 @@ rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	return m;
 }
 
-/* Gather the `nbufs` used buffers of one mergeable packet (all ready).
- * Returns the packet, or NULL if any buffer was bad (all freed). */
-static struct rte_mbuf *
-rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs)
+static inline struct rte_mbuf *
+rx_mrg_next(struct vio_rxq *rxq, uint32_t *len, bool in_order __rte_unused)
 {
-	uint16_t hdr = rxq->hdr_size, i;
-	struct rte_mbuf *head = NULL, *prev = NULL;
-	bool bad = false;
-	uint32_t len, total = 0;
-
-	for (i = 0; i < nbufs; i++) {
-		struct rte_mbuf *m = rx_take(rxq, &len, i == 0 ? hdr + 1u : 0);
-
-		if (unlikely(m == NULL)) {
-			bad = true;
-			continue;
-		}
-		if (i == 0) {
-			len -= hdr;
-			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-			head = m;
-		} else {
-			vio_rx_mbuf_init(m, rxq->port_id,
-				     RTE_PKTMBUF_HEADROOM - hdr, len);
-			if (prev != NULL)
-				prev->next = m;
-			else
-				head = m;
-		}
-		total += len;
-		prev = m;
-	}
-	if (unlikely(bad)) {
-		rte_pktmbuf_free(head);
-		return NULL;
-	}
-	head->nb_segs = nbufs;
-	head->pkt_len = total;
-	return head;
+	return rx_take(rxq, len, 0);
 }
 
-/* num_buffers of the packet whose first buffer is the next used entry;
- * 0 when that entry or its count is unusable. */
+#include "rx_mrg.h"
+
+/* num_buffers of the packet whose first buffer is the next used entry:
+ * 1 when that entry's id is bad (the take that follows rejects it), 0
+ * when its count is unusable (counted). */
 static inline uint16_t
 rx_mrg_count(struct vio_rxq *rxq)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id;
-	const struct vio_net_hdr_mrg *h;
-	struct rte_mbuf *m;
 	uint16_t nbufs;
 
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
-		return 0;
-	m = vq->extra[id].cookie;
-	h = vio_rx_hdr(rxq, m);
-	nbufs = h->num_buffers;
-	if (unlikely(nbufs == 0 || nbufs > vq->inflight))
-		return 0;
-	return nbufs;
+		return 1;
+	nbufs = vio_rx_hdr(rxq, vq->extra[id].cookie)->num_buffers;
+	return rx_mrg_nbufs_ok(rxq, nbufs) ? nbufs : 0;
 }
 
 uint16_t
@@ -168,26 +130,20 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			continue;
 		}
 		nbufs = rx_mrg_count(rxq);
-
 		if (unlikely(nbufs == 0)) {
 			/* Drop this one buffer: nothing says where the
 			 * packet ends, the next entry starts afresh. */
-			m = rx_take(rxq, &len, 0);
-			if (m != NULL) {
-				vio_vq_bad(vq, VIO_VQ_ERR_LEN, len, 0);
-				rxq->stats.errors++;
-				rte_pktmbuf_free(m);
-			}
+			rte_pktmbuf_free(rx_take(rxq, &len, 0));
 			ready--;
 			continue;
 		}
 		if (nbufs > ready)
 			break;	/* the rest of the packet is not there yet */
 		ready -= nbufs;
-		m = rx_gather_mrg(rxq, nbufs);
-		if (unlikely(m == NULL))
-			continue;
-		if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
+		m = rx_take(rxq, &len, hdr + 1u);
+		m = rx_mrg_gather(rxq, m, m != NULL ? len - hdr : 0, nbufs,
+				  false);
+		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;

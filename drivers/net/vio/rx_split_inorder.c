@@ -138,42 +138,17 @@ vio_rx_split_inorder_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return rx_inorder_burst(queue, pkts, nb_pkts, true);
 }
 
-/* The rest of a mergeable packet whose first buffer `head` (frame bytes
- * `len`) is taken: `nbufs - 1` more entries, all ready. Returns the
- * packet, or NULL when any entry was bad (everything dropped). */
-static struct rte_mbuf *
-rx_inorder_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
-	      uint16_t nbufs)
+static inline struct rte_mbuf *
+rx_mrg_next(struct vio_rxq *rxq, uint32_t *len, bool in_order __rte_unused)
 {
-	uint16_t hdr = rxq->hdr_size, i;
-	struct rte_mbuf *prev = head;
-	uint32_t total = len, seg_len;
-	bool bad = false;
+	struct rte_mbuf *m = rx_inorder_take(rxq, len, 0);
 
-	vio_rx_mbuf_init(head, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-	for (i = 1; i < nbufs; i++) {
-		struct rte_mbuf *m = rx_inorder_take(rxq, &seg_len, 0);
-
-		if (unlikely(m == NULL)) {
-			rx_inorder_bad_entry(rxq);
-			bad = true;
-			continue;
-		}
-		vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM - hdr,
-			     seg_len);
-		prev->next = m;
-		prev = m;
-		total += seg_len;
-	}
-	if (unlikely(bad)) {
-		rxq->stats.errors++;
-		rte_pktmbuf_free(head);
-		return NULL;
-	}
-	head->nb_segs = nbufs;
-	head->pkt_len = total;
-	return head;
+	if (unlikely(m == NULL))
+		rx_inorder_bad_entry(rxq);
+	return m;
 }
+
+#include "rx_mrg.h"
 
 uint16_t
 vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
@@ -214,11 +189,9 @@ vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			continue;
 		}
 		nbufs = vio_rx_hdr(rxq, m)->num_buffers;
-		if (unlikely(nbufs == 0 || nbufs > vq->inflight)) {
+		if (unlikely(!rx_mrg_nbufs_ok(rxq, nbufs))) {
 			/* Nothing says where the packet ends: drop this
 			 * buffer, the next entry starts afresh. */
-			vio_vq_bad(vq, VIO_VQ_ERR_LEN, nbufs, vq->inflight);
-			rxq->stats.errors++;
 			rx_inorder_take(rxq, &len, 0);
 			rte_pktmbuf_free(m);
 			ready--;
@@ -228,7 +201,7 @@ vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			break;	/* the rest of the packet is not there yet */
 		ready -= nbufs;
 		rx_inorder_take(rxq, &len, 0);
-		m = rx_inorder_gather(rxq, m, len - hdr, nbufs);
+		m = rx_mrg_gather(rxq, m, len - hdr, nbufs, true);
 		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;

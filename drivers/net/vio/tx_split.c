@@ -10,7 +10,8 @@
  * but descriptors are handed out in ring order and a chain is consecutive
  * descriptors, so there is no free list; completions come back in order,
  * possibly one used entry for a whole batch (vio_split_ino_used_pop
- * validates it). One burst body serves both, `in_order` a constant.
+ * validates it). The burst itself is tx_burst.h's, over this file's ring
+ * operations; `in_order` is a constant in each.
  */
 #include <rte_mbuf.h>
 
@@ -185,68 +186,34 @@ tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	vio_split_avail_put(vq, head);
 }
 
-static inline uint16_t
-tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	       bool in_order)
+/* The lines the burst writes, asked for together (with a free list the
+ * descriptors are not known ahead; in order, the available slots usually
+ * hold their heads already, and asking for them anyway measured faster:
+ * doc/datapaths.md). */
+static inline void
+tx_prefetch(struct vio_vq *vq, uint16_t n, bool in_order)
 {
-	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
-	uint16_t i, n, dropped = 0;
-
-	if (unlikely(vio_tx_detached(txq)))
-		return vio_tx_drop(txq, pkts, nb_pkts);
-	if (vio_tx_reclaim_due(txq))
-		tx_reclaim(txq, in_order);
-	/* The lines this burst writes, asked for together (with a free
-	 * list the descriptors are not known ahead). In order, the
-	 * available slots usually hold their heads already and are only
-	 * read (vio_split_avail_put); asking for them anyway measured
-	 * faster in paired runs (split-inorder tx 1.66 against 1.44). */
-	n = RTE_MIN(nb_pkts, vq->free_cnt);
 	if (in_order)
 		vio_split_ino_prefetch_desc(vq, n);
 	vio_split_prefetch_avail(vq, n);
-	for (i = 0; i < nb_pkts; i++) {
-		struct rte_mbuf *m = pkts[i];
-		bool push = vio_tx_can_push(m, txq->hdr_size);
-		bool ind = !push && txq->indirect && m->nb_segs < VIO_TX_MAX_IND;
-		uint32_t need = push || ind ? 1 : m->nb_segs + 1u;
-
-		if (unlikely(need > vq->size)) {
-			/* Could never be sent: drop rather than block the queue. */
-			txq->stats.errors++;
-			rte_pktmbuf_free(m);
-			dropped++;
-			continue;
-		}
-		if (unlikely(vq->free_cnt < need)) {
-			tx_reclaim(txq, in_order);
-			if (vq->free_cnt < need)
-				break;
-		}
-		bytes += m->pkt_len;
-		txq->segs_held += m->nb_segs;
-		if (push)
-			tx_push(txq, m, hdr_flags, in_order);
-		else if (ind)
-			tx_indirect(txq, m, hdr_flags, in_order);
-		else
-			tx_chain(txq, m, hdr_flags, in_order);
-	}
-	if (likely(i > dropped))
-		vio_split_avail_flush(vq);
-	vio_stats_add(&txq->stats, i - dropped, bytes);
-	return i;
 }
+
+static inline void
+tx_publish(struct vio_vq *vq)
+{
+	vio_split_avail_flush(vq);
+}
+
+#include "tx_burst.h"
 
 uint16_t
 vio_tx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_split_burst(queue, pkts, nb_pkts, false);
+	return tx_burst(queue, pkts, nb_pkts, false);
 }
 
 uint16_t
 vio_tx_split_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_split_burst(queue, pkts, nb_pkts, true);
+	return tx_burst(queue, pkts, nb_pkts, true);
 }

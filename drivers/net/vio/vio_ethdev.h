@@ -159,6 +159,8 @@ struct vio_rxq_xstats {
 	uint64_t lro_split_segments;	/* the segments made of them */
 	uint64_t lro_over_limit_whole;	/* over the limit, delivered whole */
 	uint64_t ip_cksum_bad;		/* IPv4 header checksum wrong */
+	uint64_t bad_num_buffers;	/* device: num_buffers 0 or too many */
+	bool logged_num_buffers;	/* the first one was logged */
 };
 
 struct vio_lro_split;

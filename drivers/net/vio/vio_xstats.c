@@ -28,6 +28,7 @@ static const struct vio_xstat vio_rxq_xstats[] = {
 	{ "lro_split_segments", offsetof(struct vio_rxq_xstats, lro_split_segments) },
 	{ "lro_over_limit_whole", offsetof(struct vio_rxq_xstats, lro_over_limit_whole) },
 	{ "ip_cksum_bad", offsetof(struct vio_rxq_xstats, ip_cksum_bad) },
+	{ "device_bad_num_buffers", offsetof(struct vio_rxq_xstats, bad_num_buffers) },
 };
 
 /* The control queue's, port-wide (ctrl_...), when the port has one. */
