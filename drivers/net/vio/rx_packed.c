@@ -257,12 +257,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			   (!in_order || id == vq->used_cons) &&
 			   len > hdr && len <= vq->extra[id].len &&
 			   vio_rx_mrg_single(rxq, m, len, vq->extra[id].len))) {
-			vq->extra[id].cookie = NULL;
-			vq->free_cnt++;
-			vq->inflight--;
-			vio_packed_used_advance(vq, 1);
-			if (!in_order)
-				vio_packed_id_put(vq, id);
+			vio_packed_used_take_single(vq, id, in_order);
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 					 len);

@@ -116,10 +116,8 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			const struct vio_net_hdr_mrg *h = vio_rx_hdr(rxq, m);
 			uint16_t need = vio_rx_offload_needed(&h->hdr, sw);
 
-			vq->used_cons++;
-			vq->inflight--;
+			vio_split_used_take_single(vq, (uint16_t)id);
 			ready--;
-			vio_split_single_free(vq, (uint16_t)id);
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 			if (unlikely(need != 0) &&

@@ -85,10 +85,7 @@ rx_inorder_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	if (unlikely(e->id != oldest || m == NULL || *len > x->len ||
 		     *len < min_len))
 		return NULL;
-	vq->used_cons++;
-	x->cookie = NULL;
-	vq->free_cnt += x->ndescs;
-	vq->inflight--;
+	vio_split_ino_used_take_oldest(vq, x, x->ndescs);
 	return m;
 }
 
@@ -175,10 +172,7 @@ vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		if (likely(vio_rx_mrg_single(rxq, m, len, x->len))) {
 			/* The common case, popped in place. */
-			vq->used_cons++;
-			x->cookie = NULL;
-			vq->free_cnt++;
-			vq->inflight--;
+			vio_split_ino_used_take_oldest(vq, x, 1);
 			ready--;
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);

@@ -41,10 +41,7 @@ rx_split_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n,
 			vq->extra[id].cookie = mbufs[i];
 			id = (uint16_t)((id + 1) & vq->mask);
 		}
-		vq->free_head = id;
-		vq->free_cnt -= n;
-		vq->avail_idx += n;
-		vq->inflight += n;
+		vio_split_ino_post_singles(vq, n);
 		return;
 	}
 	for (i = 0; i < n; i++) {

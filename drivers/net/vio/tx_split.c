@@ -77,12 +77,11 @@ tx_inorder_reclaim(struct vio_txq *txq)
 
 		if (likely(id == oldest && x->cookie != NULL)) {
 			/* The common case: the next chain, in order. */
-			vq->used_cons++;
+			uint16_t ndescs = x->ndescs;
+
 			done[k++] = x->cookie;
-			x->cookie = NULL;
-			vq->free_cnt += x->ndescs;
-			vq->inflight--;
-			oldest = (uint16_t)((oldest + x->ndescs) & vq->mask);
+			vio_split_ino_used_take_oldest(vq, x, ndescs);
+			oldest = (uint16_t)((oldest + ndescs) & vq->mask);
 		} else {
 			k = tx_inorder_reclaim_other(txq, done, k);
 			oldest = vio_split_ino_oldest(vq);
