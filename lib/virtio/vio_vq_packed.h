@@ -321,7 +321,7 @@ static inline void
 vio_packed_kick(struct vio_vq *vq)
 {
 	if (unlikely(vio_packed_kick_needed(vq)))
-		vq->notify(vq);
+		vio_vq_notify(vq);
 }
 
 #endif /* VIO_VQ_PACKED_H */

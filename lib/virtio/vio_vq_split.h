@@ -107,12 +107,6 @@ vio_split_kick_needed(struct vio_vq *vq)
 		 VIO_USED_F_NO_NOTIFY);
 }
 
-static inline void
-vio_vq_notify(struct vio_vq *vq)
-{
-	vq->notify(vq);
-}
-
 /* Commit and notify when the device asks for it. */
 static inline void
 vio_split_avail_flush(struct vio_vq *vq)

@@ -23,7 +23,6 @@
 extern int vio_logtype_init;
 extern int vio_logtype_driver;
 extern int vio_logtype_rx;
-extern int vio_logtype_tx;
 
 #define VIO_PMD_LOG(type, level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, vio_logtype_ ## type, \
@@ -39,10 +38,8 @@ extern int vio_logtype_tx;
  * 64 KiB TSO packet in 2 KiB mbufs takes 32, and then one ring slot). */
 #define VIO_TX_MAX_IND		64
 /* An rx burst refills its ring once this many buffers are free: one
- * cache line of packed descriptors. Measured, not derived: with 32 (a
- * burst), packed rx was 2-10% slower in most rounds of paired runs on one
- * backend (64B, mid and far placements), and 1, 4 and 8 were alike; split
- * rx did not move. */
+ * cache line of packed descriptors. Measured, not derived
+ * (doc/datapaths.md). */
 #define VIO_RX_REFILL_MIN	4
 /* Queue pairs a virtio-user port takes (the vhost-user ring index is a
  * byte: 256 rings). */
