@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Split-ring rx refill, one body for both descriptor orders, `in_order` a
- * constant per caller (rx_split.c, rx_split_inorder.c). Without IN_ORDER
+ * constant per caller (rx_split.c). Without IN_ORDER
  * descriptors come from the free list and every buffer's head goes on
  * the available ring; with it they are taken in ring order, and a
  * single-descriptor buffer's available slot already holds its id

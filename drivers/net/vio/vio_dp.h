@@ -101,7 +101,7 @@ const char *vio_dp_isa_name(unsigned int isa);
 /* The SIMD width a row of `isa` needs (0 for scalar). */
 uint16_t vio_dp_isa_bitwidth(unsigned int isa);
 
-/* The rows' functions. rx_split.c, rx_split_inorder.c, rx_packed.c: */
+/* The rows' functions. rx_split.c, rx_packed.c: */
 void vio_rx_split_prepare(struct vio_rxq *rxq);
 int vio_rx_split_refill(struct vio_rxq *rxq);
 uint16_t vio_rx_split(void *rxq, struct rte_mbuf **pkts, uint16_t n);
