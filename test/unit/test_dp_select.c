@@ -71,56 +71,64 @@ choose(const struct vio_dp_input *in, struct vio_dp_choice *c)
 	return dp;
 }
 
+/* The name a layout's scalar row must have: what users see. */
+static void
+expected_names(bool packed, bool in_order, unsigned int rxbuf, char *rx,
+	       char *tx, size_t len)
+{
+	static const char *const buf[] = {
+		[VIO_DP_RXBUF_SINGLE] = "",
+		[VIO_DP_RXBUF_CHAINED] = " chained-buffers",
+		[VIO_DP_RXBUF_MRG] = " mergeable",
+	};
+
+	snprintf(tx, len, "%s scalar%s", packed ? "packed" : "split",
+		 in_order ? " in-order" : "");
+	snprintf(rx, len, "%s%s", tx, buf[rxbuf]);
+}
+
+/* Every combination of layout, order and rx buffer kind gets its own
+ * scalar row, named as users are told; rx bursts are all different,
+ * tx bursts differ by layout and order only. */
 static void
 every_layout_has_its_scalar_row(void)
 {
-	static const struct {
-		uint64_t features;
-		uint16_t segs;
-		vio_dp_burst_t rx, tx;
-		const char *name, *tx_name;
-	} cases[] = {
-		{ 0, 1, vio_rx_split, vio_tx_split, "split scalar", "split scalar" },
-		{ 0, 3, vio_rx_split_big, vio_tx_split,
-		  "split scalar chained-buffers", "split scalar" },
-		{ MRG, 3, vio_rx_split_mrg, vio_tx_split,
-		  "split scalar mergeable", "split scalar" },
-		{ INORDER, 1, vio_rx_split_inorder, vio_tx_split_inorder,
-		  "split scalar in-order", "split scalar in-order" },
-		{ INORDER, 2, vio_rx_split_inorder_big, vio_tx_split_inorder,
-		  "split scalar in-order chained-buffers", "split scalar in-order" },
-		{ INORDER | MRG, 1, vio_rx_split_inorder_mrg, vio_tx_split_inorder,
-		  "split scalar in-order mergeable", "split scalar in-order" },
-		{ PACKED, 1, vio_rx_packed, vio_tx_packed,
-		  "packed scalar", "packed scalar" },
-		{ PACKED, 2, vio_rx_packed_big, vio_tx_packed,
-		  "packed scalar chained-buffers", "packed scalar" },
-		{ PACKED | MRG, 1, vio_rx_packed_mrg, vio_tx_packed,
-		  "packed scalar mergeable", "packed scalar" },
-		{ PACKED | INORDER, 1, vio_rx_packed_inorder, vio_tx_packed_inorder,
-		  "packed scalar in-order", "packed scalar in-order" },
-		{ PACKED | INORDER, 5, vio_rx_packed_inorder_big,
-		  vio_tx_packed_inorder, "packed scalar in-order chained-buffers",
-		  "packed scalar in-order" },
-		{ PACKED | INORDER | MRG, 5, vio_rx_packed_inorder_mrg,
-		  vio_tx_packed_inorder, "packed scalar in-order mergeable",
-		  "packed scalar in-order" },
-	};
+	const struct vio_dp *seen[12];
+	unsigned int k, n = 0, j;
 	struct vio_dp_choice c;
-	size_t i;
+	char rx[64], tx[64];
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct vio_dp_input in = dp_in(cases[i].features, cases[i].segs);
+	for (k = 0; k < 12; k++) {
+		bool packed = k & 1, in_order = k & 2;
+		unsigned int rxbuf = k / 4;
+		struct vio_dp_input in = dp_in(
+			(packed ? PACKED : 0) | (in_order ? INORDER : 0) |
+			(rxbuf == VIO_DP_RXBUF_MRG ? MRG : 0),
+			rxbuf == VIO_DP_RXBUF_CHAINED ? 3 : 1);
 		const struct vio_dp *dp = choose(&in, &c);
 
-		UT_STR_EQ(dp->name, cases[i].name);
-		UT_STR_EQ(dp->tx_name, cases[i].tx_name);
-		UT_TRUE(dp->rx == cases[i].rx);
-		UT_TRUE(dp->tx == cases[i].tx);
+		expected_names(packed, in_order, rxbuf, rx, tx, sizeof(rx));
+		UT_STR_EQ(dp->name, rx);
+		UT_STR_EQ(dp->tx_name, tx);
 		UT_EQ(dp->isa, VIO_DP_SCALAR);
+		UT_TRUE(dp->rx != NULL && dp->tx != NULL);
 		UT_TRUE(dp->prepare != NULL && dp->refill != NULL);
 		UT_STR_EQ(c.why, "");
+		for (j = 0; j < n; j++) {
+			UT_TRUE(seen[j]->rx != dp->rx);
+			UT_TRUE((seen[j]->tx == dp->tx) ==
+				(seen[j]->layout == dp->layout &&
+				 seen[j]->in_order == dp->in_order));
+		}
+		seen[n++] = dp;
 	}
+	/* MRG_RXBUF wins over the chained buffers a pool would need. */
+	choose(&(struct vio_dp_input){ .features = MRG, .rx_segs = 4 }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_split_mrg);
+	choose(&(struct vio_dp_input){ .features = PACKED | INORDER,
+				       .rx_segs = 2 }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_big);
+	UT_TRUE(c.dp->tx == vio_tx_packed_inorder);
 }
 
 /* Each kind has exactly one scalar row, and it comes last among its
