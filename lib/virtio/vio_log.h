@@ -6,7 +6,7 @@
 
 /* pmd.net.vio.virtio: device status, features, virtqueues */
 extern int vio_logtype_virtio;
-/* pmd.net.vio.vhost: the vhost-user and vhost-kernel transports */
+/* pmd.net.vio.vhost: the vhost-user transport */
 extern int vio_logtype_vhost;
 
 #define VIO_LOG(type, level, fmt, ...) \

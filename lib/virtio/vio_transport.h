@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The transport interface. Every way of reaching a virtio device (PCI
- * modern, PCI legacy, vhost-user, vhost-kernel) implements these ops;
- * the PMD never asks which one it runs on.
+ * modern, PCI legacy, vhost-user) implements these ops; the PMD never
+ * asks which one it runs on.
  */
 #ifndef VIO_TRANSPORT_H
 #define VIO_TRANSPORT_H

@@ -179,6 +179,14 @@ void vio_vq_fini(struct vio_vq *vq);
  * queue (`val` is what the device wrote, `limit` what it had to stay
  * within). Cold and out of line: only error branches call it.
  */
+/* Tell the device there is new work, through the transport (either
+ * layout; the caller has checked that the device wants to hear it). */
+static inline void
+vio_vq_notify(struct vio_vq *vq)
+{
+	vq->notify(vq);
+}
+
 void vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
 		uint32_t limit) __attribute__((cold));
 

@@ -234,6 +234,21 @@ vio_packed_used_take(struct vio_vq *vq, uint32_t *len)
 	return id;
 }
 
+/* Take the one-slot buffer `id` at the used position, checked by the
+ * caller (wrap bits, id in flight and, in order, the expected one): move
+ * past it and free its id (`in_order` is vq->in_order, a constant in
+ * the caller). */
+static inline void
+vio_packed_used_take_single(struct vio_vq *vq, uint16_t id, bool in_order)
+{
+	vq->extra[id].cookie = NULL;
+	vq->free_cnt++;
+	vq->inflight--;
+	vio_packed_used_advance(vq, 1);
+	if (!in_order)
+		vio_packed_id_put(vq, id);
+}
+
 /*
  * In order, a device may return a batch of buffers with one used
  * descriptor naming the last of them, written at the slot of the first
@@ -306,7 +321,7 @@ static inline void
 vio_packed_kick(struct vio_vq *vq)
 {
 	if (unlikely(vio_packed_kick_needed(vq)))
-		vq->notify(vq);
+		vio_vq_notify(vq);
 }
 
 #endif /* VIO_VQ_PACKED_H */

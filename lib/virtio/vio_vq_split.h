@@ -63,6 +63,16 @@ vio_split_single_free(struct vio_vq *vq, uint16_t id)
 	vq->extra[id].cookie = NULL;
 }
 
+/* Consume the next used entry, checked by the caller to name the
+ * single-descriptor buffer `id` in flight, and free that descriptor. */
+static inline void
+vio_split_used_take_single(struct vio_vq *vq, uint16_t id)
+{
+	vq->used_cons++;
+	vq->inflight--;
+	vio_split_single_free(vq, id);
+}
+
 /* Put a head on the available ring; the device sees it after commit.
  * An entry that already holds this head (always, once the ring has gone
  * round, with in-order single descriptors) is not written again: a store
@@ -95,12 +105,6 @@ vio_split_kick_needed(struct vio_vq *vq)
 	rte_smp_mb();
 	return !(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
 		 VIO_USED_F_NO_NOTIFY);
-}
-
-static inline void
-vio_vq_notify(struct vio_vq *vq)
-{
-	vq->notify(vq);
 }
 
 /* Commit and notify when the device asks for it. */
@@ -221,6 +225,31 @@ vio_split_ino_complete_oldest(struct vio_vq *vq)
 	vq->free_cnt += x->ndescs;
 	vq->inflight--;
 	return cookie;
+}
+
+/* Consume the next used entry, checked by the caller to name the oldest
+ * chain in flight, `x` (its extra entry) of `ndescs` descriptors, and
+ * give the chain back (take the oldest). */
+static inline void
+vio_split_ino_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
+			       uint16_t ndescs)
+{
+	vq->used_cons++;
+	x->cookie = NULL;
+	vq->free_cnt += ndescs;
+	vq->inflight--;
+}
+
+/* Make in flight the `n` single-descriptor buffers written at the next
+ * descriptors in ring order, whose available slots already hold their
+ * ids (post n in ring order); the device sees them after commit. */
+static inline void
+vio_split_ino_post_singles(struct vio_vq *vq, uint16_t n)
+{
+	vq->free_head = (uint16_t)((vq->free_head + n) & vq->mask);
+	vq->free_cnt -= n;
+	vq->avail_idx += n;
+	vq->inflight += n;
 }
 
 /*

@@ -13,7 +13,7 @@
 #include "unit.h"
 
 /* The xstat a bad num_buffers is counted in (rx_qN_ + this). */
-#define DPT_XSTAT_BAD_NUM_BUFFERS	"rx_q0_device_bad_len"
+#define DPT_XSTAT_BAD_NUM_BUFFERS	"rx_q0_device_bad_num_buffers"
 
 /* Every device error counter (xstats *_device_*) is still 0. */
 static void

@@ -25,6 +25,7 @@
 #include <rte_udp.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 #include "t_harness.h"
 
 /* The PMD's log types (vio_ethdev.c registers them): 0 is EAL's. */

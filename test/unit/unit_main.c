@@ -23,6 +23,7 @@ extern const struct ut_suite ut_suite_pci;
 extern const struct ut_suite ut_suite_cvq;
 extern const struct ut_suite ut_suite_user_cvq;
 extern const struct ut_suite ut_suite_vq_intr;
+extern const struct ut_suite ut_suite_dp_select;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_devmodel,
@@ -33,6 +34,7 @@ static const struct ut_suite *const suites[] = {
 	&ut_suite_cvq,
 	&ut_suite_user_cvq,
 	&ut_suite_vq_intr,
+	&ut_suite_dp_select,
 };
 
 int

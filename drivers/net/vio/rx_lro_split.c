@@ -29,6 +29,7 @@
 #include <rte_tcp.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 
 /* Frames asked of the datapath per call: what `pend` can hold. */
 #define VIO_LRO_PENDING_MAX	64

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The out-of-line side of the offloads: what runs only for packets whose
- * header is not all zero (or, on rx, when the application enabled a
- * software offload). The datapaths inline just the test.
+ * The out-of-line side of the rx offloads: what runs only for packets
+ * whose header is not all zero, or when the application enabled a
+ * software offload. The datapaths inline just the test (vio_rx.h).
  */
 #include <string.h>
 
@@ -12,6 +12,7 @@
 #include <rte_net.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 
 int
 vio_rx_l2_parse(const struct rte_mbuf *m, uint16_t *off, uint16_t *etype)
@@ -138,12 +139,4 @@ vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
 	rxq->stats.errors++;
 	rte_pktmbuf_free(m);
 	return -1;
-}
-
-void
-vio_tx_hdr_offload(void *hdr, struct rte_mbuf *m)
-{
-	if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG))
-		vio_tx_gso_fixup(m);
-	vio_tx_hdr_fill(hdr, m);
 }

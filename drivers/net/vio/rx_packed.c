@@ -216,53 +216,17 @@ rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	return cnt;
 }
 
-/* Gather the `nbufs` used buffers of one mergeable packet (all ready).
- * Returns the packet, or NULL if any buffer was bad (all freed). */
-static struct rte_mbuf *
-rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs, bool in_order)
+static inline struct rte_mbuf *
+rx_mrg_next(struct vio_rxq *rxq, uint32_t *len, bool in_order)
 {
-	uint16_t hdr = rxq->hdr_size, i;
-	struct rte_mbuf *head = NULL, *prev = NULL;
-	bool bad = false;
-	uint32_t len, total = 0;
-
-	for (i = 0; i < nbufs; i++) {
-		struct rte_mbuf *m = rx_take(rxq, 1, &len, i == 0 ? hdr + 1u : 0,
-					     in_order);
-
-		if (unlikely(m == NULL)) {
-			bad = true;
-			if (rxq->vq.broken)
-				break;
-			continue;
-		}
-		if (i == 0) {
-			len -= hdr;
-			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
-					 len);
-		} else {
-			vio_rx_mbuf_init(m, rxq->port_id,
-					 RTE_PKTMBUF_HEADROOM - hdr, len);
-		}
-		if (prev != NULL)
-			prev->next = m;
-		else
-			head = m;
-		total += len;
-		prev = m;
-	}
-	if (unlikely(bad)) {
-		rte_pktmbuf_free(head);
-		return NULL;
-	}
-	head->nb_segs = nbufs;
-	head->pkt_len = total;
-	return head;
+	return rx_take(rxq, 1, len, 0, in_order);
 }
 
+#include "rx_mrg.h"
+
 /* num_buffers of the packet whose first buffer is at the used position;
- * 0 when that count is unusable, 1 when the id itself is bad (the take
- * that follows rejects it). */
+ * 0 when that count is unusable (counted), 1 when the id itself is bad
+ * (the take that follows rejects it). */
 static inline uint16_t
 rx_mrg_count(struct vio_rxq *rxq)
 {
@@ -272,9 +236,7 @@ rx_mrg_count(struct vio_rxq *rxq)
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
 		return 1;
 	nbufs = vio_rx_hdr(rxq, vq->extra[id].cookie)->num_buffers;
-	if (unlikely(nbufs == 0 || nbufs > vq->inflight))
-		return 0;
-	return nbufs;
+	return rx_mrg_nbufs_ok(rxq, nbufs) ? nbufs : 0;
 }
 
 static inline uint16_t
@@ -301,12 +263,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			   (!in_order || id == vq->used_cons) &&
 			   len > hdr && len <= vq->extra[id].len &&
 			   vio_rx_mrg_single(rxq, m, len, vq->extra[id].len))) {
-			vq->extra[id].cookie = NULL;
-			vq->free_cnt++;
-			vq->inflight--;
-			vio_packed_used_advance(vq, 1);
-			if (!in_order)
-				vio_packed_id_put(vq, id);
+			vio_packed_used_take_single(vq, id, in_order);
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM,
 					 len);
@@ -317,19 +274,16 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			continue;
 		}
 		nbufs = ready > 0 ? rx_mrg_count(rxq) : 1;
-		if (unlikely(nbufs <= 1)) {
-			/* A bad single buffer, or nothing says where the
-			 * packet ends: drop this one buffer, the next
-			 * descriptor starts afresh. */
+		if (unlikely(nbufs == 0)) {
+			/* Nothing says where the packet ends: drop this
+			 * one buffer, the next descriptor starts afresh. */
+			rte_pktmbuf_free(rx_take(rxq, ready, &len, 0, in_order));
+			continue;
+		}
+		if (unlikely(nbufs == 1)) {
+			/* A single buffer the fast path did not take. */
 			m = rx_take(rxq, ready, &len, hdr + 1u, in_order);
 			if (m != NULL) {
-				if (nbufs == 0) {
-					vio_vq_bad(vq, VIO_VQ_ERR_LEN, 0,
-						   vq->inflight);
-					rx_bad(rxq);
-					rte_pktmbuf_free(m);
-					continue;
-				}
 				len -= hdr;
 				vio_rx_mbuf_init(m, rxq->port_id,
 						 RTE_PKTMBUF_HEADROOM, len);
@@ -345,7 +299,9 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 				break;
 		if (k < nbufs)
 			break;	/* the rest of the packet is not there yet */
-		m = rx_gather_mrg(rxq, nbufs, in_order);
+		m = rx_take(rxq, 1, &len, hdr + 1u, in_order);
+		m = rx_mrg_gather(rxq, m, m != NULL ? len - hdr : 0, nbufs,
+				  in_order);
 		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;

@@ -3,8 +3,21 @@
  * Split-ring receive, scalar: one mbuf per buffer (with or without
  * MRG_RXBUF) and, without MRG_RXBUF for frames larger than an mbuf,
  * buffers made of descriptor chains over pre-linked mbufs. Every used
- * entry is checked (vio_split_used_pop) and every length bounded by what
- * was posted before an mbuf is handed up.
+ * entry is checked and every length bounded by what was posted before
+ * an mbuf is handed up.
+ *
+ * Each burst is one inline body specialised by constant flags (chained,
+ * in order). Without IN_ORDER descriptors come from a free list and every
+ * used entry is popped and checked (vio_split_used_pop). With
+ * VIRTIO_F_IN_ORDER the device fills buffers in the order they were
+ * posted, so descriptors are posted and taken back in ring order
+ * (vio_split_ino_*), without a free list; a single-descriptor buffer's id
+ * is then its available-ring slot, so the available ring is written once
+ * per start and a refill writes only the buffer addresses. A chain is
+ * then consecutive descriptors. In order, a used entry is taken only when
+ * it names the oldest buffer in flight with a length within what was
+ * posted; everything else goes to rx_inorder_bad_entry(), which counts it
+ * (xstats), logs the first of each kind and drops what it names.
  */
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -36,15 +49,82 @@ vio_rx_split_prepare(struct vio_rxq *rxq)
 	}
 }
 
+void
+vio_rx_split_inorder_prepare(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t i;
+
+	vio_rx_split_prepare(rxq);
+	if (rxq->segs_per_buf != 1)
+		return;
+	/* Buffer k of the queue's life is descriptor k mod size and sits in
+	 * available slot k mod size: the slots never change. */
+	for (i = 0; i < vq->size; i++)
+		vq->avail->ring[i] = i;
+}
+
 int
 vio_rx_split_refill(struct vio_rxq *rxq)
 {
 	return rx_split_refill(rxq, false);
 }
 
-/* A used buffer: its mbuf, or NULL when the entry or its length is bad. */
+int
+vio_rx_split_inorder_refill(struct vio_rxq *rxq)
+{
+	return rx_split_refill(rxq, true);
+}
+
+/*
+ * In order, the next used entry failed the check: consume it, count it
+ * and drop every buffer it completes. An id ahead of the oldest buffer
+ * would complete a batch, but a received buffer's length only comes with
+ * its own entry: the skipped buffers are unusable, so the whole batch is
+ * dropped and the id counted as bad.
+ */
+static void __rte_cold __rte_noinline
+rx_inorder_bad_entry(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t oldest = vio_split_ino_oldest(vq);
+	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id, len;
+	uint16_t n = vio_split_ino_used_pop(vq, &len);
+
+	rxq->stats.errors++;
+	if (n == 0)
+		return;		/* named nothing in flight: counted */
+	if (n > 1)
+		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, oldest);
+	else
+		vio_vq_bad(vq, VIO_VQ_ERR_LEN, len, vq->extra[oldest].len);
+	while (n-- > 0)
+		rte_pktmbuf_free(vio_split_ino_complete_oldest(vq));
+}
+
+/* In order: the oldest buffer, when the next used entry names it with a
+ * length in [min_len, posted]; the entry is then consumed. NULL (nothing
+ * consumed) otherwise. */
 static inline struct rte_mbuf *
-rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
+rx_inorder_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
+{
+	struct vio_vq *vq = &rxq->vq;
+	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	uint16_t oldest = vio_split_ino_oldest(vq);
+	struct vio_vq_extra *x = &vq->extra[oldest];
+	struct rte_mbuf *m = x->cookie;
+
+	*len = e->len;
+	if (unlikely(e->id != oldest || m == NULL || *len > x->len ||
+		     *len < min_len))
+		return NULL;
+	vio_split_ino_used_take_oldest(vq, x, x->ndescs);
+	return m;
+}
+
+/* Without IN_ORDER: the next used buffer, its entry consumed. */
+static inline struct rte_mbuf *
+rx_free_list_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t id = vio_split_used_pop(vq, len);
@@ -66,72 +146,55 @@ rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	return m;
 }
 
-/* Gather the `nbufs` used buffers of one mergeable packet (all ready).
- * Returns the packet, or NULL if any buffer was bad (all freed). */
-static struct rte_mbuf *
-rx_gather_mrg(struct vio_rxq *rxq, uint16_t nbufs)
+/* The next used buffer (one is ready), its entry consumed: its mbuf, or
+ * NULL when the entry or its length is bad (counted, dropped). */
+static inline struct rte_mbuf *
+rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len, bool in_order)
 {
-	uint16_t hdr = rxq->hdr_size, i;
-	struct rte_mbuf *head = NULL, *prev = NULL;
-	bool bad = false;
-	uint32_t len, total = 0;
+	struct rte_mbuf *m;
 
-	for (i = 0; i < nbufs; i++) {
-		struct rte_mbuf *m = rx_take(rxq, &len, i == 0 ? hdr + 1u : 0);
-
-		if (unlikely(m == NULL)) {
-			bad = true;
-			continue;
-		}
-		if (i == 0) {
-			len -= hdr;
-			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-			head = m;
-		} else {
-			vio_rx_mbuf_init(m, rxq->port_id,
-				     RTE_PKTMBUF_HEADROOM - hdr, len);
-			if (prev != NULL)
-				prev->next = m;
-			else
-				head = m;
-		}
-		total += len;
-		prev = m;
-	}
-	if (unlikely(bad)) {
-		rte_pktmbuf_free(head);
-		return NULL;
-	}
-	head->nb_segs = nbufs;
-	head->pkt_len = total;
-	return head;
+	if (!in_order)
+		return rx_free_list_take(rxq, len, min_len);
+	m = rx_inorder_take(rxq, len, min_len);
+	if (unlikely(m == NULL))
+		rx_inorder_bad_entry(rxq);
+	return m;
 }
 
-/* num_buffers of the packet whose first buffer is the next used entry;
- * 0 when that entry or its count is unusable. */
+static inline struct rte_mbuf *
+rx_mrg_next(struct vio_rxq *rxq, uint32_t *len, bool in_order)
+{
+	return rx_take(rxq, len, 0, in_order);
+}
+
+#include "rx_mrg.h"
+
+/* num_buffers of the packet whose first buffer is the next used entry,
+ * which the fast path did not take: 1 when that entry is bad (the take
+ * that follows rejects it; in order its length too), 0 when its count is
+ * unusable (counted). */
 static inline uint16_t
-rx_mrg_count(struct vio_rxq *rxq)
+rx_mrg_count(struct vio_rxq *rxq, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
-	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id;
-	const struct vio_net_hdr_mrg *h;
-	struct rte_mbuf *m;
+	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	uint32_t id = e->id;
 	uint16_t nbufs;
 
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
-		return 0;
-	m = vq->extra[id].cookie;
-	h = vio_rx_hdr(rxq, m);
-	nbufs = h->num_buffers;
-	if (unlikely(nbufs == 0 || nbufs > vq->inflight))
-		return 0;
-	return nbufs;
+		return 1;
+	if (in_order && (id != vio_split_ino_oldest(vq) ||
+			 e->len <= rxq->hdr_size || e->len > vq->extra[id].len))
+		return 1;
+	nbufs = vio_rx_hdr(rxq, vq->extra[id].cookie)->num_buffers;
+	return rx_mrg_nbufs_ok(rxq, nbufs) ? nbufs : 0;
 }
 
-uint16_t
-vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+/* Always inlined, like rx_split_burst: each caller's flags fold. */
+static __rte_always_inline uint16_t
+rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts, bool in_order)
 {
-	struct vio_rxq *rxq = queue;
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t ready = vio_split_used_ready(vq), cnt = 0, hdr = rxq->hdr_size;
 	const uint8_t sw = rxq->sw_offloads;
@@ -140,13 +203,14 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	while (cnt < nb_pkts && ready > 0) {
 		const struct vio_used_elem *e =
 			&vq->used->ring[vq->used_cons & vq->mask];
-		uint32_t id = e->id, len = e->len;
+		uint32_t id = in_order ? vio_split_ino_oldest(vq) : e->id;
+		uint32_t len = e->len;
 		struct rte_mbuf *m = NULL;
 		uint16_t nbufs;
 
-		if (likely(id < vq->size))
+		if (likely(in_order ? e->id == id : id < vq->size))
 			m = vq->extra[id].cookie;
-		/* Fast path: a valid single-buffer packet, popped in place.
+		/* Fast path: a valid single-buffer packet, taken in place.
 		 * The offload test is read before the mbuf stores. */
 		if (likely(m != NULL && len > hdr &&
 			   len <= vq->extra[id].len &&
@@ -154,10 +218,12 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			const struct vio_net_hdr_mrg *h = vio_rx_hdr(rxq, m);
 			uint16_t need = vio_rx_offload_needed(&h->hdr, sw);
 
-			vq->used_cons++;
-			vq->inflight--;
+			if (in_order)
+				vio_split_ino_used_take_oldest(vq,
+							       &vq->extra[id], 1);
+			else
+				vio_split_used_take_single(vq, (uint16_t)id);
 			ready--;
-			vio_split_single_free(vq, (uint16_t)id);
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
 			if (unlikely(need != 0) &&
@@ -167,41 +233,35 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			pkts[cnt++] = m;
 			continue;
 		}
-		nbufs = rx_mrg_count(rxq);
-
+		nbufs = rx_mrg_count(rxq, in_order);
 		if (unlikely(nbufs == 0)) {
 			/* Drop this one buffer: nothing says where the
 			 * packet ends, the next entry starts afresh. */
-			m = rx_take(rxq, &len, 0);
-			if (m != NULL) {
-				vio_vq_bad(vq, VIO_VQ_ERR_LEN, len, 0);
-				rxq->stats.errors++;
-				rte_pktmbuf_free(m);
-			}
+			rte_pktmbuf_free(rx_take(rxq, &len, 0, in_order));
 			ready--;
 			continue;
 		}
 		if (nbufs > ready)
 			break;	/* the rest of the packet is not there yet */
 		ready -= nbufs;
-		m = rx_gather_mrg(rxq, nbufs);
-		if (unlikely(m == NULL))
-			continue;
-		if (unlikely(vio_rx_offload(rxq, m, sw) < 0))
+		m = rx_take(rxq, &len, hdr + 1u, in_order);
+		m = rx_mrg_gather(rxq, m, m != NULL ? len - hdr : 0, nbufs,
+				  in_order);
+		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
 	}
 	vio_stats_add(&rxq->stats, cnt, bytes);
-	rx_split_refill_and_kick(rxq, false);
+	rx_split_refill_and_kick(rxq, in_order);
 	return cnt;
 }
 
-/* One used entry per packet, without MRG_RXBUF. `chained` is a constant
- * in each caller, so each variant compiles without the other's branch. */
-static inline uint16_t
+/* One used entry per packet, without MRG_RXBUF. Always inlined, so
+ * that each caller's `chained` and `in_order` fold into its own body. */
+static __rte_always_inline uint16_t
 rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	       bool chained)
+	       bool chained, bool in_order)
 {
 	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
 	const uint8_t sw = rxq->sw_offloads;
@@ -210,7 +270,7 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u);
+		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u, in_order);
 		uint16_t need;
 
 		if (unlikely(m == NULL))
@@ -228,18 +288,44 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		pkts[cnt++] = m;
 	}
 	vio_stats_add(&rxq->stats, cnt, bytes);
-	rx_split_refill_and_kick(rxq, false);
+	rx_split_refill_and_kick(rxq, in_order);
 	return cnt;
 }
 
 uint16_t
 vio_rx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_split_burst(queue, pkts, nb_pkts, false);
+	return rx_split_burst(queue, pkts, nb_pkts, false, false);
 }
 
 uint16_t
 vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_split_burst(queue, pkts, nb_pkts, true);
+	return rx_split_burst(queue, pkts, nb_pkts, true, false);
+}
+
+uint16_t
+vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_split_mrg_burst(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+vio_rx_split_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_split_burst(queue, pkts, nb_pkts, false, true);
+}
+
+uint16_t
+vio_rx_split_inorder_big(void *queue, struct rte_mbuf **pkts,
+			 uint16_t nb_pkts)
+{
+	return rx_split_burst(queue, pkts, nb_pkts, true, true);
+}
+
+uint16_t
+vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts,
+			 uint16_t nb_pkts)
+{
+	return rx_split_mrg_burst(queue, pkts, nb_pkts, true);
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Split-ring rx refill, one body for both descriptor orders, `in_order` a
- * constant per caller (rx_split.c, rx_split_inorder.c). Without IN_ORDER
+ * constant per caller (rx_split.c). Without IN_ORDER
  * descriptors come from the free list and every buffer's head goes on
  * the available ring; with it they are taken in ring order, and a
  * single-descriptor buffer's available slot already holds its id
- * (vio_rx_split_ino_prepare), so only the address is written.
+ * (vio_rx_split_inorder_prepare), so only the address is written.
  */
 #ifndef VIO_RX_SPLIT_REFILL_H
 #define VIO_RX_SPLIT_REFILL_H
@@ -41,10 +41,7 @@ rx_split_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n,
 			vq->extra[id].cookie = mbufs[i];
 			id = (uint16_t)((id + 1) & vq->mask);
 		}
-		vq->free_head = id;
-		vq->free_cnt -= n;
-		vq->avail_idx += n;
-		vq->inflight += n;
+		vio_split_ino_post_singles(vq, n);
 		return;
 	}
 	for (i = 0; i < n; i++) {

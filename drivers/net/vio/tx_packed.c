@@ -9,7 +9,8 @@
  * descriptor, and a device may complete a whole batch with one used
  * descriptor naming its last buffer: completions are collected by walking
  * the slots up to it, with no id free list. The device is notified only
- * when its event suppression area asks for it.
+ * when its event suppression area asks for it. The burst itself is
+ * tx_burst.h's, over this file's ring operations.
  */
 #include <rte_mbuf.h>
 
@@ -63,8 +64,8 @@ tx_id(struct vio_vq *vq, bool in_order)
 }
 
 static inline void
-tx_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
-	uint64_t hdr_flags)
+tx_push(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
+	bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
 
@@ -78,8 +79,8 @@ tx_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
 /* Header and segments in this buffer id's indirect table: one slot. A
  * packed indirect table is read in order, its length giving the count. */
 static inline void
-tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
-	    uint64_t hdr_flags)
+tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
+	    bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = tx_id(vq, in_order), i = 1;
@@ -104,8 +105,8 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
 
 /* Header descriptor from the id's region, then one per segment. */
 static inline void
-tx_chain(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
-	 uint64_t hdr_flags)
+tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
+	 bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = tx_id(vq, in_order), head_flags, wrap;
@@ -130,60 +131,28 @@ tx_chain(struct vio_txq *txq, struct rte_mbuf *m, bool in_order,
 	vio_packed_desc_publish(head, head_flags);
 }
 
-static inline uint16_t
-tx_packed_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-		bool in_order)
+static inline void
+tx_prefetch(struct vio_vq *vq, uint16_t n, bool in_order __rte_unused)
 {
-	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
-	uint16_t i, dropped = 0;
-
-	if (unlikely(vio_tx_detached(txq)))
-		return vio_tx_drop(txq, pkts, nb_pkts);
-	if (vio_tx_reclaim_due(txq))
-		tx_reclaim(txq, in_order);
-	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
-	for (i = 0; i < nb_pkts; i++) {
-		struct rte_mbuf *m = pkts[i];
-		bool push = vio_tx_can_push(m, txq->hdr_size);
-		bool ind = !push && txq->indirect && m->nb_segs < VIO_TX_MAX_IND;
-		uint32_t need = push || ind ? 1 : m->nb_segs + 1u;
-
-		if (unlikely(need > vq->size)) {
-			/* Could never be sent: drop rather than block the queue. */
-			txq->stats.errors++;
-			rte_pktmbuf_free(m);
-			dropped++;
-			continue;
-		}
-		if (unlikely(vq->free_cnt < need)) {
-			tx_reclaim(txq, in_order);
-			if (vq->free_cnt < need)
-				break;
-		}
-		bytes += m->pkt_len;
-		txq->segs_held += m->nb_segs;
-		if (push)
-			tx_push(txq, m, in_order, hdr_flags);
-		else if (ind)
-			tx_indirect(txq, m, in_order, hdr_flags);
-		else
-			tx_chain(txq, m, in_order, hdr_flags);
-	}
-	if (likely(i > dropped))
-		vio_packed_kick(vq);
-	vio_stats_add(&txq->stats, i - dropped, bytes);
-	return i;
+	vio_packed_prefetch_avail(vq, n);
 }
+
+static inline void
+tx_publish(struct vio_vq *vq)
+{
+	vio_packed_kick(vq);
+}
+
+#include "tx_burst.h"
 
 uint16_t
 vio_tx_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_packed_burst(queue, pkts, nb_pkts, false);
+	return tx_burst(queue, pkts, nb_pkts, false);
 }
 
 uint16_t
 vio_tx_packed_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_packed_burst(queue, pkts, nb_pkts, true);
+	return tx_burst(queue, pkts, nb_pkts, true);
 }

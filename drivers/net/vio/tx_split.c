@@ -6,11 +6,12 @@
  * descriptor and one descriptor per segment. Completed mbufs are freed
  * in bulk; the device is notified only when it asks for it.
  *
- * With VIRTIO_F_IN_ORDER (vio_tx_split_ino) the packet forms are the same,
+ * With VIRTIO_F_IN_ORDER (vio_tx_split_inorder) the packet forms are the same,
  * but descriptors are handed out in ring order and a chain is consecutive
  * descriptors, so there is no free list; completions come back in order,
  * possibly one used entry for a whole batch (vio_split_ino_used_pop
- * validates it). One burst body serves both, `in_order` a constant.
+ * validates it). The burst itself is tx_burst.h's, over this file's ring
+ * operations; `in_order` is a constant in each.
  */
 #include <rte_mbuf.h>
 
@@ -46,7 +47,7 @@ tx_free_list_reclaim(struct vio_txq *txq)
  * (counted, completes nothing). Stores the completed mbufs from done[k]
  * on (freeing them whenever `done` fills); returns the new k. */
 static uint16_t __rte_noinline
-tx_ino_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
+tx_inorder_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
 {
 	struct vio_vq *vq = &txq->vq;
 	uint32_t len;
@@ -63,7 +64,7 @@ tx_ino_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k)
 }
 
 static inline void
-tx_ino_reclaim(struct vio_txq *txq)
+tx_inorder_reclaim(struct vio_txq *txq)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
@@ -76,14 +77,13 @@ tx_ino_reclaim(struct vio_txq *txq)
 
 		if (likely(id == oldest && x->cookie != NULL)) {
 			/* The common case: the next chain, in order. */
-			vq->used_cons++;
+			uint16_t ndescs = x->ndescs;
+
 			done[k++] = x->cookie;
-			x->cookie = NULL;
-			vq->free_cnt += x->ndescs;
-			vq->inflight--;
-			oldest = (uint16_t)((oldest + x->ndescs) & vq->mask);
+			vio_split_ino_used_take_oldest(vq, x, ndescs);
+			oldest = (uint16_t)((oldest + ndescs) & vq->mask);
 		} else {
-			k = tx_ino_reclaim_other(txq, done, k);
+			k = tx_inorder_reclaim_other(txq, done, k);
 			oldest = vio_split_ino_oldest(vq);
 		}
 		if (k == VIO_TX_FREE_BULK) {
@@ -99,7 +99,7 @@ static inline void
 tx_reclaim(struct vio_txq *txq, bool in_order)
 {
 	if (in_order)
-		tx_ino_reclaim(txq);
+		tx_inorder_reclaim(txq);
 	else
 		tx_free_list_reclaim(txq);
 }
@@ -185,68 +185,34 @@ tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	vio_split_avail_put(vq, head);
 }
 
-static inline uint16_t
-tx_split_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	       bool in_order)
+/* The lines the burst writes, asked for together (with a free list the
+ * descriptors are not known ahead; in order, the available slots usually
+ * hold their heads already, and asking for them anyway measured faster:
+ * doc/datapaths.md). */
+static inline void
+tx_prefetch(struct vio_vq *vq, uint16_t n, bool in_order)
 {
-	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
-	uint16_t i, n, dropped = 0;
-
-	if (unlikely(vio_tx_detached(txq)))
-		return vio_tx_drop(txq, pkts, nb_pkts);
-	if (vio_tx_reclaim_due(txq))
-		tx_reclaim(txq, in_order);
-	/* The lines this burst writes, asked for together (with a free
-	 * list the descriptors are not known ahead). In order, the
-	 * available slots usually hold their heads already and are only
-	 * read (vio_split_avail_put); asking for them anyway measured
-	 * faster in paired runs (split-inorder tx 1.66 against 1.44). */
-	n = RTE_MIN(nb_pkts, vq->free_cnt);
 	if (in_order)
 		vio_split_ino_prefetch_desc(vq, n);
 	vio_split_prefetch_avail(vq, n);
-	for (i = 0; i < nb_pkts; i++) {
-		struct rte_mbuf *m = pkts[i];
-		bool push = vio_tx_can_push(m, txq->hdr_size);
-		bool ind = !push && txq->indirect && m->nb_segs < VIO_TX_MAX_IND;
-		uint32_t need = push || ind ? 1 : m->nb_segs + 1u;
-
-		if (unlikely(need > vq->size)) {
-			/* Could never be sent: drop rather than block the queue. */
-			txq->stats.errors++;
-			rte_pktmbuf_free(m);
-			dropped++;
-			continue;
-		}
-		if (unlikely(vq->free_cnt < need)) {
-			tx_reclaim(txq, in_order);
-			if (vq->free_cnt < need)
-				break;
-		}
-		bytes += m->pkt_len;
-		txq->segs_held += m->nb_segs;
-		if (push)
-			tx_push(txq, m, hdr_flags, in_order);
-		else if (ind)
-			tx_indirect(txq, m, hdr_flags, in_order);
-		else
-			tx_chain(txq, m, hdr_flags, in_order);
-	}
-	if (likely(i > dropped))
-		vio_split_avail_flush(vq);
-	vio_stats_add(&txq->stats, i - dropped, bytes);
-	return i;
 }
+
+static inline void
+tx_publish(struct vio_vq *vq)
+{
+	vio_split_avail_flush(vq);
+}
+
+#include "tx_burst.h"
 
 uint16_t
 vio_tx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_split_burst(queue, pkts, nb_pkts, false);
+	return tx_burst(queue, pkts, nb_pkts, false);
 }
 
 uint16_t
-vio_tx_split_ino(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+vio_tx_split_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_split_burst(queue, pkts, nb_pkts, true);
+	return tx_burst(queue, pkts, nb_pkts, true);
 }

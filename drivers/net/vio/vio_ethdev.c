@@ -16,7 +16,6 @@
 RTE_LOG_REGISTER_SUFFIX(vio_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(vio_logtype_driver, driver, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(vio_logtype_rx, rx, NOTICE);
-RTE_LOG_REGISTER_SUFFIX(vio_logtype_tx, tx, NOTICE);
 
 /* Ethernet header, one VLAN tag and the CRC the device never carries. */
 #define VIO_L2_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The vio ethdev PMD: state shared by the control path (vio_ethdev.c),
- * the queue setup (vio_queue.c) and the datapaths (rx_split.c, tx_split.c).
+ * The vio ethdev PMD: state shared by the control path, the queue setup
+ * and the datapaths (the datapaths' own entry points are in vio_dp.h).
  */
 #ifndef VIO_ETHDEV_H
 #define VIO_ETHDEV_H
@@ -16,6 +16,7 @@
 
 #include "vio_cvq.h"
 #include "vio_announce.h"
+#include "vio_dp.h"
 #include "vio_offload.h"
 #include "vio_rss.h"
 #include "vio_transport.h"
@@ -24,7 +25,6 @@
 extern int vio_logtype_init;
 extern int vio_logtype_driver;
 extern int vio_logtype_rx;
-extern int vio_logtype_tx;
 
 #define VIO_PMD_LOG(type, level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, vio_logtype_ ## type, \
@@ -40,10 +40,8 @@ extern int vio_logtype_tx;
  * 64 KiB TSO packet in 2 KiB mbufs takes 32, and then one ring slot). */
 #define VIO_TX_MAX_IND		64
 /* An rx burst refills its ring once this many buffers are free: one
- * cache line of packed descriptors. Measured, not derived: with 32 (a
- * burst), packed rx was 2-10% slower in most rounds of paired runs on one
- * backend (64B, mid and far placements), and 1, 4 and 8 were alike; split
- * rx did not move. */
+ * cache line of packed descriptors. Measured, not derived
+ * (doc/datapaths.md). */
 #define VIO_RX_REFILL_MIN	4
 /* Queue pairs a virtio-user port takes (the vhost-user ring index is a
  * byte: 256 rings). */
@@ -123,8 +121,11 @@ struct vio_adapter {
 	uint16_t max_mtu;
 	bool started;
 	bool link_up_logged;
+	const struct vio_dp *dp;	/* chosen at start (vio_dp.h) */
+	char dp_why[VIO_DP_WHY_LEN];	/* why a faster row was refused */
 	const char *rx_path;	/* chosen datapath names, for logs and xstats */
 	const char *tx_path;
+	char tx_name[48];	/* tx_path: the row's, with " indirect" */
 	bool rx_lro_split;	/* rx_path wrapped by vio_rx_lro_split_burst */
 	uint32_t ptype_mask;	/* packet types the application asked for */
 	struct vio_rss *rss;	/* vio_rss.c, from the first configure */
@@ -167,6 +168,8 @@ struct vio_rxq_xstats {
 	uint64_t lro_over_limit_whole;	/* over the limit, delivered whole */
 	uint64_t ip_cksum_bad;		/* IPv4 header checksum wrong */
 	uint64_t hash_report_bad;	/* a hash report type not in the spec */
+	uint64_t bad_num_buffers;	/* device: num_buffers 0 or too many */
+	bool logged_num_buffers;	/* the first one was logged */
 };
 
 struct vio_lro_split;
@@ -224,81 +227,6 @@ static inline uint64_t
 vio_mbuf_addr(const struct rte_mbuf *m, bool use_va)
 {
 	return use_va ? (uint64_t)(uintptr_t)m->buf_addr : m->buf_iova;
-}
-
-/* vio_rxq.sw_offloads */
-#define VIO_RX_SW_VLAN_STRIP	(1u << 0)
-#define VIO_RX_SW_PTYPE		(1u << 1)
-#define VIO_RX_SW_IP_CKSUM	(1u << 2)
-/* Not software work: the device's header may describe the packet
- * (GUEST_CSUM negotiated). Without it a device must leave flags zero and
- * gso_type NONE (virtio 1.3, 5.1.6.4.1), so the header is not read: its
- * cache line was written by the device, and loading it costs a transfer
- * from the device's core per packet (num_buffers, with mergeable
- * buffers, is read only for a buffer the device filled: see
- * vio_rx_mrg_single). */
-#define VIO_RX_DEV_HDR		(1u << 7)
-
-/* rx_offload.c: where the L3 header of a frame starts (Ethernet, up to
- * two VLAN tags, all in the first mbuf) and its ethertype, big endian. */
-int vio_rx_l2_parse(const struct rte_mbuf *m, uint16_t *off, uint16_t *etype);
-
-/* rx_offload.c: VLAN strip, packet type, IPv4 header checksum. */
-int vio_rx_sw_offloads(struct vio_rxq *rxq, struct rte_mbuf *m);
-
-/*
- * Every rx path, once a packet's mbufs are final. The per-packet test is
- * vio_rx_offload_needed(): the device's flags and gso_type, and `sw`, the
- * queue's sw_offloads read once per burst into a local (a uint8_t field
- * would be reloaded after every store into an mbuf). Only then
- * vio_rx_offload_slow().
- */
-static inline uint16_t
-vio_rx_offload_needed(const struct vio_net_hdr *h, uint8_t sw)
-{
-	uint16_t w = 0;
-
-	if (sw & VIO_RX_DEV_HDR)
-		memcpy(&w, h, sizeof(w));	/* flags and gso_type in one load */
-	return w | (sw & ~VIO_RX_DEV_HDR);
-}
-
-/* rx_offload.c, out of line so that the datapaths' loops stay small:
- * the header to mbuf flags (vio_offload.h), the software offloads, and
- * the drop (freed, counted) of a packet whose header is refused. */
-int vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
-			const struct vio_net_hdr *h);
-
-/* What every rx path calls once a packet's mbufs are final: 0, or -1 when
- * the packet was dropped. */
-static inline int
-vio_rx_offload_or_drop(struct vio_rxq *rxq, struct rte_mbuf *m,
-		       const struct vio_net_hdr *h, uint8_t sw)
-{
-	if (likely(vio_rx_offload_needed(h, sw) == 0))
-		return 0;
-	return vio_rx_offload_slow(rxq, m, h);
-}
-
-/* rx_offload.c: the header of a packet with offload flags (GSO packets
- * get their pseudo-header first), out of line like the rx side. */
-void vio_tx_hdr_offload(void *hdr, struct rte_mbuf *m);
-
-/*
- * Every tx path: write the header for `m` at `hdr`. `hdr_flags` is the
- * queue's, read once per burst: a packet without offload flags (or a
- * queue without offloads) gets the all-zero header and nothing else.
- */
-static inline void
-vio_tx_hdr_write(void *hdr, uint16_t hdr_size, uint64_t hdr_flags,
-		 struct rte_mbuf *m)
-{
-	if (likely((m->ol_flags & hdr_flags) == 0)) {
-		vio_tx_hdr_zero(hdr, hdr_size);
-		return;
-	}
-	memset(hdr, 0, hdr_size);
-	vio_tx_hdr_offload(hdr, m);
 }
 
 /* vio_ctrl.c: the control queue and the ethdev ops that use it. The
@@ -374,49 +302,14 @@ int vio_xstats_get_names(struct rte_eth_dev *dev,
 int vio_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		   unsigned int size);
 int vio_xstats_reset(struct rte_eth_dev *dev);
+
+/* vio_dp_ethdev.c: the datapath of a starting port (vio_dp.h). */
+int vio_dp_choose(struct rte_eth_dev *dev, uint16_t rx_segs,
+		  struct vio_dp_choice *choice);
+int vio_dp_install(struct rte_eth_dev *dev, const struct vio_dp_choice *choice);
 int vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
 int vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid,
 			  struct rte_eth_burst_mode *mode);
-
-/* rx_split.c */
-void vio_rx_split_prepare(struct vio_rxq *rxq);
-int vio_rx_split_refill(struct vio_rxq *rxq);
-uint16_t vio_rx_split(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-
-/* tx_split.c */
-uint16_t vio_tx_split(void *txq, struct rte_mbuf **pkts, uint16_t n);
-
-/* rx_split_inorder.c (and vio_tx_split_ino in tx_split.c): VIRTIO_F_IN_ORDER negotiated */
-void vio_rx_split_ino_prepare(struct vio_rxq *rxq);
-int vio_rx_split_ino_refill(struct vio_rxq *rxq);
-uint16_t vio_rx_split_ino(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_ino_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_split_ino_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_tx_split_ino(void *txq, struct rte_mbuf **pkts, uint16_t n);
-/* rx_packed.c */
-void vio_rx_packed_prepare(struct vio_rxq *rxq);
-int vio_rx_packed_refill(struct vio_rxq *rxq);
-uint16_t vio_rx_packed(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_inorder(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_inorder_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_rx_packed_inorder_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-
-/* rx_lro_split.c: coalesced frames over max_lro_pkt_size become TCP
- * segments within it. install wraps dev->rx_pkt_burst when a queue needs
- * it (after the path is chosen at start); stop frees what a queue held. */
-bool vio_rx_lro_split_needed(const struct vio_rxq *rxq);
-int vio_rx_lro_split_install(struct rte_eth_dev *dev);
-void vio_rx_lro_split_stop(struct vio_rxq *rxq);
-uint16_t vio_rx_lro_split_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
-
-/* tx_packed.c */
-uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
-uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
-
 
 #endif /* VIO_ETHDEV_H */

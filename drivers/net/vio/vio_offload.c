@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The slow half of the offload module: tx_pkt_prepare (checks against the
- * negotiated features, software IPv4 checksums and VLAN insertion, the
- * pseudo-header sum the device expects) and the software completion of a
- * partial checksum on receive. The per-packet hot helpers are inline in
- * vio_offload.h.
+ * The slow half of the offload module: the control path's feature bits
+ * and capabilities, tx_pkt_prepare (checks against the negotiated
+ * features, software IPv4 checksums and VLAN insertion, the pseudo-header
+ * sum the device expects), the header of a tx packet with offload flags,
+ * and the software completion of a partial checksum on receive. The
+ * per-packet hot helpers are inline in vio_offload.h.
  */
 #include <errno.h>
 
@@ -24,6 +25,115 @@
 /* Requests that need the inner IP header: a pseudo-header or its checksum. */
 #define VIO_TX_L3_FLAGS \
 	(RTE_MBUF_F_TX_L4_MASK | VIO_TX_GSO_FLAGS | RTE_MBUF_F_TX_IP_CKSUM)
+
+/* ---- control path: features and capabilities ------------------------ */
+
+/*
+ * The offload feature bits to ask for, given the ethdev offloads the
+ * application configured and what the device offered. A bit whose
+ * dependency (virtio 1.3, 5.1.3.1) is missing is left out, so a device
+ * offering e.g. HOST_TSO4 without CSUM cannot get an inconsistent set.
+ * GUEST_USO/UFO/ECN are never asked: ethdev has no way for an application
+ * to accept UDP or ECN super-packets.
+ */
+uint64_t
+vio_offload_features(uint64_t rx_offloads, uint64_t tx_offloads,
+		     uint64_t offered)
+{
+	uint64_t f = 0;
+
+	if (rx_offloads & (RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+			   RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+			   RTE_ETH_RX_OFFLOAD_TCP_LRO))
+		f |= VIO_BIT(VIO_NET_F_GUEST_CSUM);
+	if (rx_offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		f |= VIO_BIT(VIO_NET_F_GUEST_TSO4) |
+		     VIO_BIT(VIO_NET_F_GUEST_TSO6);
+	if (tx_offloads & (RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+			   RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
+			   RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			   RTE_ETH_TX_OFFLOAD_UDP_TSO))
+		f |= VIO_BIT(VIO_NET_F_CSUM);
+	if (tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO)
+		f |= VIO_BIT(VIO_NET_F_HOST_TSO4) |
+		     VIO_BIT(VIO_NET_F_HOST_TSO6) |
+		     VIO_BIT(VIO_NET_F_HOST_ECN);
+	if (tx_offloads & RTE_ETH_TX_OFFLOAD_UDP_TSO)
+		f |= VIO_BIT(VIO_NET_F_HOST_USO);
+	f &= offered;
+
+	if (!vio_feat(f, VIO_NET_F_GUEST_CSUM))
+		f &= ~(VIO_BIT(VIO_NET_F_GUEST_TSO4) |
+		       VIO_BIT(VIO_NET_F_GUEST_TSO6));
+	if (!vio_feat(f, VIO_NET_F_CSUM))
+		f &= ~(VIO_BIT(VIO_NET_F_HOST_TSO4) |
+		       VIO_BIT(VIO_NET_F_HOST_TSO6) |
+		       VIO_BIT(VIO_NET_F_HOST_USO));
+	if (!vio_feat(f, VIO_NET_F_HOST_TSO4) &&
+	    !vio_feat(f, VIO_NET_F_HOST_TSO6))
+		f &= ~VIO_BIT(VIO_NET_F_HOST_ECN);
+	return f;
+}
+
+/* dev_infos_get: rx offloads this device could do (from offered features). */
+uint64_t
+vio_offload_rx_capa(uint64_t offered)
+{
+	uint64_t capa = 0;
+
+	if (!vio_feat(offered, VIO_NET_F_GUEST_CSUM))
+		return 0;
+	capa |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	if (vio_feat(offered, VIO_NET_F_GUEST_TSO4) ||
+	    vio_feat(offered, VIO_NET_F_GUEST_TSO6))
+		capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	return capa;
+}
+
+/* dev_infos_get: tx offloads (from offered features). VLAN insertion and
+ * the IPv4 header checksum are software, in vio_tx_prepare (VLAN as in
+ * DPDK's own virtio PMD); the L4 offloads need vio_tx_prepare as well
+ * (the pseudo-header sum), so an application using any of them calls it.
+ * Open vSwitch enables TSO on a port only if it has IPV4_CKSUM too. */
+uint64_t
+vio_offload_tx_capa(uint64_t offered)
+{
+	uint64_t capa = RTE_ETH_TX_OFFLOAD_VLAN_INSERT |
+			RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+
+	if (!vio_feat(offered, VIO_NET_F_CSUM))
+		return capa;
+	capa |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (vio_feat(offered, VIO_NET_F_HOST_TSO4) ||
+	    vio_feat(offered, VIO_NET_F_HOST_TSO6))
+		capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	if (vio_feat(offered, VIO_NET_F_HOST_USO))
+		capa |= RTE_ETH_TX_OFFLOAD_UDP_TSO;
+	return capa;
+}
+
+/* The queue's caps from the negotiated features (hw->features). */
+void
+vio_offload_caps_init(struct vio_offload_caps *caps, uint64_t features)
+{
+	caps->tx_ok_flags = VIO_TX_BASE_FLAGS;
+	caps->tx_gso = 0;
+	if (!vio_feat(features, VIO_NET_F_CSUM))
+		return;
+	caps->tx_ok_flags |= RTE_MBUF_F_TX_L4_MASK;
+	if (vio_feat(features, VIO_NET_F_HOST_TSO4))
+		caps->tx_gso |= VIO_OFFLOAD_GSO_TCPV4;
+	if (vio_feat(features, VIO_NET_F_HOST_TSO6))
+		caps->tx_gso |= VIO_OFFLOAD_GSO_TCPV6;
+	if (caps->tx_gso != 0)
+		caps->tx_ok_flags |= RTE_MBUF_F_TX_TCP_SEG;
+	if (caps->tx_gso != 0 && vio_feat(features, VIO_NET_F_HOST_ECN))
+		caps->tx_gso |= VIO_OFFLOAD_GSO_ECN;
+	if (vio_feat(features, VIO_NET_F_HOST_USO)) {
+		caps->tx_gso |= VIO_OFFLOAD_GSO_UDP_L4;
+		caps->tx_ok_flags |= RTE_MBUF_F_TX_UDP_SEG;
+	}
+}
 
 /* ---- one's complement sums ---------------------------------------------- */
 
@@ -491,4 +601,12 @@ vio_tcp_cksum_fill(struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
 	sum = vio_phdr_sum(l3, v6, IPPROTO_TCP, m->pkt_len - l4_off);
 	sum += vio_sum_chain(m, l4_off);
 	th->cksum = (uint16_t)~vio_fold(sum);
+}
+
+void
+vio_tx_hdr_offload(void *hdr, struct rte_mbuf *m)
+{
+	if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG))
+		vio_tx_gso_fixup(m);
+	vio_tx_hdr_fill(hdr, m);
 }

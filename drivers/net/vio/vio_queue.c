@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Rx/tx queue setup and release, and handing the queues to the device at
- * start. Queue memory is a memzone the device can reach; the datapath
- * chosen for the negotiated features is installed here.
+ * start. Queue memory is a memzone the device can reach; the queues
+ * start on the datapath chosen for the port (vio_dp_ethdev.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <rte_memzone.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 #include "vio_vq_packed.h"
 #include "vio_vq_split.h"
 
@@ -343,79 +344,22 @@ vio_rx_segs_per_buf(struct rte_eth_dev *dev, const struct vio_rxq *rxq)
 	return (uint16_t)(1 + (frame - room + more - 1) / more);
 }
 
-/* Packed ring paths, by [in order][mergeable / chained-buffers / single]. */
-static const struct {
-	eth_rx_burst_t fn;
-	const char *name;
-} vio_rx_packed_paths[2][3] = {
-	{
-		{ vio_rx_packed_mrg, "packed scalar mergeable" },
-		{ vio_rx_packed_big, "packed scalar chained-buffers" },
-		{ vio_rx_packed, "packed scalar" },
-	}, {
-		{ vio_rx_packed_inorder_mrg, "packed scalar in-order mergeable" },
-		{ vio_rx_packed_inorder_big, "packed scalar in-order chained-buffers" },
-		{ vio_rx_packed_inorder, "packed scalar in-order" },
-	},
-};
-
-static void
-vio_choose_packed_path(struct rte_eth_dev *dev, uint16_t segs)
+/* Mbufs per buffer the queue needs: one with MRG_RXBUF. */
+static uint16_t
+vio_rxq_segs(struct rte_eth_dev *dev, const struct vio_rxq *rxq)
 {
 	struct vio_adapter *ad = adapter_of(dev);
-	bool in_order = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
-	bool indirect = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
-	unsigned int kind = vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 0 :
-			    segs > 1 ? 1 : 2;
 
-	dev->rx_pkt_burst = vio_rx_packed_paths[in_order][kind].fn;
-	ad->rx_path = vio_rx_packed_paths[in_order][kind].name;
-	dev->tx_pkt_burst = in_order ? vio_tx_packed_inorder : vio_tx_packed;
-	if (in_order)
-		ad->tx_path = indirect ? "packed scalar in-order indirect" :
-					 "packed scalar in-order";
-	else
-		ad->tx_path = indirect ? "packed scalar indirect" :
-					 "packed scalar";
+	return vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 1 :
+	       vio_rx_segs_per_buf(dev, rxq);
 }
 
-static void
-vio_choose_rx_path(struct rte_eth_dev *dev, uint16_t segs)
-{
-	struct vio_adapter *ad = adapter_of(dev);
-	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
-	bool ind = vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC);
-
-	if (vio_hw_has(&ad->hw, VIO_F_RING_PACKED)) {
-		vio_choose_packed_path(dev, segs);
-		return;
-	}
-	if (vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF)) {
-		dev->rx_pkt_burst = ino ? vio_rx_split_ino_mrg : vio_rx_split_mrg;
-		ad->rx_path = ino ? "split scalar in-order mergeable" :
-				    "split scalar mergeable";
-	} else if (segs > 1) {
-		dev->rx_pkt_burst = ino ? vio_rx_split_ino_big : vio_rx_split_big;
-		ad->rx_path = ino ? "split scalar in-order chained-buffers" :
-				    "split scalar chained-buffers";
-	} else {
-		dev->rx_pkt_burst = ino ? vio_rx_split_ino : vio_rx_split;
-		ad->rx_path = ino ? "split scalar in-order" : "split scalar";
-	}
-	dev->tx_pkt_burst = ino ? vio_tx_split_ino : vio_tx_split;
-	if (ino)
-		ad->tx_path = ind ? "split scalar in-order indirect" :
-				    "split scalar in-order";
-	else
-		ad->tx_path = ind ? "split scalar indirect" : "split scalar";
-}
-
+/* Start an rx queue on the datapath `dp` chosen for the port. */
 static int
-vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
+vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq,
+	      const struct vio_dp *dp)
 {
 	struct vio_adapter *ad = adapter_of(dev);
-	/* In-order buffers are posted in ring order from the start. */
-	bool ino = vio_hw_has(&ad->hw, VIO_F_IN_ORDER);
 	bool packed;
 	int ret;
 
@@ -424,10 +368,8 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 		return ret;
 	packed = rxq->vq.packed;
 	vio_vq_reset(&rxq->vq);
-	rxq->hdr_size = ad->hw.hdr_size;
 	rxq->use_va = ad->hw.use_va;
-	rxq->segs_per_buf = vio_hw_has(&ad->hw, VIO_NET_F_MRG_RXBUF) ? 1 :
-			    vio_rx_segs_per_buf(dev, rxq);
+	rxq->segs_per_buf = vio_rxq_segs(dev, rxq);
 	/* A packed chained buffer takes one more slot, for its header. */
 	if (rxq->segs_per_buf + (packed && rxq->segs_per_buf > 1) >
 	    rxq->vq.size) {
@@ -435,19 +377,12 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq, uint16_t *segs)
 			    dev->data->port_id, dev->data->mtu, rxq->segs_per_buf);
 		return -EINVAL;
 	}
-	*segs = rxq->segs_per_buf;
 	vio_rxq_offloads_update(dev, rxq);
-	if (packed)
-		vio_rx_packed_prepare(rxq);
-	else if (ino)
-		vio_rx_split_ino_prepare(rxq);
-	else
-		vio_rx_split_prepare(rxq);
+	dp->prepare(rxq);
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
 		return ret;
-	if ((packed ? vio_rx_packed_refill(rxq) :
-	     ino ? vio_rx_split_ino_refill(rxq) : vio_rx_split_refill(rxq)) == 0) {
+	if (dp->refill(rxq) == 0) {
 		VIO_PMD_LOG(driver, ERR, "port %u: no mbufs to fill rx queue %u",
 			    dev->data->port_id, rxq->queue_id);
 		ad->hw.ops->queue_release(&ad->hw, &rxq->vq);
@@ -506,43 +441,44 @@ vio_queues_check(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/* The datapath for the port: chained buffers when any queue needs them
+ * (its pool's mbufs are smaller), one path for every queue. */
+static int
+vio_queues_choose(struct rte_eth_dev *dev, struct vio_dp_choice *choice)
+{
+	struct vio_adapter *ad = adapter_of(dev);
+	uint16_t i, segs = 1;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct vio_rxq *rxq = dev->data->rx_queues[i];
+
+		rxq->hdr_size = ad->hw.hdr_size;
+		segs = RTE_MAX(segs, vio_rxq_segs(dev, rxq));
+	}
+	return vio_dp_choose(dev, segs, choice);
+}
+
 int
 vio_queues_start(struct rte_eth_dev *dev)
 {
-	struct vio_adapter *ad = adapter_of(dev);
-	const char *old_rx = ad->rx_path, *old_tx = ad->tx_path;
-	bool old_split = ad->rx_lro_split;
-	uint16_t i, segs = 1, q_segs = 1;
-	int ret = 0;
+	struct vio_dp_choice choice;
+	uint16_t i;
+	int ret;
 
 	ret = vio_queues_check(dev);
-	/* One path for every queue: chained buffers when any queue needs
-	 * them (its pool's mbufs are smaller). */
-	for (i = 0; i < dev->data->nb_rx_queues && ret == 0; i++) {
-		ret = vio_rxq_start(dev, dev->data->rx_queues[i], &q_segs);
-		segs = RTE_MAX(segs, q_segs);
-	}
+	if (ret == 0)
+		ret = vio_queues_choose(dev, &choice);
+	for (i = 0; i < dev->data->nb_rx_queues && ret == 0; i++)
+		ret = vio_rxq_start(dev, dev->data->rx_queues[i], choice.dp);
 	for (i = 0; i < dev->data->nb_tx_queues && ret == 0; i++)
 		ret = vio_txq_start(dev, dev->data->tx_queues[i]);
-	if (ret < 0) {
-		vio_queues_stop(dev);
-		return ret;
-	}
-	vio_choose_rx_path(dev, segs);
-	vio_announce_install(dev);
-	ret = vio_rss_install(dev);
 	if (ret == 0)
-		ret = vio_rx_lro_split_install(dev);
+		ret = vio_dp_install(dev, &choice);
 	if (ret < 0) {
 		vio_queues_stop(dev);
 		return ret;
 	}
 	vio_queues_set_state(dev, RTE_ETH_QUEUE_STATE_STARTED);
-	if (ad->rx_path != old_rx || ad->tx_path != old_tx ||
-	    ad->rx_lro_split != old_split)
-		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s%s rx, %s tx",
-			    dev->data->port_id, ad->rx_path,
-			    vio_rx_path_suffix(ad), ad->tx_path);
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include <rte_malloc.h>
 
 #include "vio_ethdev.h"
+#include "vio_rx.h"
 #include "vio_rss.h"
 
 /* The usual default key of Toeplitz RSS (the one in Microsoft's RSS

@@ -14,6 +14,24 @@
 #define VIO_TX_FREE_BULK 64
 
 /*
+ * Every tx path: write the header for `m` at `hdr`. `hdr_flags` is the
+ * queue's, read once per burst: a packet without offload flags (or a
+ * queue without offloads) gets the all-zero header and nothing else.
+ */
+static inline void
+vio_tx_hdr_write(void *hdr, uint16_t hdr_size, uint64_t hdr_flags,
+		 struct rte_mbuf *m)
+{
+	if (likely((m->ol_flags & hdr_flags) == 0)) {
+		vio_tx_hdr_zero(hdr, hdr_size);
+		return;
+	}
+	memset(hdr, 0, hdr_size);
+	vio_tx_hdr_offload(hdr, m);
+}
+
+
+/*
  * A burst reclaims first once fewer than free_thresh slots are free, or
  * once the queue holds more than VIO_TX_SEGS_RECLAIM mbufs (segs_held,
  * counted per segment; reset when the queue starts). A slot with an indirect table holds up to VIO_TX_MAX_IND - 1

@@ -3,8 +3,7 @@
  * Extended statistics: what the device did wrong, per queue (the device
  * is untrusted; each bad index, id or length it wrote is counted here),
  * what an rx queue did in software (LRO frames split to the
- * application's limit, IPv4 header checksums found bad), and the burst
- * mode of the chosen datapath.
+ * application's limit, IPv4 header checksums found bad).
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +29,7 @@ static const struct vio_xstat vio_rxq_xstats[] = {
 	{ "lro_over_limit_whole", offsetof(struct vio_rxq_xstats, lro_over_limit_whole) },
 	{ "ip_cksum_bad", offsetof(struct vio_rxq_xstats, ip_cksum_bad) },
 	{ "hash_report_bad", offsetof(struct vio_rxq_xstats, hash_report_bad) },
+	{ "device_bad_num_buffers", offsetof(struct vio_rxq_xstats, bad_num_buffers) },
 };
 
 /* The control queue's, port-wide (ctrl_...), when the port has one. */
@@ -236,31 +236,4 @@ vio_xstats_reset(struct rte_eth_dev *dev)
 	}
 	vio_ctrl_xstats_reset(dev);
 	return 0;
-}
-
-static int
-vio_burst_mode(const char *path, const char *suffix,
-	       struct rte_eth_burst_mode *mode)
-{
-	snprintf(mode->info, sizeof(mode->info), "%s%s",
-		 path != NULL ? path : "not started", path != NULL ? suffix : "");
-	return 0;
-}
-
-int
-vio_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
-		      struct rte_eth_burst_mode *mode)
-{
-	const struct vio_adapter *ad = dev->data->dev_private;
-
-	return vio_burst_mode(ad->rx_path, vio_rx_path_suffix(ad), mode);
-}
-
-int
-vio_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid __rte_unused,
-		      struct rte_eth_burst_mode *mode)
-{
-	const struct vio_adapter *ad = dev->data->dev_private;
-
-	return vio_burst_mode(ad->tx_path, "", mode);
 }

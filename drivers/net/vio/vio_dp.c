@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The datapath table and the choice of a row (vio_dp.h). Pure: the same
+ * input gives the same row, whatever port or process asks.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "vio_dp.h"
+#include "virtio_spec.h"
+
+#define ALL UINT64_MAX
+
+#define SPLIT_ROW(ino, buf, rxfn, pre, ref, nm, txfn, txnm) { \
+	.layout = VIO_DP_SPLIT, .in_order = ino, .rxbuf = buf, \
+	.isa = VIO_DP_SCALAR, .rx_offloads = ALL, .tx_offloads = ALL, \
+	.rx = rxfn, .tx = txfn, .prepare = pre, .refill = ref, \
+	.name = nm, .tx_name = txnm }
+
+#define PACKED_ROW(ino, buf, rxfn, nm, txfn, txnm) { \
+	.layout = VIO_DP_PACKED, .in_order = ino, .rxbuf = buf, \
+	.isa = VIO_DP_SCALAR, .rx_offloads = ALL, .tx_offloads = ALL, \
+	.rx = rxfn, .tx = txfn, .prepare = vio_rx_packed_prepare, \
+	.refill = vio_rx_packed_refill, .name = nm, .tx_name = txnm }
+
+/* Rows of one (layout, order, rx buffer) kind: fastest first, the
+ * scalar row last, as it is always usable. */
+const struct vio_dp vio_dp_table[] = {
+	SPLIT_ROW(false, VIO_DP_RXBUF_SINGLE, vio_rx_split,
+		  vio_rx_split_prepare, vio_rx_split_refill,
+		  "split scalar", vio_tx_split, "split scalar"),
+	SPLIT_ROW(false, VIO_DP_RXBUF_CHAINED, vio_rx_split_big,
+		  vio_rx_split_prepare, vio_rx_split_refill,
+		  "split scalar chained-buffers", vio_tx_split, "split scalar"),
+	SPLIT_ROW(false, VIO_DP_RXBUF_MRG, vio_rx_split_mrg,
+		  vio_rx_split_prepare, vio_rx_split_refill,
+		  "split scalar mergeable", vio_tx_split, "split scalar"),
+	SPLIT_ROW(true, VIO_DP_RXBUF_SINGLE, vio_rx_split_inorder,
+		  vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill,
+		  "split scalar in-order", vio_tx_split_inorder,
+		  "split scalar in-order"),
+	SPLIT_ROW(true, VIO_DP_RXBUF_CHAINED, vio_rx_split_inorder_big,
+		  vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill,
+		  "split scalar in-order chained-buffers", vio_tx_split_inorder,
+		  "split scalar in-order"),
+	SPLIT_ROW(true, VIO_DP_RXBUF_MRG, vio_rx_split_inorder_mrg,
+		  vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill,
+		  "split scalar in-order mergeable", vio_tx_split_inorder,
+		  "split scalar in-order"),
+	PACKED_ROW(false, VIO_DP_RXBUF_SINGLE, vio_rx_packed,
+		   "packed scalar", vio_tx_packed, "packed scalar"),
+	PACKED_ROW(false, VIO_DP_RXBUF_CHAINED, vio_rx_packed_big,
+		   "packed scalar chained-buffers", vio_tx_packed,
+		   "packed scalar"),
+	PACKED_ROW(false, VIO_DP_RXBUF_MRG, vio_rx_packed_mrg,
+		   "packed scalar mergeable", vio_tx_packed, "packed scalar"),
+	PACKED_ROW(true, VIO_DP_RXBUF_SINGLE, vio_rx_packed_inorder,
+		   "packed scalar in-order", vio_tx_packed_inorder,
+		   "packed scalar in-order"),
+	PACKED_ROW(true, VIO_DP_RXBUF_CHAINED, vio_rx_packed_inorder_big,
+		   "packed scalar in-order chained-buffers",
+		   vio_tx_packed_inorder, "packed scalar in-order"),
+	PACKED_ROW(true, VIO_DP_RXBUF_MRG, vio_rx_packed_inorder_mrg,
+		   "packed scalar in-order mergeable", vio_tx_packed_inorder,
+		   "packed scalar in-order"),
+};
+
+const size_t vio_dp_table_len = sizeof(vio_dp_table) / sizeof(vio_dp_table[0]);
+
+static const struct {
+	const char *name;
+	uint16_t bitwidth;
+} vio_dp_isas[VIO_DP_ISA_NB] = {
+	[VIO_DP_SCALAR] = { "scalar", 0 },
+	[VIO_DP_SSE42] = { "sse4.2", 128 },
+	[VIO_DP_AVX2] = { "avx2", 256 },
+	[VIO_DP_AVX512] = { "avx512", 512 },
+	[VIO_DP_NEON] = { "neon", 128 },
+};
+
+const char *
+vio_dp_isa_name(unsigned int isa)
+{
+	return isa < VIO_DP_ISA_NB ? vio_dp_isas[isa].name : "?";
+}
+
+uint16_t
+vio_dp_isa_bitwidth(unsigned int isa)
+{
+	return isa < VIO_DP_ISA_NB ? vio_dp_isas[isa].bitwidth : UINT16_MAX;
+}
+
+/* The kind of row the negotiated features call for. */
+static bool
+vio_dp_matches(const struct vio_dp *dp, const struct vio_dp_input *in)
+{
+	bool packed = (in->features & VIO_BIT(VIO_F_RING_PACKED)) != 0;
+	bool in_order = (in->features & VIO_BIT(VIO_F_IN_ORDER)) != 0;
+	unsigned int rxbuf = (in->features & VIO_BIT(VIO_NET_F_MRG_RXBUF)) ?
+			     VIO_DP_RXBUF_MRG : in->rx_segs > 1 ?
+			     VIO_DP_RXBUF_CHAINED : VIO_DP_RXBUF_SINGLE;
+
+	return dp->layout == (packed ? VIO_DP_PACKED : VIO_DP_SPLIT) &&
+	       dp->in_order == in_order && dp->rxbuf == rxbuf;
+}
+
+/* Why `dp`, of the right kind, cannot run; written into why (true), or
+ * false when it can. */
+static bool
+vio_dp_refused(const struct vio_dp *dp, const struct vio_dp_input *in,
+	       char *why, size_t len)
+{
+	const char *isa = vio_dp_isa_name(dp->isa);
+	uint16_t width = vio_dp_isa_bitwidth(dp->isa);
+	uint64_t rx = in->rx_offloads & ~dp->rx_offloads;
+	uint64_t tx = in->tx_offloads & ~dp->tx_offloads;
+
+	if (dp->isa != VIO_DP_SCALAR && !in->vectorized)
+		snprintf(why, len, "%s refused: vectorized=0", isa);
+	else if (dp->isa != VIO_DP_SCALAR &&
+		 !(in->cpu_isa & VIO_DP_ISA_BIT(dp->isa)))
+		snprintf(why, len, "%s refused: not in this CPU", isa);
+	else if (width > in->max_simd_bitwidth)
+		snprintf(why, len, "%s refused: max SIMD bitwidth %u", isa,
+			 in->max_simd_bitwidth);
+	else if (rx != 0)
+		snprintf(why, len, "%s refused: receive offloads 0x%" PRIx64, isa, rx);
+	else if (tx != 0)
+		snprintf(why, len, "%s refused: transmit offloads 0x%" PRIx64, isa, tx);
+	else
+		return false;
+	return true;
+}
+
+const struct vio_dp *
+vio_dp_select_from(const struct vio_dp *tab, size_t len,
+		   const struct vio_dp_input *in, struct vio_dp_choice *out)
+{
+	char why[VIO_DP_WHY_LEN];
+	size_t i;
+
+	out->dp = NULL;
+	out->why[0] = '\0';
+	for (i = 0; i < len && out->dp == NULL; i++) {
+		if (!vio_dp_matches(&tab[i], in))
+			continue;
+		if (!vio_dp_refused(&tab[i], in, why, sizeof(why)))
+			out->dp = &tab[i];
+		else if (out->why[0] == '\0')	/* the fastest refused */
+			snprintf(out->why, sizeof(out->why), "%s", why);
+	}
+	/* Asked for and none of this kind exists: say so too. */
+	if (out->dp != NULL && out->dp->isa == VIO_DP_SCALAR &&
+	    in->vectorized && out->why[0] == '\0')
+		snprintf(out->why, sizeof(out->why),
+			 "vectorized=1: no vector path for this layout yet");
+	return out->dp;
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The datapath table and its choice (drivers/net/vio/vio_dp.c): every
+ * layout the features call for gets its row and name, and a faster row
+ * (vector rows of a test table here) is refused for each reason the
+ * choice knows, naming it; the first refusal is the one reported.
+ */
+#include <stdio.h>
+
+#include "../../drivers/net/vio/vio_dp.h"
+#include "unit.h"
+#include "virtio_spec.h"
+
+/* The rows' functions, for this program only: weak, so that the
+ * driver's own win where they are linked in too. */
+#define DP_RX_STUB(fn) \
+	__attribute__((weak)) uint16_t \
+	fn(void *q, struct rte_mbuf **p, uint16_t n) \
+	{ (void)q; (void)p; return n; }
+#define DP_RXQ_STUB(pre, ref) \
+	__attribute__((weak)) void pre(struct vio_rxq *q) { (void)q; } \
+	__attribute__((weak)) int ref(struct vio_rxq *q) { (void)q; return 1; }
+
+DP_RX_STUB(vio_rx_split)
+DP_RX_STUB(vio_rx_split_mrg)
+DP_RX_STUB(vio_rx_split_big)
+DP_RX_STUB(vio_rx_split_inorder)
+DP_RX_STUB(vio_rx_split_inorder_mrg)
+DP_RX_STUB(vio_rx_split_inorder_big)
+DP_RX_STUB(vio_rx_packed)
+DP_RX_STUB(vio_rx_packed_mrg)
+DP_RX_STUB(vio_rx_packed_big)
+DP_RX_STUB(vio_rx_packed_inorder)
+DP_RX_STUB(vio_rx_packed_inorder_mrg)
+DP_RX_STUB(vio_rx_packed_inorder_big)
+DP_RX_STUB(vio_tx_split)
+DP_RX_STUB(vio_tx_split_inorder)
+DP_RX_STUB(vio_tx_packed)
+DP_RX_STUB(vio_tx_packed_inorder)
+DP_RXQ_STUB(vio_rx_split_prepare, vio_rx_split_refill)
+DP_RXQ_STUB(vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill)
+DP_RXQ_STUB(vio_rx_packed_prepare, vio_rx_packed_refill)
+
+#define PACKED VIO_BIT(VIO_F_RING_PACKED)
+#define INORDER VIO_BIT(VIO_F_IN_ORDER)
+#define MRG VIO_BIT(VIO_NET_F_MRG_RXBUF)
+#define ALL_ISA (VIO_DP_ISA_BIT(VIO_DP_SCALAR) | \
+		 VIO_DP_ISA_BIT(VIO_DP_SSE42) | VIO_DP_ISA_BIT(VIO_DP_AVX2) | \
+		 VIO_DP_ISA_BIT(VIO_DP_AVX512))
+
+static struct vio_dp_input
+dp_in(uint64_t features, uint16_t segs)
+{
+	struct vio_dp_input in = {
+		.features = features | VIO_BIT(VIO_F_VERSION_1),
+		.rx_segs = segs,
+		.cpu_isa = ALL_ISA,
+		.max_simd_bitwidth = 512,
+	};
+
+	return in;
+}
+
+static const struct vio_dp *
+choose(const struct vio_dp_input *in, struct vio_dp_choice *c)
+{
+	const struct vio_dp *dp = vio_dp_select(in, c);
+
+	UT_ASSERT(dp != NULL, "no row for features 0x%" PRIx64, in->features);
+	UT_PTR_EQ(c->dp, dp);
+	return dp;
+}
+
+/* The name a layout's scalar row must have: what users see. */
+static void
+expected_names(bool packed, bool in_order, unsigned int rxbuf, char *rx,
+	       char *tx, size_t len)
+{
+	static const char *const buf[] = {
+		[VIO_DP_RXBUF_SINGLE] = "",
+		[VIO_DP_RXBUF_CHAINED] = " chained-buffers",
+		[VIO_DP_RXBUF_MRG] = " mergeable",
+	};
+
+	snprintf(tx, len, "%s scalar%s", packed ? "packed" : "split",
+		 in_order ? " in-order" : "");
+	snprintf(rx, len, "%s%s", tx, buf[rxbuf]);
+}
+
+/* Every combination of layout, order and rx buffer kind gets its own
+ * scalar row, named as users are told; rx bursts are all different,
+ * tx bursts differ by layout and order only. */
+static void
+every_layout_has_its_scalar_row(void)
+{
+	const struct vio_dp *seen[12];
+	unsigned int k, n = 0, j;
+	struct vio_dp_choice c;
+	char rx[64], tx[64];
+
+	for (k = 0; k < 12; k++) {
+		bool packed = k & 1, in_order = k & 2;
+		unsigned int rxbuf = k / 4;
+		struct vio_dp_input in = dp_in(
+			(packed ? PACKED : 0) | (in_order ? INORDER : 0) |
+			(rxbuf == VIO_DP_RXBUF_MRG ? MRG : 0),
+			rxbuf == VIO_DP_RXBUF_CHAINED ? 3 : 1);
+		const struct vio_dp *dp = choose(&in, &c);
+
+		expected_names(packed, in_order, rxbuf, rx, tx, sizeof(rx));
+		UT_STR_EQ(dp->name, rx);
+		UT_STR_EQ(dp->tx_name, tx);
+		UT_EQ(dp->isa, VIO_DP_SCALAR);
+		UT_TRUE(dp->rx != NULL && dp->tx != NULL);
+		UT_TRUE(dp->prepare != NULL && dp->refill != NULL);
+		UT_STR_EQ(c.why, "");
+		for (j = 0; j < n; j++) {
+			UT_TRUE(seen[j]->rx != dp->rx);
+			UT_TRUE((seen[j]->tx == dp->tx) ==
+				(seen[j]->layout == dp->layout &&
+				 seen[j]->in_order == dp->in_order));
+		}
+		seen[n++] = dp;
+	}
+	/* MRG_RXBUF wins over the chained buffers a pool would need. */
+	choose(&(struct vio_dp_input){ .features = MRG, .rx_segs = 4 }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_split_mrg);
+	choose(&(struct vio_dp_input){ .features = PACKED | INORDER,
+				       .rx_segs = 2 }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_big);
+	UT_TRUE(c.dp->tx == vio_tx_packed_inorder);
+}
+
+/* Each kind has exactly one scalar row, and it comes last among its
+ * kind: the fallback that can always run. */
+static void
+table_one_scalar_row_per_kind_last(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < vio_dp_table_len; i++) {
+		const struct vio_dp *a = &vio_dp_table[i];
+		unsigned int scalar = 0;
+
+		for (j = 0; j < vio_dp_table_len; j++) {
+			const struct vio_dp *b = &vio_dp_table[j];
+
+			if (a->layout != b->layout || a->in_order != b->in_order ||
+			    a->rxbuf != b->rxbuf)
+				continue;
+			if (b->isa == VIO_DP_SCALAR) {
+				scalar++;
+				UT_ASSERT(j >= i || a->isa == VIO_DP_SCALAR,
+					  "%s before a faster row of its kind",
+					  b->name);
+			}
+		}
+		UT_ASSERT(scalar == 1, "%s: %u scalar rows of its kind", a->name,
+			  scalar);
+		UT_EQ_HEX(a->rx_offloads & a->tx_offloads, UINT64_MAX);
+	}
+	UT_EQ(vio_dp_table_len, 12);
+}
+
+/* A table whose split single-buffer kind has avx512, avx2 and sse rows. */
+#define T_ROW(isa_, nm, rxoff) { .layout = VIO_DP_SPLIT, \
+	.rxbuf = VIO_DP_RXBUF_SINGLE, .isa = isa_, .rx_offloads = rxoff, \
+	.tx_offloads = UINT64_MAX, .rx = vio_rx_split, .tx = vio_tx_split, \
+	.prepare = vio_rx_split_prepare, .refill = vio_rx_split_refill, \
+	.name = nm, .tx_name = nm }
+
+static const struct vio_dp t_tab[] = {
+	T_ROW(VIO_DP_AVX512, "split avx512", 0x1),
+	T_ROW(VIO_DP_AVX2, "split avx2", 0x1),
+	T_ROW(VIO_DP_SSE42, "split sse4.2", UINT64_MAX),
+	T_ROW(VIO_DP_SCALAR, "split scalar", UINT64_MAX),
+};
+
+static const char *
+t_choose(const struct vio_dp_input *in, struct vio_dp_choice *c)
+{
+	const struct vio_dp *dp = vio_dp_select_from(t_tab, 4, in, c);
+
+	UT_ASSERT(dp != NULL, "no row");
+	return dp->name;
+}
+
+
+static void
+t_expect(const struct vio_dp_input *in, const char *row, const char *why)
+{
+	struct vio_dp_choice c;
+
+	UT_STR_EQ(t_choose(in, &c), row);
+	UT_STR_EQ(c.why, why);
+}
+
+static void
+fastest_usable_row_wins(void)
+{
+	struct vio_dp_input in = dp_in(0, 1);
+
+	in.vectorized = true;
+	t_expect(&in, "split avx512", "");
+}
+
+static void
+refusals_name_the_fastest_refused(void)
+{
+	struct vio_dp_input in = dp_in(0, 1);
+
+	t_expect(&in, "split scalar", "avx512 refused: vectorized=0");
+	in.vectorized = true;
+	in.max_simd_bitwidth = 256;
+	t_expect(&in, "split avx2", "avx512 refused: max SIMD bitwidth 256");
+	in.max_simd_bitwidth = 512;
+	in.cpu_isa = VIO_DP_ISA_BIT(VIO_DP_SSE42) | VIO_DP_ISA_BIT(VIO_DP_AVX2);
+	t_expect(&in, "split avx2", "avx512 refused: not in this CPU");
+	in.cpu_isa = ALL_ISA;
+	in.rx_offloads = 0x6;
+	t_expect(&in, "split sse4.2", "avx512 refused: receive offloads 0x6");
+	in.rx_offloads = 0;
+	in.max_simd_bitwidth = 64;
+	t_expect(&in, "split scalar", "avx512 refused: max SIMD bitwidth 64");
+}
+
+/* Rows of another kind are never taken, whatever their speed. */
+static void
+other_kinds_are_not_candidates(void)
+{
+	struct vio_dp_input in = dp_in(MRG, 1);
+	struct vio_dp_choice c;
+
+	in.vectorized = true;
+	UT_TRUE(vio_dp_select_from(t_tab, 4, &in, &c) == NULL);
+	UT_TRUE(c.dp == NULL);
+	in = dp_in(INORDER, 1);
+	UT_TRUE(vio_dp_select_from(t_tab, 4, &in, &c) == NULL);
+	in = dp_in(0, 2);
+	UT_TRUE(vio_dp_select_from(t_tab, 4, &in, &c) == NULL);
+}
+
+/* vectorized=1 with no vector row for the layout: scalar, and why. */
+static void
+vectorized_without_vector_row_says_so(void)
+{
+	struct vio_dp_input in = dp_in(PACKED | INORDER, 1);
+	struct vio_dp_choice c;
+
+	in.vectorized = true;
+	UT_STR_EQ(choose(&in, &c)->name, "packed scalar in-order");
+	UT_STR_EQ(c.why, "vectorized=1: no vector path for this layout yet");
+}
+
+/* Same input, same answer; the input is not written. */
+static void
+choice_is_pure(void)
+{
+	struct vio_dp_input in = dp_in(PACKED | MRG, 1), copy;
+	struct vio_dp_choice a, b;
+
+	in.vectorized = true;
+	copy = in;
+	choose(&in, &a);
+	choose(&in, &b);
+	UT_PTR_EQ(a.dp, b.dp);
+	UT_STR_EQ(a.why, b.why);
+	UT_MEM_EQ(&in, &copy, sizeof(in));
+}
+
+static void
+isa_names_and_widths(void)
+{
+	UT_STR_EQ(vio_dp_isa_name(VIO_DP_SCALAR), "scalar");
+	UT_STR_EQ(vio_dp_isa_name(VIO_DP_AVX512), "avx512");
+	UT_STR_EQ(vio_dp_isa_name(VIO_DP_ISA_NB), "?");
+	UT_EQ(vio_dp_isa_bitwidth(VIO_DP_SCALAR), 0);
+	UT_EQ(vio_dp_isa_bitwidth(VIO_DP_SSE42), 128);
+	UT_EQ(vio_dp_isa_bitwidth(VIO_DP_AVX2), 256);
+	UT_EQ(vio_dp_isa_bitwidth(VIO_DP_AVX512), 512);
+}
+
+static const struct ut_case cases[] = {
+	UT_CASE(every_layout_has_its_scalar_row),
+	UT_CASE(table_one_scalar_row_per_kind_last),
+	UT_CASE(fastest_usable_row_wins),
+	UT_CASE(refusals_name_the_fastest_refused),
+	UT_CASE(other_kinds_are_not_candidates),
+	UT_CASE(vectorized_without_vector_row_says_so),
+	UT_CASE(choice_is_pure),
+	UT_CASE(isa_names_and_widths),
+};
+
+UT_SUITE(ut_suite_dp_select, "dp_select", cases);
