@@ -18,6 +18,7 @@ import subprocess
 
 from vio_harness import Session, Skip, check, driver_lines, equal, wait_for
 
+TIMEOUT = 300           # per test: five backend restarts on a loaded machine
 LSC = "Port 0: link state change event"
 LINK_WITHIN = 15        # seconds; the machine is shared and loaded
 RESTARTS = 5            # the backend killed and started again, as in issue 16
