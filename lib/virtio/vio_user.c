@@ -191,7 +191,7 @@ queue_close_fds(struct vio_user_queue *q)
 /* The datapath may be taking the old backend's used descriptors right
  * now: it is done within a burst or two. */
 static int
-packed_resume_point(const struct vio_vq *vq, uint16_t *pos, bool *wrap)
+packed_resume_point(struct vio_vq *vq, uint16_t *pos, bool *wrap)
 {
 	int ret = -EAGAIN, tries;
 

@@ -61,9 +61,54 @@ used_snap(const struct vio_vq *vq, struct used_snap *s)
 	s->free_cnt = __atomic_load_n(&vq->free_cnt, __ATOMIC_ACQUIRE);
 }
 
-/* The walk from `s`: 0 and the resume slot in *pos, *wrap, or -EIO. */
+static bool
+used_in_lap(const struct vio_vq *vq, uint32_t pos, bool wrap)
+{
+	uint16_t flags = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_ACQUIRE);
+
+	return (flags & RESUME_WRAP_FLAGS) == (wrap ? RESUME_WRAP_FLAGS : 0);
+}
+
+/*
+ * Is a descriptor used in its lap after the buffer still available at
+ * `pos`, within the `left` slots in flight? A device may write the flags
+ * of a batch's first used descriptor last (DPDK's vhost library does:
+ * ids and lengths first, then the flags of the others, then the
+ * first's); one killed in between leaves that first one looking
+ * available behind used ones. Buffers are stepped over by the slot
+ * counts the driver posted them with.
+ */
+static bool
+used_later(const struct vio_vq *vq, uint32_t pos, bool wrap, uint32_t left)
+{
+	while (left > 0) {
+		uint16_t id = vq->in_order ? (uint16_t)pos :
+			      __atomic_load_n(&vq->pdesc[pos].id, __ATOMIC_RELAXED);
+		uint16_t n;
+
+		if (used_in_lap(vq, pos, wrap))
+			return true;
+		if (id >= vq->size)
+			return false;
+		n = __atomic_load_n(&vq->extra[id].ndescs, __ATOMIC_RELAXED);
+		if (n == 0 || n > left)
+			return false;
+		left -= n;
+		pos += n;
+		if (pos >= vq->size) {
+			pos -= vq->size;
+			wrap = !wrap;
+		}
+	}
+	return false;
+}
+
+/* The walk from `s`: 0 and the resume slot in *pos, *wrap, or -EIO. A
+ * batch head the dead device did not flag (used_later) is flagged used
+ * here, as the device would have: its id and length are the device's,
+ * checked by the datapath when it takes them like any other. */
 static int
-used_walk(const struct vio_vq *vq, const struct used_snap *s, uint16_t *pos_out,
+used_walk(struct vio_vq *vq, const struct used_snap *s, uint16_t *pos_out,
 	  bool *wrap_out)
 {
 	uint32_t pos = s->cons, left = vq->size - s->free_cnt;
@@ -77,8 +122,14 @@ used_walk(const struct vio_vq *vq, const struct used_snap *s, uint16_t *pos_out,
 				 RESUME_WRAP_FLAGS;
 		uint32_t step;
 
-		if (flags == (used ^ VIO_PACKED_DESC_F_USED))
-			break;	/* still available: the device stopped here */
+		if (flags == (used ^ VIO_PACKED_DESC_F_USED)) {
+			if (!used_later(vq, pos, wrap, left))
+				break;	/* still available: the device stopped here */
+			__atomic_store_n(&vq->pdesc[pos].flags,
+					 (uint16_t)((d->flags & ~RESUME_WRAP_FLAGS) | used),
+					 __ATOMIC_RELEASE);
+			flags = used;
+		}
 		if (flags != used)
 			return -EIO;
 		step = used_step(vq, pos, __atomic_load_n(&d->id, __ATOMIC_RELAXED));
@@ -97,7 +148,7 @@ used_walk(const struct vio_vq *vq, const struct used_snap *s, uint16_t *pos_out,
 }
 
 int
-vio_vq_packed_resume_point(const struct vio_vq *vq, uint16_t *pos,
+vio_vq_packed_resume_point(struct vio_vq *vq, uint16_t *pos,
 			   bool *wrap)
 {
 	struct used_snap before, after;

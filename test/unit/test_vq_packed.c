@@ -594,6 +594,26 @@ resume_bad(void)
 	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EINVAL);
 }
 
+/* A device that flags a batch's first used descriptor last, killed
+ * before it did: the walk flags it used and resumes after the batch. */
+static void
+resume_unflagged_head(void)
+{
+	struct pk *p = pk_open(16, false, false);
+	uint16_t pos, i;
+	bool wrap;
+
+	for (i = 0; i < 5; i++)
+		pk_post_tx(p, 1, 60, i);
+	for (i = 1; i < 4; i++)		/* ids as posted; flags: used, lap 1 */
+		p->vq.pdesc[i].flags = VIO_PACKED_DESC_F_AVAIL | VIO_PACKED_DESC_F_USED;
+	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), 0);
+	UT_EQ(pos, 4);
+	UT_TRUE(wrap);
+	UT_EQ(pk_reap(p, 0), 4);	/* the head too, then slot 4 is not used */
+	UT_EQ(p->vq.inflight, 1);
+}
+
 static const struct ut_case cases[] = {
 	UT_CASE(layout),
 	UT_CASE(tx_laps),
@@ -612,6 +632,7 @@ static const struct ut_case cases[] = {
 	UT_CASE(unposted_slot),
 	UT_CASE(resume_point),
 	UT_CASE(resume_bad),
+	UT_CASE(resume_unflagged_head),
 };
 
 UT_SUITE(ut_suite_vq_packed, "vq_packed", cases);
