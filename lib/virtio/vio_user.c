@@ -29,6 +29,9 @@
 
 #define VIO_USER_TIMEOUT_MS		5000
 #define VIO_USER_QUEUE_SIZE		256
+/* Packed resume: attempts while the datapath moves the used position. */
+#define VIO_USER_RESUME_TRIES		50
+#define VIO_USER_RESUME_WAIT_US		2000
 /* SET_VRING_KICK/CALL name the ring in 8 bits. */
 #define VIO_USER_MAX_QUEUE_PAIRS	((VIO_VHU_VRING_IDX_MASK + 1) / 2)
 
@@ -181,23 +184,48 @@ queue_close_fds(struct vio_user_queue *q)
  * used index says the last backend stopped (0 on a new ring): what it
  * made used the driver reclaims as usual, what was available and not
  * used yet is processed by the new backend, so no buffer is lost or
- * completed twice. A packed ring that ran has no such index in memory
- * that the driver may read while its threads use the ring: not resumed.
+ * completed twice. A packed ring has no such index in memory: the slot
+ * after the last used descriptor is found by walking the ring from the
+ * driver's used position (vio_vq_packed_resume_point), and goes to the
+ * backend with that slot's wrap counter in bit 15 (the backend's used
+ * position and wrap counter start there too).
  */
+/* The datapath may be taking the old backend's used descriptors right
+ * now: it is done within a burst or two. */
+static int
+packed_resume_point(struct vio_vq *vq, uint16_t *pos, bool *wrap)
+{
+	int ret = -EAGAIN, tries;
+
+	for (tries = 0; tries < VIO_USER_RESUME_TRIES && ret == -EAGAIN; tries++) {
+		if (tries > 0)
+			usleep(VIO_USER_RESUME_WAIT_US);
+		ret = vio_vq_packed_resume_point(vq, pos, wrap);
+	}
+	return ret;
+}
+
 static int
 ring_base(struct vio_user *u, struct vio_user_queue *q, uint32_t *base)
 {
+	uint16_t pos;
+	bool wrap;
+	int ret;
+
 	if (!(u->driver_features & VIO_BIT(VIO_F_RING_PACKED))) {
 		*base = __atomic_load_n(&q->vq->used->idx, __ATOMIC_ACQUIRE);
 		return 0;
 	}
-	if (q->ran) {
-		VIO_LOG(vhost, ERR, "%s: virtqueue %u: a packed ring cannot be resumed with a new backend yet: stop and start the port",
-			u->name, queue_index(u, q));
-		return -ENOTSUP;
+	ret = packed_resume_point(q->vq, &pos, &wrap);
+	if (ret < 0) {
+		VIO_LOG(vhost, ERR, "%s: virtqueue %u: the last backend left the packed ring in a state it cannot be resumed from (%s): stop and start the port",
+			u->name, queue_index(u, q), strerror(-ret));
+		return ret;
 	}
-	/* A packed ring starts with the driver's wrap counter at 1 (bit 15). */
-	*base = 1u << 15;
+	if (q->ran)
+		VIO_LOG(vhost, NOTICE, "%s: virtqueue %u: packed ring resumed at slot %u, wrap counter %u",
+			u->name, queue_index(u, q), pos, wrap);
+	*base = pos | (uint32_t)wrap << 15;
 	return 0;
 }
 

@@ -175,6 +175,18 @@ uint16_t vio_vq_drain(struct vio_vq *vq, void **cookies, uint16_t max);
 void vio_vq_fini(struct vio_vq *vq);
 
 /*
+ * Packed: where a new device takes the ring up after the last one went
+ * away without stopping it (vio_vq_resume.c): the slot after the last
+ * used descriptor the old device wrote, and that slot's wrap counter (a
+ * batch head the device left unflagged behind used descriptors is
+ * flagged used on its behalf).
+ * Returns 0, -EAGAIN when the datapath took used descriptors meanwhile
+ * (try again), -EIO when the old device's writes cannot be walked (bad
+ * wrap bits or id), -EINVAL for a ring that is not packed or is broken.
+ */
+int vio_vq_packed_resume_point(struct vio_vq *vq, uint16_t *pos, bool *wrap);
+
+/*
  * Count one device error of `kind` and log the first of each kind on this
  * queue (`val` is what the device wrote, `limit` what it had to stay
  * within). Cold and out of line: only error branches call it.

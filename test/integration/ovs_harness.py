@@ -148,14 +148,11 @@ class Ovs:
         self.vsctl("--no-wait", "init")
         self.vsctl("--no-wait", "set", "Open_vSwitch", ".",
                    *['other_config:%s="%s"' % (k, v) for k, v in oc.items()])
-        vs = self._spawn("ovs-vswitchd", [
+        self._vswitchd_args = [
             vswitchd_path(), self.db, "--pidfile=" + self.path("ovs-vswitchd.pid"),
             "--unixctl=" + self.path("ovs-vswitchd.ctl"),
-            "--log-file=" + self.path("ovs-vswitchd.log")])
-        self.vswitchd = vs
-        wait_for(lambda: self._alive_or_raise(vs) or
-                 self.vsctl("get", "Open_vSwitch", ".", "dpdk_initialized") == "true",
-                 self.start_timeout, 0.2, what="ovs-vswitchd dpdk_initialized=true")
+            "--log-file=" + self.path("ovs-vswitchd.log")]
+        self.start_vswitchd()
 
     def close(self):
         """Stop ovs-vswitchd, then ovsdb-server: `ovs-appctl exit`, then
@@ -234,6 +231,28 @@ class Ovs:
         args += ["options:%s" % o for o in options] + list(settings)
         self.vsctl(*args)
         return name
+
+    def add_vhost_client_port(self, name, sock, ofport, br=BRIDGE):
+        """A type=dpdkvhostuserclient port: OVS's vhost library connects to
+        `sock`, which a virtio-user port serves (vio with server=1)."""
+        self.vsctl("add-port", br, name, "--", "set", "Interface", name,
+                   "type=dpdkvhostuserclient", "options:vhost-server-path=" + sock,
+                   "ofport_request=%d" % ofport)
+        return name
+
+    def kill_vswitchd(self):
+        """SIGKILL ovs-vswitchd (a crash: nothing is closed cleanly)."""
+        self.vswitchd.send_signal(signal.SIGKILL)
+        self.vswitchd.wait(10)
+        self.procs.remove(self.vswitchd)
+
+    def start_vswitchd(self):
+        """ovs-vswitchd again on the same database (its ports and flows)."""
+        vs = self._spawn("ovs-vswitchd", self._vswitchd_args)
+        self.vswitchd = vs
+        wait_for(lambda: self._alive_or_raise(vs) or
+                 self.vsctl("get", "Open_vSwitch", ".", "dpdk_initialized") == "true",
+                 self.start_timeout, 0.2, what="ovs-vswitchd dpdk_initialized=true")
 
     def del_port(self, name, br=BRIDGE):
         self.vsctl("del-port", br, name)

@@ -4,7 +4,8 @@ stays alive and responsive, reports the link down within a few seconds,
 stops counting packets it cannot deliver. A backend started again on the
 same socket is connected to again (client-mode reconnect, on by default):
 the link comes back and traffic resumes with no action on the frontend,
-with no mbuf leaked. With reconnect=0 the link stays down.
+with no mbuf leaked, on split and packed rings. With reconnect=0 the
+link stays down.
 """
 import os
 import signal
@@ -41,10 +42,10 @@ def test_backend_killed_mid_traffic():
         equal(fe.quit(), 0, "frontend exit status after `quit`")
 
 
-def test_backend_killed_reconnects():
+def reconnects(devargs=""):
     with Session() as s:
         be = s.backend(fwd="io")
-        fe = s.frontend(be.sock, fwd="io")
+        fe = s.frontend(be.sock, devargs, fwd="io")
         fe.cmd("port stop 0")
         base = fe.mbufs_in_use()        # the rings hold nothing
         fe.cmd("port start 0")
@@ -69,6 +70,25 @@ def test_backend_killed_reconnects():
         be.stop()
         fe.cmd("port stop 0")
         equal(fe.mbufs_in_use(), base, "frontend mbufs in use with the port stopped")
+
+
+def test_backend_killed_reconnects():
+    """split rings"""
+    reconnects()
+
+
+def test_backend_killed_reconnects_packed():
+    """packed rings, mergeable rx buffers (the default): resumed from
+    the driver's used position and wrap counter"""
+    reconnects("packed_vq=1")
+
+
+def test_backend_killed_reconnects_packed_inorder():
+    reconnects("packed_vq=1,in_order=1")
+
+
+def test_backend_killed_reconnects_packed_inorder_no_mrg():
+    reconnects("packed_vq=1,in_order=1,mrg_rxbuf=0")
 
 
 def test_backend_killed_no_reconnect():

@@ -212,7 +212,8 @@ def test_dts_loopback_packed_vectorized():
 
 
 # DTS's loopback_virtio_user_server_mode_test_plan.rst, cases 1 and 2
-# (one queue pair; its other cases need queues=2 and --nb-cores=2): the
+# (one queue pair; its other cases, with queues=2 and --nb-cores=2, are
+# in test_dts_server_mode.py): the
 # frontend serves the socket (server=1) and net_vhost connects to it as
 # the client (client=1), either launched first.
 

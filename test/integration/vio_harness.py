@@ -358,15 +358,17 @@ class Session:
         return os.path.join(self.dir, name)
 
     def backend(self, fwd="rxonly", txpkts=None, mbuf_size=None, max_pkt_len=None,
-                vdev_args="", eal=(), app=(), sock=None, name="be"):
-        """testpmd with net_vhost0 on a new socket, forwarding on lcore 0.
+                vdev_args="", eal=(), app=(), sock=None, name="be", lcores=None):
+        """testpmd with net_vhost0 on a new socket, forwarding on lcore 0
+        (lcores: an EAL --lcores map instead, for more forwarding lcores
+        than CPUs).
         Returns once its prompt is up and the socket exists (with
         client=1 in vdev_args: once its prompt is up; it connects to the
         frontend's socket when the frontend serves it)."""
         sock = sock or self.path("%s%d.sock" % (name, len(self.procs)))
         vdev = "net_vhost0,iface=" + sock + ("," + vdev_args if vdev_args else "")
-        eal = mem_eal(self.mem) + ["--no-pci", "--vdev", vdev, "-l", "0,1",
-               "--main-lcore", "1"] + list(eal)
+        cores = ["-l", "0,1", "--main-lcore", "1"] if lcores is None else ["--lcores", lcores]
+        eal = mem_eal(self.mem) + ["--no-pci", "--vdev", vdev] + cores + list(eal)
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app), sock=sock)
         p.launch()
         _check_started(p, txpkts)
@@ -376,13 +378,14 @@ class Session:
 
     def frontend(self, sock, devargs="", fwd="io", txpkts=None, mbuf_size=None,
                  max_pkt_len=None, eal=(), app=(), wrapper=(), driver=None,
-                 name="fe", check=True, timeout=30):
+                 name="fe", check=True, timeout=30, lcores=None):
         """testpmd with the frontend driver (vio, or DPDK's net_virtio_user)
         on `sock` (None: no path devarg), forwarding on lcore 1. With check,
         raises HarnessError unless port 0 was probed."""
         driver = driver or self.driver
         args = ([] if sock is None else ["path=" + sock]) + ([devargs] if devargs else [])
-        eal = mem_eal(self.mem) + ["--no-pci", "-l", "0,1"] + list(eal) + driver_eal(driver, [args])
+        cores = ["-l", "0,1"] if lcores is None else ["--lcores", lcores]
+        eal = mem_eal(self.mem) + ["--no-pci"] + cores + list(eal) + driver_eal(driver, [args])
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app),
                     wrapper=wrapper, sock=sock)
         p.launch(timeout)

@@ -525,6 +525,95 @@ unposted_slot(void)
 	UT_EQ(p->vq.err.bad_id + p->vq.err.bad_wrap, 0);
 }
 
+/* The resume point after a device that stopped mid-ring: where the
+ * device model would take the next buffer, whatever the driver has
+ * reaped, across laps, chains and in-order batches. */
+static void
+resume_check(struct pk *p)
+{
+	uint16_t pos = 0xffff;
+	bool wrap = false;
+
+	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), 0);
+	UT_EQ(pos, p->q->packed.last_avail);
+	UT_EQ(wrap, p->q->packed.avail_wrap);
+	UT_EQ(p->q->packed.used_idx, p->q->packed.last_avail);
+}
+
+static void
+resume_case(bool in_order)
+{
+	struct pk *p = pk_open(32, in_order, false);
+	uint32_t sent = 0, done = 0, i;
+
+	p->q->batch = in_order;
+	resume_check(p);	/* a new ring: slot 0, wrap counter 1 */
+	UT_EQ(p->vq.used_wrap, true);
+	for (i = 0; i < 40; i++) {
+		uint16_t k;
+
+		for (k = 0; k < 5 && p->vq.free_cnt >= 3; k++)
+			pk_post_tx(p, (uint16_t)(1 + (k + i) % 3), 200, sent++);
+		dm_packed_tx(p->q, i % 4);	/* some, none or all of them */
+		resume_check(p);
+		if (i % 3 == 0)			/* the driver behind or caught up */
+			done += in_order ? pk_reap_inorder(p, done) : pk_reap(p, done);
+		resume_check(p);
+		if (p->vq.free_cnt < 9) {
+			dm_packed_tx(p->q, 1000);
+			done += in_order ? pk_reap_inorder(p, done) : pk_reap(p, done);
+		}
+	}
+	UT_EQ(p->q->errors, 0);
+	UT_TRUE(sent > 64);	/* several laps */
+}
+
+static void
+resume_point(void)
+{
+	resume_case(false);
+	resume_case(true);
+}
+
+/* A dead device's last writes are untrusted: an id out of range or
+ * wrong wrap bits are refused, not walked past. */
+static void
+resume_bad(void)
+{
+	struct pk *p = pk_open(16, false, false);
+	uint16_t pos;
+	bool wrap;
+
+	pk_post_tx(p, 1, 60, 0);
+	pk_post_tx(p, 1, 60, 1);
+	dm_packed_used_write(p->q, 200, 0, 1, true);
+	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EIO);
+	p->vq.pdesc[0].flags = VIO_PACKED_DESC_F_USED;	/* neither lap */
+	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EIO);
+	p->vq.broken = true;
+	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EINVAL);
+}
+
+/* A device that flags a batch's first used descriptor last, killed
+ * before it did: the walk flags it used and resumes after the batch. */
+static void
+resume_unflagged_head(void)
+{
+	struct pk *p = pk_open(16, false, false);
+	uint16_t pos, i;
+	bool wrap;
+
+	for (i = 0; i < 5; i++)
+		pk_post_tx(p, 1, 60, i);
+	for (i = 1; i < 4; i++)		/* ids as posted; flags: used, lap 1 */
+		p->vq.pdesc[i].flags = VIO_PACKED_DESC_F_AVAIL | VIO_PACKED_DESC_F_USED;
+	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), 0);
+	UT_EQ(pos, 4);
+	UT_TRUE(wrap);
+	UT_EQ(pk_reap(p, 0), 4);	/* the head too, then slot 4 is not used */
+	UT_EQ(p->vq.inflight, 1);
+}
+
 static const struct ut_case cases[] = {
 	UT_CASE(layout),
 	UT_CASE(tx_laps),
@@ -541,6 +630,9 @@ static const struct ut_case cases[] = {
 	UT_CASE(stall),
 	UT_CASE(inorder_bad),
 	UT_CASE(unposted_slot),
+	UT_CASE(resume_point),
+	UT_CASE(resume_bad),
+	UT_CASE(resume_unflagged_head),
 };
 
 UT_SUITE(ut_suite_vq_packed, "vq_packed", cases);

@@ -456,6 +456,35 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 	.rx_queue_intr_disable = vio_rx_queue_intr_disable,
 };
 
+/*
+ * A secondary process (dpdk-proc-info, dpdk-pdump) sees the port's
+ * shared data: the adapter, the queues and their counters. What it may
+ * not use is anything the primary keeps per process: the transport (its
+ * socket, eventfds and ops table) and the function pointers the primary
+ * chose (datapath, notify), which point into the primary's copy of the
+ * plugin. So a secondary gets the read-only ops, and bursts that return
+ * nothing: as net_virtio_user, whose secondary cannot kick the backend
+ * either, rx/tx from a secondary is not supported on virtio-user.
+ */
+static const struct eth_dev_ops vio_secondary_ops = {
+	.dev_infos_get = vio_dev_infos_get,
+	.dev_close = vio_dev_close,
+	.stats_get = vio_stats_get,
+	.xstats_get = vio_xstats_get,
+	.xstats_get_names = vio_xstats_get_names,
+	.rxq_info_get = vio_rxq_info_get,
+	.txq_info_get = vio_txq_info_get,
+};
+
+void
+vio_ethdev_init_secondary(struct rte_eth_dev *dev)
+{
+	dev->dev_ops = &vio_secondary_ops;
+	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
+	dev->tx_pkt_prepare = NULL;
+}
+
 static void
 vio_read_mac(struct vio_adapter *ad, struct rte_ether_addr *mac)
 {

@@ -269,6 +269,8 @@ int vio_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */
 int vio_ethdev_init(struct rte_eth_dev *dev);
 int vio_ethdev_uninit(struct rte_eth_dev *dev);
+/* A port attached in a secondary process: read-only ops, no datapath. */
+void vio_ethdev_init_secondary(struct rte_eth_dev *dev);
 
 /* vio_queue.c */
 const struct rte_memzone *vio_queue_mem(struct rte_eth_dev *dev,

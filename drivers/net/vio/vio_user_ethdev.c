@@ -73,6 +73,24 @@ vio_user_connect_failed(struct rte_eth_dev *dev, const char *name, int ret)
 			    name, ad->da.path, strerror(-ret));
 }
 
+/* The primary's port, for statistics and capture tools (read-only). */
+static int
+vio_user_probe_secondary(struct rte_vdev_device *vdev, const char *name)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_attach_secondary(name);
+
+	if (dev == NULL) {
+		VIO_PMD_LOG(init, ERR, "%s: cannot attach to the primary's port", name);
+		return -ENODEV;
+	}
+	dev->device = &vdev->device;
+	vio_ethdev_init_secondary(dev);
+	rte_eth_dev_probing_finish(dev);
+	VIO_PMD_LOG(init, INFO, "%s: port %u attached in a secondary process (statistics only, no datapath)",
+		    name, dev->data->port_id);
+	return 0;
+}
+
 static int
 vio_user_probe(struct rte_vdev_device *vdev)
 {
@@ -82,10 +100,8 @@ vio_user_probe(struct rte_vdev_device *vdev)
 	struct vio_adapter *ad;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VIO_PMD_LOG(init, ERR, "%s: secondary processes are not supported", name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return vio_user_probe_secondary(vdev, name);
 	ret = vio_devargs_parse(name, rte_vdev_device_args(vdev), &da);
 	if (ret < 0)
 		return ret;
