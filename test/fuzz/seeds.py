@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Write the seed corpora of test/fuzz/ that are binary (vhost_reply, pci)
+"""Write the seed corpora of test/fuzz/ that are binary (vhost_reply, pci,
+cvq)
 into test/fuzz/corpus/TARGET/. The seeds are committed; this records how
 they were made. Each seed is a well-formed or a typically broken input;
 the fuzzer mutates from there. Layouts: the comments of fuzz_TARGET.c.
@@ -150,6 +151,64 @@ def pci_seeds():
     }
 
 
+# control queue (fuzz_cvq.c): layouts, device answers, opcodes
+SPLIT, PACKED, INORDER = 0, 1, 2
+OK, STALL, HOSTILE, NO_ACK, RAW_ACK, ERR = 0x00, 0x01, 0x02, 0x03, 0x04, 0x08
+STRAY, LATE, POLL, NOTIFY_OFF, RESET = 0x08, 0x09, 0x0a, 0x0b, 0x0c
+
+
+def cvq_builder(n, args=b"", tmo=0):
+    return bytes([n << 4]) + args + bytes([tmo])
+
+
+def cvq_every_builder(answer):
+    """Every builder once, each answered with `answer` bytes."""
+    u16, u32 = (lambda v: struct.pack("<H", v)), (lambda v: struct.pack("<I", v))
+    cmds = [cvq_builder(0, b"\x01"), cvq_builder(1, b"\x00"),
+            cvq_builder(2, u16(2) + u16(1)), cvq_builder(3),
+            cvq_builder(4, b"\x01" + u16(100)), cvq_builder(5),
+            cvq_builder(6, u16(4)),
+            cvq_builder(7, u32(0x3f) + u16(8) + u16(0) + u16(4) + bytes([40, 0])),
+            cvq_builder(8, u32(0x3f) + bytes([40])), cvq_builder(9, u32(0x7))]
+    return b"".join(c + answer for c in cmds)
+
+
+def cvq_hostile(id_, length, how):
+    return bytes([HOSTILE]) + struct.pack("<HIB", id_, length, how)
+
+
+def cvq_seeds():
+    seeds = {}
+    for name, layout in (("split", SPLIT), ("packed", PACKED), ("inorder", INORDER)):
+        mode = bytes([layout])                    # 8 entries: wraps soon
+        seeds[name + "_all_ok"] = mode + cvq_every_builder(bytes([OK])) * 3
+        seeds[name + "_err_raw_acks"] = (mode + cvq_every_builder(bytes([ERR]))
+                                         + cvq_every_builder(bytes([RAW_ACK | OK, 7])))
+        seeds[name + "_stall_reset"] = (mode + cvq_builder(3) + bytes([STALL])
+                                        + cvq_builder(3) + bytes([LATE, OK, RESET])
+                                        + cvq_builder(3) + bytes([OK]))
+        seeds[name + "_wrong_id"] = (mode + cvq_builder(5) + cvq_hostile(5, 1, 0x04)
+                                     + cvq_builder(5) + bytes([RESET]) + cvq_builder(5) + bytes([OK]))
+        # The used entry's step: one split entry, or the chain's two slots.
+        step = 0x04 if layout == SPLIT else 0x08
+        seeds[name + "_wrong_len"] = (mode + cvq_builder(5) + cvq_hostile(0, 0, step)
+                                      + cvq_builder(5) + bytes([OK]))
+        seeds[name + "_bad_wrap"] = (mode + cvq_builder(5) + cvq_hostile(0, 1, step | 0x02)
+                                     + cvq_builder(5) + bytes([OK]))
+        seeds[name + "_stray_first"] = (mode + bytes([STRAY]) + struct.pack("<HIB", 0, 1, 0x04)
+                                        + cvq_builder(5) + bytes([NO_ACK]) + cvq_builder(5) + bytes([OK]))
+        seeds[name + "_notify_off_poll"] = (mode + bytes([NOTIFY_OFF, 1]) + cvq_builder(3, tmo=5)
+                                            + bytes([POLL, OK, RESET, NOTIFY_OFF, 0])
+                                            + cvq_builder(3) + bytes([OK]))
+    # Raw commands: four segments (the most), five (refused), large data.
+    raw4 = bytes([0x01, 1, 0, 4]) + struct.pack("<4H", 6, 1, 1000, 6) + b"\x00" + bytes([OK])
+    raw5 = bytes([0x01, 0x77, 9, 5]) + struct.pack("<5H", 1, 1, 1, 1, 1) + b"\x00"
+    big = bytes([0x01, 4, 1, 2]) + struct.pack("<2H", 4000, 32) + b"\x00" + bytes([OK])
+    seeds["raw_segments"] = bytes([SPLIT | 4]) + raw4 + raw5 + big + raw4
+    seeds["raw_segments_packed"] = bytes([PACKED | 8]) + raw4 + raw5 + big + raw4
+    return seeds
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -161,3 +220,4 @@ def write(target, seeds):
 if __name__ == "__main__":
     write("vhost_reply", vhost_seeds())
     write("pci", pci_seeds())
+    write("cvq", cvq_seeds())
