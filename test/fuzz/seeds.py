@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Write the seed corpora of test/fuzz/ that are binary (vhost_reply, pci,
-cvq)
+cvq, server)
 into test/fuzz/corpus/TARGET/. The seeds are committed; this records how
 they were made. Each seed is a well-formed or a typically broken input;
 the fuzzer mutates from there. Layouts: the comments of fuzz_TARGET.c.
@@ -209,6 +209,49 @@ def cvq_seeds():
     return seeds
 
 
+# server mode (fuzz_server.c): driver states, calls, backends
+ST_FEATURES_OK, ST_DRIVER_OK, ST_DRIVER_OK_RESET = 0x08, 0x10, 0x18
+S_CONNECTED, S_START, S_GET, S_ALIVE, S_RESET = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def server(mode, chunk, ops, *streams):
+    """`ops` bits 6-7 say how many backends follow (plus one)."""
+    ops |= (len(streams) - 1) << 6
+    return bytes([mode, chunk, ops]) + b"".join(
+        struct.pack("<H", len(st)) + st for st in streams)
+
+
+def server_seeds():
+    feats = F_VERSION_1 | F_MRG_RXBUF | F_PROTOCOL
+    pf = PF_MQ | PF_REPLY_ACK | PF_MEM_SLOTS
+    hello = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, pf)
+             + u64_reply(GET_MAX_MEM_SLOTS, 8))
+    features = u64_reply(SET_FEATURES, 0)
+    rings = (u64_reply(ADD_MEM_REG, 0)
+             + b"".join(u64_reply(r, 0) for r in RING_START * 2))
+    stop = (u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
+            + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3))
+    running = hello + features + rings
+    mq = (u64_reply(GET_FEATURES, feats | F_MQ) + u64_reply(GET_PROTOCOL_FEATURES, pf)
+          + u64_reply(GET_MAX_MEM_SLOTS, 8) + u64_reply(GET_QUEUE_NUM, 2) + features)
+    return {
+        "handshake_then_start": server(0x00, 0, S_CONNECTED | S_GET | S_START | S_ALIVE,
+                                       hello + u64_reply(GET_FEATURES, feats) + features + rings),
+        "features_ok_first": server(ST_FEATURES_OK, 0, S_CONNECTED, hello + features),
+        "driver_ok_first": server(ST_DRIVER_OK, 0, S_CONNECTED | S_ALIVE, running),
+        "driver_ok_reset": server(ST_DRIVER_OK_RESET, 0, 0, running + stop + features),
+        "backend_restarted": server(ST_DRIVER_OK, 0, S_CONNECTED, running, running, running),
+        "garbage_then_good": server(ST_DRIVER_OK, 0, 0, b"\xff" * 40, running),
+        "lacks_version_1": server(ST_DRIVER_OK, 0, 0,
+                                  u64_reply(GET_FEATURES, F_PROTOCOL) + u64_reply(GET_PROTOCOL_FEATURES, pf),
+                                  running),
+        "stray_fds_chunks": server(ST_DRIVER_OK | 0x40, 7, S_CONNECTED, running, running),
+        "too_many_fds": server(ST_FEATURES_OK | 0xe0, 20, 0, hello + features),
+        "mq_ctrl": server(0x01 | 0x04 | ST_DRIVER_OK, 0, S_CONNECTED, mq + rings * 2, mq),
+        "truncated": server(ST_DRIVER_OK, 5, 0, running[:30], running[:70]),
+    }
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -221,3 +264,4 @@ if __name__ == "__main__":
     write("vhost_reply", vhost_seeds())
     write("pci", pci_seeds())
     write("cvq", cvq_seeds())
+    write("server", server_seeds())

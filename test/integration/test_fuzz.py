@@ -38,6 +38,10 @@ def test_fuzz_vhost_reply():
     run_target("vhost_reply")
 
 
+def test_fuzz_server():
+    run_target("server")
+
+
 def test_fuzz_devargs():
     run_target("devargs")
 
