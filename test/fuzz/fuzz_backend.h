@@ -3,14 +3,14 @@
  * The hostile vhost-user backend of the transport targets (fuzz_vhost_reply,
  * fuzz_server): it writes the input as its whole side of the conversation,
  * in chunks that may carry stray fds (SCM_RIGHTS), closes its write side
- * and reads what the frontend sends until the frontend closes, so that the
- * frontend never blocks on a full socket. Also the targets' own EAL and
- * their fd count.
+ * and reads what the frontend sends until the frontend closes. Also the
+ * targets' own EAL, frontend parameters and fd count.
  */
 #ifndef VIO_FUZZ_BACKEND_H
 #define VIO_FUZZ_BACKEND_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +34,7 @@ struct fuzz_backend {
 	size_t chunk;		/* bytes per write; 0: all at once */
 	unsigned int nfds;	/* stray fds with each chunk */
 	int fd;			/* what is sent as those fds */
+	size_t sent;		/* bytes written so far */
 };
 
 /* The fds sent with each chunk, from the bits of an input byte (7: more
@@ -44,8 +45,10 @@ fuzz_backend_nfds(unsigned int sel)
 	return sel == 7 ? FUZZ_MAX_FDS : sel;
 }
 
-static inline void
-fuzz_send_chunk(int s, const uint8_t *p, size_t len, unsigned int nfds, int fd)
+/* One chunk with its fds; MSG_DONTWAIT in `flags` may refuse it (EAGAIN). */
+static inline ssize_t
+fuzz_send_chunk(int s, const uint8_t *p, size_t len, unsigned int nfds, int fd,
+		int flags)
 {
 	char control[CMSG_SPACE(sizeof(int) * FUZZ_MAX_FDS)];
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)p, .iov_len = len };
@@ -64,25 +67,50 @@ fuzz_send_chunk(int s, const uint8_t *p, size_t len, unsigned int nfds, int fd)
 		for (i = 0; i < nfds; i++)
 			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(int));
 	}
-	/* The frontend may have closed already: that ends the stream. */
-	(void)sendmsg(s, &mh, MSG_NOSIGNAL);
+	return sendmsg(s, &mh, MSG_NOSIGNAL | flags);
 }
 
-/* The backend's side of connection `s`, which it closes. */
-static inline void
-fuzz_backend_serve(const struct fuzz_backend *b, int s)
+/*
+ * Write the stream from b->sent on, then close the write side. Without
+ * `block`, stop where the socket is full and return false (call again
+ * with `block` later). A send that fails otherwise (the frontend closed
+ * already) ends the stream.
+ */
+static inline bool
+fuzz_backend_send(struct fuzz_backend *b, int s, bool block)
 {
-	size_t off, n;
-	char buf[4096];
+	size_t n;
 
-	for (off = 0; off < b->len; off += n) {
-		n = b->chunk != 0 ? RTE_MIN(b->chunk, b->len - off) : b->len - off;
-		fuzz_send_chunk(s, b->data + off, n, b->nfds, b->fd);
+	for (; b->sent < b->len; b->sent += n) {
+		n = b->chunk != 0 ? RTE_MIN(b->chunk, b->len - b->sent) :
+				    b->len - b->sent;
+		if (fuzz_send_chunk(s, b->data + b->sent, n, b->nfds, b->fd,
+				    block ? 0 : MSG_DONTWAIT) < 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
 	}
 	shutdown(s, SHUT_WR);
+	return true;
+}
+
+/* Read what the frontend sends until it closes, so that it never blocks
+ * on a full socket; then close. */
+static inline void
+fuzz_backend_drain(int s)
+{
+	char buf[4096];
+
 	while (read(s, buf, sizeof(buf)) > 0)
 		;
 	close(s);
+}
+
+/* The backend's whole side of connection `s`, which it closes. */
+static inline void
+fuzz_backend_serve(struct fuzz_backend *b, int s)
+{
+	fuzz_backend_send(b, s, true);
+	fuzz_backend_drain(s);
 }
 
 /* The frontend's parameters: `pairs` queue pairs of 256 entries on the

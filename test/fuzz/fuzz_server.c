@@ -181,12 +181,21 @@ check_sticky(struct vio_user *u)
 	pthread_mutex_unlock(&u->lock);
 }
 
+/* A backend's stream and its end of the socketpair. */
+struct conn {
+	struct fuzz_backend b;
+	int sock;
+};
+
+/* The rest of the stream if the socket was full before attach, then
+ * what the frontend sends, until it closes. */
 static void *
 backend_main(void *arg)
 {
-	struct fuzz_backend *b = arg;
+	struct conn *c = arg;
 
-	fuzz_backend_serve(b, b->fd);
+	fuzz_backend_send(&c->b, c->sock, true);
+	fuzz_backend_drain(c->sock);
 	return NULL;
 }
 
@@ -225,11 +234,12 @@ while_attached(struct vio_hw *hw, struct rings *r, uint8_t ops, int state)
 
 /* One backend: connects, is attached (or refused), then lost. */
 static void
-one_backend(struct vio_hw *hw, struct rings *r, struct fuzz_backend *b,
+one_backend(struct vio_hw *hw, struct rings *r, const struct fuzz_backend *b,
 	    uint8_t ops, int state)
 {
 	struct vio_user *u = hw->tp;
 	unsigned int fds_before = fuzz_count_fds() - rings_fds(u), fds;
+	struct conn c;
 	pthread_t th;
 	int sv[2], ret;
 
@@ -237,8 +247,13 @@ one_backend(struct vio_hw *hw, struct rings *r, struct fuzz_backend *b,
 		    "socketpair: %s", strerror(errno));
 	/* As the alarm's accept4(SOCK_NONBLOCK) gives it. */
 	FUZZ_ASSERT(fcntl(sv[0], F_SETFL, O_NONBLOCK) == 0, "fcntl");
-	b->fd = sv[1];
-	if (pthread_create(&th, NULL, backend_main, b) != 0)
+	/* The stream is in the socket, EOF included, before the frontend
+	 * reads any of it (unless it does not fit): where the backend ends
+	 * depends on the input only, not on which thread runs first. */
+	c.b = *b;
+	c.sock = sv[1];
+	fuzz_backend_send(&c.b, c.sock, false);
+	if (pthread_create(&th, NULL, backend_main, &c) != 0)
 		abort();
 	pthread_mutex_lock(&u->lock);
 	ret = vio_user_attach(u, sv[0]);
