@@ -232,6 +232,8 @@ def server_seeds():
     stop = (u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
             + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3))
     running = hello + features + rings
+    # A handshake, then EOF: gone before the driver's state is replayed.
+    gone = u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, PF_MQ)
     mq = (u64_reply(GET_FEATURES, feats | F_MQ) + u64_reply(GET_PROTOCOL_FEATURES, pf)
           + u64_reply(GET_MAX_MEM_SLOTS, 8) + u64_reply(GET_QUEUE_NUM, 2) + features)
     return {
@@ -248,6 +250,8 @@ def server_seeds():
         "stray_fds_chunks": server(ST_DRIVER_OK | 0x40, 7, S_CONNECTED, running, running),
         "too_many_fds": server(ST_FEATURES_OK | 0xe0, 20, 0, hello + features),
         "mq_ctrl": server(0x01 | 0x04 | ST_DRIVER_OK, 0, S_CONNECTED, mq + rings * 2, mq),
+        "lost_while_set_up": server(ST_DRIVER_OK, 0, S_RESET, gone,
+                                    gone + state_reply(0, 1) + state_reply(1, 1)),
         "truncated": server(ST_DRIVER_OK, 5, 0, running[:30], running[:70]),
     }
 
