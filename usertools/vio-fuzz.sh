@@ -6,7 +6,7 @@
 # target crashes, leaks, hangs or breaks one of its invariants.
 #
 # usage: usertools/vio-fuzz.sh [--seconds N] [--build-only] [TARGET...]
-#   TARGET: vhost_reply, devargs, pci (default: all of them)
+#   TARGET: vhost_reply, server, devargs, pci, cvq (default: all of them)
 #   --seconds N   fuzzing time per target (default 60; 0: only replay the
 #                 seeds and the corpus of earlier runs, no new inputs)
 #   --build-only  build, do not run
@@ -25,7 +25,7 @@ cd "$top"
 me=vio-fuzz
 . "$top/usertools/vio-lib.sh"
 
-all_targets=(vhost_reply devargs pci)
+all_targets=(vhost_reply server devargs pci cvq)
 seconds=60
 build_only=0
 targets=()
@@ -80,7 +80,7 @@ sdk_flags() {
 # so that a new file there needs no change here.
 sources_of() {
 	case "$1" in
-	vhost_reply|pci) echo lib/virtio/*.c ;;
+	vhost_reply|server|pci|cvq) echo lib/virtio/*.c ;;
 	devargs) echo drivers/net/vio/vio_devargs.c ;;
 	esac
 }

@@ -1074,6 +1074,10 @@ vio_user_attach(struct vio_user *u, int sock)
 		u->attached = true;
 		ret = replay_status(u);
 	}
+	/* Gone while being given the state (replay_status found it
+	 * closed and forgot it): not set up, whatever the replay says. */
+	if (ret == 0 && !u->attached)
+		ret = -ECONNRESET;
 	if (ret < 0) {
 		VIO_LOG(vhost, ERR, "%s: backend refused: %s; waiting for another one",
 			u->name, strerror(-ret));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_log.h>
 
@@ -38,6 +39,20 @@ fuzz_quiet_logs(void)
 	null = fopen("/dev/null", "w");
 	if (null != NULL)
 		rte_openlog_stream(null);
+}
+
+/* A private directory for a target's sockets or fake sysfs tree, under
+ * $TMPDIR (vio-fuzz.sh points it into the build directory) when that is
+ * short enough for a unix socket path, else /tmp. Aborts on failure. */
+static inline void
+fuzz_private_dir(char *dir, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, len, "%s/vio-fuzz-XXXXXX",
+		 tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		abort();
 }
 
 /* Consume input bytes from the front; 0 once it is used up. */

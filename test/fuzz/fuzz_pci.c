@@ -166,12 +166,7 @@ cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(sysfs, sizeof(sysfs), "%s/vio-fuzz-XXXXXX",
-		 tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (mkdtemp(sysfs) == NULL)
-		abort();
+	fuzz_private_dir(sysfs, sizeof(sysfs));
 	snprintf(sysfs_dev, sizeof(sysfs_dev), "%s/%s", sysfs, FUZZ_DEV_NAME);
 	if (mkdir(sysfs_dev, 0700) < 0)
 		abort();

@@ -39,6 +39,7 @@
 #include <rte_errno.h>
 
 #include "fuzz.h"
+#include "fuzz_backend.h"
 #include "vio_dev.h"
 #include "vio_user.h"
 #include "vio_user_priv.h"
@@ -47,7 +48,6 @@
 #define FUZZ_PROTOCOL_FEATURES ((1ULL << VIO_VHU_PROTOCOL_F_MQ) | \
 	(1ULL << VIO_VHU_PROTOCOL_F_REPLY_ACK) | \
 	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
-#define FUZZ_MAX_FDS	12	/* beyond the 8 a receive takes (MSG_CTRUNC) */
 
 /* Calls after the handshake (byte 2). */
 #define OP_NEGOTIATE	0x01
@@ -67,13 +67,6 @@ static char sock_path[108];
 static int listen_fd = -1;
 static int null_fd = -1;
 
-struct backend {
-	const uint8_t *data;
-	size_t len;
-	size_t chunk;
-	unsigned int nfds;
-};
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -86,33 +79,20 @@ cleanup(void)
 	rmdir(sock_dir);
 }
 
-/* A small EAL of its own, on 4 KiB pages (memfd-backed, so the memory
- * table carries fds as with testpmd --no-huge). */
 static void
 eal_init(void)
 {
-	char prefix[64];
-	char *argv[] = { "fuzz_vhost_reply", "--no-huge", "-m", "16",
-			 "--no-pci", "--no-shconf", "--no-telemetry", "-l", "0",
-			 "--log-level=*:crit", prefix, NULL };
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=viofuzz%d", getpid());
-	have_eal = rte_eal_init(RTE_DIM(argv) - 1, argv) >= 0;
+	have_eal = fuzz_eal_init("fuzz_vhost_reply");
 	if (!have_eal)
-		fprintf(stderr, "fuzz_vhost_reply: no EAL (%s): DRIVER_OK paths not fuzzed\n",
-			rte_strerror(rte_errno));
+		fprintf(stderr, "fuzz_vhost_reply: DRIVER_OK paths not fuzzed\n");
 }
 
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(sock_dir, sizeof(sock_dir), "%s/vio-fuzz-XXXXXX",
-		 tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (mkdtemp(sock_dir) == NULL)
-		abort();
+	fuzz_private_dir(sock_dir, sizeof(sock_dir));
 	snprintf(sock_path, sizeof(sock_path), "%s/be.sock", sock_dir);
 	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
 	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -129,68 +109,18 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	return 0;
 }
 
-static unsigned int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned int n = 0;
-
-	if (d == NULL)
-		abort();
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
-static void
-send_chunk(int s, const uint8_t *p, size_t len, unsigned int nfds)
-{
-	char control[CMSG_SPACE(sizeof(int) * FUZZ_MAX_FDS)];
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)p, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
-	unsigned int i;
-
-	if (nfds > 0) {
-		memset(control, 0, sizeof(control));
-		mh.msg_control = control;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		for (i = 0; i < nfds; i++)
-			memcpy(CMSG_DATA(c) + i * sizeof(int), &null_fd, sizeof(int));
-	}
-	/* The frontend may have closed already: that ends the stream. */
-	(void)sendmsg(s, &mh, MSG_NOSIGNAL);
-}
-
-/* The backend: all its replies at once, then EOF; reads what the
- * frontend sends until it closes, so the frontend never blocks. */
+/* The backend: accepts the frontend's connection, then serves it. */
 static void *
 backend_main(void *arg)
 {
-	const struct backend *b = arg;
 	struct pollfd pfd = { .fd = listen_fd, .events = POLLIN };
-	size_t off, n;
-	char buf[4096];
 	int s;
 
 	if (poll(&pfd, 1, 5000) <= 0)
 		return NULL;	/* the frontend never connected */
 	s = accept(listen_fd, NULL, NULL);
-	if (s < 0)
-		return NULL;
-	for (off = 0; off < b->len; off += n) {
-		n = b->chunk != 0 ? RTE_MIN(b->chunk, b->len - off) : b->len - off;
-		send_chunk(s, b->data + off, n, b->nfds);
-	}
-	shutdown(s, SHUT_WR);
-	while (read(s, buf, sizeof(buf)) > 0)
-		;
-	close(s);
+	if (s >= 0)
+		fuzz_backend_serve(arg, s);
 	return NULL;
 }
 
@@ -292,25 +222,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_in in = { data, size };
 	uint8_t mode = fuzz_u8(&in), chunk = fuzz_u8(&in), ops = fuzz_u8(&in);
 	unsigned int fdsel = (mode >> 2) & 7, fds_before;
-	struct backend b = {
+	struct fuzz_backend b = {
 		.data = in.p, .len = in.n, .chunk = chunk,
-		.nfds = fdsel == 7 ? FUZZ_MAX_FDS : fdsel,
+		.nfds = fuzz_backend_nfds(fdsel), .fd = null_fd,
 	};
-	struct vio_user_params p = {
-		.path = sock_path,
-		.queue_pairs = pair_choice[mode & 3],
-		.queue_size = 256,
-		.mac = { 0x02, 0, 0, 0, 0, 1 },
-		.mac_set = true,
-		.mtu = 1500,
-		.speed = 10000,
-		.timeout_ms = 2000,
-	};
+	struct vio_user_params p;
 	struct vio_hw hw = { 0 };
 	pthread_t th;
 	int ret;
 
-	fds_before = count_fds();
+	fuzz_user_params(&p, sock_path, pair_choice[mode & 3]);
+	fds_before = fuzz_count_fds();
 	if (pthread_create(&th, NULL, backend_main, &b) != 0)
 		abort();
 	ret = vio_user_open(&hw, &p);
@@ -321,7 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hw.ops->close(&hw);
 	}
 	pthread_join(th, NULL);
-	FUZZ_ASSERT(count_fds() == fds_before, "%u fds open before, %u after",
-		    fds_before, count_fds());
+	FUZZ_ASSERT(fuzz_count_fds() == fds_before, "%u fds open before, %u after",
+		    fds_before, fuzz_count_fds());
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Write the seed corpora of test/fuzz/ that are binary (vhost_reply, pci)
+"""Write the seed corpora of test/fuzz/ that are binary (vhost_reply, pci,
+cvq, server)
 into test/fuzz/corpus/TARGET/. The seeds are committed; this records how
 they were made. Each seed is a well-formed or a typically broken input;
 the fuzzer mutates from there. Layouts: the comments of fuzz_TARGET.c.
@@ -150,6 +151,111 @@ def pci_seeds():
     }
 
 
+# control queue (fuzz_cvq.c): layouts, device answers, opcodes
+SPLIT, PACKED, INORDER = 0, 1, 2
+OK, STALL, HOSTILE, NO_ACK, RAW_ACK, ERR = 0x00, 0x01, 0x02, 0x03, 0x04, 0x08
+STRAY, LATE, POLL, NOTIFY_OFF, RESET = 0x08, 0x09, 0x0a, 0x0b, 0x0c
+
+
+def cvq_builder(n, args=b"", tmo=0):
+    return bytes([n << 4]) + args + bytes([tmo])
+
+
+def cvq_every_builder(answer):
+    """Every builder once, each answered with `answer` bytes."""
+    u16, u32 = (lambda v: struct.pack("<H", v)), (lambda v: struct.pack("<I", v))
+    cmds = [cvq_builder(0, b"\x01"), cvq_builder(1, b"\x00"),
+            cvq_builder(2, u16(2) + u16(1)), cvq_builder(3),
+            cvq_builder(4, b"\x01" + u16(100)), cvq_builder(5),
+            cvq_builder(6, u16(4)),
+            cvq_builder(7, u32(0x3f) + u16(8) + u16(0) + u16(4) + bytes([40, 0])),
+            cvq_builder(8, u32(0x3f) + bytes([40])), cvq_builder(9, u32(0x7))]
+    return b"".join(c + answer for c in cmds)
+
+
+def cvq_hostile(id_, length, how):
+    return bytes([HOSTILE]) + struct.pack("<HIB", id_, length, how)
+
+
+def cvq_seeds():
+    seeds = {}
+    for name, layout in (("split", SPLIT), ("packed", PACKED), ("inorder", INORDER)):
+        mode = bytes([layout])                    # 8 entries: wraps soon
+        seeds[name + "_all_ok"] = mode + cvq_every_builder(bytes([OK])) * 3
+        seeds[name + "_err_raw_acks"] = (mode + cvq_every_builder(bytes([ERR]))
+                                         + cvq_every_builder(bytes([RAW_ACK | OK, 7])))
+        seeds[name + "_stall_reset"] = (mode + cvq_builder(3) + bytes([STALL])
+                                        + cvq_builder(3) + bytes([LATE, OK, RESET])
+                                        + cvq_builder(3) + bytes([OK]))
+        seeds[name + "_wrong_id"] = (mode + cvq_builder(5) + cvq_hostile(5, 1, 0x04)
+                                     + cvq_builder(5) + bytes([RESET]) + cvq_builder(5) + bytes([OK]))
+        # The used entry's step: one split entry, or the chain's two slots.
+        step = 0x04 if layout == SPLIT else 0x08
+        seeds[name + "_wrong_len"] = (mode + cvq_builder(5) + cvq_hostile(0, 0, step)
+                                      + cvq_builder(5) + bytes([OK]))
+        seeds[name + "_bad_wrap"] = (mode + cvq_builder(5) + cvq_hostile(0, 1, step | 0x02)
+                                     + cvq_builder(5) + bytes([OK]))
+        seeds[name + "_stray_first"] = (mode + bytes([STRAY]) + struct.pack("<HIB", 0, 1, 0x04)
+                                        + cvq_builder(5) + bytes([NO_ACK]) + cvq_builder(5) + bytes([OK]))
+        seeds[name + "_notify_off_poll"] = (mode + bytes([NOTIFY_OFF, 1]) + cvq_builder(3, tmo=5)
+                                            + bytes([POLL, OK, RESET, NOTIFY_OFF, 0])
+                                            + cvq_builder(3) + bytes([OK]))
+    # Raw commands: four segments (the most), five (refused), large data.
+    raw4 = bytes([0x01, 1, 0, 4]) + struct.pack("<4H", 6, 1, 1000, 6) + b"\x00" + bytes([OK])
+    raw5 = bytes([0x01, 0x77, 9, 5]) + struct.pack("<5H", 1, 1, 1, 1, 1) + b"\x00"
+    big = bytes([0x01, 4, 1, 2]) + struct.pack("<2H", 4000, 32) + b"\x00" + bytes([OK])
+    seeds["raw_segments"] = bytes([SPLIT | 4]) + raw4 + raw5 + big + raw4
+    seeds["raw_segments_packed"] = bytes([PACKED | 8]) + raw4 + raw5 + big + raw4
+    return seeds
+
+
+# server mode (fuzz_server.c): driver states, calls, backends
+ST_FEATURES_OK, ST_DRIVER_OK, ST_DRIVER_OK_RESET = 0x08, 0x10, 0x18
+S_CONNECTED, S_START, S_GET, S_ALIVE, S_RESET = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def server(mode, chunk, ops, *streams):
+    """`ops` bits 6-7 say how many backends follow (plus one)."""
+    ops |= (len(streams) - 1) << 6
+    return bytes([mode, chunk, ops]) + b"".join(
+        struct.pack("<H", len(st)) + st for st in streams)
+
+
+def server_seeds():
+    feats = F_VERSION_1 | F_MRG_RXBUF | F_PROTOCOL
+    pf = PF_MQ | PF_REPLY_ACK | PF_MEM_SLOTS
+    hello = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, pf)
+             + u64_reply(GET_MAX_MEM_SLOTS, 8))
+    features = u64_reply(SET_FEATURES, 0)
+    rings = (u64_reply(ADD_MEM_REG, 0)
+             + b"".join(u64_reply(r, 0) for r in RING_START * 2))
+    stop = (u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
+            + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3))
+    running = hello + features + rings
+    # A handshake, then EOF: gone before the driver's state is replayed.
+    gone = u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, PF_MQ)
+    mq = (u64_reply(GET_FEATURES, feats | F_MQ) + u64_reply(GET_PROTOCOL_FEATURES, pf)
+          + u64_reply(GET_MAX_MEM_SLOTS, 8) + u64_reply(GET_QUEUE_NUM, 2) + features)
+    return {
+        "handshake_then_start": server(0x00, 0, S_CONNECTED | S_GET | S_START | S_ALIVE,
+                                       hello + u64_reply(GET_FEATURES, feats) + features + rings),
+        "features_ok_first": server(ST_FEATURES_OK, 0, S_CONNECTED, hello + features),
+        "driver_ok_first": server(ST_DRIVER_OK, 0, S_CONNECTED | S_ALIVE, running),
+        "driver_ok_reset": server(ST_DRIVER_OK_RESET, 0, 0, running + stop + features),
+        "backend_restarted": server(ST_DRIVER_OK, 0, S_CONNECTED, running, running, running),
+        "garbage_then_good": server(ST_DRIVER_OK, 0, 0, b"\xff" * 40, running),
+        "lacks_version_1": server(ST_DRIVER_OK, 0, 0,
+                                  u64_reply(GET_FEATURES, F_PROTOCOL) + u64_reply(GET_PROTOCOL_FEATURES, pf),
+                                  running),
+        "stray_fds_chunks": server(ST_DRIVER_OK | 0x40, 7, S_CONNECTED, running, running),
+        "too_many_fds": server(ST_FEATURES_OK | 0xe0, 20, 0, hello + features),
+        "mq_ctrl": server(0x01 | 0x04 | ST_DRIVER_OK, 0, S_CONNECTED, mq + rings * 2, mq),
+        "lost_while_set_up": server(ST_DRIVER_OK, 0, S_RESET, gone,
+                                    gone + state_reply(0, 1) + state_reply(1, 1)),
+        "truncated": server(ST_DRIVER_OK, 5, 0, running[:30], running[:70]),
+    }
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -161,3 +267,5 @@ def write(target, seeds):
 if __name__ == "__main__":
     write("vhost_reply", vhost_seeds())
     write("pci", pci_seeds())
+    write("cvq", cvq_seeds())
+    write("server", server_seeds())

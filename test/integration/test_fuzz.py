@@ -38,9 +38,17 @@ def test_fuzz_vhost_reply():
     run_target("vhost_reply")
 
 
+def test_fuzz_server():
+    run_target("server")
+
+
 def test_fuzz_devargs():
     run_target("devargs")
 
 
 def test_fuzz_pci():
     run_target("pci")
+
+
+def test_fuzz_cvq():
+    run_target("cvq")

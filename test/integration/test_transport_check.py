@@ -12,7 +12,9 @@ import subprocess
 from vio_harness import Session, Skip, check, equal, settle
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROGRAM = os.path.join(TOP, "build", "test", "transport", "vhost_user_check")
+# VIO_BUILD: the sanitizer run's build-san/ (usertools/vio-test.sh).
+PROGRAM = os.path.join(os.environ.get("VIO_BUILD") or os.path.join(TOP, "build"),
+                       "test", "transport", "vhost_user_check")
 PACKETS, ROUNDS = 32, 3
 
 
