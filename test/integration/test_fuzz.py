@@ -44,3 +44,7 @@ def test_fuzz_devargs():
 
 def test_fuzz_pci():
     run_target("pci")
+
+
+def test_fuzz_datapath():
+    run_target("datapath")
