@@ -165,14 +165,54 @@ fz_u16(struct fuzz_in *in)
 
 enum fz_tmpl { FZ_RAW, FZ_V4_TCP, FZ_V6_TCP, FZ_VLAN_V4_UDP };
 
+/* IPv4 or IPv6, then TCP or UDP, into l3[]: their lengths for a frame
+ * of `len` bytes whose IP header starts at `off`. Returns their size. */
+static uint32_t
+fz_build_l3l4(uint8_t *l3, uint32_t len, uint32_t off, unsigned int t)
+{
+	struct rte_tcp_hdr *tcp;
+	uint32_t n;
+
+	if (t == FZ_V6_TCP) {
+		struct rte_ipv6_hdr *ip6 = (void *)l3;
+
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(len - off - 40));
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = 64;
+		n = 40;
+	} else {
+		struct rte_ipv4_hdr *ip = (void *)l3;
+
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(len - off));
+		ip->time_to_live = 64;
+		ip->next_proto_id = t == FZ_V4_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+		ip->src_addr = rte_cpu_to_be_32(0x0a000001);
+		ip->dst_addr = rte_cpu_to_be_32(0x0a000002);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		n = 20;
+	}
+	if (t == FZ_VLAN_V4_UDP) {
+		struct rte_udp_hdr *u = (void *)(l3 + n);
+
+		u->dgram_len = rte_cpu_to_be_16((uint16_t)(len - off - n));
+		return n + sizeof(*u);
+	}
+	tcp = (void *)(l3 + n);
+	tcp->data_off = 5 << 4;
+	tcp->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
+	tcp->sent_seq = rte_cpu_to_be_32(1000);
+	return n + sizeof(*tcp);
+}
+
 /* Write template `t` into frame[0..len), then the input's patches. */
 static void
 fz_build_frame(struct fuzz_in *in, uint8_t *f, uint32_t len, unsigned int t)
 {
 	struct rte_ether_hdr eh = { .ether_type = 0 };
-	uint32_t off = 0, l3_off, i, npatch;
 	uint8_t l3[40 + 20] = { 0 };
-	uint32_t l3_len = 0;
+	uint32_t off = sizeof(eh), i, npatch;
 
 	for (i = 0; i < len; i++)
 		f[i] = (uint8_t)(i * 7u + 3u);
@@ -186,46 +226,11 @@ fz_build_frame(struct fuzz_in *in, uint8_t *f, uint32_t len, unsigned int t)
 			};
 
 			eh.ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-			memcpy(f + sizeof(eh), &vh, sizeof(vh));
-			off = sizeof(vh);
+			memcpy(f + off, &vh, sizeof(vh));
+			off += sizeof(vh);
 		}
 		memcpy(f, &eh, sizeof(eh));
-		off += sizeof(eh);
-		l3_off = off;
-		if (t == FZ_V6_TCP) {
-			struct rte_ipv6_hdr *ip6 = (void *)l3;
-
-			ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
-			ip6->payload_len = rte_cpu_to_be_16((uint16_t)(len - off - 40));
-			ip6->proto = IPPROTO_TCP;
-			ip6->hop_limits = 64;
-			l3_len = 40;
-		} else {
-			struct rte_ipv4_hdr *ip = (void *)l3;
-
-			ip->version_ihl = 0x45;
-			ip->total_length = rte_cpu_to_be_16((uint16_t)(len - off));
-			ip->time_to_live = 64;
-			ip->next_proto_id = t == FZ_V4_TCP ? IPPROTO_TCP : IPPROTO_UDP;
-			ip->src_addr = rte_cpu_to_be_32(0x0a000001);
-			ip->dst_addr = rte_cpu_to_be_32(0x0a000002);
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
-			l3_len = 20;
-		}
-		if (t == FZ_VLAN_V4_UDP) {
-			struct rte_udp_hdr *u = (void *)(l3 + l3_len);
-
-			u->dgram_len = rte_cpu_to_be_16((uint16_t)(len - off - l3_len));
-			l3_len += sizeof(*u);
-		} else {
-			struct rte_tcp_hdr *tcp = (void *)(l3 + l3_len);
-
-			tcp->data_off = 5 << 4;
-			tcp->tcp_flags = RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
-			tcp->sent_seq = rte_cpu_to_be_32(1000);
-			l3_len += sizeof(*tcp);
-		}
-		memcpy(f + l3_off, l3, l3_len);
+		memcpy(f + off, l3, fz_build_l3l4(l3, len, off, t));
 	}
 	npatch = fuzz_u8(in) % 8;
 	for (i = 0; i < npatch && len > 0; i++) {
@@ -450,6 +455,52 @@ fz_packed_raw(struct dm_queue *q, uint16_t id, uint32_t len, uint16_t flags,
 	fz.raw_packed = true;
 }
 
+/* Complete the k buffers of a received frame (`off` bytes written over
+ * them, part[i] into buffer i) as the input's mode says. */
+static void
+fz_dev_rx_complete(const struct dm_chain *c, uint32_t *part, unsigned int k,
+		   uint32_t off, uint8_t mode)
+{
+	struct fuzz_in *in = &fz.in;
+	struct dm_queue *q = fz.d->rxq;
+	unsigned int i;
+
+	switch (mode & 3) {
+	case 0:		/* each buffer its entry, its length */
+		for (i = 0; i < k; i++)
+			fz_complete(q, &c[i], part[i]);
+		break;
+	case 1:		/* one buffer with the input's length */
+		i = fuzz_u8(in) % k;
+		part[i] = fuzz_u32(in);
+		for (i = 0; i < k; i++)
+			fz_complete(q, &c[i], part[i]);
+		break;
+	case 2:		/* one entry naming the last buffer */
+		if (fz_packed()) {
+			uint16_t slots = 0;
+
+			for (i = 0; i < k; i++)
+				slots += c[i].ndescs;
+			dm_packed_used_write(q, c[k - 1].head, off, slots,
+					     q->packed.used_wrap);
+		} else {
+			dm_split_used_push(q, c[k - 1].head, off);
+		}
+		break;
+	default:	/* held back: completed by a later step */
+		for (i = 0; i < k; i++) {
+			if (fz.ndev_held == FZ_DEV_HELD) {
+				fz_complete(q, &c[i], part[i]);
+				continue;
+			}
+			fz.dev_held[fz.ndev_held].c = c[i];
+			fz.dev_held[fz.ndev_held++].len = part[i];
+		}
+		break;
+	}
+}
+
 /* Receive one frame: header and bytes from the input, into as many
  * buffers as it needs (mergeable) or one, completed as the input says. */
 static void
@@ -498,40 +549,7 @@ fz_dev_rx(void)
 			       RTE_MIN(part[i], total - RTE_MIN(off, total)));
 		off += part[i];
 	}
-	switch (mode & 3) {
-	case 0:		/* each buffer its entry, its length */
-		for (i = 0; i < k; i++)
-			fz_complete(q, &c[i], part[i]);
-		break;
-	case 1:		/* one buffer with the input's length */
-		i = fuzz_u8(in) % k;
-		part[i] = fuzz_u32(in);
-		for (i = 0; i < k; i++)
-			fz_complete(q, &c[i], part[i]);
-		break;
-	case 2:		/* one entry naming the last buffer */
-		if (fz_packed()) {
-			uint16_t slots = 0;
-
-			for (i = 0; i < k; i++)
-				slots += c[i].ndescs;
-			dm_packed_used_write(q, c[k - 1].head, off, slots,
-					     q->packed.used_wrap);
-		} else {
-			dm_split_used_push(q, c[k - 1].head, off);
-		}
-		break;
-	default:	/* held back: completed by a later step */
-		for (i = 0; i < k; i++) {
-			if (fz.ndev_held == FZ_DEV_HELD) {
-				fz_complete(q, &c[i], part[i]);
-				continue;
-			}
-			fz.dev_held[fz.ndev_held].c = c[i];
-			fz.dev_held[fz.ndev_held++].len = part[i];
-		}
-		break;
-	}
+	fz_dev_rx_complete(c, part, k, off, mode);
 	fz_publish(q);
 }
 
