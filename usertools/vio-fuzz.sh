@@ -25,7 +25,7 @@ cd "$top"
 me=vio-fuzz
 . "$top/usertools/vio-lib.sh"
 
-all_targets=(vhost_reply server devargs pci cvq)
+all_targets=(vhost_reply server devargs pci cvq datapath)
 seconds=60
 build_only=0
 targets=()
@@ -82,6 +82,7 @@ sources_of() {
 	case "$1" in
 	vhost_reply|server|pci|cvq) echo lib/virtio/*.c ;;
 	devargs) echo drivers/net/vio/vio_devargs.c ;;
+	datapath) echo -Itest/datapath -Itest/unit drivers/net/vio/*.c lib/virtio/*.c test/datapath/dpt.c test/unit/devmodel*.c -lrte_bus_vdev ;;
 	esac
 }
 

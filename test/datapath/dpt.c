@@ -183,7 +183,8 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 	offered = VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_F_ANY_LAYOUT) |
 		  VIO_BIT(VIO_NET_F_MAC) | VIO_BIT(VIO_NET_F_STATUS) |
 		  VIO_BIT(VIO_NET_F_MTU) | VIO_BIT(VIO_NET_F_MRG_RXBUF) |
-		  VIO_BIT(VIO_F_RING_PACKED) | VIO_BIT(VIO_F_IN_ORDER);
+		  VIO_BIT(VIO_F_RING_PACKED) | VIO_BIT(VIO_F_IN_ORDER) |
+		  o->offered;
 	if (!o->no_indirect)
 		offered |= VIO_BIT(VIO_F_RING_INDIRECT_DESC);
 	dm_dev_init(&d->dev, offered, 2, DPT_QUEUE_MAX);
@@ -197,8 +198,9 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 
 	snprintf(name, sizeof(name), "dpt_%s_%u", lo->name, seq++);
 	dpt_attach(d, name);
-	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER;
+	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | o->tx_offloads;
+	conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER | o->rx_offloads;
+	conf.rxmode.max_lro_pkt_size = o->max_lro;
 	UT_EQ(rte_eth_dev_configure(d->port, 1, 1, &conf), 0);
 	UT_EQ(rte_eth_rx_queue_setup(d->port, 0, d->ring, SOCKET_ID_ANY, NULL,
 				     d->rx_mp), 0);

@@ -37,6 +37,10 @@ struct dpt_opts {
 	uint32_t rx_mbufs;	/* rx pool size; 0: 4 rings' worth */
 	uint16_t rx_room;	/* rx data room; 0: DPT_ROOM */
 	bool no_indirect;	/* the device does not offer INDIRECT_DESC */
+	uint64_t offered;	/* feature bits the device offers besides */
+	uint64_t rx_offloads;	/* besides SCATTER */
+	uint64_t tx_offloads;	/* besides MULTI_SEGS */
+	uint32_t max_lro;	/* rxmode.max_lro_pkt_size */
 };
 
 struct dpt {

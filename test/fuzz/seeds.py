@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Write the seed corpora of test/fuzz/ that are binary (vhost_reply, pci,
-cvq, server)
+cvq, server, datapath)
 into test/fuzz/corpus/TARGET/. The seeds are committed; this records how
 they were made. Each seed is a well-formed or a typically broken input;
 the fuzzer mutates from there. Layouts: the comments of fuzz_TARGET.c.
@@ -256,6 +256,87 @@ def server_seeds():
     }
 
 
+# fuzz_datapath: the step opcodes (fz_steps[] order) and their arguments.
+DEV_RX, APP_RX, APP_TX, DEV_TX, USED_RAW, USED_MOVE = 0, 3, 5, 6, 7, 8
+RX_RELEASE, DEV_FAULT, HOG, RELEASE, RESTART = 9, 10, 11, 12, 13
+LAYOUTS = ("split", "split_mrg", "split_inorder", "split_inorder_mrg", "packed",
+           "packed_mrg", "packed_inorder", "packed_inorder_mrg")
+HDR_F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6 = 1, 1, 4
+TX_IPV4, TX_IP_CKSUM, TX_TCP_CKSUM, TX_TCP_SEG = 1 << 55, 1 << 54, 1 << 52, 1 << 50
+
+
+def dev_rx(length, mode=0, tmpl=0, flags=0, gso=0, hdr_len=0, gso_size=0,
+           cstart=0, coff=0, nbufs=0, want=0, extra=b""):
+    return (bytes([DEV_RX, mode | tmpl << 2]) + struct.pack("<H", length) +
+            bytes([flags, gso]) + struct.pack("<HHHHH", hdr_len, gso_size, cstart, coff, nbufs) +
+            bytes([want, 0]) + extra)
+
+
+def app_rx(n=32, hold=False):
+    return bytes([APP_RX, (n - 1) | (0x40 if hold else 0)])
+
+
+def tx_pkt(length, nsegs=1, tmpl=1, ol=0, l2=14, l3=20, l4=20, mss=0):
+    return (bytes([(nsegs - 1) | tmpl << 2]) + struct.pack("<H", length - nsegs) +
+            bytes([0x80 if ol else 0, 0]) +
+            (struct.pack("<II", ol >> 32, ol & 0xffffffff) if ol else b"") +
+            bytes([l2, l3, l4]) + struct.pack("<HH", mss, 0))
+
+
+def app_tx(pkts, prepare=True):
+    return bytes([APP_TX, (len(pkts) - 1) | (0 if prepare else 0x40)]) + b"".join(pkts)
+
+
+def dev_tx(n=64):
+    return bytes([DEV_TX, n - 1, 0, 0])
+
+
+def datapath_seeds():
+    seeds = {}
+    traffic = (dev_rx(60) + dev_rx(1500, tmpl=1) + app_rx() +
+               app_tx([tx_pkt(60), tx_pkt(1000, 3), tx_pkt(3000, 2)]) + dev_tx() +
+               dev_rx(200) + app_rx(hold=True) + bytes([RESTART, 0]) + dev_rx(100) + app_rx())
+    for i, name in enumerate(LAYOUTS):
+        seeds[name] = bytes([i, 0, 0]) + traffic
+        seeds[name + "_small_mbufs"] = bytes([i | 0x08, 0x0d, 0x0f]) + traffic
+    # A coalesced TCP frame over the LRO limit (1518): cut by rx_lro_split.
+    lro = dev_rx(4000, tmpl=1, flags=HDR_F_NEEDS_CSUM, gso=GSO_TCPV4, hdr_len=54,
+                 gso_size=1000, cstart=34, coff=16) + app_rx()
+    seeds["lro_split_v4"] = bytes([1, 0x0b, 0]) + lro
+    seeds["lro_split_v6_packed"] = bytes([5, 0x0b, 0]) + dev_rx(
+        6000, tmpl=2, flags=HDR_F_NEEDS_CSUM, gso=GSO_TCPV6, hdr_len=74, gso_size=1400,
+        cstart=54, coff=16) + app_rx()
+    seeds["csum_beyond_frame"] = bytes([0, 0x09, 0]) + dev_rx(
+        80, tmpl=1, flags=HDR_F_NEEDS_CSUM, cstart=0xfff0, coff=0x100) + app_rx()
+    seeds["mrg_num_buffers_wrong"] = bytes([1, 0, 0]) + dev_rx(
+        5000, mode=0x10, nbufs=7) + dev_rx(100) + app_rx() + dev_rx(3000, mode=0x50, want=5) + app_rx()
+    seeds["tso_tx"] = bytes([0, 0, 0x0f]) + app_tx(
+        [tx_pkt(5000, 3, ol=TX_IPV4 | TX_IP_CKSUM | TX_TCP_SEG, mss=1000),
+         tx_pkt(400, 1, ol=TX_IPV4 | TX_TCP_CKSUM)]) + dev_tx()
+    hostile = (dev_rx(100) + bytes([USED_RAW, 0x02]) + struct.pack("<HIH", 0x1234, 99999, 0x8080) +
+               app_rx() + bytes([USED_MOVE, 0]) + struct.pack("<H", 300) + app_rx() +
+               bytes([DEV_FAULT, 0x22]) + dev_rx(100) + app_rx() + bytes([RESTART, 0]) + dev_rx(64) + app_rx())
+    seeds["hostile_used_split"] = bytes([0, 0, 0]) + hostile
+    seeds["hostile_used_packed"] = bytes([4, 0, 0]) + hostile
+    seeds["hostile_used_inorder_mrg"] = bytes([3, 0, 0]) + hostile
+    exhaust = (bytes([HOG, 0x40]) + dev_rx(100) + app_rx(hold=True) + dev_rx(100) + app_rx() +
+               bytes([RESTART, 0]) + bytes([RELEASE, 3, RESTART, 0]) + dev_rx(100) + app_rx() +
+               bytes([HOG, 0xc0]) + app_tx([tx_pkt(100)]) + bytes([RELEASE, 1]) +
+               app_tx([tx_pkt(100)]) + dev_tx())
+    seeds["exhaustion_split"] = bytes([0, 0, 0]) + exhaust
+    seeds["exhaustion_packed_mrg"] = bytes([5, 0, 0]) + exhaust
+    held = (dev_rx(3000, mode=3) + bytes([RX_RELEASE, 1, RX_RELEASE, 0x80]) +
+            struct.pack("<I", 70000) + app_rx() + dev_rx(100, mode=2) + app_rx())
+    seeds["device_holds_split_mrg"] = bytes([1, 0, 0]) + held
+    seeds["device_holds_packed_inorder_mrg"] = bytes([7, 0, 0]) + held
+    # Long programs: libFuzzer's length limit starts at the longest seed.
+    tso = app_tx([tx_pkt(5000, 3, ol=TX_IPV4 | TX_IP_CKSUM | TX_TCP_SEG, mss=1000)]) + dev_tx()
+    for i in (1, 3, 5, 7):
+        seeds["long_" + LAYOUTS[i]] = (bytes([i, 0x0f, 0x0f]) + traffic + lro + tso + hostile +
+                                       held + exhaust + traffic + lro)
+    return seeds
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -269,3 +350,4 @@ if __name__ == "__main__":
     write("pci", pci_seeds())
     write("cvq", cvq_seeds())
     write("server", server_seeds())
+    write("datapath", datapath_seeds())
