@@ -33,6 +33,12 @@ from unittest import SkipTest as Skip
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMPT = "testpmd> "
+# testpmd prints its prompt on stdout while the vhost library's log lines
+# (stderr, the same pipe) and testpmd's own event lines (another thread)
+# may land in the middle of it: "test" "VHOST_CONFIG: ...\n" "pmd> ".
+# The prompt is found with any such whole lines between its characters.
+_INTERLEAVED = r"(?:VHOST_[A-Z]+: [^\n]*\n|\nPort \d+: [^\n]*\n)*"
+PROMPT_RE = re.compile(_INTERLEAVED.join(re.escape(c) for c in PROMPT))
 DPDK_RUN_DIR = "/var/run/dpdk"
 NO_PORT = "No probed ethernet devices"
 
@@ -54,6 +60,66 @@ def mem_eal(mem):
     if os.environ.get("VIO_HUGEPAGES") == "1":
         return ["--single-file-segments", "-m", str(mem)]
     return ["--no-huge", "-m", str(mem)]
+
+
+HUGEPAGES_2M = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+
+
+def _hp_read(name):
+    with open(os.path.join(HUGEPAGES_2M, name)) as f:
+        return int(f.read())
+
+
+class Hugepages:
+    """At least `pages` free 2 MB hugepages while in the block: reserves
+    what is missing (as root) and gives that back afterwards. With
+    mount=True also a private hugetlbfs of 2 MB pages (.dir), for
+    processes that share their memory (DPDK's multi-process needs page
+    files), unmounted afterwards. Skips when the kernel cannot."""
+
+    def __init__(self, pages, mount=False):
+        self.pages, self.mount, self.dir = pages, mount, None
+        self.orig, self.changed = None, False
+
+    def __enter__(self):
+        if not os.path.isdir(HUGEPAGES_2M):
+            raise Skip("no 2 MB hugepage support in this kernel")
+        self.orig = _hp_read("nr_hugepages")
+        missing = self.pages - _hp_read("free_hugepages")
+        if missing > 0:
+            try:
+                with open(os.path.join(HUGEPAGES_2M, "nr_hugepages"), "w") as f:
+                    f.write(str(self.orig + missing))
+                self.changed = True
+            except OSError as e:
+                raise Skip("cannot reserve %d 2 MB hugepages: %s" % (missing, e))
+            if _hp_read("free_hugepages") < self.pages:
+                self.__exit__(None, None, None)
+                raise Skip("the kernel reserved fewer than %d free 2 MB hugepages" % self.pages)
+        if self.mount:
+            self.dir = tempfile.mkdtemp(prefix="vio-huge-")
+            r = subprocess.run(["mount", "-t", "hugetlbfs", "-o", "pagesize=2M", "none", self.dir],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode != 0:
+                os.rmdir(self.dir)
+                self.dir = None
+                self.__exit__(None, None, None)
+                raise Skip("cannot mount a hugetlbfs: %s" % r.stdout.strip())
+        return self
+
+    def __exit__(self, *exc):
+        if self.dir:
+            subprocess.run(["umount", self.dir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                os.rmdir(self.dir)
+            except OSError:
+                pass
+            self.dir = None
+        if self.changed:
+            with open(os.path.join(HUGEPAGES_2M, "nr_hugepages"), "w") as f:
+                f.write(str(self.orig))
+            self.changed = False
+        return False
 
 
 def testpmd_path():
@@ -183,9 +249,9 @@ class Testpmd:
 
     def _until_prompt(self, timeout, what):
         with self._cv:
-            self._cv.wait_for(lambda: self.output.find(PROMPT, self._pos) >= 0 or self._eof, timeout)
-            i = self.output.find(PROMPT, self._pos)
-            if i < 0:
+            self._cv.wait_for(lambda: PROMPT_RE.search(self.output, self._pos) or self._eof, timeout)
+            m = PROMPT_RE.search(self.output, self._pos)
+            if m is None:
                 state = "no prompt after %ss" % timeout
                 if self._eof:
                     try:
@@ -193,7 +259,7 @@ class Testpmd:
                     except subprocess.TimeoutExpired:
                         state = "closed its output"
                 raise HarnessError("%s: %s: %s" % (self.name, what, state))
-            out, self._pos = self.output[self._pos:i], i + len(PROMPT)
+            out, self._pos = self.output[self._pos:m.start()], m.end()
         return out
 
     def tail(self, n=40):
