@@ -21,52 +21,17 @@ and gives them back; skipped with the reason otherwise.
 import os
 import re
 
-from vio_harness import (REPO, HarnessError, Session, Skip, Testpmd, check, driver_eal,
+from vio_harness import (REPO, HarnessError, Hugepages, Session, Testpmd, check, driver_eal,
                          equal, settle, wait_for)
 
 TIMEOUT = 120
 FRAMES = 2000
 PAGES = 128             # 2 MB pages the frontend may need
-HP = "/sys/kernel/mm/hugepages/hugepages-2048kB"
 
 
 def prog_path():
     return os.path.join(os.environ.get("VIO_BUILD") or os.path.join(REPO, "build"),
                         "test", "memev", "vio_mem_event")
-
-
-def read_int(name):
-    with open(os.path.join(HP, name)) as f:
-        return int(f.read())
-
-
-class Hugepages:
-    """At least PAGES free 2 MB pages while in the block: reserves what is
-    missing and gives the reservation back afterwards."""
-
-    def __enter__(self):
-        if not os.path.isdir(HP):
-            raise Skip("no 2 MB hugepage support in this kernel")
-        self.orig = read_int("nr_hugepages")
-        missing = PAGES - read_int("free_hugepages")
-        self.changed = False
-        if missing > 0:
-            try:
-                with open(os.path.join(HP, "nr_hugepages"), "w") as f:
-                    f.write(str(self.orig + missing))
-                self.changed = True
-            except OSError as e:
-                raise Skip("cannot reserve %d 2 MB hugepages: %s" % (missing, e))
-            if read_int("free_hugepages") < PAGES:
-                self.__exit__(None, None, None)
-                raise Skip("the kernel reserved fewer than %d free 2 MB hugepages" % PAGES)
-        return self
-
-    def __exit__(self, *exc):
-        if self.changed:
-            with open(os.path.join(HP, "nr_hugepages"), "w") as f:
-                f.write(str(self.orig))
-        return False
 
 
 class MemEvent(Testpmd):
@@ -96,7 +61,7 @@ class MemEvent(Testpmd):
 def test_mem_event_tx_from_new_pool():
     if not os.path.exists(prog_path()):
         raise HarnessError("%s not built (meson -Dtests=true)" % prog_path())
-    with Hugepages(), Session() as s:
+    with Hugepages(PAGES), Session() as s:
         be = s.backend(fwd="rxonly")
         be.start()
         eal = ["--in-memory", "--single-file-segments", "--no-pci", "-l", "1",

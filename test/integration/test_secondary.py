@@ -16,9 +16,8 @@ a different order; net_virtio_user is affected the same): the capture
 part is skipped then, with that reason.
 
 DPDK's multi-process needs hugepages (a --no-huge primary keeps its
-memory private): the test runs where a hugetlbfs is mounted with free
-pages (VIO_HUGE_DIR names the mount; otherwise the first one in
-/proc/mounts), and is skipped elsewhere.
+memory private): the test reserves 2 MB hugepages and mounts a private
+hugetlbfs for its processes (as root), and gives both back at the end.
 """
 import os
 import re
@@ -26,29 +25,11 @@ import struct
 import subprocess
 import time
 
-from vio_harness import Session, Skip, check, equal, plugin_path, settle, wait_for
+from vio_harness import Hugepages, Session, Skip, check, equal, plugin_path, settle, wait_for
 
 TIMEOUT = 180
 PAGES_NEEDED = 2 * 160      # two testpmds of 256 MB, and some slack
 FE_MEM = 256
-
-
-def huge_dir():
-    d = os.environ.get("VIO_HUGE_DIR")
-    if not d:
-        with open("/proc/mounts") as f:
-            for line in f:
-                parts = line.split()
-                if parts[2] == "hugetlbfs":
-                    d = parts[1]
-                    break
-    if not d:
-        raise Skip("no hugetlbfs mounted: DPDK secondary processes need hugepages")
-    with open("/proc/meminfo") as f:
-        free = int(re.search(r"HugePages_Free:\s+(\d+)", f.read()).group(1))
-    if free < PAGES_NEEDED:
-        raise Skip("%d free hugepages, %d needed" % (free, PAGES_NEEDED))
-    return d
 
 
 class HugeSession(Session):
@@ -66,10 +47,9 @@ class HugeSession(Session):
                 os.unlink(os.path.join(self.huge, f))
 
 
-def session_on_hugepages():
-    d = huge_dir()
+def hugepages():
     os.environ["VIO_HUGEPAGES"] = "1"    # this test's process only
-    return HugeSession(d), ["--huge-dir", d]
+    return Hugepages(PAGES_NEEDED, mount=True)
 
 
 def secondary(args, prefix, timeout=60):
@@ -99,8 +79,8 @@ def quiet_traffic(s, fe, be):
 
 
 def test_secondary_proc_info():
-    s, eal = session_on_hugepages()
-    with s:
+    with hugepages() as hp, HugeSession(hp.dir) as s:
+        eal = ["--huge-dir", hp.dir]
         be = s.backend(fwd="io", eal=eal)
         fe = s.frontend(be.sock, fwd="io", eal=eal + ["--single-file-segments"])
         st = quiet_traffic(s, fe, be)
@@ -134,8 +114,8 @@ def pcap_count(path):
 
 
 def test_secondary_pdump():
-    s, eal = session_on_hugepages()
-    with s:
+    with hugepages() as hp, HugeSession(hp.dir) as s:
+        eal = ["--huge-dir", hp.dir]
         be = s.backend(fwd="txonly", eal=eal)
         fe = s.frontend(be.sock, fwd="rxonly", eal=eal + ["--single-file-segments"])
         rx, tx = s.path("rx.pcap"), s.path("tx.pcap")
