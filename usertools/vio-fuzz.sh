@@ -6,7 +6,7 @@
 # target crashes, leaks, hangs or breaks one of its invariants.
 #
 # usage: usertools/vio-fuzz.sh [--seconds N] [--build-only] [TARGET...]
-#   TARGET: vhost_reply, server, devargs, pci, cvq (default: all of them)
+#   TARGET: vhost_reply, server, devargs, pci, cvq, datapath (default: all)
 #   --seconds N   fuzzing time per target (default 60; 0: only replay the
 #                 seeds and the corpus of earlier runs, no new inputs)
 #   --build-only  build, do not run
