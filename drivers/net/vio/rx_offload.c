@@ -116,9 +116,13 @@ vio_rx_ip_cksum(struct vio_rxq *rxq, struct rte_mbuf *m)
 int
 vio_rx_sw_offloads(struct vio_rxq *rxq, struct rte_mbuf *m)
 {
-	/* rte_vlan_strip() leaves untagged frames alone and needs the tag in
-	 * the first segment, where every vio rx path puts the frame start. */
-	if (rxq->sw_offloads & VIO_RX_SW_VLAN_STRIP)
+	/* rte_vlan_strip() leaves untagged frames alone and needs the whole
+	 * tag in the first segment, where every vio rx path puts the frame
+	 * start. A runt that names VLAN but ends inside the tag is delivered
+	 * as it came: stripping it would read past the frame and leave
+	 * rte_pktmbuf_adj() nothing to cut. */
+	if ((rxq->sw_offloads & VIO_RX_SW_VLAN_STRIP) &&
+	    m->data_len >= sizeof(struct rte_ether_hdr) + sizeof(struct rte_vlan_hdr))
 		rte_vlan_strip(m);
 	if (rxq->sw_offloads & VIO_RX_SW_IP_CKSUM)
 		vio_rx_ip_cksum(rxq, m);
