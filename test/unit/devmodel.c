@@ -157,7 +157,9 @@ dm_split_enter_indirect(struct dm_queue *q, struct dm_split_walk *w,
 	if (d->len == 0 || d->len % sizeof(struct vio_desc) != 0)
 		return dm_queue_refuse(q, DM_ERR_IND_LEN);
 	table = dm_xlate(q->dev, d->addr, d->len);
-	if (table == NULL)
+	/* A table must be aligned for its entries: a hostile test (the
+	 * fuzzer writes the ring) can point one anywhere. */
+	if (table == NULL || (uintptr_t)table % _Alignof(struct vio_desc) != 0)
 		return dm_queue_refuse(q, DM_ERR_ADDR);
 	/* 2.7.5.3.2: the WRITE flag of this descriptor is ignored. */
 	w->table = table;

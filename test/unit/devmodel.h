@@ -61,7 +61,8 @@ enum dm_err {
 	DM_ERR_HEAD,		/* head id out of range */
 	DM_ERR_NEXT,		/* next id out of range */
 	DM_ERR_LOOP,		/* chain longer than its table: a loop */
-	DM_ERR_ADDR,		/* buffer or table outside mapped memory */
+	DM_ERR_ADDR,		/* buffer or table outside mapped memory,
+				 * or a table misaligned */
 	DM_ERR_ORDER,		/* readable descriptor after a writable one */
 	DM_ERR_DIR,		/* tx chain with writable or rx with readable */
 	DM_ERR_IND_FEATURE,	/* INDIRECT without INDIRECT_DESC negotiated */

@@ -89,7 +89,9 @@ dm_packed_indirect(struct dm_queue *q, struct dm_chain *c,
 	if (d->len == 0 || d->len % sizeof(*t) != 0)
 		return dm_queue_refuse(q, DM_ERR_IND_LEN);
 	t = dm_xlate(q->dev, d->addr, d->len);
-	if (t == NULL)
+	/* A table must be aligned for its entries: a hostile test (the
+	 * fuzzer writes the ring) can point one anywhere. */
+	if (t == NULL || (uintptr_t)t % _Alignof(struct vio_packed_desc) != 0)
 		return dm_queue_refuse(q, DM_ERR_ADDR);
 	n = d->len / sizeof(*t);
 	c->indirect = true;
