@@ -5,14 +5,21 @@
 # test/fuzz/corpus/TARGET/. Exits non-zero, naming the reproducer, when a
 # target crashes, leaks, hangs or breaks one of its invariants.
 #
-# usage: usertools/vio-fuzz.sh [--seconds N] [--build-only] [TARGET...]
+# usage: usertools/vio-fuzz.sh [--seconds N] [--seed S] [--build-only] [TARGET...]
 #   TARGET: vhost_reply, server, devargs, pci, cvq, datapath (default: all)
 #   --seconds N   fuzzing time per target (default 60; 0: only replay the
 #                 seeds and the corpus of earlier runs, no new inputs)
+#   --seed S      libFuzzer's random seed (default: a new one each run).
+#                 With a fixed seed a run explores the same inputs in the
+#                 same order, so a shorter run (a slower machine) sees a
+#                 prefix of what a longer one saw: the test suite uses
+#                 one, long runs that hunt for new findings do not.
 #   --build-only  build, do not run
 # env: VIO_FUZZ_BUILD (default build-fuzz/): binaries, the growing corpus
 #      (BUILD/corpus/TARGET: new inputs go there, not into the repo) and
 #      crash reproducers (BUILD/artifacts/TARGET/).
+#      VIO_FUZZ_CORPUS: where the growing corpus goes instead
+#      (DIR/TARGET), e.g. an empty directory for a run from the seeds only.
 #      VIO_FUZZ_LOG=1: let the targets print the driver's log lines.
 # Exit status: 0 clean, 1 a finding, 2 usage or build error, 77 the
 # fuzzer runtime cannot be installed (the test suite skips then).
@@ -27,14 +34,17 @@ me=vio-fuzz
 
 all_targets=(vhost_reply server devargs pci cvq datapath)
 seconds=60
+seed=
 build_only=0
 targets=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
 	--seconds=*) seconds=${1#*=}; shift ;;
+	--seed) seed=${2:?--seed needs a number}; shift 2 ;;
+	--seed=*) seed=${1#*=}; shift ;;
 	--build-only) build_only=1; shift ;;
-	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "$me: unknown option $1" >&2; exit 2 ;;
 	*) targets+=("$1"); shift ;;
 	esac
@@ -96,6 +106,38 @@ ldflags_of() {
 	esac
 }
 
+# What every object of a target is compiled with.
+common_cflags() {
+	echo -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+		-DALLOW_EXPERIMENTAL_API -DALLOW_INTERNAL_API \
+		-DRTE_LOG_DEFAULT_LOGTYPE=pmd.net.vio \
+		-Wall -Wno-missing-field-initializers \
+		$(pkg-config --cflags libdpdk) $SDK_FLAGS \
+		-Ilib/virtio -Idrivers/net/vio -Itest/fuzz
+}
+
+# The vector datapaths (drivers/net/vio/vec/NAME_ISA.c), each compiled
+# with its own ISA's flags as meson does; prints the objects.
+vec_objects() {
+	local dir="$bdir/vec" f fl o
+	mkdir -p "$dir"
+	for f in drivers/net/vio/vec/*.c; do
+		[ -e "$f" ] || continue
+		case "$f" in
+		*_sse42.c) fl="-msse4.2" ;;
+		*_avx2.c) fl="-mavx2" ;;
+		*_avx512.c) fl="-mavx512f -mavx512bw -mavx512vl -mavx2" ;;
+		*) die "$f: a vector source is named NAME_sse42.c, NAME_avx2.c or NAME_avx512.c" ;;
+		esac
+		o="$dir/$(basename "$f" .c).o"
+		# shellcheck disable=SC2046,SC2086
+		"$CC" $(common_cflags) $fl -c "$f" -o "$o" >&2 ||
+			{ echo "$me: building $f failed" >&2; exit 2; }
+		echo "$o"
+	done
+}
+
 build_target() {
 	local t=$1 out="$bdir/fuzz_$1" srcs dep
 	srcs="test/fuzz/fuzz_$t.c $(sources_of "$t")"
@@ -106,14 +148,9 @@ build_target() {
 		[ -z "$dep" ] && return 0
 	fi
 	log "building fuzz_$t"
+	[ "$t" = datapath ] && srcs="$srcs $(vec_objects)"
 	# shellcheck disable=SC2046,SC2086
-	"$CC" -g -O1 -fno-omit-frame-pointer \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-DALLOW_EXPERIMENTAL_API -DALLOW_INTERNAL_API \
-		-DRTE_LOG_DEFAULT_LOGTYPE=pmd.net.vio \
-		-Wall -Wno-missing-field-initializers \
-		$(pkg-config --cflags libdpdk) $SDK_FLAGS \
-		-Ilib/virtio -Idrivers/net/vio -Itest/fuzz \
+	"$CC" $(common_cflags) -fsanitize=fuzzer \
 		$srcs -o "$out" $(ldflags_of "$t") \
 		$(pkg-config --libs libdpdk) -lrte_bus_pci ||
 		{ rm -f "$out"; echo "$me: building fuzz_$t failed" >&2; exit 2; }
@@ -121,7 +158,7 @@ build_target() {
 
 # Run one target; 0 clean, 1 with the reproducers' paths printed.
 run_target() {
-	local t=$1 art="$bdir/artifacts/$1/" work="$bdir/corpus/$1" rc=0
+	local t=$1 art="$bdir/artifacts/$1/" work="${VIO_FUZZ_CORPUS:-$bdir/corpus}/$1" rc=0
 	local seeds="test/fuzz/corpus/$t" found f
 	mkdir -p "$art" "$work"
 	rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-* "$art"/slow-unit-*
@@ -132,6 +169,7 @@ run_target() {
 	local flog="$bdir/fuzz_$t.log" limit=(-max_total_time="$seconds")
 	# libFuzzer takes a total time of 0 as no limit: 0 means replay here.
 	[ "$seconds" -eq 0 ] && limit=(-runs=0)
+	[ -n "$seed" ] && limit+=(-seed="$seed")
 	# -error_exitcode=1: libFuzzer's default, 77, means "skipped" here.
 	"$bdir/fuzz_$t" "${limit[@]}" -timeout=10 -max_len=4096 \
 		-rss_limit_mb=2048 -error_exitcode=1 -print_final_stats=1 \
