@@ -36,7 +36,12 @@ DPDK_RUN_DIR = "/var/run/dpdk"
 # C test programs: (name, path under the build dir, reason to skip or None)
 C_PROGRAMS = [
     ("unit", "test/unit/vio_unit_tests", None),
+    # The datapath cases on the rows of each SIMD width the EAL allows
+    # (--force-max-simd-bitwidth through VIO_DPT_SIMD; 64: scalar only).
     ("datapath", "test/datapath/vio_datapath_tests", None),
+    ("datapath_scalar", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "64"}),
+    ("datapath_128", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "128"}),
+    ("datapath_512", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "512"}),
     ("offload", "test/offload/vio_offload_tests", None),
     ("rx_sw", "test/offload/vio_rx_sw_tests", None),
     ("transport", "test/transport/vhost_user_check",
@@ -54,7 +59,7 @@ class Results:
         print("%s %s%s%s" % (verdict, name, t, ": " + detail if detail else ""), flush=True)
 
 
-def run_c_program(name, path, skip, pattern, res, timeout):
+def run_c_program(name, path, skip, pattern, res, timeout, env=None):
     if not os.path.exists(path):
         return
     if skip:
@@ -64,7 +69,8 @@ def run_c_program(name, path, skip, pattern, res, timeout):
     t0 = time.monotonic()
     try:
         p = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout, start_new_session=True, cwd=TOP)
+                           timeout=timeout, start_new_session=True, cwd=TOP,
+                           env=dict(os.environ, **(env or {})))
         out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode("utf-8", "replace"), "timeout after %ds" % timeout
@@ -203,7 +209,7 @@ def main():
     build = os.environ.get("VIO_BUILD") or os.path.join(TOP, "build")
     tests, broken = discover(a.k)
     if a.list:
-        for name, rel, skip in C_PROGRAMS:
+        for name, rel, skip, *_ in C_PROGRAMS:
             path = os.path.join(build, rel)
             print("%s/*  (C program %s%s)" % (name, rel, "" if os.path.exists(path) else ", not built"))
         for mod, fname, _ in tests:
@@ -218,8 +224,9 @@ def main():
     if frontend == "net_vio_user" and not os.path.exists(plugin):
         print("warning: %s not built (usertools/vio-setup.sh builds it)" % plugin)
     t0 = time.monotonic()
-    for name, rel, skip in C_PROGRAMS:
-        run_c_program(name, os.path.join(build, rel), skip, a.k, res, a.timeout or 300)
+    for name, rel, skip, *env in C_PROGRAMS:
+        run_c_program(name, os.path.join(build, rel), skip, a.k, res, a.timeout or 300,
+                      env[0] if env else None)
     for mod, err in broken:   # its tests are unknown: hidden only by an unrelated -k
         if not a.k or a.k in mod or a.k.startswith(mod):
             res.report("FAIL", mod, detail="import failed")

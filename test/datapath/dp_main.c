@@ -10,8 +10,12 @@
  *   -l  list the test names
  *   -v  show the PMD's log lines (stderr)
  *   filter  run the tests whose "suite.case" name contains one of them
+ * env: VIO_DPT_SIMD=N passes --force-max-simd-bitwidth=N to the EAL, so
+ * that the same cases run on the rows of each vector width (64: scalar
+ * only); unset, the EAL's default applies.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -32,14 +36,21 @@ main(int argc, char **argv)
 {
 	bool list, verbose;
 	int nfilters = ut_args(argc, argv, &list, &verbose), ret;
-	char prefix[64];
+	const char *simd = getenv("VIO_DPT_SIMD");
+	char prefix[64], width[64];
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
-			"--no-shconf", prefix, "--log-level=*:error", NULL };
+			"--no-shconf", prefix, "--log-level=*:error", NULL,
+			NULL };
+	int neal = (int)RTE_DIM(eal) - 2;
 
 	if (list)
 		return ut_run(suites, RTE_DIM(suites), argv + 1, nfilters, true);
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vio_dpt_%d", getpid());
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
+	if (simd != NULL && *simd != '\0') {
+		snprintf(width, sizeof(width), "--force-max-simd-bitwidth=%s", simd);
+		eal[neal++] = width;
+	}
+	if (rte_eal_init(neal, eal) < 0) {
 		printf("FAIL eal_init: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}

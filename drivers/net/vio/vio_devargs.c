@@ -259,6 +259,9 @@ devargs_defaults(struct vio_devargs *da, unsigned int where)
 	da->mrg_rxbuf = true;
 	da->speed = VIO_DEFAULT_SPEED;
 	da->reconnect = true;
+	/* Vector datapaths where the CPU, the EAL's max SIMD bitwidth and
+	 * the negotiated features allow (vio_dp.c); vectorized=0: scalar. */
+	da->vectorized = true;
 	/* A PCI device offers a packed ring only when its VM was configured
 	 * for one (QEMU packed=on): use it then, as DPDK's net_virtio does.
 	 * virtio-user keeps split rings unless asked, like net_virtio_user. */
@@ -276,16 +279,6 @@ known_keys(unsigned int where, char *buf, size_t len)
 		if (vio_devargs_table[i].where & where)
 			off += snprintf(buf + off, len - off, "%s%s",
 					off ? ", " : "", vio_devargs_table[i].key);
-}
-
-/* Keys taken so that DPDK's virtio command lines work, whose effect
- * vio does not have (yet): say so once, at probe. */
-static void
-devargs_notices(const char *dev_name, const struct vio_devargs *da)
-{
-	if (da->vectorized)
-		VIO_PMD_LOG(init, NOTICE, "%s: vectorized=1: vio has no vector datapaths yet, the scalar ones run",
-			    dev_name);
 }
 
 static int
@@ -329,8 +322,6 @@ devargs_parse(const char *dev_name, const char *args, struct vio_devargs *da,
 				    why);
 	}
 	rte_kvargs_free(kv);
-	if (ret == 0)
-		devargs_notices(dev_name, da);
 	return ret;
 }
 

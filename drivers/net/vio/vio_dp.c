@@ -153,6 +153,6 @@ vio_dp_select_from(const struct vio_dp *tab, size_t len,
 	if (out->dp != NULL && out->dp->isa == VIO_DP_SCALAR &&
 	    in->vectorized && out->why[0] == '\0')
 		snprintf(out->why, sizeof(out->why),
-			 "vectorized=1: no vector path for this layout yet");
+			 "no vector path for this kind of ring yet");
 	return out->dp;
 }

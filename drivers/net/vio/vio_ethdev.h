@@ -66,7 +66,7 @@ struct vio_devargs {
 	uint32_t speed;
 	bool speed_set;		/* speed given: the device's own is not used */
 	bool legacy;		/* PCI: use a transitional device's legacy interface */
-	bool vectorized;	/* asked for; no vector paths yet */
+	bool vectorized;	/* vector datapaths allowed (default) */
 	bool cq;		/* a control virtqueue (also with queues > 1) */
 	char iface[16];		/* IFNAMSIZ: vhost-kernel's tap name */
 	bool server;		/* virtio-user: vio listens on path */
