@@ -26,7 +26,8 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
-#include "vio_offload.h"
+#include "vio_rx_offload.h"
+#include "vio_tx_offload.h"
 #include "t_harness.h"
 
 /* ---- mbufs in static memory --------------------------------------------- */

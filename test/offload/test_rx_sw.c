@@ -31,7 +31,7 @@
 /* The PMD's log types (vio_ethdev.c registers them): 0 is EAL's. */
 int vio_logtype_init, vio_logtype_driver, vio_logtype_rx, vio_logtype_tx;
 
-/* vio_offload.c's tx_prepare asks the queue code for its caps: unused. */
+/* tx_offload.c's tx_prepare asks the queue code for its caps: unused. */
 const struct vio_offload_caps *
 vio_txq_offload_caps(const void *txq __rte_unused)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The out-of-line side of the rx offloads: what runs only for packets
- * whose header is not all zero, or when the application enabled a
- * software offload. The datapaths inline just the test (vio_rx.h).
+ * Receive offloads, out of line (vio_rx_offload.h): what runs only for
+ * packets whose header is not all zero, or when the application enabled
+ * a software offload; the software completion of a partial checksum.
  */
 #include <string.h>
 
@@ -143,4 +143,123 @@ vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
 	rxq->stats.errors++;
 	rte_pktmbuf_free(m);
 	return -1;
+}
+
+/* Sum of bytes [start, pkt_len) across the chain. A segment that starts
+ * at an odd distance from `start` has its bytes in the other halves of
+ * the 16-bit words: its folded sum is byte-swapped (RFC 1071, 2(B)).
+ * DPDK 22.11's rte_raw_cksum_mbuf swaps the unfolded sum, losing carries,
+ * hence this. */
+static uint16_t
+vio_sum_chain(const struct rte_mbuf *m, uint32_t start)
+{
+	uint32_t left = m->pkt_len - start, done = 0, sum = 0, off = start;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	for (; m != NULL && left > 0; m = m->next, off = 0) {
+		uint32_t len = RTE_MIN((uint32_t)m->data_len - off, left);
+		uint16_t s = rte_raw_cksum(rte_pktmbuf_mtod_offset(m,
+					const void *, off), len);
+
+		sum += (done & 1) ? rte_bswap16(s) : s;
+		done += len;
+		left -= len;
+	}
+	return vio_fold(sum);
+}
+
+/* Byte `off` of the packet (off < pkt_len, checked by the caller). */
+static uint8_t *
+vio_pkt_byte(struct rte_mbuf *m, uint32_t off)
+{
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	return m != NULL ? rte_pktmbuf_mtod_offset(m, uint8_t *, off) : NULL;
+}
+
+/*
+ * Put the pseudo-header sum into the field afresh, from the packet's own
+ * IP header, when the headers agree with csum_start/csum_offset. The spec
+ * says the device has put that sum there already, but devices differ on
+ * GSO packets: DPDK 22.11's vhost library writes the Intel TSO seed (no
+ * length), with which no receiver can complete the sum. The length is
+ * the IP header's (Ethernet padding excluded), so for a correct device
+ * the field is unchanged. Anything unexpected: leave the field as it is.
+ */
+static void
+vio_rx_csum_reseed(struct rte_mbuf *m, uint32_t start, uint32_t field)
+{
+	struct rte_net_hdr_lens hl = { 0 };
+	uint32_t pt = rte_net_get_ptype(m, &hl, RTE_PTYPE_L2_MASK |
+					RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK);
+	uint32_t l4 = pt & RTE_PTYPE_L4_MASK, len;
+	bool v6 = RTE_ETH_IS_IPV6_HDR(pt);
+	const void *l3;
+	uint8_t proto;
+	uint16_t sum;
+
+	if ((uint32_t)hl.l2_len + hl.l3_len != start ||
+	    field + sizeof(uint16_t) > m->data_len)
+		return;
+	if (l4 == RTE_PTYPE_L4_TCP && field == start + VIO_TCP_CSUM_OFF)
+		proto = IPPROTO_TCP;
+	else if (l4 == RTE_PTYPE_L4_UDP && field == start + VIO_UDP_CSUM_OFF)
+		proto = IPPROTO_UDP;
+	else
+		return;
+	l3 = rte_pktmbuf_mtod_offset(m, const void *, hl.l2_len);
+	if (v6)
+		len = rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)l3)->payload_len) +
+		      VIO_IPV6_LEN;
+	else if (RTE_ETH_IS_IPV4_HDR(pt))
+		len = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)l3)->total_length);
+	else
+		return;
+	if (len <= hl.l3_len || start + (len - hl.l3_len) > m->pkt_len)
+		return;
+	sum = vio_phdr_sum(l3, v6, proto, len - hl.l3_len);
+	*rte_pktmbuf_mtod_offset(m, uint16_t *, field) = sum;
+}
+
+void
+vio_rx_csum_complete(struct rte_mbuf *m, uint32_t start, uint32_t field)
+{
+	uint16_t c;
+
+	vio_rx_csum_reseed(m, start, field);
+	c = (uint16_t)~vio_sum_chain(m, start);
+	uint8_t *lo, *hi;
+
+	/* A computed zero goes out as all ones: for UDP, zero means "no
+	 * checksum"; for TCP both forms verify. */
+	if (c == 0)
+		c = 0xffff;
+	/* Byte by byte: the field may straddle two segments. Memory order
+	 * matches the sum's, which was taken over 16-bit loads. */
+	lo = vio_pkt_byte(m, field);
+	hi = vio_pkt_byte(m, field + 1);
+	if (lo == NULL || hi == NULL)
+		return;
+	*lo = ((const uint8_t *)&c)[0];
+	*hi = ((const uint8_t *)&c)[1];
+}
+
+void
+vio_tcp_cksum_fill(struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
+		   bool v6)
+{
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+					struct rte_tcp_hdr *, l4_off);
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *, l3_off);
+	uint32_t sum;
+
+	th->cksum = 0;
+	sum = vio_phdr_sum(l3, v6, IPPROTO_TCP, m->pkt_len - l4_off);
+	sum += vio_sum_chain(m, l4_off);
+	th->cksum = (uint16_t)~vio_fold(sum);
 }

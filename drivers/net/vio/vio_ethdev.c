@@ -12,6 +12,7 @@
 
 #include "vio_dev.h"
 #include "vio_ethdev.h"
+#include "vio_tx_offload.h"
 
 RTE_LOG_REGISTER_SUFFIX(vio_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(vio_logtype_driver, driver, NOTICE);

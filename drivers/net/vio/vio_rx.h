@@ -11,64 +11,7 @@
 #include <rte_mbuf.h>
 
 #include "vio_ethdev.h"
-
-/* ---- offloads: the inline test every rx path makes per packet, and
- * the out-of-line rest (rx_offload.c; the header's flags to mbuf flags
- * in vio_offload.h) ---- */
-
-/* vio_rxq.sw_offloads */
-#define VIO_RX_SW_VLAN_STRIP	(1u << 0)
-#define VIO_RX_SW_PTYPE		(1u << 1)
-#define VIO_RX_SW_IP_CKSUM	(1u << 2)
-/* Not software work: the device's header may describe the packet
- * (GUEST_CSUM negotiated). Without it a device must leave flags zero and
- * gso_type NONE (virtio 1.3, 5.1.6.4.1), so the header is not read: its
- * cache line was written by the device, and loading it costs a transfer
- * from the device's core per packet (num_buffers, with mergeable
- * buffers, is read only for a buffer the device filled: see
- * vio_rx_mrg_single). */
-#define VIO_RX_DEV_HDR		(1u << 7)
-
-/* rx_offload.c: where the L3 header of a frame starts (Ethernet, up to
- * two VLAN tags, all in the first mbuf) and its ethertype, big endian. */
-int vio_rx_l2_parse(const struct rte_mbuf *m, uint16_t *off, uint16_t *etype);
-
-/* rx_offload.c: VLAN strip, packet type, IPv4 header checksum. */
-int vio_rx_sw_offloads(struct vio_rxq *rxq, struct rte_mbuf *m);
-
-/*
- * Every rx path, once a packet's mbufs are final. The per-packet test is
- * vio_rx_offload_needed(): the device's flags and gso_type, and `sw`, the
- * queue's sw_offloads read once per burst into a local (a uint8_t field
- * would be reloaded after every store into an mbuf). Only then
- * vio_rx_offload_slow().
- */
-static inline uint16_t
-vio_rx_offload_needed(const struct vio_net_hdr *h, uint8_t sw)
-{
-	uint16_t w = 0;
-
-	if (sw & VIO_RX_DEV_HDR)
-		memcpy(&w, h, sizeof(w));	/* flags and gso_type in one load */
-	return w | (sw & ~VIO_RX_DEV_HDR);
-}
-
-/* rx_offload.c, out of line so that the datapaths' loops stay small:
- * the header to mbuf flags (vio_offload.h), the software offloads, and
- * the drop (freed, counted) of a packet whose header is refused. */
-int vio_rx_offload_slow(struct vio_rxq *rxq, struct rte_mbuf *m,
-			const struct vio_net_hdr *h);
-
-/* What every rx path calls once a packet's mbufs are final: 0, or -1 when
- * the packet was dropped. */
-static inline int
-vio_rx_offload_or_drop(struct vio_rxq *rxq, struct rte_mbuf *m,
-		       const struct vio_net_hdr *h, uint8_t sw)
-{
-	if (likely(vio_rx_offload_needed(h, sw) == 0))
-		return 0;
-	return vio_rx_offload_slow(rxq, m, h);
-}
+#include "vio_rx_offload.h"
 
 /* The device writes the header just before the mbuf's data room, so
  * the frame itself starts at RTE_PKTMBUF_HEADROOM. */

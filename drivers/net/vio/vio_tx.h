@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "vio_ethdev.h"
+#include "vio_tx_offload.h"
 
 #define VIO_TX_FREE_BULK 64
 
