@@ -19,7 +19,8 @@ so `-k split_inorder` or `-k _mrg_rx` select a part of the matrix.
 import re
 import time
 
-from vio_harness import Session, Skip, check, equal, settle, txpkts, wait_for
+from vio_harness import (Session, Skip, burst_mode, check, datapaths, equal, queue_burst_mode,
+                         settle, txpkts, wait_for)
 
 TRAFFIC = 0.5                   # seconds per size; counts are compared, not rates
 SIZES = (64, 1518, 9000)
@@ -38,9 +39,10 @@ def check_path(fe, packed, in_order, mrg, chained=False):
     choice at each start that changes it (`vio: port 0 uses <rx> rx, <tx> tx`)."""
     if fe.session.driver != "net_vio_user":
         return
-    uses = re.findall(r"vio: port 0 uses (.+) rx, (.+) tx", fe.output)
-    check(uses, "the frontend never logged its datapaths")
-    for q, mode in zip(("rx", "tx"), uses[-1]):
+    uses = datapaths(fe.output)
+    check(0 in uses, "the frontend never logged its datapaths")
+    rx, tx, why = uses[0]
+    for q, mode in (("rx", rx), ("tx", tx)):
         check(mode.startswith("packed" if packed else "split"), "%s path %r: wrong ring layout" % (q, mode))
         check(("in-order" in mode) == bool(in_order), "%s path %r: in_order=%d" % (q, mode, in_order))
         if q == "rx":
@@ -48,10 +50,8 @@ def check_path(fe, packed, in_order, mrg, chained=False):
             check(("chained" in mode) == chained, "rx path %r: chained buffers expected: %s"
                   % (mode, chained))
         # and users see the same as the queue's burst mode
-        out = fe.cmd("show %sq info 0 0" % q)
-        m = re.search(r"Burst mode: (.*)", out)
-        check(m, "show %sq info 0 0: no burst mode in:\n%s" % (q, out))
-        equal(m.group(1).strip(), mode, "%s burst mode vs the logged datapath" % q)
+        equal(queue_burst_mode(fe, q), burst_mode(mode, why),
+              "%s burst mode vs the logged datapath" % q)
 
 
 def check_no_device_errors(fe):
