@@ -88,7 +88,7 @@ dpt_pool(const char *kind, uint32_t n, uint16_t room)
 /* What vio_user_probe and vio_pci_probe do around vio_ethdev_init, with
  * the device model as the transport. */
 static void
-dpt_attach(struct dpt *d, const char *name)
+dpt_attach(struct dpt *d, const char *name, bool scalar)
 {
 	struct rte_eth_dev *dev;
 	struct vio_adapter *ad;
@@ -109,8 +109,9 @@ dpt_attach(struct dpt *d, const char *name)
 					     RTE_CACHE_LINE_SIZE);
 	UT_ASSERT(dev->data->dev_private != NULL, "no memory");
 	ad = dev->data->dev_private;
-	snprintf(args, sizeof(args), "mrg_rxbuf=%d,in_order=%d,packed_vq=%d",
-		 d->lo->mrg, d->lo->in_order, d->lo->packed);
+	snprintf(args, sizeof(args), "mrg_rxbuf=%d,in_order=%d,packed_vq=%d%s",
+		 d->lo->mrg, d->lo->in_order, d->lo->packed,
+		 scalar ? ",vectorized=0" : "");
 	UT_EQ(vio_devargs_parse(name, args, &ad->da), 0);
 	dm_dev_attach(&d->dev, &ad->hw, true);
 	ad->hw.use_va = true;
@@ -197,9 +198,11 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 	d->tx_mp = dpt_pool("tx", 4u * d->ring + 256, DPT_ROOM);
 
 	snprintf(name, sizeof(name), "dpt_%s_%u", lo->name, seq++);
-	dpt_attach(d, name);
-	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | o->tx_offloads;
-	conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER | o->rx_offloads;
+	dpt_attach(d, name, o->scalar);
+	conf.txmode.offloads = o->tx_offloads |
+			       (o->one_seg ? 0 : RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+	conf.rxmode.offloads = o->rx_offloads |
+			       (o->one_seg ? 0 : RTE_ETH_RX_OFFLOAD_SCATTER);
 	conf.rxmode.max_lro_pkt_size = o->max_lro;
 	UT_EQ(rte_eth_dev_configure(d->port, 1, 1, &conf), 0);
 	UT_EQ(rte_eth_rx_queue_setup(d->port, 0, d->ring, SOCKET_ID_ANY, NULL,

@@ -41,6 +41,8 @@ struct dpt_opts {
 	uint64_t rx_offloads;	/* besides SCATTER */
 	uint64_t tx_offloads;	/* besides MULTI_SEGS */
 	uint32_t max_lro;	/* rxmode.max_lro_pkt_size */
+	bool scalar;		/* devarg vectorized=0 */
+	bool one_seg;		/* no SCATTER nor MULTI_SEGS asked */
 };
 
 struct dpt {

@@ -6,10 +6,12 @@
  * device that writes what the input says.
  *
  * Input: three bytes choose the port (layout: split/packed x in-order x
- * mergeable; small rx mbufs for chained buffers; rx offloads: L4
- * checksums, LRO and its frame limit, VLAN strip, IPv4 checksum; tx
- * offloads), then a program of steps, each an opcode byte and its
- * arguments:
+ * mergeable; small rx mbufs for chained buffers; the EAL's max SIMD
+ * bitwidth and the vectorized devarg, so that every row of the datapath
+ * table, scalar and vector, can run; whether the port asks for SCATTER
+ * and MULTI_SEGS; rx offloads: L4 checksums, LRO and its frame limit,
+ * VLAN strip, IPv4 checksum; tx offloads), then a program of steps,
+ * each an opcode byte and its arguments:
  *   device: fill rx buffers with a frame and a virtio-net header of the
  *     input's choosing (flags, gso_type, gso_size, hdr_len, csum_start,
  *     csum_offset, num_buffers) and complete them (each with its length,
@@ -20,7 +22,8 @@
  *   application: rx_burst (keeping the packets or freeing them),
  *     tx_burst of packets built from the input (chained, with offload
  *     flags and header lengths, through tx_prepare or not), hold mbufs
- *     of either pool (exhaustion) and give them back, stop and start.
+ *     of either pool (exhaustion) and give them back, stop and start
+ *     (at another max SIMD bitwidth: another row on the same queues).
  * Invariants: no sanitizer report; a burst returns at most what was
  * asked; a delivered packet is the rx pool's, whole (pkt_len is the sum
  * of its segments' data_len, nb_segs its length), its data inside each
@@ -43,6 +46,7 @@
 #include <rte_mempool.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
+#include <rte_vect.h>
 
 #include "dpt.h"
 #include "fuzz.h"
@@ -134,6 +138,7 @@ struct fz {
 	struct dpt *d;
 	struct fuzz_in in;
 	bool started;
+	bool one_seg;		/* no MULTI_SEGS: tx packets of one mbuf */
 	bool raw_packed;	/* raw used descriptors written on a packed
 				 * ring: its descriptors may be the device's
 				 * garbage, not the driver's */
@@ -729,8 +734,9 @@ fz_app_tx(void)
 		return;
 	for (i = 0; i < want; i++) {
 		uint8_t shape = fuzz_u8(in);
-		uint16_t nsegs = shape & 0x80 ? fuzz_u8(in) % 80 + 1 :
-						shape % 4 + 1;
+		uint16_t segs = shape & 0x80 ? fuzz_u8(in) % 80 + 1 :
+					       shape % 4 + 1;
+		uint16_t nsegs = fz.one_seg ? 1 : segs;
 		uint32_t len = fz_u16(in) % 9000 + nsegs;
 		uint8_t ol = fuzz_u8(in);
 		struct rte_mbuf *m;
@@ -797,10 +803,22 @@ fz_app_release(void)
 		fz_release_held(how & 4 ? fz.nheld / 2 : 0);
 }
 
+/* The EAL's max SIMD bitwidths an input chooses from: what the EAL
+ * started with (256 on x86), 128, 512 and 64 (scalar rows only). */
+static uint16_t fz_simd[4];
+
+static void
+fz_set_simd(unsigned int i)
+{
+	FUZZ_ASSERT(rte_vect_set_max_simd_bitwidth(fz_simd[i & 3]) == 0,
+		    "max SIMD bitwidth %u", fz_simd[i & 3]);
+}
+
 static void
 fz_restart(void)
 {
 	struct dpt *d = fz.d;
+	uint8_t how;
 	int ret;
 
 	FUZZ_ASSERT(rte_eth_dev_stop(d->port) == 0, "stop");
@@ -809,8 +827,12 @@ fz_restart(void)
 	fz.ndev_held = 0;
 	fz.raw_packed = false;
 	fz_check_pools();
-	if (fuzz_u8(&fz.in) & 1)
+	how = fuzz_u8(&fz.in);
+	if (how & 1)
 		return;		/* stays stopped until the next restart */
+	/* Bits 1-3, when not 0: start at another SIMD width. */
+	if (how & 0x0e)
+		fz_set_simd(((how >> 1) & 7) - 1);
 	ret = rte_eth_dev_start(d->port);
 	/* Only a dry pool may keep the port from starting. */
 	FUZZ_ASSERT(ret == 0 || (ret == -ENOMEM && fz.hog_rx + fz.held_segs > 0),
@@ -859,6 +881,12 @@ fz_open(struct fuzz_in *in)
 	const struct dpt_layout *l = &dpt_layouts[lo % dpt_nlayouts];
 
 	o.rx_room = lo & 0x08 ? 512 : 0;
+	/* Bits 4-5: the max SIMD bitwidth; 6: vectorized=0; 7 (with frames
+	 * that fit an mbuf): no SCATTER nor MULTI_SEGS, which vector rows
+	 * may refuse. */
+	fz_set_simd(lo >> 4);
+	o.scalar = (lo & 0x40) != 0;
+	o.one_seg = (lo & 0x88) == 0x80;
 	o.offered = VIO_BIT(VIO_NET_F_CSUM) | VIO_BIT(VIO_NET_F_GUEST_CSUM) |
 		    VIO_BIT(VIO_NET_F_GUEST_TSO4) | VIO_BIT(VIO_NET_F_GUEST_TSO6) |
 		    VIO_BIT(VIO_NET_F_HOST_TSO4) | VIO_BIT(VIO_NET_F_HOST_TSO6) |
@@ -874,6 +902,7 @@ fz_open(struct fuzz_in *in)
 	memset(&fz, 0, offsetof(struct fz, bufs));
 	fz.d = dpt_open(l, &o);
 	fz.started = true;
+	fz.one_seg = o.one_seg;
 	fz_index_rx_pool();
 }
 
@@ -925,5 +954,9 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 		abort();
 	}
 	fuzz_quiet_logs();
+	fz_simd[0] = rte_vect_get_max_simd_bitwidth();
+	fz_simd[1] = RTE_VECT_SIMD_128;
+	fz_simd[2] = RTE_VECT_SIMD_512;
+	fz_simd[3] = RTE_VECT_SIMD_DISABLED;
 	return 0;
 }

@@ -329,6 +329,18 @@ def datapath_seeds():
             struct.pack("<I", 70000) + app_rx() + dev_rx(100, mode=2) + app_rx())
     seeds["device_holds_split_mrg"] = bytes([1, 0, 0]) + held
     seeds["device_holds_packed_inorder_mrg"] = bytes([7, 0, 0]) + held
+    # The datapath table's rows: header byte 0 bits 4-5 the EAL's max SIMD
+    # bitwidth (0 its default, 128, 512, 64), bit 6 vectorized=0, bit 7 no
+    # SCATTER nor MULTI_SEGS; a restart's bits 1-3 start at another width.
+    simd = {"default": 0x00, "128": 0x10, "512": 0x20, "64": 0x30}
+    widths = b"".join(bytes([RESTART, (w + 1) << 1]) + dev_rx(100) + app_rx() +
+                      app_tx([tx_pkt(60), tx_pkt(1400)]) + dev_tx() for w in (1, 3, 2, 0))
+    one_seg = (dev_rx(60) + dev_rx(1500, tmpl=1) + app_rx() +
+               app_tx([tx_pkt(60), tx_pkt(1000), tx_pkt(1514)]) + dev_tx() + app_rx())
+    for i, name in enumerate(LAYOUTS):
+        for w in ("128", "512"):
+            seeds["%s_simd%s_one_seg" % (name, w)] = bytes([i | simd[w] | 0x80, 0, 0]) + one_seg + widths
+        seeds[name + "_vectorized0"] = bytes([i | simd["512"] | 0x40, 0, 0]) + traffic + widths
     # Long programs: libFuzzer's length limit starts at the longest seed.
     tso = app_tx([tx_pkt(5000, 3, ol=TX_IPV4 | TX_IP_CKSUM | TX_TCP_SEG, mss=1000)]) + dev_tx()
     for i in (1, 3, 5, 7):

@@ -19,7 +19,8 @@ so `-k split_inorder` or `-k _mrg_rx` select a part of the matrix.
 import re
 import time
 
-from vio_harness import Session, Skip, check, equal, settle, txpkts, wait_for
+from vio_harness import (Session, Skip, burst_mode, check, datapaths, equal, queue_burst_mode,
+                         settle, txpkts, wait_for)
 
 TRAFFIC = 0.5                   # seconds per size; counts are compared, not rates
 SIZES = (64, 1518, 9000)
@@ -38,9 +39,10 @@ def check_path(fe, packed, in_order, mrg, chained=False):
     choice at each start that changes it (`vio: port 0 uses <rx> rx, <tx> tx`)."""
     if fe.session.driver != "net_vio_user":
         return
-    uses = re.findall(r"vio: port 0 uses (.+) rx, (.+) tx", fe.output)
-    check(uses, "the frontend never logged its datapaths")
-    for q, mode in zip(("rx", "tx"), uses[-1]):
+    uses = datapaths(fe.output)
+    check(0 in uses, "the frontend never logged its datapaths")
+    rx, tx, why = uses[0]
+    for q, mode in (("rx", rx), ("tx", tx)):
         check(mode.startswith("packed" if packed else "split"), "%s path %r: wrong ring layout" % (q, mode))
         check(("in-order" in mode) == bool(in_order), "%s path %r: in_order=%d" % (q, mode, in_order))
         if q == "rx":
@@ -48,10 +50,8 @@ def check_path(fe, packed, in_order, mrg, chained=False):
             check(("chained" in mode) == chained, "rx path %r: chained buffers expected: %s"
                   % (mode, chained))
         # and users see the same as the queue's burst mode
-        out = fe.cmd("show %sq info 0 0" % q)
-        m = re.search(r"Burst mode: (.*)", out)
-        check(m, "show %sq info 0 0: no burst mode in:\n%s" % (q, out))
-        equal(m.group(1).strip(), mode, "%s burst mode vs the logged datapath" % q)
+        equal(queue_burst_mode(fe, q), burst_mode(mode, why),
+              "%s burst mode vs the logged datapath" % q)
 
 
 def check_no_device_errors(fe):
@@ -148,14 +148,19 @@ def io_loop(be, fe, size, seconds=TRAFFIC, prev=None):
     settle(be, "RX-packets", fs["TX-packets"])
     bf = be.stop()
     bs = be.stats()
-    what = "size %d: " % size
+    check_io_counts("size %d: " % size, size, fs, bs, ff, bf, prev)
+
+
+def check_io_counts(what, size, fs, bs, ff, bf, prev=None):
+    """The counts of an io round: the frontend's and backend's port (fs,
+    bs) and forward (ff, bf) statistics."""
     check(fs["RX-packets"] > BURST, what + "the burst did not loop: %s" % fs)
     equal(bs["RX-packets"], fs["TX-packets"], what + "backend RX-packets vs frontend TX-packets")
     # `start` first drains the rx ring of what the previous round left in
     # it (at most a burst): the PMD counts those, the forwarding does not
     flushed = fs["RX-packets"] - ff["RX-packets"]
     check(0 <= flushed <= (BURST if prev else 0), what + "frontend RX-packets %d - forwarded %d = %d, not in 0..%d"
-          % (fs["RX-packets"], ff["RX-packets"], flushed, BURST))
+          % (fs["RX-packets"], ff["RX-packets"], flushed, BURST if prev else 0))
     in_ring = bs["TX-packets"] - ff["RX-packets"]
     check(0 <= in_ring <= BURST, what + "backend TX %d - frontend forwarded RX %d = %d, not in 0..%d"
           % (bs["TX-packets"], ff["RX-packets"], in_ring, BURST))

@@ -9,7 +9,7 @@ traffic has looped both ways.
 import re
 
 from test_io_loop import io_loop
-from vio_harness import Session, Skip, check, equal
+from vio_harness import Session, Skip, burst_mode, check, datapaths, equal, queue_burst_mode
 
 CASES = [  # (devargs, max_pkt_len, rx path, tx path)
     ("packed_vq=1,mrg_rxbuf=1", None,
@@ -27,13 +27,6 @@ CASES = [  # (devargs, max_pkt_len, rx path, tx path)
 ]
 
 
-def burst_mode(fe, kind):
-    out = fe.cmd("show %sq info 0 0" % kind)
-    m = re.search(r"Burst mode: (.*)", out)
-    check(m is not None, "no burst mode in `show %sq info 0 0`:\n%s" % (kind, out))
-    return m.group(1).strip()
-
-
 def xstats(fe):
     out = fe.cmd("show port xstats 0")
     return {k: int(v) for k, v in re.findall(r"^\s*(\S+):\s+(\d+)\s*$", out, re.M)}
@@ -44,10 +37,15 @@ def path_case(devargs, max_pkt_len, rx, tx):
         if s.driver != "net_vio_user":
             raise Skip("checks vio's own datapath names")
         be = s.backend(fwd="io", max_pkt_len=max_pkt_len)
-        fe = s.frontend(be.sock, devargs, fwd="io", max_pkt_len=max_pkt_len)
+        # the scalar rows (vector rows are test_vector_matrix's)
+        fe = s.frontend(be.sock, devargs + ",vectorized=0", fwd="io", max_pkt_len=max_pkt_len)
         lines = [l for l in fe.startup.splitlines() if re.search(r"vio: port 0 uses", l)]
-        equal(lines, ["vio: port 0 uses %s rx, %s tx" % (rx, tx)], "datapath log lines")
-        equal((burst_mode(fe, "rx"), burst_mode(fe, "tx")), (rx, tx), "rx/tx burst modes")
+        equal(len(lines), 1, "datapath log lines: %s" % lines)
+        got_rx, got_tx, why = datapaths(fe.startup)[0]
+        equal((got_rx, got_tx), (rx, tx), "rx/tx datapaths logged")
+        check(re.fullmatch(r"(\S+ refused: vectorized=0)?", why), "vectorized=0, the reason logged: %r" % why)
+        equal((queue_burst_mode(fe, "rx"), queue_burst_mode(fe, "tx")),
+              (burst_mode(rx, why), burst_mode(tx, why)), "rx/tx burst modes")
         io_loop(be, fe)
         xs = xstats(fe)
         names = ["%s_q0_device_bad_%s" % (d, k) for d in ("rx", "tx")

@@ -601,6 +601,32 @@ def settle(side, key, target=None, timeout=15, quiet=1.0):
     return st
 
 
+# vio's start line: `vio: port 0 uses RX rx, TX tx (WHY)`, WHY saying why
+# a faster datapath was refused (absent when none was).
+_DATAPATH = re.compile(r"vio: port (\d+) uses (.+?) rx, (.+?) tx(?: \((.*)\))?[ \t\r]*$", re.M)
+
+
+def datapaths(text):
+    """The datapaths vio logged at its ports' starts -> {port: (rx, tx,
+    why)}, the last line of each port; why is "" when absent."""
+    return {int(m.group(1)): (m.group(2), m.group(3), m.group(4) or "")
+            for m in _DATAPATH.finditer(text)}
+
+
+def burst_mode(path, why):
+    """The burst mode vio reports for a queue on `path` (ethdev's
+    rte_eth_{rx,tx}_burst_mode_get, testpmd's `Burst mode:`)."""
+    return path + (" (%s)" % why if why else "")
+
+
+def queue_burst_mode(p, q, port=0):
+    """testpmd's `show {rx,tx}q info PORT 0` burst mode."""
+    out = p.cmd("show %sq info %d 0" % (q, port))
+    m = re.search(r"Burst mode: (.*)", out)
+    check(m, "show %sq info %d 0: no burst mode in:\n%s" % (q, port, out))
+    return m.group(1).strip()
+
+
 def driver_lines(text, driver):
     """The lines of testpmd's output that the frontend driver logged (not
     the EAL's). vio prefixes its logs with 'vio:'."""
