@@ -227,20 +227,24 @@ cvq_ack(struct vio_cvq *cq, uint8_t class, uint8_t cmd, uint32_t len)
 	if (len != 1) {
 		vio_vq_bad(cq->vq, VIO_VQ_ERR_LEN, len, 1);
 		cq->stats.bad++;
+		cq->last = VIO_CVQ_BROKE;
 		VIO_LOG(virtio, ERR, "control queue %u: %s: the device returned the command with %u bytes written, not the 1-byte ack",
 			cq->vq->index, vio_cvq_cmd_name(class, cmd), len);
 		return -EIO;
 	}
 	if (ack == VIO_NET_OK) {
 		cq->stats.ok++;
+		cq->last = VIO_CVQ_ACKED;
 		return 0;
 	}
 	if (ack == VIO_NET_ERR) {
 		cq->stats.err++;
-		VIO_LOG(virtio, ERR, "control queue %u: %s: the device refused the command (VIRTIO_NET_ERR)",
+		cq->last = VIO_CVQ_REJECTED;
+		VIO_LOG(virtio, ERR, "control queue %u: %s: the device rejected the command (VIRTIO_NET_ERR)",
 			cq->vq->index, vio_cvq_cmd_name(class, cmd));
 	} else {
 		cq->stats.bad++;
+		cq->last = VIO_CVQ_BROKE;
 		VIO_LOG(virtio, ERR, "control queue %u: %s: the device answered %u, neither OK nor ERR",
 			cq->vq->index, vio_cvq_cmd_name(class, cmd), ack);
 	}
@@ -257,11 +261,13 @@ cvq_stuck(struct vio_cvq *cq, uint8_t class, uint8_t cmd,
 	cq->stuck_cmd = cmd;
 	if (w == VIO_CVQ_TIMEOUT) {
 		cq->stats.timeouts++;
+		cq->last = VIO_CVQ_NO_ANSWER;
 		VIO_LOG(virtio, ERR, "control queue %u: %s: no answer from the device within %u us; the queue is unusable until the device is reset",
 			cq->vq->index, vio_cvq_cmd_name(class, cmd), timeout_us);
 		return -ETIMEDOUT;
 	}
 	cq->stats.bad++;
+	cq->last = VIO_CVQ_BROKE;
 	VIO_LOG(virtio, ERR, "control queue %u: %s: the device used an id that names no command in flight; the queue is unusable until the device is reset",
 		cq->vq->index, vio_cvq_cmd_name(class, cmd));
 	return -EIO;
@@ -296,6 +302,7 @@ cvq_command_locked(struct vio_cvq *cq, uint8_t class, uint8_t cmd,
 	uint16_t n, head;
 
 	if (cq->stuck) {
+		cq->last = VIO_CVQ_BLOCKED;
 		VIO_LOG(virtio, ERR, "control queue %u: %s refused: the device never returned %s; reset the device first",
 			vq->index, vio_cvq_cmd_name(class, cmd),
 			vio_cvq_cmd_name(cq->stuck_class, cq->stuck_cmd));
@@ -312,9 +319,28 @@ cvq_command_locked(struct vio_cvq *cq, uint8_t class, uint8_t cmd,
 		return cvq_stuck(cq, class, cmd, w, timeout_us);
 	if (w == VIO_CVQ_BACK_BAD) {
 		cq->stats.bad++;
+		cq->last = VIO_CVQ_BROKE;
 		return -EIO;
 	}
 	return cvq_ack(cq, class, cmd, len);
+}
+
+const char *
+vio_cvq_outcome_str(enum vio_cvq_outcome o)
+{
+	switch (o) {
+	case VIO_CVQ_ACKED:
+		return "acked";
+	case VIO_CVQ_REJECTED:
+		return "rejected by the device (VIRTIO_NET_ERR)";
+	case VIO_CVQ_NO_ANSWER:
+		return "no answer from the device";
+	case VIO_CVQ_BROKE:
+		return "the device broke the control queue protocol";
+	case VIO_CVQ_BLOCKED:
+		return "not sent: an earlier command got no answer";
+	}
+	return "unknown";
 }
 
 int

@@ -63,6 +63,15 @@ struct vio_cvq_stats {
 	uint64_t bad;		/* answers that broke the protocol */
 };
 
+/* How the last command that reached the device ended. */
+enum vio_cvq_outcome {
+	VIO_CVQ_ACKED,		/* VIO_NET_OK */
+	VIO_CVQ_REJECTED,	/* VIO_NET_ERR */
+	VIO_CVQ_NO_ANSWER,	/* not returned within the timeout */
+	VIO_CVQ_BROKE,		/* returned against the protocol */
+	VIO_CVQ_BLOCKED,	/* not posted: an earlier one is still out */
+};
+
 struct vio_cvq {
 	rte_spinlock_t lock;
 	struct vio_vq *vq;
@@ -73,6 +82,7 @@ struct vio_cvq {
 	uint8_t stuck_class;	/* the command it belonged to, for the log */
 	uint8_t stuck_cmd;
 	struct vio_cvq_stats stats;
+	enum vio_cvq_outcome last;
 };
 
 /*
@@ -94,6 +104,10 @@ int vio_cvq_init(struct vio_cvq *cq, struct vio_vq *vq, void *region,
 int vio_cvq_command(struct vio_cvq *cq, uint8_t class, uint8_t cmd,
 		    const struct vio_cvq_seg *segs, uint16_t nsegs,
 		    uint32_t timeout_us);
+
+/* What `o` means, for a log line: "rejected by the device
+ * (VIRTIO_NET_ERR)", "no answer from the device", ... */
+const char *vio_cvq_outcome_str(enum vio_cvq_outcome o);
 
 /* After the device was reset (and before the queue is set up again):
  * the ring back to its initial state, a stuck queue usable again. */

@@ -885,12 +885,12 @@ check_queue_pairs(struct vio_user *u)
 		return ret;
 	if (!(u->backend_features & VIO_BIT(VIO_NET_F_MQ)) ||
 	    !vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_MQ)) {
-		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, but the backend has no multiqueue support",
+		VIO_LOG(vhost, ERR, "%s: queues=%u asked, but the backend has no multiqueue support (VIRTIO_NET_F_MQ and the MQ protocol feature): its maximum is 1 queue pair",
 			u->name, pairs);
 		return -ENOTSUP;
 	}
 	if (u->backend_pairs < pairs) {
-		VIO_LOG(vhost, ERR, "%s: %u queue pairs asked, the backend has %u",
+		VIO_LOG(vhost, ERR, "%s: queues=%u is more than the backend's maximum of %u queue pairs (GET_QUEUE_NUM)",
 			u->name, pairs, u->backend_pairs);
 		return -ENOTSUP;
 	}

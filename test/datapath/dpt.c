@@ -88,11 +88,11 @@ dpt_pool(const char *kind, uint32_t n, uint16_t room)
 /* What vio_user_probe and vio_pci_probe do around vio_ethdev_init, with
  * the device model as the transport. */
 static void
-dpt_attach(struct dpt *d, const char *name, bool scalar)
+dpt_attach(struct dpt *d, const char *name, bool scalar, const char *extra)
 {
 	struct rte_eth_dev *dev;
 	struct vio_adapter *ad;
-	char args[96];
+	char args[160];
 
 	dev = rte_eth_dev_allocate(name);
 	UT_ASSERT(dev != NULL, "rte_eth_dev_allocate %s", name);
@@ -109,9 +109,10 @@ dpt_attach(struct dpt *d, const char *name, bool scalar)
 					     RTE_CACHE_LINE_SIZE);
 	UT_ASSERT(dev->data->dev_private != NULL, "no memory");
 	ad = dev->data->dev_private;
-	snprintf(args, sizeof(args), "mrg_rxbuf=%d,in_order=%d,packed_vq=%d%s",
+	snprintf(args, sizeof(args), "mrg_rxbuf=%d,in_order=%d,packed_vq=%d%s%s%s",
 		 d->lo->mrg, d->lo->in_order, d->lo->packed,
-		 scalar ? ",vectorized=0" : "");
+		 scalar ? ",vectorized=0" : "",
+		 extra != NULL ? "," : "", extra != NULL ? extra : "");
 	UT_EQ(vio_devargs_parse(name, args, &ad->da), 0);
 	dm_dev_attach(&d->dev, &ad->hw, true);
 	ad->hw.use_va = true;
@@ -173,6 +174,7 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 	struct dpt *d = ut_alloc(sizeof(*d));
 	uint64_t offered;
 	uint32_t rx_mbufs;
+	uint16_t pairs, i;
 	char name[32];
 
 	if (o == NULL)
@@ -188,7 +190,16 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 		  o->offered;
 	if (!o->no_indirect)
 		offered |= VIO_BIT(VIO_F_RING_INDIRECT_DESC);
-	dm_dev_init(&d->dev, offered, 2, DPT_QUEUE_MAX);
+	/* With pairs to spare, a control queue after them (5.1.2). */
+	dm_dev_init(&d->dev, offered,
+		    o->dev_pairs ? (uint16_t)(2 * o->dev_pairs + 1) : 2,
+		    DPT_QUEUE_MAX);
+	if (offered & VIO_BIT(VIO_NET_F_RSS)) {
+		d->dev.config_rss.rss_max_key_size = 40;
+		d->dev.config_rss.rss_max_indirection_table_length = 128;
+		d->dev.config_rss.supported_hash_types = VIO_NET_HASH_TYPE_IPV4 |
+			VIO_NET_HASH_TYPE_TCPV4 | VIO_NET_HASH_TYPE_UDPV4;
+	}
 	d->rxq = &d->dev.q[0];
 	d->txq = &d->dev.q[1];
 	ut_defer(dpt_cleanup, d);
@@ -198,18 +209,25 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 	d->tx_mp = dpt_pool("tx", 4u * d->ring + 256, DPT_ROOM);
 
 	snprintf(name, sizeof(name), "dpt_%s_%u", lo->name, seq++);
-	dpt_attach(d, name, o->scalar);
+	dpt_attach(d, name, o->scalar, o->devargs);
 	conf.txmode.offloads = o->tx_offloads |
 			       (o->one_seg ? 0 : RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
 	conf.rxmode.offloads = o->rx_offloads |
 			       (o->one_seg ? 0 : RTE_ETH_RX_OFFLOAD_SCATTER);
 	conf.rxmode.max_lro_pkt_size = o->max_lro;
-	UT_EQ(rte_eth_dev_configure(d->port, 1, 1, &conf), 0);
-	UT_EQ(rte_eth_rx_queue_setup(d->port, 0, d->ring, SOCKET_ID_ANY, NULL,
-				     d->rx_mp), 0);
-	UT_EQ(rte_eth_tx_queue_setup(d->port, 0, d->ring, SOCKET_ID_ANY, NULL), 0);
-	UT_EQ(rte_eth_dev_start(d->port), 0);
-	dpt_started(d);
+	if (o->rss) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	}
+	pairs = o->pairs ? o->pairs : 1;
+	UT_EQ(rte_eth_dev_configure(d->port, pairs, pairs, &conf), 0);
+	for (i = 0; i < pairs; i++) {
+		UT_EQ(rte_eth_rx_queue_setup(d->port, i, d->ring, SOCKET_ID_ANY,
+					     NULL, d->rx_mp), 0);
+		UT_EQ(rte_eth_tx_queue_setup(d->port, i, d->ring, SOCKET_ID_ANY,
+					     NULL), 0);
+	}
+	UT_EQ(dpt_start(d), 0);
 	/* What the device negotiated is what the layout asked for. */
 	UT_EQ(!!(d->dev.accepted & VIO_BIT(VIO_F_RING_PACKED)), lo->packed);
 	UT_EQ(!!(d->dev.accepted & VIO_BIT(VIO_F_IN_ORDER)), lo->in_order);
@@ -225,19 +243,33 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 }
 
 void
-dpt_restart(struct dpt *d)
+dpt_stop(struct dpt *d)
 {
 	UT_EQ(rte_eth_dev_stop(d->port), 0);
 	d->started = false;
-	UT_EQ(rte_eth_dev_start(d->port), 0);
-	dpt_started(d);
+}
+
+int
+dpt_start(struct dpt *d)
+{
+	int ret = rte_eth_dev_start(d->port);
+
+	if (ret == 0)
+		dpt_started(d);
+	return ret;
+}
+
+void
+dpt_restart(struct dpt *d)
+{
+	dpt_stop(d);
+	UT_EQ(dpt_start(d), 0);
 }
 
 void
 dpt_finish(struct dpt *d)
 {
-	UT_EQ(rte_eth_dev_stop(d->port), 0);
-	d->started = false;
+	dpt_stop(d);
 	UT_EQ(rte_mempool_avail_count(d->rx_mp), d->rx_mp->size);
 	UT_EQ(rte_mempool_avail_count(d->tx_mp), d->tx_mp->size);
 	UT_EQ(d->dev.proto_errors, 0);

@@ -43,6 +43,11 @@ struct dpt_opts {
 	uint32_t max_lro;	/* rxmode.max_lro_pkt_size */
 	bool scalar;		/* devarg vectorized=0 */
 	bool one_seg;		/* no SCATTER nor MULTI_SEGS asked */
+	const char *devargs;	/* besides the layout's ("cq=1", "queues=2") */
+	uint16_t dev_pairs;	/* the device's queue pairs (then a control
+				 * queue too); 0: one pair, no control queue */
+	uint16_t pairs;		/* queue pairs configured; 0: 1 */
+	bool rss;		/* mq_mode RSS over IP, key and types */
 };
 
 struct dpt {
@@ -89,6 +94,10 @@ extern const unsigned int dpt_nlayouts;
 struct dpt *dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o);
 /* Stop and start the port (its queues reset at the device). */
 void dpt_restart(struct dpt *d);
+/* The same in two steps; dpt_start returns what rte_eth_dev_start did,
+ * the port's queues set up again at the device when 0. */
+void dpt_stop(struct dpt *d);
+int dpt_start(struct dpt *d);
 /* Stop the port and check that every mbuf is back in its pool, then
  * close it. */
 void dpt_finish(struct dpt *d);

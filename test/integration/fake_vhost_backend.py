@@ -3,6 +3,7 @@
 """A vhost-user backend that misbehaves on purpose, for vio's fault tests.
 
     fake_vhost_backend.py --socket PATH --behaviour B [--lifetime S]
+                          [--queue-pairs N] [--connections C]
 
 It listens on PATH (server mode), accepts one connection and then, by B:
 
@@ -17,9 +18,13 @@ It listens on PATH (server mode), accepts one connection and then, by B:
                         maps the regions sent with ADD_MEM_REG, and consumes
                         the tx rings (odd vrings), counting packets; prints
                         "served: P packets, B bytes, R regions" at the end
+                        of each connection. With --queue-pairs N it also
+                        offers VIRTIO_NET_F_MQ and the MQ protocol feature
+                        and answers GET_QUEUE_NUM with N.
 
-It exits by itself once the peer has gone, and after at most --lifetime
-seconds (default and maximum 30) in any case, removing its socket.
+It serves --connections peers one after the other (default 1), each until
+it has gone, and exits after at most --lifetime seconds (default and
+maximum 30) in any case, removing its socket.
 Standard library only.
 """
 import argparse
@@ -41,12 +46,15 @@ SET_MEM_TABLE = 5
 SET_VRING_NUM, SET_VRING_ADDR, SET_VRING_BASE, GET_VRING_BASE = 8, 9, 10, 11
 SET_VRING_KICK, SET_VRING_CALL = 12, 13
 GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES = 15, 16
+GET_QUEUE_NUM = 17
 SET_VRING_ENABLE = 18
 GET_MAX_MEM_SLOTS, ADD_MEM_REG, REM_MEM_REG = 36, 37, 38
 
 F_VERSION_1 = 1 << 32
 F_PROTOCOL_FEATURES = 1 << 30
 F_MRG_RXBUF = 1 << 15
+F_MQ = 1 << 22
+PF_MQ = 1 << 0
 PF_REPLY_ACK = 1 << 3
 PF_CONFIGURE_MEM_SLOTS = 1 << 15
 BEHAVIOURS = ("close-at-once", "garbage", "silent", "close-after-features",
@@ -154,8 +162,9 @@ class Server:
     consume tx rings. Ring fields are read and written in the regions the
     frontend shared (little-endian, as on the only hosts vio supports)."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, queue_pairs=0):
         self.conn = conn
+        self.queue_pairs = queue_pairs  # 0: no multiqueue
         self.regions = []       # [uaddr, size, mmap, base offset in the map]
         self.rings = {}         # index -> dict
         self.packets = self.bytes = 0
@@ -211,10 +220,16 @@ class Server:
 
     def handle(self, req, flags, payload, fds):
         """The reply payload for req, or None (then an ack if asked)."""
+        mq = bool(self.queue_pairs)
         if req == GET_FEATURES:
-            return struct.pack("<Q", F_VERSION_1 | F_PROTOCOL_FEATURES | F_MRG_RXBUF)
+            return struct.pack("<Q", F_VERSION_1 | F_PROTOCOL_FEATURES | F_MRG_RXBUF
+                               | (F_MQ if mq else 0))
         if req == GET_PROTOCOL_FEATURES:
-            return struct.pack("<Q", PF_REPLY_ACK | PF_CONFIGURE_MEM_SLOTS)
+            return struct.pack("<Q", PF_REPLY_ACK | PF_CONFIGURE_MEM_SLOTS | (PF_MQ if mq else 0))
+        if req == GET_QUEUE_NUM:
+            if not mq:
+                raise ValueError("GET_QUEUE_NUM without the MQ protocol feature")
+            return struct.pack("<Q", self.queue_pairs)
         if req == GET_MAX_MEM_SLOTS:
             return struct.pack("<Q", 8)
         if req == ADD_MEM_REG:
@@ -289,14 +304,9 @@ def listen(path):
     return s
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--socket", required=True)
-    ap.add_argument("--behaviour", required=True, choices=BEHAVIOURS)
-    ap.add_argument("--lifetime", type=float, default=30.0)
-    a = ap.parse_args()
-    deadline = time.monotonic() + max(0.0, min(a.lifetime, 30.0))
-    lsock = listen(a.socket)
+def serve_connection(lsock, a, deadline):
+    """Accept one peer and behave until it has gone. False once the
+    lifetime is over."""
     conn = None
     try:
         lsock.settimeout(max(0.01, deadline - time.monotonic()))
@@ -304,20 +314,39 @@ def main():
             sock, _ = lsock.accept()
         except socket.timeout:
             log("nobody connected")
-            return 0
+            return False
         log("connected; behaving as %s" % a.behaviour)
         conn = Conn(sock, deadline)
         if a.behaviour == "serve-mem-slots":
-            Server(conn).run()
+            Server(conn, a.queue_pairs).run()
         else:
             misbehave(conn, a.behaviour)
     except PeerGone as e:
         log("peer gone%s" % (": %s" % e if str(e) else ""))
     except TimeoutError:
         log("lifetime over")
+        return False
     finally:
         if conn is not None:
             conn.sock.close()
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--socket", required=True)
+    ap.add_argument("--behaviour", required=True, choices=BEHAVIOURS)
+    ap.add_argument("--lifetime", type=float, default=30.0)
+    ap.add_argument("--queue-pairs", type=int, default=0)
+    ap.add_argument("--connections", type=int, default=1)
+    a = ap.parse_args()
+    deadline = time.monotonic() + max(0.0, min(a.lifetime, 30.0))
+    lsock = listen(a.socket)
+    try:
+        for _ in range(max(1, a.connections)):
+            if not serve_connection(lsock, a, deadline):
+                break
+    finally:
         lsock.close()
         try:
             os.unlink(a.socket)

@@ -61,8 +61,9 @@ class Fake:
     """fake_vhost_backend.py on a socket in a private directory, plus the
     cleanup of everything a test started."""
 
-    def __init__(self, behaviour):
+    def __init__(self, behaviour, args=()):
         self.behaviour = behaviour
+        self.args = list(args)
         self.dir = tempfile.mkdtemp(prefix="vio-fault-", dir=os.environ.get("VIO_TMPDIR"))
         self.sock = os.path.join(self.dir, "vh.sock")
         self.prefixes = []
@@ -71,7 +72,8 @@ class Fake:
 
     def __enter__(self):
         self.proc = self.spawn([sys.executable, FAKE, "--socket", self.sock,
-                                "--behaviour", self.behaviour, "--lifetime", "30"])
+                                "--behaviour", self.behaviour, "--lifetime", "30"]
+                               + self.args)
         end = time.monotonic() + 10
         while not os.path.exists(self.sock):
             if self.proc.poll() is not None or time.monotonic() > end:
@@ -208,6 +210,67 @@ def test_serve_mem_slots():
         if want not in fake_out:
             raise AssertionError("fake backend did not report %r\n%s\n%s"
                                  % (want, tail(fake_out), tail(out)))
+
+
+def test_queues_above_backend():
+    """queues=4 on a backend whose GET_QUEUE_NUM says 2: `port attach`
+    fails with a vio line naming queues and the backend's maximum, and
+    leaves no fd behind (the count of a testpmd that stays up is the same
+    after two more failed attaches); queues=2 on the same backend attaches,
+    runs two queue pairs, and what testpmd sent is what the fake took."""
+    if (os.environ.get("VIO_FRONTEND") or "net_vio_user") != "net_vio_user":
+        raise unittest.SkipTest("checks vio's own error handling")
+    sys.path.insert(0, HERE)
+    import vio_harness as vh
+    with Fake("serve-mem-slots", ["--queue-pairs", "2", "--connections", "4"]) as fake, \
+            vh.Session() as s:
+        eal = vh.mem_eal(512) + ["--no-pci", "-l", "0,1"] + vh.driver_eal("net_vio_user", [])
+        pmd = vh.Testpmd(s, "fe", eal, ["--total-num-mbufs=4096", "--forward-mode=io",
+                                        "--nb-cores=1"])
+        pmd.launch(60)
+        if vh.NO_PORT not in pmd.startup:
+            raise AssertionError("testpmd probed a port of its own\n%s" % pmd.tail())
+        bad = "port attach net_vio_user0,path=%s,queues=4" % fake.sock
+        fds = None
+        for i in range(3):
+            out = pmd.cmd(bad, timeout=GIVE_UP)
+            if not re.search(r"vio: .*queues=4 is more than the backend's maximum of 2 "
+                             r"queue pairs", out):
+                raise AssertionError("attach %d: no vio line naming queues=4 and the "
+                                     "backend's 2\n%s" % (i, tail(out)))
+            if re.search(r"Port \d+ is attached", out):
+                raise AssertionError("attach %d: the port was attached\n%s" % (i, tail(out)))
+            if i == 0:
+                fds = pmd.fd_count()
+        vh.equal(pmd.fd_count(), fds, "testpmd's open fds after two more failed attaches")
+        out = pmd.cmd("port attach net_vio_user0,path=%s,queues=2" % fake.sock, timeout=GIVE_UP)
+        if not re.search(r"Port 0 is attached", out):
+            raise AssertionError("queues=2 did not attach\n%s" % tail(out))
+        info = pmd.cmd("show port info 0")
+        vh.check(re.search(r"Max possible RX queues: 2\b", info), "port 0 offers 2 rx queues")
+        for line in ("port config all rxq 2", "port config all txq 2", "port start 0"):
+            out = pmd.cmd(line, timeout=GIVE_UP)
+            if "Fail" in out or "rror" in out:
+                raise AssertionError("%s:\n%s" % (line, tail(out)))
+        pmd.start(tx_first=True)
+        vh.wait_for(lambda: vh.parse_port_stats(pmd.cmd("show port stats 0"))
+                    .get("TX-packets", 0) >= 64, 20, what="64 packets sent (32 per queue)")
+        out = pmd.cmd("stop")
+        sent = vh.parse_port_stats(pmd.cmd("show port stats 0"))
+        pmd.cmd("port stop 0", timeout=GIVE_UP)
+        pmd.cmd("port close 0", timeout=GIVE_UP)
+        pmd.quit()
+        fake_out = fake.output()
+        served = re.findall(r"served: (\d+) packets, (\d+) bytes, \d+ regions, (\d+) errors",
+                            fake_out)
+        if len(served) != 4:
+            raise AssertionError("fake backend served %d connections, want 4 (3 failed "
+                                 "probes, 1 port)\n%s" % (len(served), tail(fake_out)))
+        for p_, b_, e_ in served[:3]:
+            vh.equal((int(p_), int(e_)), (0, 0), "packets and errors of a failed probe")
+        vh.equal(int(served[3][2]), 0, "errors of the fake serving queues=2")
+        vh.equal(int(served[3][0]), sent["TX-packets"], "packets the fake took vs testpmd sent")
+        vh.equal(int(served[3][1]), sent["TX-bytes"], "bytes the fake took vs testpmd sent")
 
 
 def main():

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import rss_frames  # noqa: E402
 from vio_harness import Session, Skip, check, equal, parse_counters  # noqa: E402
 import vio_guest  # noqa: E402
-from vio_guest import NIC_MACS, Guest, backend_pair  # noqa: E402
+from vio_guest import NIC_MACS, Guest, Tap, backend_pair, tap_usable  # noqa: E402
 
 TIMEOUT = 480
 QUEUES = 4
@@ -52,35 +52,6 @@ def received(text, port=PORT):
     return out
 
 
-class Tap:
-    """The host end of QEMU's multiqueue tap: frames sent on it go to
-    QEMU, which reads them in its userspace datapath."""
-
-    def __init__(self):
-        self.name = "viorss%d" % (os.getpid() % 100000)
-        self.sock = None
-
-    def netdev(self):
-        return "tap,ifname=%s,script=no,downscript=no,vhost=off,queues=%d" % (self.name, QUEUES)
-
-    def up(self):
-        # No IPv6 chatter of the host's own on the guest's wire.
-        try:
-            with open("/proc/sys/net/ipv6/conf/%s/disable_ipv6" % self.name, "w") as f:
-                f.write("1")
-        except OSError:
-            pass
-        os.system("ip link set %s up" % self.name)
-        # ETH_P_ALL: also read what QEMU writes into the tap
-        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-        self.sock.bind((self.name, 3))
-
-    def send(self, frames):
-        for f in frames:
-            self.sock.send(f)
-            time.sleep(0.01)
-
-
 def tx_window(g, tap):
     """Guest txonly on the port for a second: frames the host reads from
     the tap whose source is the guest port's MAC and type IPv4 (testpmd's
@@ -99,15 +70,6 @@ def tx_window(g, tap):
             n += 1
     g.stop()
     return n
-
-
-def tap_usable():
-    try:
-        fd = os.open("/dev/net/tun", os.O_RDWR)
-        os.close(fd)
-        return True
-    except OSError:
-        return False
 
 
 def check_round(got, fl, key, types, reta, what):
@@ -139,7 +101,7 @@ def test_pci_guest_rss_hash_report():
     with Session() as s:
         vio_guest.check_qemu()
         be = backend_pair(s, vdev_args="queues=%d" % QUEUES, app=APP[:3])
-        tap = Tap()
+        tap = Tap("viorss", queues=QUEUES)
         g = Guest(s, "mq", be.socks, nic_devargs=("queues=%d" % QUEUES,) * 2,
                   netdevs=(None, tap.netdev()), nic_opts=("", "rss=on,hash=on"),
                   testpmd_app=APP, testpmd_eal=["--log-level=pmd.net.vio.driver:info"]).boot()

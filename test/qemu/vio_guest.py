@@ -24,8 +24,10 @@ Environment: VIO_GUEST_CACHE (default <repo>/.cache/guest), VIO_QEMU
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -228,6 +230,55 @@ class Guest:
         p.driver, p.config = self.driver, self.config
         p.monitor_sock = self.monitor_sock
         return p
+
+
+def tap_usable():
+    """Whether QEMU can open a tap netdev here (/dev/net/tun)."""
+    try:
+        fd = os.open("/dev/net/tun", os.O_RDWR)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+SOL_PACKET, PACKET_VNET_HDR = 263, 15   # linux/socket.h, linux/if_packet.h
+ETH_P_ALL = 3
+
+
+class Tap:
+    """The host end of a guest NIC's tap netdev with vhost=off (QEMU's own
+    datapath reads it): a packet socket on it, so that frames sent go to
+    QEMU and what QEMU writes can be read. With vnet_hdr, each frame sent
+    starts with a struct virtio_net_hdr (GSO, partial checksums)."""
+
+    def __init__(self, prefix, queues=1, vnet_hdr=False):
+        self.name = "%s%d" % (prefix, os.getpid() % 100000)
+        self.queues, self.vnet_hdr = queues, vnet_hdr
+        self.sock = None
+
+    def netdev(self):
+        return "tap,ifname=%s,script=no,downscript=no,vhost=off%s" % (
+            self.name, ",queues=%d" % self.queues if self.queues > 1 else "")
+
+    def up(self):
+        # No IPv6 chatter of the host's own on the guest's wire.
+        try:
+            with open("/proc/sys/net/ipv6/conf/%s/disable_ipv6" % self.name, "w") as f:
+                f.write("1")
+        except OSError:
+            pass
+        os.system("ip link set %s up" % self.name)
+        # ETH_P_ALL: also read what QEMU writes into the tap
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        if self.vnet_hdr:
+            self.sock.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+        self.sock.bind((self.name, ETH_P_ALL))
+
+    def send(self, frames, gap=0.01):
+        for f in frames:
+            self.sock.send(f)
+            time.sleep(gap)
 
 
 def probe_lines(text):

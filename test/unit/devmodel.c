@@ -537,7 +537,18 @@ dm_read_config(struct vio_hw *hw, uint32_t off, void *dst, uint32_t len)
 {
 	struct dm_dev *dev = dm_of(hw);
 
-	if (off > sizeof(dev->config) || len > sizeof(dev->config) - off)
+	const size_t base = sizeof(dev->config);
+
+	if (off >= base &&
+	    (dev->offered & (VIO_BIT(VIO_NET_F_RSS) |
+			     VIO_BIT(VIO_NET_F_HASH_REPORT)))) {
+		if (off - base > sizeof(dev->config_rss) ||
+		    len > sizeof(dev->config_rss) - (off - base))
+			return -EINVAL;
+		memcpy(dst, (uint8_t *)&dev->config_rss + (off - base), len);
+		return 0;
+	}
+	if (off > base || len > base - off)
 		return -EINVAL;
 	memcpy(dst, (uint8_t *)&dev->config + off, len);
 	return 0;
@@ -627,6 +638,11 @@ dm_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	q->ready = true;
 	q->ctrl.on = (dev->accepted & VIO_BIT(VIO_NET_F_CTRL_VQ)) &&
 		     vq->index == dm_ctrl_index(dev);
+	if (q->ctrl.on) {
+		q->ctrl.ack = dev->ctrl_ack;
+		if (dev->ctrl_stall)
+			dm_queue_fault(q, DM_FAULT_STALL, DM_FAULT_FOREVER);
+	}
 	vq->notify = dm_notify;
 	vq->notify_arg = q;
 	vq->tp = q;

@@ -28,7 +28,7 @@
 #include "vio_transport.h"
 #include "virtio_spec.h"
 
-#define DM_MAX_QUEUES	4
+#define DM_MAX_QUEUES	8
 #define DM_MAX_REGIONS	16
 #define DM_MAX_SEGS	64	/* segments one chain may have */
 #define DM_REC_MAX	64	/* transmitted packets kept (the newest) */
@@ -190,6 +190,12 @@ struct dm_dev {
 	unsigned int closes;
 	unsigned int proto_errors; /* driver steps out of the 3.1.1 order */
 	struct vio_net_config config;
+	/* The fields after config, read with RSS or HASH_REPORT offered. */
+	struct vio_net_config_rss config_rss;
+	/* The control queue from its next setup on: the ack it writes
+	 * (VIO_NET_OK unless set), or no answer at all (STALL forever). */
+	uint8_t ctrl_ack;
+	bool ctrl_stall;
 	uint16_t nqueues;
 	uint16_t queue_max;
 	struct dm_queue q[DM_MAX_QUEUES];

@@ -211,12 +211,14 @@ vio_ctrl_free(struct rte_eth_dev *dev)
 
 /* ---- sending ---- */
 
-/* Count an acked command, log a failed one. The queue stays usable for
- * the datapath either way; a stop/start recovers a stuck one. */
+/* Count an acked command, log a failed one naming the command and why
+ * (rejected, no answer, ...). The queue stays usable for the datapath
+ * either way; a stop/start recovers a stuck one. */
 int
 vio_ctrl_result(struct rte_eth_dev *dev, enum vio_ctrl_cmd cmd, int ret)
 {
 	struct vio_adapter *ad = adapter_of(dev);
+	const char *why;
 
 	if (ret == 0) {
 		ad->ctrl.acked[cmd]++;
@@ -224,8 +226,17 @@ vio_ctrl_result(struct rte_eth_dev *dev, enum vio_ctrl_cmd cmd, int ret)
 			    dev->data->port_id, vio_ctrl_names[cmd]);
 		return 0;
 	}
+	switch (ret) {
+	case -EIO:
+	case -EBUSY:
+	case -ETIMEDOUT:
+		why = vio_cvq_outcome_str(ad->ctrl.cq.last);
+		break;
+	default:
+		why = strerror(-ret);
+	}
 	VIO_PMD_LOG(driver, ERR, "port %u: control command %s failed: %s%s",
-		    dev->data->port_id, vio_ctrl_names[cmd], strerror(-ret),
+		    dev->data->port_id, vio_ctrl_names[cmd], why,
 		    ret == -ETIMEDOUT || ret == -EBUSY ?
 		    " (the control queue is blocked until the port is stopped and started)" :
 		    "");
