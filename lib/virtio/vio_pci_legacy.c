@@ -228,8 +228,7 @@ legacy_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	io_w32(pci, VIO_PCI_LEGACY_QUEUE_PFN,
 	       (uint32_t)(vq->desc_addr >> VIO_PCI_LEGACY_PFN_SHIFT));
 	vq->tp = q;
-	vq->notify_arg = q;
-	vq->notify = legacy_notify;
+	vio_vq_set_notify(vq, legacy_notify, q);
 	return 0;
 }
 
@@ -243,8 +242,7 @@ legacy_queue_release(struct vio_hw *hw, struct vio_vq *vq)
 		io_w16(pci, VIO_PCI_LEGACY_QUEUE_SEL, vq->index);
 		io_w32(pci, VIO_PCI_LEGACY_QUEUE_PFN, 0);
 	}
-	vq->notify = vio_pci_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_pci_notify_none, NULL);
 	free(vq->tp);
 	vq->tp = NULL;
 }

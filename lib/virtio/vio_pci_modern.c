@@ -280,8 +280,7 @@ modern_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	c_w16(pci, VIO_PCI_COMMON_Q_ENABLE, 1);
 
 	vq->tp = q;
-	vq->notify_arg = q;
-	vq->notify = data ? modern_notify_data : modern_notify;
+	vio_vq_set_notify(vq, data ? modern_notify_data : modern_notify, q);
 	return 0;
 }
 
@@ -290,8 +289,7 @@ modern_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 static void
 modern_queue_release(struct vio_hw *hw __rte_unused, struct vio_vq *vq)
 {
-	vq->notify = vio_pci_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_pci_notify_none, NULL);
 	free(vq->tp);
 	vq->tp = NULL;
 }
