@@ -5,10 +5,16 @@ virtio-user port: DPDK's dpdk-proc-info reads the port's statistics
 says once traffic has stopped; dpdk-pdump captures what the port
 receives and sends, counted in its pcap files.
 
-A secondary process gets the port's shared data (counters, queues) and
-read-only ops; rx/tx bursts from a secondary return nothing on
-virtio-user (as with net_virtio_user, whose secondary has no eventfd to
-kick the backend either).
+A secondary process gets the port's shared data (counters, queues),
+read-only ops, and rx/tx bursts on the queues the primary set up: in
+testpmd's multi-process mode (DPDK DTS multiprocess plan: --num-procs=2,
+--proc-id=0/1, --rxq=2 --txq=2) the primary forwards on queue pair 0 and
+the secondary on queue pair 1 of a queues=2 port, in io mode both ways
+against DPDK's vhost library (net_vhost, queues=2), which counts each
+queue in its xstats. The secondary learns of a port restart by the
+primary (its kick eventfds are new then) and forwards again; when it
+exits, the primary keeps forwarding on its queue, and no mbuf is left
+out of the pool.
 
 On Debian 12's DPDK 22.11 dpdk-pdump attaches but the primary cannot
 copy into its pool (the two programs register their mempool drivers in
@@ -25,7 +31,8 @@ import struct
 import subprocess
 import time
 
-from vio_harness import Hugepages, Session, Skip, check, equal, plugin_path, settle, wait_for
+from vio_harness import (Hugepages, Session, Skip, Testpmd, check, equal, plugin_path, settle,
+                         testpmd_path, wait_for)
 
 TIMEOUT = 180
 PAGES_NEEDED = 2 * 160      # two testpmds of 256 MB, and some slack
@@ -158,3 +165,94 @@ def test_secondary_pdump():
         check(n > 0, "no packet captured on rx:\n%s" % out[-3000:])
         check(n <= got, "captured %d rx packets, the primary received %d" % (n, got))
         equal(set(lens), {64}, "lengths of the captured frames")
+
+
+# --- rx/tx bursts from a secondary process --------------------------------
+
+MP_QUEUES = ["--rxq=2", "--txq=2"]
+
+
+def mp_secondary(s, fe, hp):
+    """A testpmd secondary process of fe's group (proc-id 1): fe's file
+    prefix, and other lcore ids on the same two CPUs (a mempool's
+    per-lcore caches are shared by lcore id)."""
+    p = Testpmd(s, "sec", [], [])
+    p.args = ["stdbuf", "-o0", testpmd_path(), "--file-prefix=" + fe.prefix,
+              "--proc-type=secondary", "--no-pci", "-d", plugin_path(),
+              "--lcores", "2@0,3@1", "--huge-dir", hp.dir,
+              "--log-level=pmd.net.vio.*:info",
+              "--", "-i", "--forward-mode=io", "--total-num-mbufs=%d" % s.mbufs] \
+        + MP_QUEUES + ["--num-procs=2", "--proc-id=1"]
+    p.launch(90)
+    check("attached in a secondary process" in p.startup and p.has_port(),
+          "the secondary did not attach to the port:\n%s" % p.tail(30))
+    return p
+
+
+def vhost_queues(be):
+    """Packets per queue at the vhost side: (received from the frontend's
+    tx queue, sent to its rx queue) for queues 0 and 1."""
+    xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", be.cmd("show port xstats 0")))
+    return [(xs["rx_q%d_good_packets" % q], xs["tx_q%d_good_packets" % q]) for q in (0, 1)]
+
+
+def grows(be, q, what, more=2000):
+    """Both directions of queue q move by `more` packets at the vhost side."""
+    start = vhost_queues(be)[q]
+    wait_for(lambda: all(n >= s + more for n, s in zip(vhost_queues(be)[q], start)),
+             60, 0.5, what)
+
+
+def test_secondary_rxtx():
+    with hugepages() as hp, HugeSession(hp.dir) as s:
+        eal = ["--huge-dir", hp.dir]
+        be = s.backend(fwd="io", vdev_args="queues=2", eal=eal, app=MP_QUEUES)
+        fe = s.frontend(be.sock, "queues=2", fwd="io",
+                        eal=eal + ["--single-file-segments", "--proc-type=primary"],
+                        app=MP_QUEUES + ["--num-procs=2", "--proc-id=0"])
+        fe.cmd("port stop 0")
+        base = fe.mbufs_in_use()        # the rings hold nothing
+        fe.cmd("port start 0")
+        sec = mp_secondary(s, fe, hp)
+        fe.start()
+        sec.start()
+        be.start(tx_first=True)
+        # Each queue pair loops its own packets: a queue that no process
+        # polls stops after the first burst.
+        grows(be, 0, "traffic on queue pair 0 (the primary's)")
+        grows(be, 1, "traffic on queue pair 1 (the secondary's)")
+        check("bursts in this secondary process" in sec.output,
+              "the secondary did not link its bursts:\n%s" % sec.tail(30))
+        xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", fe.cmd("show port xstats 0")))
+        check(xs["rx_q1_packets"] > 0 and xs["tx_q1_packets"] > 0,
+              "vio's queue 1 counters (the secondary's bursts): %s" % xs)
+
+        # The primary restarts the port (new kick eventfds, rings set up
+        # again) with the secondary's forwarding stopped: the secondary
+        # links again at its next burst and forwards again.
+        sec.stop()
+        fe.stop()
+        be.stop()
+        fe.cmd("port stop 0")
+        fe.cmd("port start 0")
+        fe.start()
+        sec.start()
+        be.start(tx_first=True)
+        grows(be, 1, "traffic on the secondary's queue pair after the primary restarted the port")
+        grows(be, 0, "traffic on the primary's queue pair after the restart")
+        check(sec.output.count("bursts in this secondary process") >= 2,
+              "the secondary did not link again after the restart:\n%s" % sec.tail(30))
+
+        # The secondary exits; the primary keeps forwarding on its queue,
+        # and nothing moves on the secondary's any more.
+        sec.stop()
+        equal(sec.quit(), 0, "the secondary's exit status")
+        time.sleep(1)
+        q1 = vhost_queues(be)[1]
+        grows(be, 0, "traffic on the primary's queue pair after the secondary exited")
+        equal(vhost_queues(be)[1], q1, "queue pair 1 at the vhost side with no process polling it")
+        check(fe.alive(), "the primary after the secondary exited")
+        fe.stop()
+        be.stop()
+        fe.cmd("port stop 0")
+        equal(fe.mbufs_in_use(), base, "mbufs out of the pool with the port stopped")
