@@ -203,17 +203,28 @@ def grows(be, q, what, more=2000):
              60, 0.5, what)
 
 
-def test_secondary_rxtx():
+def eventfds(p):
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % p.pid):
+        try:
+            n += os.readlink("/proc/%d/fd/%s" % (p.pid, fd)) == "anon_inode:[eventfd]"
+        except OSError:
+            pass        # closed meanwhile
+    return n
+
+
+def mp_rxtx(devargs):
     with hugepages() as hp, HugeSession(hp.dir) as s:
         eal = ["--huge-dir", hp.dir]
         be = s.backend(fwd="io", vdev_args="queues=2", eal=eal, app=MP_QUEUES)
-        fe = s.frontend(be.sock, "queues=2", fwd="io",
+        fe = s.frontend(be.sock, "queues=2" + devargs, fwd="io",
                         eal=eal + ["--single-file-segments", "--proc-type=primary"],
                         app=MP_QUEUES + ["--num-procs=2", "--proc-id=0"])
         fe.cmd("port stop 0")
         base = fe.mbufs_in_use()        # the rings hold nothing
         fe.cmd("port start 0")
         sec = mp_secondary(s, fe, hp)
+        own = eventfds(sec)     # the secondary asks for the kick fds at its first burst
         fe.start()
         sec.start()
         be.start(tx_first=True)
@@ -223,6 +234,8 @@ def test_secondary_rxtx():
         grows(be, 1, "traffic on queue pair 1 (the secondary's)")
         check("bursts in this secondary process" in sec.output,
               "the secondary did not link its bursts:\n%s" % sec.tail(30))
+        # One kick eventfd per ring (2 queue pairs), from the primary.
+        equal(eventfds(sec) - own, 4, "kick eventfds the secondary received")
         xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", fe.cmd("show port xstats 0")))
         check(xs["rx_q1_packets"] > 0 and xs["tx_q1_packets"] > 0,
               "vio's queue 1 counters (the secondary's bursts): %s" % xs)
@@ -242,6 +255,8 @@ def test_secondary_rxtx():
         grows(be, 0, "traffic on the primary's queue pair after the restart")
         check(sec.output.count("bursts in this secondary process") >= 2,
               "the secondary did not link again after the restart:\n%s" % sec.tail(30))
+        # The new start's eventfds, the old ones closed.
+        equal(eventfds(sec) - own, 4, "kick eventfds the secondary holds after the restart")
 
         # The secondary exits; the primary keeps forwarding on its queue,
         # and nothing moves on the secondary's any more.
@@ -256,3 +271,13 @@ def test_secondary_rxtx():
         be.stop()
         fe.cmd("port stop 0")
         equal(fe.mbufs_in_use(), base, "mbufs out of the pool with the port stopped")
+
+
+def test_secondary_rxtx():
+    """split rings, mergeable buffers"""
+    mp_rxtx("")
+
+
+def test_secondary_rxtx_packed_in_order():
+    """packed rings, in order, no mergeable buffers"""
+    mp_rxtx(",packed_vq=1,in_order=1,mrg_rxbuf=0")
