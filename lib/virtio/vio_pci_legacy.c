@@ -155,6 +155,16 @@ legacy_notify(struct vio_vq *vq)
 	io_w16(q->pci, VIO_PCI_LEGACY_QUEUE_NOTIFY, q->index);
 }
 
+/* From another process: its own mapping of the I/O BAR. */
+static void
+legacy_notify_foreign(struct vio_hw *hw, struct vio_vq *vq)
+{
+	struct vio_pci *pci = vio_pci_of(hw);
+
+	if (pci != NULL && pci->io_mapped)
+		io_w16(pci, VIO_PCI_LEGACY_QUEUE_NOTIFY, vq->index);
+}
+
 /* The legacy ring layout (2.7.2 legacy interfaces): descriptors and the
  * available ring from the PFN, the used ring at the next 4096 boundary. */
 static uint64_t
@@ -265,6 +275,7 @@ const struct vio_transport_ops vio_pci_legacy_ops = {
 	.queue_setup = legacy_queue_setup,
 	.queue_release = legacy_queue_release,
 	.rx_irqs = vio_pci_rx_irqs,
+	.queue_notify_foreign = legacy_notify_foreign,
 	.close = legacy_close,
 };
 

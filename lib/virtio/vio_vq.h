@@ -97,6 +97,8 @@ struct vio_vq {
 	vio_notify_fn notify;
 	void *notify_arg;	/* transport data for notify (fd, doorbell) */
 	int32_t notify_owner;	/* its pid; 0: whichever process calls */
+	uint32_t notify_off;	/* PCI modern: the doorbell's offset in the
+				 * notify structure, for the other processes */
 	uint16_t tag;		/* the owner's label, for that hook (the PMD:
 				 * its port id) */
 	bool priv_shared;	/* extra/next from vio_vq_set_allocator's */

@@ -300,7 +300,13 @@ vio_proc_refresh(struct rte_eth_dev *dev, struct vio_proc *p, uint32_t gen)
 		return;
 	}
 	vio_proc_link(dev);
-	ret = vio_proc_fetch(dev, p, gen);
+	if (p->tp_local != NULL) {
+		/* Its doorbells need what the primary negotiated. */
+		p->tp_local->features = ad->hw.features;
+		ret = 0;
+	} else {
+		ret = vio_proc_fetch(dev, p, gen);
+	}
 	if (ret == -EAGAIN)
 		return;		/* started again meanwhile: next burst */
 	if (ret < 0 && !p->warned) {
@@ -366,6 +372,10 @@ vio_proc_notify(struct vio_vq *vq)
 	if (vq->tag >= RTE_MAX_ETHPORTS)
 		return;
 	p = &vio_proc[vq->tag];
+	if (p->tp_local != NULL) {
+		p->tp_local->ops->queue_notify_foreign(p->tp_local, vq);
+		return;
+	}
 	if (vq->index >= RTE_DIM(p->kickfd) || p->kickfd[vq->index] < 0) {
 		p->kicks_lost++;
 		return;
@@ -395,6 +405,12 @@ vio_proc_attach(struct rte_eth_dev *dev)
 }
 
 void
+vio_proc_set_transport(struct rte_eth_dev *dev, struct vio_hw *hw)
+{
+	vio_proc[dev->data->port_id].tp_local = hw;
+}
+
+void
 vio_proc_detach(struct rte_eth_dev *dev)
 {
 	struct vio_proc *p = &vio_proc[dev->data->port_id];
@@ -402,5 +418,11 @@ vio_proc_detach(struct rte_eth_dev *dev)
 	rte_spinlock_lock(&p->lock);
 	p->live = false;
 	vio_proc_close_fds(p);
+	if (p->tp_local != NULL) {
+		if (p->tp_local->ops != NULL)
+			p->tp_local->ops->close(p->tp_local);
+		free(p->tp_local);
+		p->tp_local = NULL;
+	}
 	rte_spinlock_unlock(&p->lock);
 }

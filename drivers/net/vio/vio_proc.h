@@ -40,6 +40,9 @@ struct vio_proc {
 	 * (a notify is then not sent: only that ring waits). */
 	int kickfd[VIO_PROC_MAX_RINGS];
 	uint64_t kicks_lost;
+	/* Or this process's own view of the device (PCI: its BAR mapping),
+	 * which notifies instead (queue_notify_foreign). */
+	struct vio_hw *tp_local;
 };
 
 extern struct vio_proc vio_proc[RTE_MAX_ETHPORTS];
@@ -55,7 +58,11 @@ void vio_proc_primary_init(void);
 
 /* The port in a secondary process: bursts that follow the primary. */
 void vio_proc_attach(struct rte_eth_dev *dev);
-/* ... and its eventfds closed (the secondary's dev_close). */
+/* A secondary notifies through `hw`, its own view of the device (heap
+ * memory, closed and freed by vio_proc_detach), not eventfds. */
+void vio_proc_set_transport(struct rte_eth_dev *dev, struct vio_hw *hw);
+/* ... and its eventfds closed, its view of the device freed (the
+ * secondary's dev_close). */
 void vio_proc_detach(struct rte_eth_dev *dev);
 
 /* The primary started or stopped the port: secondaries relink. */
