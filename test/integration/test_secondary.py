@@ -169,10 +169,11 @@ def test_secondary_pdump():
 
 # --- rx/tx bursts from a secondary process --------------------------------
 
-MP_QUEUES = ["--rxq=2", "--txq=2"]
+def mp_queues(pairs):
+    return ["--rxq=%d" % pairs, "--txq=%d" % pairs]
 
 
-def mp_secondary(s, fe, hp):
+def mp_secondary(s, fe, hp, pairs):
     """A testpmd secondary process of fe's group (proc-id 1): fe's file
     prefix, and other lcore ids on the same two CPUs (a mempool's
     per-lcore caches are shared by lcore id)."""
@@ -182,25 +183,28 @@ def mp_secondary(s, fe, hp):
               "--lcores", "2@0,3@1", "--huge-dir", hp.dir,
               "--log-level=pmd.net.vio.*:info",
               "--", "-i", "--forward-mode=io", "--total-num-mbufs=%d" % s.mbufs] \
-        + MP_QUEUES + ["--num-procs=2", "--proc-id=1"]
+        + mp_queues(pairs) + ["--num-procs=2", "--proc-id=1"]
     p.launch(90)
     check("attached in a secondary process" in p.startup and p.has_port(),
           "the secondary did not attach to the port:\n%s" % p.tail(30))
     return p
 
 
-def vhost_queues(be):
+def vhost_queues(be, queues):
     """Packets per queue at the vhost side: (received from the frontend's
-    tx queue, sent to its rx queue) for queues 0 and 1."""
+    tx queue, sent to its rx queue) for each of `queues`."""
     xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", be.cmd("show port xstats 0")))
-    return [(xs["rx_q%d_good_packets" % q], xs["tx_q%d_good_packets" % q]) for q in (0, 1)]
+    return [(xs["rx_q%d_good_packets" % q], xs["tx_q%d_good_packets" % q]) for q in queues]
 
 
-def grows(be, q, what, more=2000):
-    """Both directions of queue q move by `more` packets at the vhost side."""
-    start = vhost_queues(be)[q]
-    wait_for(lambda: all(n >= s + more for n, s in zip(vhost_queues(be)[q], start)),
-             60, 0.5, what)
+def grows(be, queues, what, more=1000):
+    """Both directions of each of `queues` move by `more` packets at the
+    vhost side."""
+    start = vhost_queues(be, queues)
+    wait_for(lambda: all(n >= s + more
+                         for now, was in zip(vhost_queues(be, queues), start)
+                         for n, s in zip(now, was)),
+             90, 0.5, what)
 
 
 def eventfds(p):
@@ -213,32 +217,36 @@ def eventfds(p):
     return n
 
 
-def mp_rxtx(devargs):
+def mp_rxtx(devargs, pairs=2):
+    """testpmd splits the queue pairs between its processes: the first
+    half to the primary (proc-id 0), the rest to the secondary."""
+    mine, theirs = list(range(pairs // 2)), list(range(pairs // 2, pairs))
     with hugepages() as hp, HugeSession(hp.dir) as s:
         eal = ["--huge-dir", hp.dir]
-        be = s.backend(fwd="io", vdev_args="queues=2", eal=eal, app=MP_QUEUES)
-        fe = s.frontend(be.sock, "queues=2" + devargs, fwd="io",
+        be = s.backend(fwd="io", vdev_args="queues=%d" % pairs, eal=eal, app=mp_queues(pairs))
+        fe = s.frontend(be.sock, "queues=%d" % pairs + devargs, fwd="io",
                         eal=eal + ["--single-file-segments", "--proc-type=primary"],
-                        app=MP_QUEUES + ["--num-procs=2", "--proc-id=0"])
+                        app=mp_queues(pairs) + ["--num-procs=2", "--proc-id=0"])
         fe.cmd("port stop 0")
         base = fe.mbufs_in_use()        # the rings hold nothing
         fe.cmd("port start 0")
-        sec = mp_secondary(s, fe, hp)
+        sec = mp_secondary(s, fe, hp, pairs)
         own = eventfds(sec)     # the secondary asks for the kick fds at its first burst
         fe.start()
         sec.start()
         be.start(tx_first=True)
         # Each queue pair loops its own packets: a queue that no process
         # polls stops after the first burst.
-        grows(be, 0, "traffic on queue pair 0 (the primary's)")
-        grows(be, 1, "traffic on queue pair 1 (the secondary's)")
+        grows(be, mine, "traffic on the primary's queue pairs %s" % mine)
+        grows(be, theirs, "traffic on the secondary's queue pairs %s" % theirs)
         check("bursts in this secondary process" in sec.output,
               "the secondary did not link its bursts:\n%s" % sec.tail(30))
-        # One kick eventfd per ring (2 queue pairs), from the primary.
-        equal(eventfds(sec) - own, 4, "kick eventfds the secondary received")
+        # One kick eventfd per ring, from the primary (8 a message).
+        equal(eventfds(sec) - own, 2 * pairs, "kick eventfds the secondary received")
         xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", fe.cmd("show port xstats 0")))
-        check(xs["rx_q1_packets"] > 0 and xs["tx_q1_packets"] > 0,
-              "vio's queue 1 counters (the secondary's bursts): %s" % xs)
+        for q in theirs:
+            check(xs["rx_q%d_packets" % q] > 0 and xs["tx_q%d_packets" % q] > 0,
+                  "vio's queue %d counters (the secondary's bursts): %s" % (q, xs))
 
         # The primary restarts the port (new kick eventfds, rings set up
         # again) with the secondary's forwarding stopped: the secondary
@@ -251,21 +259,22 @@ def mp_rxtx(devargs):
         fe.start()
         sec.start()
         be.start(tx_first=True)
-        grows(be, 1, "traffic on the secondary's queue pair after the primary restarted the port")
-        grows(be, 0, "traffic on the primary's queue pair after the restart")
+        grows(be, theirs, "traffic on the secondary's queue pairs after the primary restarted the port")
+        grows(be, mine, "traffic on the primary's queue pairs after the restart")
         check(sec.output.count("bursts in this secondary process") >= 2,
               "the secondary did not link again after the restart:\n%s" % sec.tail(30))
         # The new start's eventfds, the old ones closed.
-        equal(eventfds(sec) - own, 4, "kick eventfds the secondary holds after the restart")
+        equal(eventfds(sec) - own, 2 * pairs, "kick eventfds the secondary holds after the restart")
 
-        # The secondary exits; the primary keeps forwarding on its queue,
+        # The secondary exits; the primary keeps forwarding on its queues,
         # and nothing moves on the secondary's any more.
         sec.stop()
         equal(sec.quit(), 0, "the secondary's exit status")
         time.sleep(1)
-        q1 = vhost_queues(be)[1]
-        grows(be, 0, "traffic on the primary's queue pair after the secondary exited")
-        equal(vhost_queues(be)[1], q1, "queue pair 1 at the vhost side with no process polling it")
+        left = vhost_queues(be, theirs)
+        grows(be, mine, "traffic on the primary's queue pairs after the secondary exited")
+        equal(vhost_queues(be, theirs), left,
+              "the secondary's queue pairs at the vhost side with no process polling them")
         check(fe.alive(), "the primary after the secondary exited")
         fe.stop()
         be.stop()
@@ -281,3 +290,8 @@ def test_secondary_rxtx():
 def test_secondary_rxtx_packed_in_order():
     """packed rings, in order, no mergeable buffers"""
     mp_rxtx(",packed_vq=1,in_order=1,mrg_rxbuf=0")
+
+
+def test_secondary_rxtx_6_pairs():
+    """12 rings: the kick eventfds come in two rte_mp messages"""
+    mp_rxtx("", pairs=6)
