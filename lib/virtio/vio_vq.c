@@ -90,6 +90,8 @@ priv_alloc(struct vio_vq *vq, size_t len)
 static void
 priv_free(const struct vio_vq *vq, void *p)
 {
+	if (p == NULL)
+		return;		/* also: finished twice */
 	if (vq->priv_shared)
 		vio_vq_release(p);
 	else

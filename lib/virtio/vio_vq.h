@@ -238,7 +238,9 @@ void vio_vq_set_foreign_notify(vio_notify_fn fn);
  * Where the private state (extra[], next[]) of the queues initialised
  * from now on lives: plain heap by default; memory that other processes
  * map at the same address (DPDK's rte_malloc) when they share the
- * queues. NULL functions restore the heap.
+ * queues. NULL functions restore the heap for the queues initialised
+ * after; the queues an allocator served go back to it at vio_vq_fini,
+ * so it must be set again (or still) by then.
  */
 void vio_vq_set_allocator(void *(*zalloc)(size_t len), void (*release)(void *p));
 
