@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Secondary processes on PCI: in a QEMU (TCG) guest whose two
-virtio-net-pci NICs are modern with mq=on (vhost-user netdevs served by
-a host-side net_vhost), a testpmd primary drives them with vio
+transitional virtio-net-pci NICs have mq=on (vhost-user netdevs served
+by a host-side net_vhost), a testpmd primary drives them with vio
 (queues=2, --rxq=2 --txq=2, --num-procs=2 --proc-id=0) and a testpmd
 secondary (--proc-type=secondary --proc-id=1, other lcore ids) forwards
-on queue pair 1, as in DPDK's DTS multiprocess plan. The secondary maps
-the BARs itself and rings the doorbells through its own mapping.
+on queue pair 1, as in DPDK's DTS multiprocess plan; through the NICs'
+modern interface, and their legacy one (legacy=1). The secondary maps
+the device itself and rings the doorbells through its own mapping (the
+host's vhost library polls the rings, so a lost doorbell would not show
+here).
 
 io forwarding everywhere: each queue pair loops its own packets between
 the host's net_vhost ports and the guest's, so queue pair 1 keeps moving
@@ -85,11 +88,11 @@ def grows(be, q, what, more=300):
              120, 1.0, what)
 
 
-def test_pci_guest_secondary():
+def secondary_on_pci(devargs):
     with Session() as s:
         vio_guest.check_qemu()
         be = backend_pair(s, fwd="io", vdev_args="queues=4", app=QUEUES)
-        g = Guest(s, "mq", be.socks, nic_devargs=("queues=2",) * 2, vfio=True,
+        g = Guest(s, "mq", be.socks, nic_devargs=("queues=2" + devargs,) * 2, vfio=True,
                   testpmd_eal=["--proc-type=primary", "--iova-mode=pa"],
                   testpmd_app=["--forward-mode=io", "--num-procs=2", "--proc-id=0"] + QUEUES,
                   job_pre=secondary_job())
@@ -128,3 +131,14 @@ def test_pci_guest_secondary():
         be.stop()
         gp.cmd("port stop all", timeout=120)
         equal(gp.mbufs_in_use(), base, "guest mbufs out of the pool with the ports stopped")
+
+
+def test_pci_guest_secondary():
+    """the modern interface: doorbells in the secondary's BAR mapping"""
+    secondary_on_pci("")
+
+
+def test_pci_guest_secondary_legacy():
+    """the transitional NICs' legacy interface: the secondary's own I/O
+    port mapping"""
+    secondary_on_pci(",legacy=1")
