@@ -257,8 +257,8 @@ vio_proc_ask(struct rte_eth_dev *dev, uint16_t first, struct rte_mp_reply *r)
 	msg.len_param = sizeof(req);
 	memset(r, 0, sizeof(*r));
 	if (rte_mp_request_sync(&msg, r, &ts) < 0)
-		return -rte_errno;
-	if (r->nb_received != 1)
+		return rte_errno > 0 ? -rte_errno : -EIO;
+	if (r->nb_received != 1 || r->msgs == NULL)
 		return -ETIMEDOUT;
 	return 0;
 }
@@ -273,13 +273,15 @@ vio_proc_fetch(struct rte_eth_dev *dev, struct vio_proc *p, uint32_t gen)
 	while (ret == 0 && first < total) {
 		struct rte_mp_reply r;
 
+		int i;
+
 		ret = vio_proc_ask(dev, first, &r);
-		if (ret == 0) {
+		if (ret == 0)
 			ret = vio_proc_take(p, &r.msgs[0], gen, first, &first,
 					    &total);
-			if (ret < 0)
-				vio_proc_close_msg_fds(&r.msgs[0]);
-		}
+		/* Whatever was not taken (a refused reply, more than one). */
+		for (i = ret == 0 ? 1 : 0; r.msgs != NULL && i < r.nb_received; i++)
+			vio_proc_close_msg_fds(&r.msgs[i]);
 		free(r.msgs);
 	}
 	return ret;
