@@ -122,8 +122,11 @@ log_caps(const struct vio_pci *pci)
 			pci->pdev->name, c->bad);
 }
 
-int
-vio_pci_open(struct vio_hw *hw, struct rte_pci_device *pdev, bool force_legacy)
+/* attach: another process's view (vio_pci_attach), no device access
+ * beyond configuration space reads. */
+static int
+pci_init(struct vio_hw *hw, struct rte_pci_device *pdev, bool force_legacy,
+	 bool attach)
 {
 	uint64_t bar_len[VIO_PCI_NUM_BARS];
 	struct vio_pci *pci;
@@ -164,18 +167,32 @@ vio_pci_open(struct vio_hw *hw, struct rte_pci_device *pdev, bool force_legacy)
 			pdev->name);
 		ret = -ENODEV;
 	}
-	if (ret == 0)
+	/* The primary has checked the IOVA mode, which is the group's. */
+	if (ret == 0 && !attach)
 		ret = iova_check(pci);
 	if (ret < 0)
 		goto fail;
-	VIO_LOG(virtio, INFO, "%s: %s interface, bound to %s", pdev->name,
-		hw->modern ? "modern" : "legacy", kdrv_name(pdev->kdrv));
+	VIO_LOG(virtio, INFO, "%s: %s interface, bound to %s%s", pdev->name,
+		hw->modern ? "modern" : "legacy", kdrv_name(pdev->kdrv),
+		attach ? " (secondary process)" : "");
 	return 0;
 fail:
 	hw->tp = pci;
 	vio_pci_free(hw);
 	hw->ops = NULL;
 	return ret;
+}
+
+int
+vio_pci_open(struct vio_hw *hw, struct rte_pci_device *pdev, bool force_legacy)
+{
+	return pci_init(hw, pdev, force_legacy, false);
+}
+
+int
+vio_pci_attach(struct vio_hw *hw, struct rte_pci_device *pdev, bool legacy)
+{
+	return pci_init(hw, pdev, legacy, true);
 }
 
 uint8_t

@@ -26,6 +26,16 @@ struct rte_pci_device;
 int vio_pci_open(struct vio_hw *hw, struct rte_pci_device *pdev,
 		 bool force_legacy);
 
+/*
+ * The same device in another process of a DPDK multi-process group (a
+ * secondary): this process's view of the interface the primary opened
+ * (legacy or modern, as the primary's hw->modern says), from the BARs
+ * the bus mapped here, for queue_notify_foreign only. Nothing is
+ * written to the device. close frees it. Returns 0 or a negative errno.
+ */
+int vio_pci_attach(struct vio_hw *hw, struct rte_pci_device *pdev,
+		   bool legacy);
+
 /* Read (and so clear) the ISR status: VIO_PCI_ISR_* bits. */
 uint8_t vio_pci_isr(struct vio_hw *hw);
 

@@ -155,6 +155,16 @@ legacy_notify(struct vio_vq *vq)
 	io_w16(q->pci, VIO_PCI_LEGACY_QUEUE_NOTIFY, q->index);
 }
 
+/* From another process: its own mapping of the I/O BAR. */
+static void
+legacy_notify_foreign(struct vio_hw *hw, struct vio_vq *vq)
+{
+	struct vio_pci *pci = vio_pci_of(hw);
+
+	if (pci != NULL && pci->io_mapped)
+		io_w16(pci, VIO_PCI_LEGACY_QUEUE_NOTIFY, vq->index);
+}
+
 /* The legacy ring layout (2.7.2 legacy interfaces): descriptors and the
  * available ring from the PFN, the used ring at the next 4096 boundary. */
 static uint64_t
@@ -228,8 +238,7 @@ legacy_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	io_w32(pci, VIO_PCI_LEGACY_QUEUE_PFN,
 	       (uint32_t)(vq->desc_addr >> VIO_PCI_LEGACY_PFN_SHIFT));
 	vq->tp = q;
-	vq->notify_arg = q;
-	vq->notify = legacy_notify;
+	vio_vq_set_notify(vq, legacy_notify, q);
 	return 0;
 }
 
@@ -243,8 +252,7 @@ legacy_queue_release(struct vio_hw *hw, struct vio_vq *vq)
 		io_w16(pci, VIO_PCI_LEGACY_QUEUE_SEL, vq->index);
 		io_w32(pci, VIO_PCI_LEGACY_QUEUE_PFN, 0);
 	}
-	vq->notify = vio_pci_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_pci_notify_none, NULL);
 	free(vq->tp);
 	vq->tp = NULL;
 }
@@ -267,6 +275,7 @@ const struct vio_transport_ops vio_pci_legacy_ops = {
 	.queue_setup = legacy_queue_setup,
 	.queue_release = legacy_queue_release,
 	.rx_irqs = vio_pci_rx_irqs,
+	.queue_notify_foreign = legacy_notify_foreign,
 	.close = legacy_close,
 };
 

@@ -206,24 +206,49 @@ modern_queue_max_size(struct vio_hw *hw, uint16_t index)
 	return c_r16(pci, VIO_PCI_COMMON_Q_SIZE);
 }
 
+/* With VIRTIO_F_NOTIFICATION_DATA (4.1.5.2): the queue and where the
+ * driver's next available entry is, so the device need not read the
+ * ring; the queue alone otherwise. */
+static inline void
+doorbell_ring(void *doorbell, struct vio_vq *vq, bool data)
+{
+	if (data)
+		rte_write32((uint32_t)vq->index |
+			    (uint32_t)__atomic_load_n(&vq->avail->idx,
+						      __ATOMIC_RELAXED) << 16,
+			    doorbell);
+	else
+		rte_write16(vq->index, doorbell);
+}
+
 static void
 modern_notify(struct vio_vq *vq)
 {
 	const struct vio_pci_queue *q = vq->notify_arg;
 
-	rte_write16(q->index, q->doorbell);
+	doorbell_ring(q->doorbell, vq, false);
 }
 
-/* VIRTIO_F_NOTIFICATION_DATA (4.1.5.2): the queue and where the driver's
- * next available entry is, so the device need not read the ring. */
 static void
 modern_notify_data(struct vio_vq *vq)
 {
 	const struct vio_pci_queue *q = vq->notify_arg;
-	uint32_t data = (uint32_t)q->index |
-			(uint32_t)__atomic_load_n(&vq->avail->idx, __ATOMIC_RELAXED) << 16;
 
-	rte_write32(data, q->doorbell);
+	doorbell_ring(q->doorbell, vq, true);
+}
+
+/* From another process: its own mapping of the notify structure, at the
+ * offset the primary found (checked again: it is shared memory). */
+static void
+modern_notify_foreign(struct vio_hw *hw, struct vio_vq *vq)
+{
+	struct vio_pci *pci = vio_pci_of(hw);
+	bool data = vio_hw_has(hw, VIO_F_NOTIFICATION_DATA);
+
+	if (pci == NULL || pci->notify == NULL ||
+	    (uint64_t)vq->notify_off + (data ? 4 : 2) > pci->caps.notify.length)
+		return;
+	doorbell_ring(pci->notify + vq->notify_off, vq, data);
 }
 
 static int
@@ -261,6 +286,7 @@ modern_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	q->pci = pci;
 	q->index = vq->index;
 	q->doorbell = pci->notify + off;
+	vq->notify_off = (uint32_t)off;
 
 	c_w16(pci, VIO_PCI_COMMON_Q_SIZE, vq->size);
 	if (pci->msix_enabled) {
@@ -280,8 +306,7 @@ modern_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	c_w16(pci, VIO_PCI_COMMON_Q_ENABLE, 1);
 
 	vq->tp = q;
-	vq->notify_arg = q;
-	vq->notify = data ? modern_notify_data : modern_notify;
+	vio_vq_set_notify(vq, data ? modern_notify_data : modern_notify, q);
 	return 0;
 }
 
@@ -290,8 +315,7 @@ modern_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 static void
 modern_queue_release(struct vio_hw *hw __rte_unused, struct vio_vq *vq)
 {
-	vq->notify = vio_pci_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_pci_notify_none, NULL);
 	free(vq->tp);
 	vq->tp = NULL;
 }
@@ -314,6 +338,7 @@ const struct vio_transport_ops vio_pci_modern_ops = {
 	.queue_setup = modern_queue_setup,
 	.queue_release = modern_queue_release,
 	.rx_irqs = vio_pci_rx_irqs,
+	.queue_notify_foreign = modern_notify_foreign,
 	.close = modern_close,
 };
 

@@ -42,6 +42,15 @@ struct vio_transport_ops {
 	 * open from queue_setup to the next reset or queue_release; or a
 	 * negative errno. NULL: the transport has none. */
 	int (*queue_intr_fd)(struct vio_hw *hw, uint16_t index);
+	/* The eventfd that notifies the device for queue `index` (what
+	 * vq->notify writes), open from queue_setup to the next reset or
+	 * queue_release, for other processes that share the queue; or a
+	 * negative errno. NULL: notifies are not eventfds (PCI). */
+	int (*queue_notify_fd)(struct vio_hw *hw, uint16_t index);
+	/* Notify the device for `vq`, a queue another process set up,
+	 * through this process's own mapping of the device (hw opened for
+	 * that process, e.g. vio_pci_attach). NULL: the transport cannot. */
+	void (*queue_notify_foreign)(struct vio_hw *hw, struct vio_vq *vq);
 	/* Interrupt vectors instead (PCI MSI-X, the eventfds the bus's
 	 * interrupt handle made): from the next queue_setup on, rx queue i
 	 * (virtqueue 2i) notifies on vector i + 1 for i < nb_rxq; 0: none.

@@ -606,8 +606,7 @@ cvq_setup(struct vio_user *u, struct vio_vq *vq)
 			  (u->driver_features & VIO_BIT(VIO_NET_F_MQ)) != 0,
 			  cvq_ring_enable, u, u->name);
 	u->cvq_bound = true;
-	vq->notify = vio_user_cvq_notify;
-	vq->notify_arg = u;
+	vio_vq_set_notify(vq, vio_user_cvq_notify, u);
 	vq->tp = &u->cvq;
 	return 0;
 }
@@ -619,8 +618,7 @@ cvq_release(struct vio_user *u, struct vio_vq *vq)
 {
 	u->cvq.vq = NULL;
 	u->cvq_bound = false;
-	vq->notify = vio_user_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_user_notify_none, NULL);
 	vq->tp = NULL;
 }
 
@@ -647,8 +645,7 @@ queue_release_locked(struct vio_user *u, struct vio_vq *vq)
 	ring_stop(u, q);
 	queue_close_fds(q);
 	q->vq = NULL;
-	vq->notify = vio_user_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_user_notify_none, NULL);
 	vq->tp = NULL;
 }
 
@@ -690,8 +687,7 @@ queue_setup_locked(struct vio_user *u, struct vio_vq *vq)
 	q->ran = false;		/* a new ring */
 	/* Until a backend takes it (ring_start). */
 	__atomic_store_n(&vq->detached, true, __ATOMIC_RELAXED);
-	vq->notify = vio_user_notify;
-	vq->notify_arg = q;
+	vio_vq_set_notify(vq, vio_user_notify, q);
 	vq->tp = q;
 	/* A queue added to a running device starts at once. */
 	if (u->started) {
@@ -716,9 +712,9 @@ vio_user_queue_setup(struct vio_hw *hw, struct vio_vq *vq)
 	return ret;
 }
 
-/* The call eventfd the backend got with SET_VRING_CALL. */
+/* A ring's eventfd: the kick one (SET_VRING_KICK) or the call one. */
 static int
-vio_user_queue_intr_fd(struct vio_hw *hw, uint16_t index)
+queue_fd(struct vio_hw *hw, uint16_t index, bool kick)
 {
 	struct vio_user *u = user_of(hw);
 	int fd = -ENODEV;
@@ -726,11 +722,26 @@ vio_user_queue_intr_fd(struct vio_hw *hw, uint16_t index)
 	if (u == NULL)
 		return -ENODEV;
 	pthread_mutex_lock(&u->lock);
-	if (index < u->nr_queues && u->queues[index].vq != NULL &&
-	    u->queues[index].callfd >= 0)
-		fd = u->queues[index].callfd;
+	if (index < u->nr_queues && u->queues[index].vq != NULL) {
+		const struct vio_user_queue *q = &u->queues[index];
+
+		if ((kick ? q->kickfd : q->callfd) >= 0)
+			fd = kick ? q->kickfd : q->callfd;
+	}
 	pthread_mutex_unlock(&u->lock);
 	return fd;
+}
+
+static int
+vio_user_queue_intr_fd(struct vio_hw *hw, uint16_t index)
+{
+	return queue_fd(hw, index, false);
+}
+
+static int
+vio_user_queue_notify_fd(struct vio_hw *hw, uint16_t index)
+{
+	return queue_fd(hw, index, true);
 }
 
 static void
@@ -777,6 +788,7 @@ static const struct vio_transport_ops vio_user_ops = {
 	.queue_release = vio_user_queue_release,
 	.max_queue_pairs = vio_user_max_queue_pairs,
 	.queue_intr_fd = vio_user_queue_intr_fd,
+	.queue_notify_fd = vio_user_queue_notify_fd,
 	.close = vio_user_close,
 };
 

@@ -566,8 +566,7 @@ cvq_bind(struct vio_kern *k, struct vio_vq *vq)
 			  (k->driver_features & VIO_BIT(VIO_NET_F_MQ)) != 0,
 			  cvq_ring_enable, k, k->name);
 	k->cvq_bound = true;
-	vq->notify = vio_kern_cvq_notify;
-	vq->notify_arg = k;
+	vio_vq_set_notify(vq, vio_kern_cvq_notify, k);
 	vq->tp = &k->cvq;
 	return 0;
 }
@@ -608,8 +607,7 @@ ring_bind(struct vio_kern *k, struct vio_vq *vq)
 	}
 	r->vq = vq;
 	__atomic_store_n(&vq->detached, true, __ATOMIC_RELAXED);
-	vq->notify = vio_kern_notify;
-	vq->notify_arg = r;
+	vio_vq_set_notify(vq, vio_kern_notify, r);
 	vq->tp = r;
 	/* A queue added to a running device starts at once (if its pair
 	 * is in use). */
@@ -639,8 +637,7 @@ queue_release_locked(struct vio_kern *k, struct vio_vq *vq)
 	} else {
 		return;
 	}
-	vq->notify = vio_kern_notify_none;
-	vq->notify_arg = NULL;
+	vio_vq_set_notify(vq, vio_kern_notify_none, NULL);
 	vq->tp = NULL;
 }
 
@@ -724,6 +721,22 @@ vio_kern_close(struct vio_hw *hw)
 	hw->tp = NULL;
 }
 
+/* The kick eventfd vhost-net got with VHOST_SET_VRING_KICK. */
+static int
+vio_kern_queue_notify_fd(struct vio_hw *hw, uint16_t index)
+{
+	struct vio_kern *k = kern_of(hw);
+	int fd = -ENODEV;
+
+	if (k == NULL)
+		return -ENODEV;
+	pthread_mutex_lock(&k->lock);
+	if (index < 2u * k->npairs && k->rings[index].kickfd >= 0)
+		fd = k->rings[index].kickfd;
+	pthread_mutex_unlock(&k->lock);
+	return fd;
+}
+
 static const struct vio_transport_ops vio_kern_ops = {
 	.name = "vio_user_kernel",
 	.get_features = vio_kern_get_features,
@@ -736,6 +749,7 @@ static const struct vio_transport_ops vio_kern_ops = {
 	.queue_setup = vio_kern_queue_setup,
 	.queue_release = vio_kern_queue_release,
 	.max_queue_pairs = vio_kern_max_queue_pairs,
+	.queue_notify_fd = vio_kern_queue_notify_fd,
 	.close = vio_kern_close,
 };
 

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 
 #include "vio_log.h"
@@ -47,6 +49,55 @@ vio_vq_packed_ring_size(uint16_t size)
 			2 * sizeof(struct vio_packed_event), VIO_RING_ALIGN);
 }
 
+int32_t vio_vq_self;
+static vio_notify_fn vio_vq_foreign;
+static void *(*vio_vq_zalloc)(size_t len);
+static void (*vio_vq_release)(void *p);
+
+RTE_INIT(vio_vq_self_init)
+{
+	vio_vq_self = (int32_t)getpid();
+}
+
+void
+vio_vq_set_foreign_notify(vio_notify_fn fn)
+{
+	vio_vq_foreign = fn;
+}
+
+void __rte_cold __rte_noinline
+vio_vq_notify_foreign(struct vio_vq *vq)
+{
+	if (vio_vq_foreign != NULL)
+		vio_vq_foreign(vq);
+}
+
+void
+vio_vq_set_allocator(void *(*zalloc)(size_t len), void (*release)(void *p))
+{
+	if (zalloc == NULL || release == NULL)
+		zalloc = NULL, release = NULL;
+	vio_vq_zalloc = zalloc;
+	vio_vq_release = release;
+}
+
+static void *
+priv_alloc(struct vio_vq *vq, size_t len)
+{
+	return vq->priv_shared ? vio_vq_zalloc(len) : calloc(1, len);
+}
+
+static void
+priv_free(const struct vio_vq *vq, void *p)
+{
+	if (p == NULL)
+		return;		/* also: finished twice */
+	if (vq->priv_shared)
+		vio_vq_release(p);
+	else
+		free(p);
+}
+
 static int
 vq_alloc(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring)
 {
@@ -54,8 +105,9 @@ vq_alloc(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring)
 	    ring == NULL)
 		return -EINVAL;
 	memset(vq, 0, sizeof(*vq));
-	vq->extra = calloc(size, sizeof(*vq->extra));
-	vq->next = calloc(size, sizeof(*vq->next));
+	vq->priv_shared = vio_vq_zalloc != NULL;
+	vq->extra = priv_alloc(vq, sizeof(*vq->extra) * size);
+	vq->next = priv_alloc(vq, sizeof(*vq->next) * size);
 	if (vq->extra == NULL || vq->next == NULL) {
 		vio_vq_fini(vq);
 		return -ENOMEM;
@@ -157,8 +209,8 @@ vio_vq_drain(struct vio_vq *vq, void **cookies, uint16_t max)
 void
 vio_vq_fini(struct vio_vq *vq)
 {
-	free(vq->extra);
-	free(vq->next);
+	priv_free(vq, vq->extra);
+	priv_free(vq, vq->next);
 	vq->extra = NULL;
 	vq->next = NULL;
 }

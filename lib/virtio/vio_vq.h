@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
+
 #include "virtio_spec.h"
 
 struct vio_vq;
@@ -88,8 +90,18 @@ struct vio_vq {
 	 * transport from another thread; a burst that misses a change
 	 * only posts to (or drops from) a ring that stays consistent. */
 	bool detached;
-	vio_notify_fn notify;	/* set by the transport's queue_setup */
+	/* Set by the transport's queue_setup (vio_vq_set_notify) in the
+	 * process that set the queue up: both are addresses of that
+	 * process. Another process sharing the queue (a DPDK secondary)
+	 * notifies through its own hook (vio_vq_set_foreign_notify). */
+	vio_notify_fn notify;
 	void *notify_arg;	/* transport data for notify (fd, doorbell) */
+	int32_t notify_owner;	/* its pid; 0: whichever process calls */
+	uint32_t notify_off;	/* PCI modern: the doorbell's offset in the
+				 * notify structure, for the other processes */
+	uint16_t tag;		/* the owner's label, for that hook (the PMD:
+				 * its port id) */
+	bool priv_shared;	/* extra/next from vio_vq_set_allocator's */
 	struct vio_vq_errors err;
 
 	/* Cold: set up once. */
@@ -191,13 +203,46 @@ int vio_vq_packed_resume_point(struct vio_vq *vq, uint16_t *pos, bool *wrap);
  * queue (`val` is what the device wrote, `limit` what it had to stay
  * within). Cold and out of line: only error branches call it.
  */
+/* This process's id, for vio_vq_notify (set at load). */
+extern int32_t vio_vq_self;
+
+/* A notify from a process other than the queue's owner (out of line). */
+void vio_vq_notify_foreign(struct vio_vq *vq);
+
 /* Tell the device there is new work, through the transport (either
  * layout; the caller has checked that the device wants to hear it). */
 static inline void
 vio_vq_notify(struct vio_vq *vq)
 {
-	vq->notify(vq);
+	if (likely(vq->notify_owner == vio_vq_self || vq->notify_owner == 0))
+		vq->notify(vq);
+	else
+		vio_vq_notify_foreign(vq);
 }
+
+/* The transport's notify for `vq`, owned by the calling process. */
+static inline void
+vio_vq_set_notify(struct vio_vq *vq, vio_notify_fn fn, void *arg)
+{
+	vq->notify = fn;
+	vq->notify_arg = arg;
+	vq->notify_owner = vio_vq_self;
+}
+
+/* How a process that did not set a queue up notifies the device: its
+ * own fn, called with the queue (NULL: such notifies are dropped, and
+ * only that queue waits for the device to look by itself). */
+void vio_vq_set_foreign_notify(vio_notify_fn fn);
+
+/*
+ * Where the private state (extra[], next[]) of the queues initialised
+ * from now on lives: plain heap by default; memory that other processes
+ * map at the same address (DPDK's rte_malloc) when they share the
+ * queues. NULL functions restore the heap for the queues initialised
+ * after; the queues an allocator served go back to it at vio_vq_fini,
+ * so it must be set again (or still) by then.
+ */
+void vio_vq_set_allocator(void *(*zalloc)(size_t len), void (*release)(void *p));
 
 void vio_vq_bad(struct vio_vq *vq, enum vio_vq_err_kind kind, uint32_t val,
 		uint32_t limit) __attribute__((cold));

@@ -76,17 +76,7 @@ class GuestL3fwdPower(L3fwdLog, GuestTestpmd):
 class IntrGuest(Guest):
     """The modern configuration on q35 with intel-iommu, NICs on vfio-pci,
     l3fwd-power on the first NIC instead of testpmd."""
-
-    def qemu_cmdline(self):
-        a = super().qemu_cmdline()
-        a[a.index("pc,accel=tcg")] = "q35,accel=tcg"
-        # The IOMMU before the devices it translates for.
-        i = a.index("-nodefaults")
-        a[i:i] = ["-device", "intel-iommu,intremap=on"]
-        # no_timer_check: under TCG on a loaded host the kernel may find
-        # the timer too slow through the remapped IO-APIC, and panic.
-        a[a.index("-append") + 1] += " vio.bind=vfio-pci intel_iommu=on no_timer_check"
-        return a
+    vfio = True
 
     def testpmd_cmdline(self):
         eal = ["-l", "1", "--file-prefix=vioguest", "--iova-mode=pa", "-a", bdf(NIC_SLOTS[0]),

@@ -5,10 +5,16 @@ virtio-user port: DPDK's dpdk-proc-info reads the port's statistics
 says once traffic has stopped; dpdk-pdump captures what the port
 receives and sends, counted in its pcap files.
 
-A secondary process gets the port's shared data (counters, queues) and
-read-only ops; rx/tx bursts from a secondary return nothing on
-virtio-user (as with net_virtio_user, whose secondary has no eventfd to
-kick the backend either).
+A secondary process gets the port's shared data (counters, queues),
+read-only ops, and rx/tx bursts on the queues the primary set up: in
+testpmd's multi-process mode (DPDK DTS multiprocess plan: --num-procs=2,
+--proc-id=0/1, --rxq=2 --txq=2) the primary forwards on queue pair 0 and
+the secondary on queue pair 1 of a queues=2 port, in io mode both ways
+against DPDK's vhost library (net_vhost, queues=2), which counts each
+queue in its xstats. The secondary learns of a port restart by the
+primary (its kick eventfds are new then) and forwards again; when it
+exits, the primary keeps forwarding on its queue, and no mbuf is left
+out of the pool.
 
 On Debian 12's DPDK 22.11 dpdk-pdump attaches but the primary cannot
 copy into its pool (the two programs register their mempool drivers in
@@ -25,7 +31,8 @@ import struct
 import subprocess
 import time
 
-from vio_harness import Hugepages, Session, Skip, check, equal, plugin_path, settle, wait_for
+from vio_harness import (Hugepages, Session, Skip, Testpmd, check, equal, plugin_path, settle,
+                         testpmd_path, wait_for)
 
 TIMEOUT = 180
 PAGES_NEEDED = 2 * 160      # two testpmds of 256 MB, and some slack
@@ -158,3 +165,133 @@ def test_secondary_pdump():
         check(n > 0, "no packet captured on rx:\n%s" % out[-3000:])
         check(n <= got, "captured %d rx packets, the primary received %d" % (n, got))
         equal(set(lens), {64}, "lengths of the captured frames")
+
+
+# --- rx/tx bursts from a secondary process --------------------------------
+
+def mp_queues(pairs):
+    return ["--rxq=%d" % pairs, "--txq=%d" % pairs]
+
+
+def mp_secondary(s, fe, hp, pairs):
+    """A testpmd secondary process of fe's group (proc-id 1): fe's file
+    prefix, and other lcore ids on the same two CPUs (a mempool's
+    per-lcore caches are shared by lcore id)."""
+    p = Testpmd(s, "sec", [], [])
+    p.args = ["stdbuf", "-o0", testpmd_path(), "--file-prefix=" + fe.prefix,
+              "--proc-type=secondary", "--no-pci", "-d", plugin_path(),
+              "--lcores", "2@0,3@1", "--huge-dir", hp.dir,
+              "--log-level=pmd.net.vio.*:info",
+              "--", "-i", "--forward-mode=io", "--total-num-mbufs=%d" % s.mbufs] \
+        + mp_queues(pairs) + ["--num-procs=2", "--proc-id=1"]
+    p.launch(90)
+    check("attached in a secondary process" in p.startup and p.has_port(),
+          "the secondary did not attach to the port:\n%s" % p.tail(30))
+    return p
+
+
+def vhost_queues(be, queues):
+    """Packets per queue at the vhost side: (received from the frontend's
+    tx queue, sent to its rx queue) for each of `queues`."""
+    xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", be.cmd("show port xstats 0")))
+    return [(xs["rx_q%d_good_packets" % q], xs["tx_q%d_good_packets" % q]) for q in queues]
+
+
+def grows(be, queues, what, more=1000):
+    """Both directions of each of `queues` move by `more` packets at the
+    vhost side."""
+    start = vhost_queues(be, queues)
+    wait_for(lambda: all(n >= s + more
+                         for now, was in zip(vhost_queues(be, queues), start)
+                         for n, s in zip(now, was)),
+             90, 0.5, what)
+
+
+def eventfds(p):
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % p.pid):
+        try:
+            n += os.readlink("/proc/%d/fd/%s" % (p.pid, fd)) == "anon_inode:[eventfd]"
+        except OSError:
+            pass        # closed meanwhile
+    return n
+
+
+def mp_rxtx(devargs, pairs=2):
+    """testpmd splits the queue pairs between its processes: the first
+    half to the primary (proc-id 0), the rest to the secondary."""
+    mine, theirs = list(range(pairs // 2)), list(range(pairs // 2, pairs))
+    with hugepages() as hp, HugeSession(hp.dir) as s:
+        eal = ["--huge-dir", hp.dir]
+        be = s.backend(fwd="io", vdev_args="queues=%d" % pairs, eal=eal, app=mp_queues(pairs))
+        fe = s.frontend(be.sock, "queues=%d" % pairs + devargs, fwd="io",
+                        eal=eal + ["--single-file-segments", "--proc-type=primary"],
+                        app=mp_queues(pairs) + ["--num-procs=2", "--proc-id=0"])
+        fe.cmd("port stop 0")
+        base = fe.mbufs_in_use()        # the rings hold nothing
+        fe.cmd("port start 0")
+        sec = mp_secondary(s, fe, hp, pairs)
+        own = eventfds(sec)     # the secondary asks for the kick fds at its first burst
+        fe.start()
+        sec.start()
+        be.start(tx_first=True)
+        # Each queue pair loops its own packets: a queue that no process
+        # polls stops after the first burst.
+        grows(be, mine, "traffic on the primary's queue pairs %s" % mine)
+        grows(be, theirs, "traffic on the secondary's queue pairs %s" % theirs)
+        check("bursts in this secondary process" in sec.output,
+              "the secondary did not link its bursts:\n%s" % sec.tail(30))
+        # One kick eventfd per ring, from the primary (8 a message).
+        equal(eventfds(sec) - own, 2 * pairs, "kick eventfds the secondary received")
+        xs = dict((k, int(v)) for k, v in re.findall(r"(\w+):\s*(\d+)", fe.cmd("show port xstats 0")))
+        for q in theirs:
+            check(xs["rx_q%d_packets" % q] > 0 and xs["tx_q%d_packets" % q] > 0,
+                  "vio's queue %d counters (the secondary's bursts): %s" % (q, xs))
+
+        # The primary restarts the port (new kick eventfds, rings set up
+        # again) with the secondary's forwarding stopped: the secondary
+        # links again at its next burst and forwards again.
+        sec.stop()
+        fe.stop()
+        be.stop()
+        fe.cmd("port stop 0")
+        fe.cmd("port start 0")
+        fe.start()
+        sec.start()
+        be.start(tx_first=True)
+        grows(be, theirs, "traffic on the secondary's queue pairs after the primary restarted the port")
+        grows(be, mine, "traffic on the primary's queue pairs after the restart")
+        check(sec.output.count("bursts in this secondary process") >= 2,
+              "the secondary did not link again after the restart:\n%s" % sec.tail(30))
+        # The new start's eventfds, the old ones closed.
+        equal(eventfds(sec) - own, 2 * pairs, "kick eventfds the secondary holds after the restart")
+
+        # The secondary exits; the primary keeps forwarding on its queues,
+        # and nothing moves on the secondary's any more.
+        sec.stop()
+        equal(sec.quit(), 0, "the secondary's exit status")
+        time.sleep(1)
+        left = vhost_queues(be, theirs)
+        grows(be, mine, "traffic on the primary's queue pairs after the secondary exited")
+        equal(vhost_queues(be, theirs), left,
+              "the secondary's queue pairs at the vhost side with no process polling them")
+        check(fe.alive(), "the primary after the secondary exited")
+        fe.stop()
+        be.stop()
+        fe.cmd("port stop 0")
+        equal(fe.mbufs_in_use(), base, "mbufs out of the pool with the port stopped")
+
+
+def test_secondary_rxtx():
+    """split rings, mergeable buffers"""
+    mp_rxtx("")
+
+
+def test_secondary_rxtx_packed_in_order():
+    """packed rings, in order, no mergeable buffers"""
+    mp_rxtx(",packed_vq=1,in_order=1,mrg_rxbuf=0")
+
+
+def test_secondary_rxtx_6_pairs():
+    """12 rings: the kick eventfds come in two rte_mp messages"""
+    mp_rxtx("", pairs=6)

@@ -25,6 +25,7 @@
 #include <rte_udp.h>
 
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 #include "vio_rx.h"
 #include "t_harness.h"
 
@@ -53,6 +54,8 @@ static struct vio_rxq rxq;
 static void *rx_queues[1];
 static struct rte_eth_dev_data dev_data;
 static struct rte_eth_dev dev;
+/* The driver's per-process table (vio_proc.c, not linked here). */
+struct vio_proc vio_proc[RTE_MAX_ETHPORTS];
 
 /* What the "device" delivers next, in order. */
 static struct rte_mbuf *fake_q[64];
@@ -87,7 +90,10 @@ port_start(struct rte_mempool *mp, uint32_t limit)
 	dev.rx_pkt_burst = fake_burst;
 	fake_n = fake_i = 0;
 	EXPECT("install", 0, vio_rx_lro_split_install(&dev));
-	EXPECT("wrapper installed", 1, dev.rx_pkt_burst == vio_rx_lro_split_burst);
+	EXPECT("wrapper wanted", 1, ad.rx_lro_split);
+	/* The links vio_proc_link makes in the driver's process. */
+	vio_proc[0].lro_inner = fake_burst;
+	dev.rx_pkt_burst = vio_rx_lro_split_burst;
 }
 
 /* ---- frames ----------------------------------------------------------------- */

@@ -144,10 +144,14 @@ class GuestTestpmd(Testpmd):
 class Guest:
     """One guest configuration: QEMU arguments, the job directory shared
     over 9p, and the guest testpmd command line."""
+    # The NICs on vfio-pci: a q35 machine with intel-iommu (the Debian
+    # kernel has no no-IOMMU vfio); the guest DPDK then needs
+    # --iova-mode=pa, the NICs not translating through the IOMMU.
+    vfio = False
 
     def __init__(self, session, config, socks, driver=None, plugin=None,
                  testpmd_app=(), name="guest", nic_devargs=("", ""), netdevs=(None, None),
-                 nic_opts=("", ""), monitor=False, testpmd_eal=()):
+                 nic_opts=("", ""), monitor=False, testpmd_eal=(), job_pre=(), vfio=None):
         if config not in CONFIGS:
             raise ValueError("unknown configuration %r (one of %s)" % (config, ", ".join(CONFIGS)))
         self.session, self.config, self.socks, self.name = session, config, socks, name
@@ -155,6 +159,11 @@ class Guest:
         self.plugin = plugin or plugin_path()
         self.app = list(testpmd_app)
         self.eal = list(testpmd_eal)        # more EAL options (--log-level=...)
+        # shell lines run.sh runs before the testpmd (e.g. a background
+        # job); the job directory is /run/vio-job in the guest
+        self.job_pre = list(job_pre)
+        if vfio is not None:
+            self.vfio = vfio
         self.nic_devargs = nic_devargs      # per NIC, after its address
         # per NIC: QEMU -netdev options without id (None: vhost-user on
         # its socket), e.g. a socket netdev whose frames QEMU filters
@@ -183,7 +192,7 @@ class Guest:
         script = "\n".join([
             "# written by test/qemu/vio_guest.py; runs inside the guest",
             "stty -F /dev/ttyS1 raw -echo",
-            "echo 'guest job: %s' > /dev/ttyS1" % self.config,
+            "echo 'guest job: %s' > /dev/ttyS1" % self.config] + self.job_pre + [
             "exec %s </dev/ttyS1 >/dev/ttyS1 2>&1" % " ".join(shlex.quote(a) for a in self.testpmd_cmdline()),
             ""])
         with open(os.path.join(self.job, "run.sh"), "w") as f:
@@ -214,6 +223,15 @@ class Guest:
                       + ("," + NETDEV_OPTS[self.config] if self.config in NETDEV_OPTS else "")]
             more = ",".join(o for o in (opts, self.nic_opts[i]) if o)
             a += ["-device", dev + ("," + more if more else "")]
+        if self.vfio:
+            a[a.index("pc,accel=tcg")] = "q35,accel=tcg"
+            # The IOMMU before the devices it translates for.
+            i = a.index("-nodefaults")
+            a[i:i] = ["-device", "intel-iommu,intremap=on"]
+            # no_timer_check: under TCG on a loaded host the kernel may
+            # find the timer too slow through the remapped IO-APIC, and
+            # panic.
+            a[a.index("-append") + 1] += " vio.bind=vfio-pci intel_iommu=on no_timer_check"
         return a
 
     def boot(self, timeout=240):

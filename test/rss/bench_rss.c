@@ -22,7 +22,12 @@
 #include <rte_udp.h>
 
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 #include "vio_rss.h"
+
+/* The driver's per-process table (vio_proc.c, not linked here): the
+ * bursts that read it are not run. */
+struct vio_proc vio_proc[RTE_MAX_ETHPORTS];
 
 /* What vio_rss.c and rx_offload.c use and is not linked here (its
  * device path, the logs, the tx side). */

@@ -867,6 +867,104 @@ garbage_fuzz(void)
 	fx_traffic(z.fx, 100, 8);
 }
 
+/* ---- queues shared with other processes ---- */
+
+static unsigned int own_kicks, foreign_kicks;
+static struct vio_vq *foreign_vq;
+
+static void
+own_notify(struct vio_vq *vq __rte_unused)
+{
+	own_kicks++;
+}
+
+static void
+foreign_notify(struct vio_vq *vq)
+{
+	foreign_kicks++;
+	foreign_vq = vq;
+}
+
+static void
+foreign_hook_clear(void *arg __rte_unused)
+{
+	vio_vq_set_foreign_notify(NULL);
+}
+
+/* The process that set the notify up calls it; another one (its pid
+ * differs) goes to its own hook, or nowhere without one. */
+static void
+notify_owner(void)
+{
+	struct vio_vq *vq = vq_new();
+	uint8_t *ring = ut_alloc_aligned(4096, vio_vq_split_ring_size(16));
+
+	UT_EQ(vio_vq_init(vq, 0, 16, ring, 0x1000), 0);
+	own_kicks = foreign_kicks = 0;
+	vio_vq_set_notify(vq, own_notify, NULL);
+	UT_EQ(vq->notify_owner, vio_vq_self);
+	vio_vq_notify(vq);
+	UT_EQ(own_kicks, 1);
+	vq->notify_owner = vio_vq_self + 1;	/* as another process sees it */
+	vio_vq_notify(vq);
+	UT_EQ(own_kicks, 1);
+	UT_EQ(foreign_kicks, 0);
+	ut_defer(foreign_hook_clear, NULL);
+	vio_vq_set_foreign_notify(foreign_notify);
+	vio_vq_notify(vq);
+	UT_EQ(own_kicks, 1);
+	UT_EQ(foreign_kicks, 1);
+	UT_TRUE(foreign_vq == vq);
+}
+
+static unsigned int zallocs, releases;
+
+static void *
+count_zalloc(size_t len)
+{
+	zallocs++;
+	return calloc(1, len);
+}
+
+static void
+count_release(void *p)
+{
+	releases++;
+	free(p);
+}
+
+static void
+allocator_clear(void *arg __rte_unused)
+{
+	vio_vq_set_allocator(NULL, NULL);
+}
+
+/* The private state of queues initialised while an allocator is set
+ * comes from it and goes back to it, also after it was unset. */
+static void
+shared_allocator(void)
+{
+	struct vio_vq *shared = vq_new(), *heap = vq_new();
+	uint8_t *ring = ut_alloc_aligned(4096, vio_vq_split_ring_size(16));
+	uint8_t *ring2 = ut_alloc_aligned(4096, vio_vq_split_ring_size(16));
+
+	zallocs = releases = 0;
+	ut_defer(allocator_clear, NULL);
+	vio_vq_set_allocator(count_zalloc, count_release);
+	UT_EQ(vio_vq_init(shared, 0, 16, ring, 0x1000), 0);
+	UT_TRUE(shared->priv_shared);
+	UT_EQ(zallocs, 2);
+	vio_vq_set_allocator(NULL, NULL);
+	UT_EQ(vio_vq_init(heap, 1, 16, ring2, 0x9000), 0);
+	UT_TRUE(!heap->priv_shared);
+	UT_EQ(zallocs, 2);
+	vio_vq_set_allocator(count_zalloc, count_release);
+	vio_vq_fini(heap);
+	UT_EQ(releases, 0);
+	vio_vq_fini(shared);
+	UT_EQ(releases, 2);
+}
+
 static const struct ut_case vq_split_cases[] = {
 	UT_CASE(ring_size_values),
 	UT_CASE(ring_layout),
@@ -889,6 +987,8 @@ static const struct ut_case vq_split_cases[] = {
 	UT_CASE(idx_ahead),
 	UT_CASE(stall),
 	UT_CASE(garbage_fuzz),
+	UT_CASE(notify_owner),
+	UT_CASE(shared_allocator),
 };
 
 UT_SUITE(ut_suite_vq_split, "vq_split", vq_split_cases);

@@ -29,6 +29,7 @@
 #include <rte_tcp.h>
 
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 #include "vio_rx.h"
 
 /* Frames asked of the datapath per call: what `pend` can hold. */
@@ -57,7 +58,6 @@ static const char *const vio_lro_whole_why[] = {
 };
 
 struct vio_lro_split {
-	eth_rx_burst_t burst;	/* the datapath chosen at start */
 	uint32_t limit;		/* max_lro_pkt_size */
 	uint16_t pend_i, pend_n;	/* frames received, not looked at yet */
 	uint16_t seg_i, seg_n;		/* segments made, not delivered yet */
@@ -409,8 +409,8 @@ vio_rx_lro_split_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	if (nb == n)
 		return nb;
 	/* Nothing held any more: ask the datapath for what `pend` holds. */
-	end = nb + ls->burst(rxq, pkts + nb,
-			     RTE_MIN(n - nb, VIO_LRO_PENDING_MAX));
+	end = nb + vio_proc[rxq->port_id].lro_inner(rxq, pkts + nb,
+			RTE_MIN(n - nb, VIO_LRO_PENDING_MAX));
 	for (i = nb; i < end; i++)
 		if (unlikely(vio_lro_over(pkts[i], ls->limit)))
 			break;
@@ -473,11 +473,9 @@ vio_rx_lro_split_install(struct rte_eth_dev *dev)
 				rxq->mp->socket_id);
 		if (rxq->lro_split == NULL)
 			return -ENOMEM;
-		rxq->lro_split->burst = dev->rx_pkt_burst;
 		rxq->lro_split->limit = vio_rx_lro_split_needed(rxq) ?
 					rxq->max_lro_pkt_size : UINT32_MAX;
 	}
-	dev->rx_pkt_burst = vio_rx_lro_split_burst;
 	ad->rx_lro_split = true;
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <rte_mbuf.h>
 
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 
 static struct vio_adapter *
 adapter_of(struct rte_eth_dev *dev)
@@ -40,25 +41,21 @@ vio_announce_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	struct vio_txq *txq = queue;
 	struct vio_adapter *ad = rte_eth_devices[txq->port_id].data->dev_private;
 	struct vio_announce *an = &ad->announce;
+	eth_tx_burst_t inner = vio_proc[txq->port_id].tx0_inner;
 	uint16_t nb;
 
 	if (txq->queue_id != 0)
-		return an->tx0_burst(queue, pkts, n);
+		return inner(queue, pkts, n);
 	rte_spinlock_lock(&an->tx0_lock);
-	nb = an->tx0_burst(queue, pkts, n);
+	nb = inner(queue, pkts, n);
 	rte_spinlock_unlock(&an->tx0_lock);
 	return nb;
 }
 
-void
-vio_announce_install(struct rte_eth_dev *dev)
+bool
+vio_announce_wrapped(const struct vio_adapter *ad)
 {
-	struct vio_adapter *ad = adapter_of(dev);
-
-	if (!vio_hw_has(&ad->hw, VIO_NET_F_GUEST_ANNOUNCE))
-		return;
-	ad->announce.tx0_burst = dev->tx_pkt_burst;
-	dev->tx_pkt_burst = vio_announce_tx_burst;
+	return vio_hw_has(&ad->hw, VIO_NET_F_GUEST_ANNOUNCE);
 }
 
 /* A RARP request (RFC 903) for `mac`, padded to the minimum frame. */
@@ -109,7 +106,8 @@ vio_announce_send(struct rte_eth_dev *dev)
 	if (m == NULL)
 		return -ENOMEM;
 	rte_spinlock_lock(&an->tx0_lock);
-	nb = an->tx0_burst(dev->data->tx_queues[0], &m, 1);
+	nb = vio_proc[dev->data->port_id].tx0_inner(dev->data->tx_queues[0],
+						      &m, 1);
 	rte_spinlock_unlock(&an->tx0_lock);
 	if (nb == 0) {
 		rte_pktmbuf_free(m);

@@ -14,6 +14,7 @@
 #include <rte_vect.h>
 
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 #include "vio_rx.h"
 
 /* The vector instruction sets this CPU runs (VIO_DP_ISA_BIT). */
@@ -76,37 +77,33 @@ vio_dp_choose(struct rte_eth_dev *dev, uint16_t rx_segs,
 	return -ENOTSUP;
 }
 
-/* The chosen row's bursts, then the lro split wrapper over rx where a
- * queue needs it; logged when anything of it changed since the last
- * start. */
+/* The chosen row, then the wrappers it needs (their state and flags,
+ * in shared memory), then this process's bursts linked from them;
+ * logged when anything of it changed since the last start. */
 int
 vio_dp_install(struct rte_eth_dev *dev, const struct vio_dp_choice *choice)
 {
 	struct vio_adapter *ad = dev->data->dev_private;
-	const struct vio_dp *old = ad->dp;
+	const struct vio_dp *old = vio_adapter_dp(ad), *dp = choice->dp;
 	char old_tx[sizeof(ad->tx_name)], old_why[sizeof(ad->dp_why)];
 	bool old_split = ad->rx_lro_split;
 	int ret;
 
 	memcpy(old_tx, ad->tx_name, sizeof(old_tx));
 	memcpy(old_why, ad->dp_why, sizeof(old_why));
-	ad->dp = choice->dp;
+	ad->dp_row = (uint16_t)(dp - vio_dp_table + 1);
 	snprintf(ad->dp_why, sizeof(ad->dp_why), "%s", choice->why);
-	dev->rx_pkt_burst = ad->dp->rx;
-	dev->tx_pkt_burst = ad->dp->tx;
-	ad->rx_path = ad->dp->name;
-	snprintf(ad->tx_name, sizeof(ad->tx_name), "%s%s", ad->dp->tx_name,
+	ad->rx_path = dp->name;
+	snprintf(ad->tx_name, sizeof(ad->tx_name), "%s%s", dp->tx_name,
 		 vio_hw_has(&ad->hw, VIO_F_RING_INDIRECT_DESC) ? " indirect" : "");
 	ad->tx_path = ad->tx_name;
-	/* Wrappers, innermost first: the RSS hash on the raw rx burst, then
-	 * the LRO split; GUEST_ANNOUNCE's lock around tx queue 0. */
-	vio_announce_install(dev);
 	ret = vio_rss_install(dev);
 	if (ret == 0)
 		ret = vio_rx_lro_split_install(dev);
 	if (ret < 0)
 		return ret;
-	if (ad->dp != old || strcmp(ad->tx_name, old_tx) != 0 ||
+	vio_proc_link(dev);
+	if (dp != old || strcmp(ad->tx_name, old_tx) != 0 ||
 	    strcmp(ad->dp_why, old_why) != 0 || ad->rx_lro_split != old_split)
 		VIO_PMD_LOG(driver, NOTICE, "port %u uses %s%s rx, %s tx%s%s%s",
 			    dev->data->port_id, ad->rx_path,

@@ -12,6 +12,7 @@
 
 #include "vio_dev.h"
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 #include "vio_tx_offload.h"
 
 RTE_LOG_REGISTER_SUFFIX(vio_logtype_init, init, NOTICE);
@@ -121,7 +122,13 @@ static void
 vio_desc_lim(struct vio_adapter *ad, struct rte_eth_dev_info *info)
 {
 	uint16_t dflt = ad->da.queue_size;
-	uint16_t max = ad->hw.ops->queue_max_size(&ad->hw, 0);
+	uint16_t max;
+
+	/* The transport is the primary's: a secondary says what the
+	 * primary last read. */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		ad->queue_max_seen = ad->hw.ops->queue_max_size(&ad->hw, 0);
+	max = ad->queue_max_seen;
 
 	if (max != 0 && (ad->hw.fixed_queue_size || max < dflt))
 		dflt = max;
@@ -202,6 +209,7 @@ vio_dev_start_locked(struct rte_eth_dev *dev)
 	}
 	vio_queues_kick(dev);
 	ad->started = true;
+	vio_proc_changed(dev);
 	/* Down while a virtio-user server waits for its backend. */
 	vio_link_update(dev, 0);
 	VIO_PMD_LOG(driver, INFO, "port %u started: rx %s%s, tx %s, %u queue pair(s)",
@@ -238,6 +246,7 @@ vio_dev_stop(struct rte_eth_dev *dev)
 		return 0;
 	}
 	ad->started = false;
+	vio_proc_changed(dev);
 	vio_intr_stop(dev);
 	/* The reset stops the device's use of the rings (a vhost-user backend
 	 * answers GET_VRING_BASE), so the mbufs in them can be freed after. */
@@ -253,8 +262,10 @@ vio_dev_stop(struct rte_eth_dev *dev)
 static int
 vio_dev_close(struct rte_eth_dev *dev)
 {
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		vio_proc_detach(dev);
 		return 0;
+	}
 	return vio_ethdev_uninit(dev);
 }
 
@@ -458,14 +469,12 @@ static const struct eth_dev_ops vio_eth_dev_ops = {
 };
 
 /*
- * A secondary process (dpdk-proc-info, dpdk-pdump) sees the port's
- * shared data: the adapter, the queues and their counters. What it may
- * not use is anything the primary keeps per process: the transport (its
- * socket, eventfds and ops table) and the function pointers the primary
- * chose (datapath, notify), which point into the primary's copy of the
- * plugin. So a secondary gets the read-only ops, and bursts that return
- * nothing: as net_virtio_user, whose secondary cannot kick the backend
- * either, rx/tx from a secondary is not supported on virtio-user.
+ * A secondary process (dpdk-proc-info, dpdk-pdump, a testpmd polling
+ * some of the queues) sees the port's shared data: the adapter, the
+ * queues and their counters. The transport (its socket, eventfds and ops
+ * table) stays the primary's, which alone configures, starts and stops
+ * the port: a secondary gets the read-only ops, and bursts on the queues
+ * the primary set up, linked in this process (vio_proc.c).
  */
 static const struct eth_dev_ops vio_secondary_ops = {
 	.dev_infos_get = vio_dev_infos_get,
@@ -481,9 +490,13 @@ void
 vio_ethdev_init_secondary(struct rte_eth_dev *dev)
 {
 	dev->dev_ops = &vio_secondary_ops;
-	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;
-	dev->tx_pkt_burst = rte_eth_pkt_burst_dummy;
-	dev->tx_pkt_prepare = NULL;
+	vio_proc_attach(dev);
+}
+
+bool
+vio_ethdev_is_vio(const struct rte_eth_dev *dev)
+{
+	return dev->dev_ops == &vio_eth_dev_ops;
 }
 
 static void
@@ -533,6 +546,7 @@ vio_ethdev_init(struct rte_eth_dev *dev)
 	if (dev->data->mac_addrs == NULL)
 		return -ENOMEM;
 	pthread_mutex_init(&ad->lock, NULL);
+	vio_proc_primary_init();
 	vio_read_mac(ad, dev->data->mac_addrs);
 	dev->dev_ops = &vio_eth_dev_ops;
 	dev->rx_pkt_burst = rte_eth_pkt_burst_dummy;

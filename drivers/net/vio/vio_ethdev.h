@@ -119,9 +119,16 @@ struct vio_adapter {
 	struct vio_devargs da;
 	uint64_t wanted;	/* features the driver asks for */
 	uint16_t max_mtu;
+	uint16_t queue_max_seen;	/* queue_max_size(0) as last read */
 	bool started;
 	bool link_up_logged;
-	const struct vio_dp *dp;	/* chosen at start (vio_dp.h) */
+	/* The row chosen at start, as an index + 1 into vio_dp_table (0:
+	 * none yet): shared with secondary processes, each of which links
+	 * its own bursts from it (vio_proc.h). */
+	uint16_t dp_row;
+	/* Bumped when the primary starts or stops the port: secondaries
+	 * link their bursts again and fetch the new kick eventfds. */
+	uint32_t proc_gen;
 	char dp_why[VIO_DP_WHY_LEN];	/* why a faster row was refused */
 	const char *rx_path;	/* chosen datapath names, for logs and xstats */
 	const char *tx_path;
@@ -135,6 +142,14 @@ struct vio_adapter {
 	struct rte_intr_handle *intr_own;
 	bool intr_bus;		/* rx queues on the bus handle's vectors (PCI) */
 };
+
+/* The row chosen at the last start, or NULL. */
+static inline const struct vio_dp *
+vio_adapter_dp(const struct vio_adapter *ad)
+{
+	return ad->dp_row != 0 && ad->dp_row <= vio_dp_table_len ?
+	       &vio_dp_table[ad->dp_row - 1] : NULL;
+}
 
 /* Said after rx_path wherever it is shown: the wrapper is part of it. */
 static inline const char *
@@ -269,8 +284,11 @@ int vio_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
 /* vio_ethdev.c: common init of a probed port (vdev or PCI). */
 int vio_ethdev_init(struct rte_eth_dev *dev);
 int vio_ethdev_uninit(struct rte_eth_dev *dev);
-/* A port attached in a secondary process: read-only ops, no datapath. */
+/* A port attached in a secondary process: read-only ops, and bursts on
+ * the queues the primary set up (vio_proc.h). */
 void vio_ethdev_init_secondary(struct rte_eth_dev *dev);
+/* The port is a vio port of this process's plugin. */
+bool vio_ethdev_is_vio(const struct rte_eth_dev *dev);
 
 /* vio_queue.c */
 const struct rte_memzone *vio_queue_mem(struct rte_eth_dev *dev,

@@ -8,6 +8,7 @@
  * binding delivers interrupts; link_update polls otherwise.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bus_pci_driver.h>
@@ -17,6 +18,7 @@
 #include "vio_ethdev.h"
 #include "vio_pci.h"
 #include "vio_pci_caps.h"
+#include "vio_proc.h"
 
 static const struct rte_pci_id vio_pci_ids[] = {
 	{ RTE_PCI_DEVICE(VIO_PCI_VENDOR_ID, VIO_PCI_DEVICE_NET_LEGACY) },
@@ -241,15 +243,41 @@ fail:
 	return ret;
 }
 
+/* The primary's port in a secondary process: read-only ops and bursts
+ * (vio_proc.h); the doorbells through this process's mapping of the
+ * interface the primary opened. */
+static int
+vio_pci_dev_init_secondary(struct rte_eth_dev *dev)
+{
+	const struct vio_adapter *ad = dev->data->dev_private;
+	struct rte_pci_device *pdev = pci_of(dev);
+	struct vio_hw *hw = calloc(1, sizeof(*hw));
+	int ret;
+
+	if (hw == NULL)
+		return -ENOMEM;
+	ret = vio_pci_attach(hw, pdev, !ad->hw.modern);
+	if (ret < 0) {
+		VIO_PMD_LOG(init, ERR, "%s: cannot map the primary's %s interface in this secondary process: %s",
+			    pdev->name, ad->hw.modern ? "modern" : "legacy",
+			    strerror(-ret));
+		free(hw);
+		return ret;
+	}
+	vio_ethdev_init_secondary(dev);
+	vio_proc_set_transport(dev, hw);
+	VIO_PMD_LOG(init, INFO, "net_vio: %s port %u attached in a secondary process (rx/tx on the queues the primary set up)",
+		    pdev->name, dev->data->port_id);
+	return 0;
+}
+
 static int
 vio_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	      struct rte_pci_device *pdev)
 {
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VIO_PMD_LOG(init, ERR, "%s: secondary processes are not supported",
-			    pdev->name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_pci_generic_probe(pdev, 0,
+						     vio_pci_dev_init_secondary);
 	return rte_eth_dev_pci_generic_probe(pdev, sizeof(struct vio_adapter),
 					     vio_pci_dev_init);
 }
@@ -257,6 +285,10 @@ vio_pci_probe(struct rte_pci_driver *drv __rte_unused,
 static int
 vio_pci_dev_uninit(struct rte_eth_dev *dev)
 {
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		vio_proc_detach(dev);
+		return 0;
+	}
 	return vio_pci_close(dev);
 }
 

@@ -379,6 +379,7 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq,
 	}
 	vio_rxq_offloads_update(dev, rxq);
 	dp->prepare(rxq);
+	rxq->vq.tag = dev->data->port_id;	/* vio_proc.c's kicks */
 	ret = ad->hw.ops->queue_setup(&ad->hw, &rxq->vq);
 	if (ret < 0)
 		return ret;
@@ -409,6 +410,7 @@ vio_txq_start(struct rte_eth_dev *dev, struct vio_txq *txq)
 	/* Without CSUM the device must only ever see all-zero headers. */
 	txq->hdr_flags = vio_hw_has(&ad->hw, VIO_NET_F_CSUM) ?
 			 VIO_TX_HDR_FLAGS : 0;
+	txq->vq.tag = dev->data->port_id;
 	return ad->hw.ops->queue_setup(&ad->hw, &txq->vq);
 }
 

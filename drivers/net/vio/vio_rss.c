@@ -25,6 +25,7 @@
 #include <rte_malloc.h>
 
 #include "vio_ethdev.h"
+#include "vio_proc.h"
 #include "vio_rx.h"
 #include "vio_rss.h"
 
@@ -247,9 +248,11 @@ vio_rss_sw_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vio_rss *rss = vio_rss_of(queue);
 	const struct vio_rss_tbl *t;
-	uint16_t nb = rss->burst(queue, pkts, n), i;
+	uint16_t nb, i;
 	uint32_t h;
 
+	nb = vio_proc[((struct vio_rxq *)queue)->port_id].rss_inner(queue,
+								     pkts, n);
 	t = __atomic_load_n(&rss->cur, __ATOMIC_ACQUIRE);
 	for (i = 0; i < nb; i++)
 		if (vio_rss_frame_hash(t, pkts[i], &h))
@@ -276,7 +279,7 @@ vio_rss_report_burst(void *queue, struct rte_mbuf **pkts, uint16_t n)
 	if (unlikely(!__atomic_load_n(&rss->report_live, __ATOMIC_RELAXED) ||
 		     rxq->hdr_size != sizeof(struct vio_net_hdr_hash)))
 		return vio_rss_sw_burst(queue, pkts, n);
-	nb = rss->burst(queue, pkts, n);
+	nb = vio_proc[rxq->port_id].rss_inner(queue, pkts, n);
 	for (i = 0; i < nb; i++) {
 		const struct vio_net_hdr_hash *h = RTE_PTR_ADD(pkts[i]->buf_addr,
 				RTE_PKTMBUF_HEADROOM - sizeof(*h));
@@ -434,18 +437,17 @@ vio_rss_install(struct rte_eth_dev *dev)
 	struct vio_adapter *ad = adapter_of(dev);
 	struct vio_rss *rss = ad->rss;
 
-	if (rss == NULL || !vio_rss_hash_wanted(dev))
+	if (rss == NULL)
 		return 0;
-	rss->burst = dev->rx_pkt_burst;
+	rss->wrapped = vio_rss_hash_wanted(dev);
+	if (!rss->wrapped)
+		return 0;
 	rss->dev_report = vio_hw_has(&ad->hw, VIO_NET_F_HASH_REPORT);
 	rss->dev_rss = vio_hw_has(&ad->hw, VIO_NET_F_RSS);
 	rss->report_live = false;
-	dev->rx_pkt_burst = rss->dev_report ? vio_rss_report_burst :
-					      vio_rss_sw_burst;
-	rss->mode = rss->dev_report ? "device hash report" :
-				      "software Toeplitz";
 	VIO_PMD_LOG(driver, INFO, "port %u: RSS hash in mbufs: %s",
-		    dev->data->port_id, rss->mode);
+		    dev->data->port_id, rss->dev_report ? "device hash report" :
+		    "software Toeplitz");
 	return 0;
 }
 

@@ -50,13 +50,12 @@ struct vio_rss {
 	 * it; a burst reads `cur` once. */
 	struct vio_rss_tbl *tbl[2];
 	struct vio_rss_tbl *cur;
-	eth_rx_burst_t burst;	/* the datapath chosen at start */
+	bool wrapped;		/* rx hashed by a wrapper (vio_rss_install) */
 	bool dev_rss;		/* the device steers (RSS negotiated) */
 	bool dev_report;	/* the device reports (HASH_REPORT negotiated) */
 	bool report_live;	/* and took the configuration: its hash is used */
 	uint16_t dev_reta_len;	/* table length the device takes */
 	uint32_t dev_types;	/* hash types the device supports */
-	const char *mode;	/* for the start log line */
 };
 
 struct vio_adapter;
@@ -80,7 +79,8 @@ bool vio_rss_frame_hash(const struct vio_rss_tbl *t, const struct rte_mbuf *m,
 int vio_rss_configure(struct rte_eth_dev *dev);
 /* Features to ask for: RSS with mq_mode RSS, HASH_REPORT with RSS_HASH. */
 uint64_t vio_rss_features(struct rte_eth_dev *dev);
-/* After the datapath was chosen, before other wrappers. */
+/* After the datapath was chosen, before other wrappers: whether the
+ * rx bursts are wrapped (rss->wrapped; vio_proc_link links them). */
 int vio_rss_install(struct rte_eth_dev *dev);
 /* After DRIVER_OK and the queue pairs: program the device. */
 int vio_rss_apply(struct rte_eth_dev *dev);

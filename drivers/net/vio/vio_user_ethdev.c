@@ -73,7 +73,7 @@ vio_user_connect_failed(struct rte_eth_dev *dev, const char *name, int ret)
 			    name, ad->da.path, strerror(-ret));
 }
 
-/* The primary's port, for statistics and capture tools (read-only). */
+/* The primary's port: its statistics, and bursts on its queues. */
 static int
 vio_user_probe_secondary(struct rte_vdev_device *vdev, const char *name)
 {
@@ -86,7 +86,7 @@ vio_user_probe_secondary(struct rte_vdev_device *vdev, const char *name)
 	dev->device = &vdev->device;
 	vio_ethdev_init_secondary(dev);
 	rte_eth_dev_probing_finish(dev);
-	VIO_PMD_LOG(init, INFO, "%s: port %u attached in a secondary process (statistics only, no datapath)",
+	VIO_PMD_LOG(init, INFO, "%s: port %u attached in a secondary process (rx/tx on the queues the primary set up)",
 		    name, dev->data->port_id);
 	return 0;
 }
