@@ -28,16 +28,31 @@
 #include "vio_log.h"
 #include "vio_user_priv.h"
 
-/* Accept and hang-up polling period: a returning backend waits at most
- * this long for vio to notice it. */
+/* Hang-up polling period while a backend is attached. */
 #define VIO_USER_POLL_US	(100 * 1000)
+/* Polling period while none is (the link is down): a backend that
+ * connects waits at most this long in the listen backlog, and a client
+ * attempt that is due is made within it. At 100 ms the wait in the
+ * backlog made vio's server-mode reconnect slower than net_virtio_user's
+ * (app/vio-bench-reconnect); a non-blocking accept or a clock read per
+ * period costs the EAL's interrupt thread next to nothing. */
+#define VIO_USER_WAIT_POLL_US	(10 * 1000)
 #define VIO_USER_SOCKET_MODE	0600
 /* Client reconnect: the wait between attempts doubles up to this, so a
- * backend that comes back is found within a second or so. */
+ * backend back after a long absence is found within half a second (at
+ * 1 s, the next attempt alone could use up the second within which
+ * traffic is to resume). */
 #define VIO_USER_BACKOFF_MIN_MS	100
-#define VIO_USER_BACKOFF_MAX_MS	1000
+#define VIO_USER_BACKOFF_MAX_MS	500
 
 static void conn_tick(void *arg);
+
+/* Called with the lock held, or before the alarm runs. */
+static uint64_t
+tick_us(const struct vio_user *u)
+{
+	return u->attached ? VIO_USER_POLL_US : VIO_USER_WAIT_POLL_US;
+}
 
 /*
  * A socket file left at the path: replaced when nobody listens on it (a
@@ -145,7 +160,7 @@ vio_user_watch(struct vio_user *u, const char *path)
 
 	snprintf(u->path, sizeof(u->path), "%s", path);
 	u->backoff_ms = VIO_USER_BACKOFF_MIN_MS;
-	ret = rte_eal_alarm_set(VIO_USER_POLL_US, conn_tick, u);
+	ret = rte_eal_alarm_set(tick_us(u), conn_tick, u);
 	if (ret < 0) {
 		VIO_LOG(vhost, ERR, "%s: cannot arm the EAL alarm that watches the backend: %s",
 			u->name, strerror(-ret));
@@ -267,20 +282,22 @@ static void
 conn_tick(void *arg)
 {
 	struct vio_user *u = arg;
+	uint64_t period = VIO_USER_WAIT_POLL_US;
 	bool changed = false;
 
-	/* Busy with an application request: look again next period. */
+	/* Busy with an application request: look again soon. */
 	if (pthread_mutex_trylock(&u->lock) == 0) {
 		if (u->closing) {
 			pthread_mutex_unlock(&u->lock);
 			return;
 		}
 		changed = conn_poll(u);
+		period = tick_us(u);
 		pthread_mutex_unlock(&u->lock);
 	}
 	if (changed && u->link_change != NULL)
 		u->link_change(u->link_arg);
-	if (rte_eal_alarm_set(VIO_USER_POLL_US, conn_tick, u) < 0)
+	if (rte_eal_alarm_set(period, conn_tick, u) < 0)
 		VIO_LOG(vhost, ERR, "%s: cannot re-arm the EAL alarm: backends are no longer accepted",
 			u->name);
 }

@@ -36,8 +36,10 @@ PROMPT = "testpmd> "
 # testpmd prints its prompt on stdout while the vhost library's log lines
 # (stderr, the same pipe) and testpmd's own event lines (another thread)
 # may land in the middle of it: "test" "VHOST_CONFIG: ...\n" "pmd> ".
+# So may a frontend driver's lines from its alarm or interrupt thread
+# (vio's "vio: ...", net_virtio's "function(): ...").
 # The prompt is found with any such whole lines between its characters.
-_INTERLEAVED = r"(?:VHOST_[A-Z]+: [^\n]*\n|\nPort \d+: [^\n]*\n)*"
+_INTERLEAVED = r"(?:(?:VHOST_[A-Z]+|vio|\w+\(\)): [^\n]*\n|\nPort \d+: [^\n]*\n)*"
 PROMPT_RE = re.compile(_INTERLEAVED.join(re.escape(c) for c in PROMPT))
 DPDK_RUN_DIR = "/var/run/dpdk"
 NO_PORT = "No probed ethernet devices"
@@ -210,15 +212,20 @@ class Testpmd:
         self.args = ["stdbuf", "-o0"] + list(wrapper) + [testpmd_path(), "--file-prefix=" + self.prefix] \
             + list(eal) + ["--", "-i"] + list(app)
         self.output = ""
+        self.arrivals = []      # (len(output) after a read, time.monotonic())
         self._pos = 0
         self._eof = False
         self._cv = threading.Condition()
         self.proc = None
 
-    def launch(self, timeout=30):
+    def launch(self, timeout=30, wait=True):
         """Start the process and wait for its first prompt (or its exit).
-        Returns the start-up output."""
+        Returns the start-up output. wait=False: return at once, and
+        wait_started() later."""
         self._spawn()
+        return self.wait_started(timeout) if wait else None
+
+    def wait_started(self, timeout=30):
         self.startup = self._until_prompt(timeout, "start-up")
         return self.startup
 
@@ -245,6 +252,7 @@ class Testpmd:
                     self._cv.notify_all()
                     return
                 self.output += b.decode("utf-8", "replace")
+                self.arrivals.append((len(self.output), time.monotonic()))
                 self._cv.notify_all()
 
     def _until_prompt(self, timeout, what):
@@ -267,6 +275,16 @@ class Testpmd:
         keep = [l for l in self.output.splitlines()
                 if not l.startswith("VHOST_CONFIG") or re.search(r"(?i)err|fail|invalid", l)]
         return "\n".join("  %s| %s" % (self.name, l) for l in keep[-n:])
+
+    def time_of(self, pattern, start=0):
+        """When the first line matching `pattern` (a regex) at or after
+        offset `start` of the output was read from the process
+        (time.monotonic()), or None."""
+        with self._cv:
+            m = re.compile(pattern, re.M).search(self.output, start)
+            if m is None:
+                return None
+            return next(t for end, t in self.arrivals if end >= m.end())
 
     @property
     def pid(self):
@@ -424,19 +442,22 @@ class Session:
         return os.path.join(self.dir, name)
 
     def backend(self, fwd="rxonly", txpkts=None, mbuf_size=None, max_pkt_len=None,
-                vdev_args="", eal=(), app=(), sock=None, name="be", lcores=None):
+                vdev_args="", eal=(), app=(), sock=None, name="be", lcores=None, wait=True):
         """testpmd with net_vhost0 on a new socket, forwarding on lcore 0
         (lcores: an EAL --lcores map instead, for more forwarding lcores
         than CPUs).
         Returns once its prompt is up and the socket exists (with
         client=1 in vdev_args: once its prompt is up; it connects to the
-        frontend's socket when the frontend serves it)."""
+        frontend's socket when the frontend serves it). wait=False:
+        returns at once; the caller waits (wait_started)."""
         sock = sock or self.path("%s%d.sock" % (name, len(self.procs)))
         vdev = "net_vhost0,iface=" + sock + ("," + vdev_args if vdev_args else "")
         cores = ["-l", "0,1", "--main-lcore", "1"] if lcores is None else ["--lcores", lcores]
         eal = mem_eal(self.mem) + ["--no-pci", "--vdev", vdev] + cores + list(eal)
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app), sock=sock)
-        p.launch()
+        p.launch(wait=wait)
+        if not wait:
+            return p
         _check_started(p, txpkts)
         if not re.search(r"(^|,)client=1(,|$)", vdev_args):
             wait_for(lambda: os.path.exists(sock), 10, what="socket " + sock)
@@ -444,18 +465,20 @@ class Session:
 
     def frontend(self, sock, devargs="", fwd="io", txpkts=None, mbuf_size=None,
                  max_pkt_len=None, eal=(), app=(), wrapper=(), driver=None,
-                 name="fe", check=True, timeout=30, lcores=None):
+                 name="fe", check=True, timeout=30, lcores=None, wait=True):
         """testpmd with the frontend driver (vio, or DPDK's net_virtio_user)
         on `sock` (None: no path devarg), forwarding on lcore 1. With check,
-        raises HarnessError unless port 0 was probed."""
+        raises HarnessError unless port 0 was probed. wait=False returns
+        at once (net_virtio_user's server mode blocks its probe until a
+        backend connects); the caller waits (wait_started)."""
         driver = driver or self.driver
         args = ([] if sock is None else ["path=" + sock]) + ([devargs] if devargs else [])
         cores = ["-l", "0,1"] if lcores is None else ["--lcores", lcores]
         eal = mem_eal(self.mem) + ["--no-pci"] + cores + list(eal) + driver_eal(driver, [args])
         p = Testpmd(self, name, eal, self._app(fwd, mbuf_size, max_pkt_len, app),
                     wrapper=wrapper, sock=sock)
-        p.launch(timeout)
-        if check:
+        p.launch(timeout, wait=wait)
+        if check and wait:
             _check_started(p, txpkts)
         return p
 
