@@ -156,3 +156,12 @@ vio_tx_packed_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return tx_burst(queue, pkts, nb_pkts, true);
 }
+
+void
+vio_tx_packed_reclaim(struct vio_txq *txq)
+{
+	if (txq->vq.in_order)
+		tx_reclaim(txq, true);
+	else
+		tx_reclaim(txq, false);
+}
