@@ -299,6 +299,22 @@ pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
 	return PV_BATCH;
 }
 
+/* Nothing to take at the used position: the cases where
+ * vio_packed_used_peek() says 0 (none in flight, the queue broken, the
+ * descriptor still as the driver made it available), checked here so
+ * that a poll that finds nothing costs no call. */
+static __rte_always_inline bool
+pv_rx_none(struct vio_vq *vq)
+{
+	uint16_t flags, want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+
+	if (vq->inflight == 0 || unlikely(vq->broken))
+		return true;
+	flags = __atomic_load_n(&vq->pdesc[vq->used_cons].flags,
+				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
+	return flags == (want ^ VIO_PACKED_DESC_F_USED);
+}
+
 static __rte_always_inline uint16_t
 pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	    bool in_order)
@@ -315,11 +331,11 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint16_t cnt = 0, vcnt = 0;
 	uint64_t bytes = 0;
 
-	while (cnt < nb_pkts) {
+	while (cnt < nb_pkts && !pv_rx_none(vq)) {
 		uint16_t pos = vq->used_cons, k, got;
 
 		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
-		    vq->inflight >= PV_BATCH && likely(!vq->broken)) {
+		    vq->inflight >= PV_BATCH) {
 			uint16_t before = cnt;
 
 			c.want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
@@ -344,31 +360,61 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 /* ---- transmit ---- */
 
+/* Per burst constants of the transmit batches. */
+struct pv_tx_consts {
+	uint64_t hdr_flags;	/* the queue's: mbuf flags needing a header */
+	uint32_t addr_off;	/* buf_addr or buf_iova, as the device wants */
+	uint16_t hdr;		/* header bytes */
+};
+
+_Static_assert(offsetof(struct rte_mbuf, refcnt) ==
+	       offsetof(struct rte_mbuf, data_off) + 2 &&
+	       offsetof(struct rte_mbuf, nb_segs) ==
+	       offsetof(struct rte_mbuf, data_off) + 4 &&
+	       offsetof(struct rte_mbuf, data_off) ==
+	       offsetof(struct rte_mbuf, rearm_data), "mbuf layout");
+
+/* vio_tx_can_push() from one load of data_off, refcnt and nb_segs. */
 static __rte_always_inline bool
-pv_tx_pushable4(const struct vio_txq *txq, struct rte_mbuf **m)
+pv_tx_pushable(const struct rte_mbuf *m, uint16_t hdr)
 {
-	return vio_tx_can_push(m[0], txq->hdr_size) &&
-	       vio_tx_can_push(m[1], txq->hdr_size) &&
-	       vio_tx_can_push(m[2], txq->hdr_size) &&
-	       vio_tx_can_push(m[3], txq->hdr_size);
+	uint64_t rearm;
+
+	memcpy(&rearm, &m->rearm_data, sizeof(rearm));
+	return ((rearm & 0x0000ffffffff0000ULL) == 0x0000000100010000ULL) &
+	       ((uint16_t)rearm >= hdr) &
+	       ((m->ol_flags & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) == 0);
 }
 
-/* Four single-segment packets, headers pushed into their headroom. */
+static __rte_always_inline bool
+pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
+{
+	return pv_tx_pushable(m[0], c->hdr) & pv_tx_pushable(m[1], c->hdr) &
+	       pv_tx_pushable(m[2], c->hdr) & pv_tx_pushable(m[3], c->hdr);
+}
+
+/* Four single-segment packets, headers pushed into their headroom (the
+ * headers first: writing one with offloads is a call). */
 static __rte_always_inline uint64_t
-pv_tx_post4(struct vio_txq *txq, struct rte_mbuf **m, uint64_t hdr_flags,
-	    bool in_order)
+pv_tx_post4(struct vio_txq *txq, struct rte_mbuf **m,
+	    const struct pv_tx_consts *c, bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
-	uint16_t hdr = txq->hdr_size, id[PV_BATCH], k;
+	uint16_t id[PV_BATCH], k;
 	uint64_t addr[PV_BATCH], bytes = 0;
 	uint32_t len[PV_BATCH];
 
+	for (k = 0; k < PV_BATCH; k++)
+		vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m[k], void *,
+							 -(int)c->hdr),
+				 c->hdr, c->hdr_flags, m[k]);
 	for (k = 0; k < PV_BATCH; k++) {
+		uint64_t buf;
+
+		memcpy(&buf, (const char *)m[k] + c->addr_off, sizeof(buf));
 		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
-		vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m[k], void *, -(int)hdr),
-				 hdr, hdr_flags, m[k]);
-		addr[k] = vio_tx_seg_addr(txq, m[k]) - hdr;
-		len[k] = m[k]->data_len + hdr;
+		addr[k] = buf + m[k]->data_off - c->hdr;
+		len[k] = m[k]->data_len + c->hdr;
 		bytes += m[k]->pkt_len;
 		pv_buf_set(vq, id[k], m[k]);
 	}
@@ -384,7 +430,13 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	vio_dp_burst_t scalar = in_order ? vio_tx_packed_inorder :
 					   vio_tx_packed;
 	struct vio_vq *vq = &txq->vq;
-	uint64_t bytes = 0, hdr_flags = txq->hdr_flags;
+	const struct pv_tx_consts c = {
+		.hdr_flags = txq->hdr_flags,
+		.addr_off = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					  offsetof(struct rte_mbuf, buf_iova),
+		.hdr = txq->hdr_size,
+	};
+	uint64_t bytes = 0;
 	uint16_t i = 0, vcnt = 0;
 
 	if (unlikely(vio_tx_detached(txq)))
@@ -396,11 +448,14 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		uint16_t pos = vq->avail_idx, k, sent;
 
 		if (nb_pkts - i >= PV_BATCH && pv_aligned(pos, vq->size)) {
-			if (unlikely(vq->free_cnt < PV_BATCH))
+			if (unlikely(vq->free_cnt < PV_BATCH)) {
 				vio_tx_packed_reclaim(txq);
+				if (vq->free_cnt == 0)
+					break;	/* the ring is full */
+			}
 			if (vq->free_cnt >= PV_BATCH &&
-			    pv_tx_pushable4(txq, pkts + i)) {
-				bytes += pv_tx_post4(txq, pkts + i, hdr_flags,
+			    pv_tx_pushable4(&c, pkts + i)) {
+				bytes += pv_tx_post4(txq, pkts + i, &c,
 						     in_order);
 				i += PV_BATCH;
 				vcnt += PV_BATCH;
