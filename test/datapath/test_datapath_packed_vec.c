@@ -246,6 +246,122 @@ pv_tx_mixed(const struct dpt_layout *lo, bool indirect)
 static void pv_tx_chained(const struct dpt_layout *lo) { pv_tx_mixed(lo, false); }
 static void pv_tx_indirect(const struct dpt_layout *lo) { pv_tx_mixed(lo, true); }
 
+/* ---- transmit: packets whose header cannot be pushed, in any lane ---- */
+
+struct pv_held {
+	struct rte_mbuf *m[DPT_SEEDS];	/* references kept */
+	uint32_t n;
+	struct {
+		struct rte_mbuf *m;
+		uint32_t seed;
+	} mark[256];			/* marked in the burst being sent */
+	uint32_t nmark;
+};
+
+#define PV_MARK 0xa5
+
+/* The headroom bytes in front of the frame, which the driver must not
+ * write when it cannot push the header there. */
+static uint8_t *
+pv_front(struct dpt *d, struct rte_mbuf *m, uint16_t *n)
+{
+	*n = RTE_MIN(m->data_off, d->hdr);
+	return rte_pktmbuf_mtod(m, uint8_t *) - *n;
+}
+
+/* Every fifth packet shared (a reference kept here, as an application
+ * sending one mbuf twice would), every seventh with less headroom than
+ * the header; the bytes in front of their frames marked. */
+static void
+pv_shape(struct dpt *d, struct rte_mbuf *m, uint32_t seed)
+{
+	struct pv_held *h = d->tx_shape_arg;
+	uint8_t *front;
+	uint16_t n;
+
+	if (seed % 5 == 2) {
+		rte_mbuf_refcnt_update(m, 1);
+		h->m[h->n++] = m;
+	} else if (seed % 7 == 3) {
+		memmove((char *)m->buf_addr + 2, rte_pktmbuf_mtod(m, char *),
+			m->data_len);
+		m->data_off = 2;
+	} else {
+		return;
+	}
+	front = pv_front(d, m, &n);
+	memset(front, PV_MARK, n);
+	h->mark[h->nmark].m = m;
+	h->mark[h->nmark++].seed = seed;
+}
+
+/* The marks of the packets the burst took are still there (those it
+ * refused went back to the pool). */
+static void
+pv_marks_intact(struct dpt *d, struct pv_held *h)
+{
+	uint32_t i;
+	uint16_t k, n;
+
+	for (i = 0; i < h->nmark; i++) {
+		const uint8_t *p;
+
+		if (h->mark[i].seed >= d->tx_seed)
+			continue;
+		p = pv_front(d, h->mark[i].m, &n);
+		for (k = 0; k < n; k++)
+			UT_ASSERT(p[k] == PV_MARK, "packet %u: byte %u in front "
+				  "of its frame written", h->mark[i].seed, k);
+	}
+	h->nmark = 0;
+}
+
+/*
+ * Bursts of 3..14 such mixes, the device taking what was sent after
+ * each: neither kind has anything written in front of its frame, every
+ * packet arrives whole with an all-zero header (dpt_dev_tx checks), a
+ * shared mbuf is freed once by the driver (with the reference kept here
+ * dropped too, every mbuf is back in the pool, which dpt_finish counts:
+ * a second free or none would show), over several laps.
+ */
+static void
+pv_tx_unpushable(const struct dpt_layout *lo, bool indirect)
+{
+	struct dpt_opts o = { .no_indirect = !indirect };
+	struct dpt *d = dpt_open(lo, &o);
+	struct pv_held *h = ut_alloc(sizeof(*h));
+	uint32_t want = 5 * DPT_RING, it, i;
+
+	d->tx_shape = pv_shape;
+	d->tx_shape_arg = h;
+	for (it = 0; d->tx_seed < want; it++) {
+		uint16_t b = 3 + (it * 5) % 12;
+
+		dpt_tx(d, RTE_MIN(b, want - d->tx_seed), 0, 1);
+		pv_marks_intact(d, h);
+		while (d->tx_checked < d->tx_seed && dpt_dev_tx(d, 64) > 0)
+			;
+		UT_TRUE(it < 20 * want);
+	}
+	UT_EQ(d->tx_checked, want);
+	UT_TRUE(h->n >= want / 5);
+	/* The device is done with them: the last reference, the driver's
+	 * or this one, puts each back in the pool. */
+	for (i = 0; i < h->n; i++)
+		rte_pktmbuf_free(h->m[i]);
+	pv_finish(d, 0);
+}
+
+static void pv_tx_unpushable_ind(const struct dpt_layout *lo)
+{
+	pv_tx_unpushable(lo, true);
+}
+
+static void pv_tx_unpushable_chain(const struct dpt_layout *lo)
+{
+	pv_tx_unpushable(lo, false);
+}
+
 /* ---- refill from a pool that cannot give four ---- */
 
 /*
@@ -312,6 +428,8 @@ PV_CASE(pv_bad_wrap)
 PV_CASE(pv_tx_chained)
 PV_CASE(pv_tx_indirect)
 PV_CASE(pv_refill_short)
+PV_CASE(pv_tx_unpushable_ind)
+PV_CASE(pv_tx_unpushable_chain)
 
 static const struct ut_case cases[] = {
 	PV_CASES(pv_paths),
@@ -326,6 +444,8 @@ static const struct ut_case cases[] = {
 	PV_CASES(pv_tx_chained),
 	PV_CASES(pv_tx_indirect),
 	PV_CASES(pv_refill_short),
+	PV_CASES(pv_tx_unpushable_ind),
+	PV_CASES(pv_tx_unpushable_chain),
 };
 
 UT_SUITE(ut_suite_datapath_packed_vec, "datapath_packed_vec", cases);
