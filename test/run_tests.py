@@ -39,11 +39,12 @@ C_PROGRAMS = [
     # The datapath cases again on the rows of each SIMD width the EAL
     # allows (--force-max-simd-bitwidth through VIO_DPT_SIMD; 64: scalar
     # only): the "datapath" suite, whose cases run whichever rx/tx row the
-    # port chose (the control-queue cases do not depend on it).
+    # port chose: the datapath* suites (the control-queue cases do not
+    # depend on the row).
     ("datapath", "test/datapath/vio_datapath_tests", None),
-    ("datapath_scalar", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "64"}, ["datapath."]),
-    ("datapath_128", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "128"}, ["datapath."]),
-    ("datapath_512", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "512"}, ["datapath."]),
+    ("datapath_scalar", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "64"}, ["datapath"]),
+    ("datapath_128", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "128"}, ["datapath"]),
+    ("datapath_512", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "512"}, ["datapath"]),
     ("offload", "test/offload/vio_offload_tests", None),
     ("rx_sw", "test/offload/vio_rx_sw_tests", None),
     ("transport", "test/transport/vhost_user_check",

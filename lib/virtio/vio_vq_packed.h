@@ -292,6 +292,42 @@ vio_packed_inorder_pop(struct vio_vq *vq, uint16_t *slot)
 	return cookie;
 }
 
+/*
+ * vio_packed_inorder_pop over a run: the cookies of the buffers from the
+ * used position on into `cookies`, at most `max` (> 0), stopping after
+ * `last` (which vio_packed_inorder_batch named) or when none is in
+ * flight; `*end` says it stopped there. The ring's counters are kept in
+ * locals and written once. Returns the cookies stored.
+ */
+static inline uint16_t
+vio_packed_inorder_pop_run(struct vio_vq *vq, uint16_t last, void **cookies,
+			   uint16_t max, bool *end)
+{
+	uint16_t pos = vq->used_cons, left = vq->inflight, n = 0, freed = 0;
+	bool wrap = vq->used_wrap, at_last;
+
+	do {
+		struct vio_vq_extra *x = &vq->extra[pos];
+
+		at_last = pos == last;
+		cookies[n++] = x->cookie;
+		x->cookie = NULL;
+		freed += x->ndescs;
+		pos += x->ndescs;
+		if (pos >= vq->size) {
+			pos -= vq->size;
+			wrap = !wrap;
+		}
+		left--;
+	} while (!at_last && left > 0 && n < max);
+	vq->used_cons = pos;
+	vq->used_wrap = wrap;
+	vq->free_cnt += freed;
+	vq->inflight = left;
+	*end = at_last || left == 0;
+	return n;
+}
+
 /* Driver event suppression (2.8.10): whether and when the device should
  * interrupt. vio polls, so it normally disables them. */
 static inline void

@@ -326,6 +326,8 @@ dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs)
 
 		pkts[i] = dpt_mbuf(d, seed, l, nsegs);
 		d->tx_len[seed] = (uint16_t)l;
+		if (d->tx_shape != NULL)
+			d->tx_shape(d, pkts[i], seed);
 	}
 	sent = rte_eth_tx_burst(d->port, 0, pkts, n);
 	UT_TRUE(sent <= n);

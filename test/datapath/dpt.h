@@ -82,6 +82,9 @@ struct dpt {
 	bool rx_hold_last;	/* dpt_dev_rx leaves a packet's last buffer */
 	struct dm_chain held;	/* that buffer, taken and written */
 	uint32_t held_len;
+	/* Called on each packet dpt_tx builds, before it is offered. */
+	void (*tx_shape)(struct dpt *d, struct rte_mbuf *m, uint32_t seed);
+	void *tx_shape_arg;
 	uint16_t tx_len[DPT_SEEDS];
 	uint16_t rx_len[DPT_SEEDS];
 	uint8_t rx_seen[DPT_SEEDS];

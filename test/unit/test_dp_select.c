@@ -40,6 +40,16 @@ DP_RX_STUB(vio_tx_packed_inorder)
 DP_RXQ_STUB(vio_rx_split_prepare, vio_rx_split_refill)
 DP_RXQ_STUB(vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill)
 DP_RXQ_STUB(vio_rx_packed_prepare, vio_rx_packed_refill)
+/* The packed vector rows'. */
+#define DP_PACKED_VEC_STUBS(isa) \
+	DP_RX_STUB(vio_rx_packed_ ## isa) \
+	DP_RX_STUB(vio_rx_packed_inorder_ ## isa) \
+	DP_RX_STUB(vio_tx_packed_ ## isa) \
+	DP_RX_STUB(vio_tx_packed_inorder_ ## isa) \
+	__attribute__((weak)) int \
+	vio_rx_packed_refill_ ## isa(struct vio_rxq *q) { (void)q; return 1; }
+DP_PACKED_VEC_STUBS(avx2)
+DP_PACKED_VEC_STUBS(avx512)
 
 #define PACKED VIO_BIT(VIO_F_RING_PACKED)
 #define INORDER VIO_BIT(VIO_F_IN_ORDER)
@@ -113,7 +123,10 @@ every_layout_has_its_scalar_row(void)
 		UT_EQ(dp->isa, VIO_DP_SCALAR);
 		UT_TRUE(dp->rx != NULL && dp->tx != NULL);
 		UT_TRUE(dp->prepare != NULL && dp->refill != NULL);
-		UT_STR_EQ(c.why, "");
+		/* vectorized=0 (dp_in): where a vector row of the kind
+		 * exists, that is why it was not taken. */
+		UT_STR_EQ(c.why, packed && rxbuf == VIO_DP_RXBUF_SINGLE ?
+			  "avx512 refused: vectorized=0" : "");
 		for (j = 0; j < n; j++) {
 			UT_TRUE(seen[j]->rx != dp->rx);
 			UT_TRUE((seen[j]->tx == dp->tx) ==
@@ -159,7 +172,7 @@ table_one_scalar_row_per_kind_last(void)
 			  scalar);
 		UT_EQ_HEX(a->rx_offloads & a->tx_offloads, UINT64_MAX);
 	}
-	UT_EQ(vio_dp_table_len, 12);
+	UT_EQ(vio_dp_table_len, 12 + 4);	/* + packed avx512, avx2 */
 }
 
 /* A table whose split single-buffer kind has avx512, avx2 and sse rows. */
@@ -244,12 +257,78 @@ other_kinds_are_not_candidates(void)
 static void
 vectorized_without_vector_row_says_so(void)
 {
-	struct vio_dp_input in = dp_in(PACKED | INORDER, 1);
+	struct vio_dp_input in = dp_in(PACKED | INORDER | MRG, 1);
 	struct vio_dp_choice c;
 
 	in.vectorized = true;
-	UT_STR_EQ(choose(&in, &c)->name, "packed scalar in-order");
+	UT_STR_EQ(choose(&in, &c)->name, "packed scalar in-order mergeable");
 	UT_STR_EQ(c.why, "no vector path for this kind of ring yet");
+	in = dp_in(PACKED, 2);
+	in.vectorized = true;
+	UT_STR_EQ(choose(&in, &c)->name, "packed scalar chained-buffers");
+	UT_STR_EQ(c.why, "no vector path for this kind of ring yet");
+}
+
+/* The real table's packed single-buffer rows: avx512, then avx2, then
+ * scalar, each refused for the reason that applies, rx and tx of the
+ * same ISA; the refill posts in batches too. */
+static void
+packed_vector_rows(void)
+{
+	static const struct {
+		bool in_order;
+		uint16_t width;
+		uint32_t isa;
+		const char *name, *why;
+	} t[] = {
+		{ false, 512, ALL_ISA, "packed avx512", "" },
+		{ false, 256, ALL_ISA, "packed avx2",
+		  "avx512 refused: max SIMD bitwidth 256" },
+		{ false, 128, ALL_ISA, "packed scalar",
+		  "avx512 refused: max SIMD bitwidth 128" },
+		{ false, 512, VIO_DP_ISA_BIT(VIO_DP_AVX2), "packed avx2",
+		  "avx512 refused: not in this CPU" },
+		{ true, 512, ALL_ISA, "packed avx512 in-order", "" },
+		{ true, 256, ALL_ISA, "packed avx2 in-order",
+		  "avx512 refused: max SIMD bitwidth 256" },
+		{ true, 64, ALL_ISA, "packed scalar in-order",
+		  "avx512 refused: max SIMD bitwidth 64" },
+		{ true, 512, VIO_DP_ISA_BIT(VIO_DP_SSE42),
+		  "packed scalar in-order", "avx512 refused: not in this CPU" },
+	};
+	struct vio_dp_choice c;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vio_dp_input in = dp_in(PACKED |
+					       (t[i].in_order ? INORDER : 0), 1);
+		const struct vio_dp *dp;
+
+		in.vectorized = true;
+		in.max_simd_bitwidth = t[i].width;
+		in.cpu_isa = t[i].isa;
+		dp = choose(&in, &c);
+		UT_STR_EQ(dp->name, t[i].name);
+		UT_STR_EQ(dp->tx_name, t[i].name);
+		UT_STR_EQ(c.why, t[i].why);
+		UT_EQ(dp->rxbuf, VIO_DP_RXBUF_SINGLE);
+		UT_EQ(dp->in_order, t[i].in_order);
+	}
+	choose(&(struct vio_dp_input){ .features = PACKED | INORDER,
+		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 256,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_avx2);
+	UT_TRUE(c.dp->tx == vio_tx_packed_inorder_avx2);
+	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx2);
+	UT_TRUE(c.dp->prepare == vio_rx_packed_prepare);
+	choose(&(struct vio_dp_input){ .features = PACKED, .rx_segs = 1,
+		.cpu_isa = ALL_ISA, .max_simd_bitwidth = 512,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_avx512);
+	UT_TRUE(c.dp->tx == vio_tx_packed_avx512);
+	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx512);
+	/* Every offload is handled (the scalar helpers'): none refuses. */
+	UT_EQ_HEX(c.dp->rx_offloads & c.dp->tx_offloads, UINT64_MAX);
 }
 
 /* Same input, same answer; the input is not written. */
@@ -287,6 +366,7 @@ static const struct ut_case cases[] = {
 	UT_CASE(refusals_name_the_fastest_refused),
 	UT_CASE(other_kinds_are_not_candidates),
 	UT_CASE(vectorized_without_vector_row_says_so),
+	UT_CASE(packed_vector_rows),
 	UT_CASE(choice_is_pure),
 	UT_CASE(isa_names_and_widths),
 };

@@ -323,6 +323,49 @@ inorder_batches(void)
 	UT_EQ(p->q->errors, 0);
 }
 
+/* vio_packed_inorder_pop_run: the same buffers as one pop at a time, in
+ * runs cut by `max`, `end` only once `last` is taken; the ring's
+ * counters as after that many pops. */
+static void
+inorder_pop_run(void)
+{
+	struct pk *p = pk_open(64, true, false);
+	struct vio_vq *vq = &p->vq;
+	uint32_t sent = 0, done = 0, i;
+
+	p->q->batch = true;
+	for (i = 0; i < 40; i++) {
+		uint16_t k, last, max = 1 + i % 5, inflight, free_cnt;
+		void *got[8];
+		bool end;
+
+		for (k = 0; k < 9; k++)
+			pk_post_tx(p, (uint16_t)(1 + (k + i) % 3), 200, sent++);
+		UT_EQ(dm_packed_tx(p->q, 1000), 9);
+		while (vio_packed_inorder_batch(vq, &last)) {
+			do {
+				uint16_t n, j;
+
+				inflight = vq->inflight;
+				free_cnt = vq->free_cnt;
+				n = vio_packed_inorder_pop_run(vq, last, got,
+							       max, &end);
+				UT_TRUE(n >= 1 && n <= max);
+				UT_TRUE(end || n == max);
+				UT_EQ(vq->inflight, inflight - n);
+				UT_TRUE(vq->free_cnt > free_cnt);
+				for (j = 0; j < n; j++)
+					UT_PTR_EQ(got[j], cookie(done++));
+			} while (!end);
+		}
+		UT_EQ(done, sent);
+		UT_EQ(vq->inflight, 0);
+		UT_EQ(vq->free_cnt, 64);
+	}
+	UT_TRUE(p->q->completed < sent);
+	UT_TRUE(!vq->broken);
+}
+
 /* In order, one used descriptor per buffer (rx): the strict take. */
 static void
 inorder_single(void)
@@ -621,6 +664,7 @@ static const struct ut_case cases[] = {
 	UT_CASE(tx_indirect),
 	UT_CASE(rx_data),
 	UT_CASE(inorder_batches),
+	UT_CASE(inorder_pop_run),
 	UT_CASE(inorder_single),
 	UT_CASE(event_suppression),
 	UT_CASE(bad_id),

@@ -182,10 +182,11 @@ rx_take(struct vio_rxq *rxq, int ready, uint32_t *len, uint32_t min_len,
 	return m;
 }
 
-/* One used descriptor per packet, without MRG_RXBUF. */
+/* One used descriptor per packet, without MRG_RXBUF; `refill` false for
+ * the vector rows' fallback, which refills in batches itself. */
 static inline uint16_t
 rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-		bool chained, bool in_order)
+		bool chained, bool in_order, bool refill)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t hdr = rxq->hdr_size, cnt = 0;
@@ -212,7 +213,8 @@ rx_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		pkts[cnt++] = m;
 	}
 	vio_stats_add(&rxq->stats, cnt, bytes);
-	rx_refill_and_kick(rxq, in_order);
+	if (refill)
+		rx_refill_and_kick(rxq, in_order);
 	return cnt;
 }
 
@@ -315,13 +317,13 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 uint16_t
 vio_rx_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_packed_burst(queue, pkts, nb_pkts, false, false);
+	return rx_packed_burst(queue, pkts, nb_pkts, false, false, true);
 }
 
 uint16_t
 vio_rx_packed_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_packed_burst(queue, pkts, nb_pkts, true, false);
+	return rx_packed_burst(queue, pkts, nb_pkts, true, false, true);
 }
 
 uint16_t
@@ -333,14 +335,14 @@ vio_rx_packed_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 uint16_t
 vio_rx_packed_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_packed_burst(queue, pkts, nb_pkts, false, true);
+	return rx_packed_burst(queue, pkts, nb_pkts, false, true, true);
 }
 
 uint16_t
 vio_rx_packed_inorder_big(void *queue, struct rte_mbuf **pkts,
 			  uint16_t nb_pkts)
 {
-	return rx_packed_burst(queue, pkts, nb_pkts, true, true);
+	return rx_packed_burst(queue, pkts, nb_pkts, true, true, true);
 }
 
 uint16_t
@@ -348,4 +350,13 @@ vio_rx_packed_inorder_mrg(void *queue, struct rte_mbuf **pkts,
 			  uint16_t nb_pkts)
 {
 	return rx_packed_mrg_burst(queue, pkts, nb_pkts, true);
+}
+
+uint16_t
+vio_rx_packed_take(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts)
+{
+	return rxq->vq.in_order ?
+	       rx_packed_burst(rxq, pkts, nb_pkts, false, true, false) :
+	       rx_packed_burst(rxq, pkts, nb_pkts, false, false, false);
 }

@@ -34,15 +34,23 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
-	uint16_t k = 0, last, slot, id;
+	uint16_t k = 0, last, id;
 	uint32_t len;
 	int ready;
 
 	if (in_order) {
+		bool end;
+
 		while (vio_packed_inorder_batch(vq, &last))
-			do
-				tx_done(txq, done, &k, vio_packed_inorder_pop(vq, &slot));
-			while (slot != last && vq->inflight > 0);
+			do {
+				k += vio_packed_inorder_pop_run(vq, last,
+						(void **)&done[k],
+						VIO_TX_FREE_BULK - k, &end);
+				if (k == VIO_TX_FREE_BULK) {
+					vio_tx_free_mbufs(txq, done, k);
+					k = 0;
+				}
+			} while (!end);
 	} else {
 		while ((ready = vio_packed_used_peek(vq)) != 0) {
 			id = vio_packed_used_take(vq, &len);
@@ -155,4 +163,13 @@ uint16_t
 vio_tx_packed_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	return tx_burst(queue, pkts, nb_pkts, true);
+}
+
+void
+vio_tx_packed_reclaim(struct vio_txq *txq)
+{
+	if (txq->vq.in_order)
+		tx_reclaim(txq, true);
+	else
+		tx_reclaim(txq, false);
 }

@@ -23,6 +23,17 @@
 	.rx = rxfn, .tx = txfn, .prepare = vio_rx_packed_prepare, \
 	.refill = vio_rx_packed_refill, .name = nm, .tx_name = txnm }
 
+/* Packed vector rows: single-buffer rx, in order or not. Every offload
+ * is taken: the bursts call the scalar rows' per-packet offload and
+ * header helpers, and hand whatever is not a clean batch of four to
+ * the scalar burst (vec/packed_vec.h). */
+#define PACKED_VEC_ROW(ino, isa_, sfx, rxfn, txfn, nm, txnm) { \
+	.layout = VIO_DP_PACKED, .in_order = ino, \
+	.rxbuf = VIO_DP_RXBUF_SINGLE, .isa = isa_, .rx_offloads = ALL, \
+	.tx_offloads = ALL, .rx = rxfn ## sfx, .tx = txfn ## sfx, \
+	.prepare = vio_rx_packed_prepare, \
+	.refill = vio_rx_packed_refill ## sfx, .name = nm, .tx_name = txnm }
+
 /* Rows of one (layout, order, rx buffer) kind: fastest first, the
  * scalar row last, as it is always usable. */
 const struct vio_dp vio_dp_table[] = {
@@ -47,6 +58,12 @@ const struct vio_dp vio_dp_table[] = {
 		  vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill,
 		  "split scalar in-order mergeable", vio_tx_split_inorder,
 		  "split scalar in-order"),
+#if defined(__x86_64__)
+	PACKED_VEC_ROW(false, VIO_DP_AVX512, _avx512, vio_rx_packed,
+		       vio_tx_packed, "packed avx512", "packed avx512"),
+	PACKED_VEC_ROW(false, VIO_DP_AVX2, _avx2, vio_rx_packed,
+		       vio_tx_packed, "packed avx2", "packed avx2"),
+#endif
 	PACKED_ROW(false, VIO_DP_RXBUF_SINGLE, vio_rx_packed,
 		   "packed scalar", vio_tx_packed, "packed scalar"),
 	PACKED_ROW(false, VIO_DP_RXBUF_CHAINED, vio_rx_packed_big,
@@ -54,6 +71,14 @@ const struct vio_dp vio_dp_table[] = {
 		   "packed scalar"),
 	PACKED_ROW(false, VIO_DP_RXBUF_MRG, vio_rx_packed_mrg,
 		   "packed scalar mergeable", vio_tx_packed, "packed scalar"),
+#if defined(__x86_64__)
+	PACKED_VEC_ROW(true, VIO_DP_AVX512, _avx512, vio_rx_packed_inorder,
+		       vio_tx_packed_inorder, "packed avx512 in-order",
+		       "packed avx512 in-order"),
+	PACKED_VEC_ROW(true, VIO_DP_AVX2, _avx2, vio_rx_packed_inorder,
+		       vio_tx_packed_inorder, "packed avx2 in-order",
+		       "packed avx2 in-order"),
+#endif
 	PACKED_ROW(true, VIO_DP_RXBUF_SINGLE, vio_rx_packed_inorder,
 		   "packed scalar in-order", vio_tx_packed_inorder,
 		   "packed scalar in-order"),

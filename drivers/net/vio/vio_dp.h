@@ -130,4 +130,22 @@ uint16_t vio_tx_split_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
+/* vec/packed_{avx2,avx512}.c: packed rings, single-buffer rx (and its
+ * refill), tx of single-segment packets (others through the scalar
+ * burst). */
+#define VIO_DP_PACKED_VEC_PROTOS(isa) \
+	int vio_rx_packed_refill_ ## isa(struct vio_rxq *rxq); \
+	uint16_t vio_rx_packed_ ## isa(void *rxq, struct rte_mbuf **pkts, \
+				       uint16_t n); \
+	uint16_t vio_rx_packed_inorder_ ## isa(void *rxq, \
+					       struct rte_mbuf **pkts, \
+					       uint16_t n); \
+	uint16_t vio_tx_packed_ ## isa(void *txq, struct rte_mbuf **pkts, \
+				       uint16_t n); \
+	uint16_t vio_tx_packed_inorder_ ## isa(void *txq, \
+					       struct rte_mbuf **pkts, \
+					       uint16_t n);
+VIO_DP_PACKED_VEC_PROTOS(avx2)
+VIO_DP_PACKED_VEC_PROTOS(avx512)
+
 #endif /* VIO_DP_H */

@@ -104,6 +104,11 @@ vio_rx_trim_chain(const struct vio_rxq *rxq, struct rte_mbuf *head,
 	head->pkt_len = len;
 }
 
+/* rx_packed.c: the packed single-buffer scalar burst without its refill:
+ * what the vector rows hand anything but a clean batch to. */
+uint16_t vio_rx_packed_take(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+			    uint16_t nb_pkts);
+
 /* rx_lro_split.c: coalesced frames over max_lro_pkt_size become TCP
  * segments within it. install wraps dev->rx_pkt_burst when a queue needs
  * it (after the path is chosen at start); stop frees what a queue held. */

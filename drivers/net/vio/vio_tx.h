@@ -127,4 +127,8 @@ vio_tx_region_addr(const struct vio_txq *txq, uint16_t id, size_t field)
 	return txq->region_addr + sizeof(struct vio_tx_region) * id + field;
 }
 
+/* tx_packed.c: free what the device completed on a packed ring (the
+ * vector bursts reclaim with the scalar path's walk). */
+void vio_tx_packed_reclaim(struct vio_txq *txq);
+
 #endif /* VIO_TX_H */

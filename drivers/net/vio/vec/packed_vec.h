@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packed-ring vector datapaths, the part every instruction set shares:
+ * single-buffer receive (one mbuf per buffer, no MRG_RXBUF), its refill,
+ * and transmit of packets whose header fits in their headroom, each in
+ * batches of four descriptors (64 bytes, one cache line of the ring).
+ *
+ * The file that includes this defines, for its ISA:
+ *
+ *   pv_vec                      four descriptors in registers
+ *   pv_rx_check4(d, c, first, in_order, &v)
+ *       load the four used descriptors at d and check them all at once:
+ *       wrap bits of this lap, ids (in order: first .. first + 3; else
+ *       below the ring size), lengths in (header, posted]; true when
+ *       all are, with v the descriptors as read after the flags
+ *   pv_rx_fill4(v, c, m)        the four mbufs' fields from v; returns
+ *                               the frames' bytes
+ *   pv_store4(d, a0, h0, .. a3, h3)
+ *       write four descriptors, addr aN and len | id << 32 | flags << 48
+ *       hN, with one or two stores
+ *   PV_FN(name)                 name with the ISA's suffix
+ *
+ * A batch is taken only at a slot that is a multiple of four (so it never
+ * straddles the ring's end) when all four are clean; anything else (a
+ * descriptor not used yet, a bad id, length or wrap, fewer than four
+ * packets wanted, a packet that is not a single pushable segment) goes to
+ * the scalar burst for the slots up to the next batch boundary, which
+ * checks and counts it exactly as the scalar row does. The device is
+ * untrusted: a vector check that fails never takes anything.
+ */
+#ifndef VIO_VEC_PACKED_VEC_H
+#define VIO_VEC_PACKED_VEC_H
+
+#include <immintrin.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "vio_dp.h"
+#include "vio_ethdev.h"
+#include "vio_rx.h"
+#include "vio_tx.h"
+#include "vio_vq_packed.h"
+
+#define PV_BATCH 4
+#define PV_RX_CHUNK 64
+
+/* Per burst constants of the receive checks and mbuf fields. */
+struct pv_rx_consts {
+	uint16_t want;		/* AVAIL/USED bits of a used descriptor */
+	uint16_t size;		/* ring size: ids must be below */
+	uint32_t hdr;		/* header bytes: a length must be above */
+	uint32_t max;		/* bytes posted: a length must be within */
+	uint64_t rearm;		/* data_off, refcnt, nb_segs, port */
+};
+
+/* The mbuf's 16 bytes from rearm_data are the rearm word and ol_flags;
+ * the 16 from rx_descriptor_fields1 packet_type, pkt_len, data_len,
+ * vlan_tci and the start of hash (pv_rx_fill4 stores them whole). */
+_Static_assert(offsetof(struct rte_mbuf, ol_flags) ==
+	       offsetof(struct rte_mbuf, rearm_data) + 8, "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, pkt_len) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 4,
+	       "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, data_len) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 8,
+	       "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, vlan_tci) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 10,
+	       "mbuf layout");
+_Static_assert(sizeof(struct vio_packed_desc) == 16, "descriptor layout");
+
+static inline bool pv_rx_check4(const struct vio_packed_desc *d,
+				const struct pv_rx_consts *c, uint16_t first,
+				bool in_order, pv_vec *out);
+static inline uint64_t pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c,
+				   struct rte_mbuf **m);
+
+/* The high half of a descriptor: len, id, flags. */
+static inline uint64_t
+pv_desc_hi(uint32_t len, uint16_t id, uint16_t flags)
+{
+	return len | (uint64_t)id << 32 | (uint64_t)flags << 48;
+}
+
+/* Can the batch at `pos` be written or read without crossing the end? */
+static inline bool
+pv_aligned(uint16_t pos, uint16_t size)
+{
+	return (pos & (PV_BATCH - 1)) == 0 && pos + PV_BATCH <= size;
+}
+
+/* Slots up to the next batch boundary, at most `left`. */
+static inline uint16_t
+pv_to_boundary(uint16_t pos, uint16_t left)
+{
+	return RTE_MIN(left, PV_BATCH - (pos & (PV_BATCH - 1)));
+}
+
+/*
+ * Write four descriptors at the batch slot vq->avail_idx and make them
+ * available. Slot 0 goes out with flags that do not make it available
+ * (AVAIL flipped: as the device left it last lap), so the device, which
+ * takes slots in ring order, sees none of the four before its flags are
+ * published, after the rest: the ordering vio_packed_add_chain keeps for
+ * a chain's head.
+ */
+static __rte_always_inline void
+pv_post4(struct vio_vq *vq, const uint64_t addr[PV_BATCH],
+	 const uint32_t len[PV_BATCH], const uint16_t id[PV_BATCH],
+	 uint16_t dflags)
+{
+	struct vio_packed_desc *d = &vq->pdesc[vq->avail_idx];
+	uint16_t f = dflags | vq->avail_flags;
+
+	pv_store4(d, addr[0], pv_desc_hi(len[0], id[0],
+					 f ^ VIO_PACKED_DESC_F_AVAIL),
+		  addr[1], pv_desc_hi(len[1], id[1], f),
+		  addr[2], pv_desc_hi(len[2], id[2], f),
+		  addr[3], pv_desc_hi(len[3], id[3], f));
+	vq->avail_idx += PV_BATCH;
+	if (unlikely(vq->avail_idx == vq->size)) {
+		vq->avail_idx = 0;
+		vq->avail_flags ^= VIO_PACKED_WRAP_FLAGS;
+	}
+	vq->free_cnt -= PV_BATCH;
+	vq->inflight += PV_BATCH;
+	vio_packed_desc_publish(d, f);
+}
+
+static __rte_always_inline void
+pv_buf_set(struct vio_vq *vq, uint16_t id, void *cookie)
+{
+	vq->extra[id].cookie = cookie;
+	vq->extra[id].ndescs = 1;
+}
+
+/* ---- receive ---- */
+
+static __rte_always_inline void
+pv_rx_post4(struct vio_rxq *rxq, struct rte_mbuf **m, bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint64_t addr[PV_BATCH];
+	uint32_t len[PV_BATCH];
+	uint16_t id[PV_BATCH], k;
+
+	for (k = 0; k < PV_BATCH; k++) {
+		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
+		addr[k] = vio_rx_buf_addr(rxq, m[k]);
+		len[k] = vio_rx_buf_len(rxq, m[k]);
+		pv_buf_set(vq, id[k], m[k]);
+	}
+	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
+}
+
+/* Post as many buffers as there are free slots, four at a time where a
+ * batch starts; returns buffers posted. A pool that cannot give a
+ * chunk is asked for half as many, down to one buffer, as the scalar
+ * refill does. */
+static __rte_always_inline int
+pv_rx_refill(struct vio_rxq *rxq, bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[PV_RX_CHUNK];
+	uint16_t per_chunk = PV_RX_CHUNK;
+	int posted = 0;
+
+	while (vq->free_cnt > 0) {
+		uint16_t n = RTE_MIN(vq->free_cnt, per_chunk), i = 0;
+
+		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
+			if (n > 1) {
+				per_chunk = n / 2;
+				continue;
+			}
+			*rxq->nombuf += 1;
+			break;
+		}
+		vio_packed_prefetch_avail(vq, n);
+		while (i < n) {
+			if (n - i >= PV_BATCH && pv_aligned(vq->avail_idx,
+							     vq->size)) {
+				pv_rx_post4(rxq, &mbufs[i], in_order);
+				i += PV_BATCH;
+				continue;
+			}
+			vio_packed_add1(vq, in_order ? vq->avail_idx :
+					vio_packed_id_get(vq),
+					vio_rx_buf_addr(rxq, mbufs[i]),
+					vio_rx_buf_len(rxq, mbufs[i]),
+					VIO_DESC_F_WRITE, mbufs[i]);
+			i++;
+		}
+		posted += n;
+	}
+	return posted;
+}
+
+/* Step the used position past a batch (never crosses the end inside). */
+static __rte_always_inline void
+pv_used_advance4(struct vio_vq *vq)
+{
+	vq->used_cons += PV_BATCH;
+	vq->free_cnt += PV_BATCH;
+	vq->inflight -= PV_BATCH;
+	if (vq->used_cons == vq->size) {
+		vq->used_cons = 0;
+		vq->used_wrap = !vq->used_wrap;
+	}
+}
+
+/*
+ * The buffers of a checked batch. In order, the four ids are the slots
+ * and were posted (inflight >= 4, contiguous from the used position).
+ * Otherwise each id names a buffer in flight, once: a NULL cookie (not
+ * in flight, or named twice in the batch) stops the take at that lane,
+ * which the scalar burst then reads and counts as a bad id. Returns the
+ * lanes taken.
+ */
+static __rte_always_inline uint16_t
+pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
+{
+	uint16_t pos = vq->used_cons, k;
+
+	for (k = 0; k < PV_BATCH; k++) {
+		uint16_t id = in_order ? pos + k : vq->pdesc[pos + k].id;
+
+		m[k] = vq->extra[id].cookie;
+		if (!in_order && unlikely(m[k] == NULL))
+			break;
+		vq->extra[id].cookie = NULL;
+		if (!in_order)
+			vio_packed_id_put(vq, id);
+	}
+	return k;
+}
+
+/* Some lanes of a batch taken, not all (a bad id behind them): their
+ * mbufs set up one by one, the used position moved past them only. */
+static void __rte_noinline __rte_cold
+pv_rx_partial(struct vio_rxq *rxq, struct rte_mbuf **m, uint16_t t,
+	      struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes,
+	      uint8_t sw)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t k;
+
+	for (k = 0; k < t; k++) {
+		uint32_t len = vq->pdesc[vq->used_cons].len - rxq->hdr_size;
+
+		vq->free_cnt++;
+		vq->inflight--;
+		vio_packed_used_advance(vq, 1);
+		vio_rx_mbuf_init(m[k], rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		if (vio_rx_offload(rxq, m[k], sw) < 0)
+			continue;
+		*bytes += len;
+		pkts[(*cnt)++] = m[k];
+	}
+}
+
+/* Take the batch at the used position if it is clean: returns the
+ * slots taken (4, or fewer when a lane's id is not in flight). */
+static __rte_always_inline uint16_t
+pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
+	    struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes, uint8_t sw,
+	    bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *m[PV_BATCH];
+	uint16_t t, k;
+	uint64_t b;
+	pv_vec v;
+
+	if (!pv_rx_check4(&vq->pdesc[vq->used_cons], c, vq->used_cons,
+			  in_order, &v))
+		return 0;
+	t = pv_rx_cookies(vq, m, in_order);
+	if (unlikely(t < PV_BATCH)) {
+		pv_rx_partial(rxq, m, t, pkts, cnt, bytes, sw);
+		return t;
+	}
+	b = pv_rx_fill4(v, c, m);
+	pv_used_advance4(vq);
+	if (likely(sw == 0)) {
+		for (k = 0; k < PV_BATCH; k++)
+			pkts[*cnt + k] = m[k];
+		*cnt += PV_BATCH;
+		*bytes += b;
+		return PV_BATCH;
+	}
+	for (k = 0; k < PV_BATCH; k++) {
+		uint32_t len = m[k]->pkt_len;
+
+		if (vio_rx_offload(rxq, m[k], sw) < 0)
+			continue;
+		*bytes += len;
+		pkts[(*cnt)++] = m[k];
+	}
+	return PV_BATCH;
+}
+
+/* Nothing to take at the used position: the cases where
+ * vio_packed_used_peek() says 0 (none in flight, the queue broken, the
+ * descriptor still as the driver made it available), checked here so
+ * that a poll that finds nothing costs no call. */
+static __rte_always_inline bool
+pv_rx_none(struct vio_vq *vq)
+{
+	uint16_t flags, want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+
+	if (vq->inflight == 0 || unlikely(vq->broken))
+		return true;
+	flags = __atomic_load_n(&vq->pdesc[vq->used_cons].flags,
+				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
+	return flags == (want ^ VIO_PACKED_DESC_F_USED);
+}
+
+static __rte_always_inline uint16_t
+pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	    bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	const uint8_t sw = rxq->sw_offloads;
+	struct pv_rx_consts c = {
+		.size = vq->size,
+		.hdr = rxq->hdr_size,
+		.max = vq->extra[0].len,	/* the same for every buffer */
+		.rearm = RTE_PKTMBUF_HEADROOM | (uint64_t)1 << 16 |
+			 (uint64_t)1 << 32 | (uint64_t)rxq->port_id << 48,
+	};
+	uint16_t cnt = 0, vcnt = 0;
+	uint64_t bytes = 0;
+
+	while (cnt < nb_pkts && !pv_rx_none(vq)) {
+		uint16_t pos = vq->used_cons, k, got;
+
+		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
+		    vq->inflight >= PV_BATCH) {
+			uint16_t before = cnt;
+
+			c.want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+			if (pv_rx_batch(rxq, &c, pkts, &cnt, &bytes, sw,
+					in_order) > 0) {
+				vcnt += cnt - before;
+				continue;
+			}
+		}
+		k = pv_to_boundary(pos, nb_pkts - cnt);
+		got = vio_rx_packed_take(rxq, pkts + cnt, k);
+		cnt += got;
+		if (got < k)
+			break;	/* nothing more is used */
+	}
+	vio_stats_add(&rxq->stats, vcnt, bytes);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN &&
+	    pv_rx_refill(rxq, in_order) > 0)
+		vio_packed_kick(vq);
+	return cnt;
+}
+
+/* ---- transmit ---- */
+
+/* Per burst constants of the transmit batches. */
+struct pv_tx_consts {
+	uint64_t hdr_flags;	/* the queue's: mbuf flags needing a header */
+	uint32_t addr_off;	/* buf_addr or buf_iova, as the device wants */
+	uint16_t hdr;		/* header bytes */
+};
+
+_Static_assert(offsetof(struct rte_mbuf, refcnt) ==
+	       offsetof(struct rte_mbuf, data_off) + 2 &&
+	       offsetof(struct rte_mbuf, nb_segs) ==
+	       offsetof(struct rte_mbuf, data_off) + 4 &&
+	       offsetof(struct rte_mbuf, data_off) ==
+	       offsetof(struct rte_mbuf, rearm_data), "mbuf layout");
+
+static __rte_always_inline long long
+pv_rearm(const struct rte_mbuf *m)
+{
+	long long r;
+
+	memcpy(&r, &m->rearm_data, sizeof(r));
+	return r;
+}
+
+/* vio_tx_can_push() of four packets at once (every ISA here has AVX2):
+ * per quadword an mbuf's data_off, refcnt, nb_segs and port, refcnt and
+ * nb_segs 1, data_off no less than the header; and all four direct. */
+static __rte_always_inline bool
+pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
+{
+	const __m256i r = _mm256_set_epi64x(pv_rearm(m[3]), pv_rearm(m[2]),
+					    pv_rearm(m[1]), pv_rearm(m[0]));
+	__m256i ok = _mm256_cmpeq_epi64(
+		_mm256_and_si256(r, _mm256_set1_epi64x(0x0000ffffffff0000LL)),
+		_mm256_set1_epi64x(0x0000000100010000LL));
+	uint64_t ol = m[0]->ol_flags | m[1]->ol_flags | m[2]->ol_flags |
+		      m[3]->ol_flags;
+
+	ok = _mm256_andnot_si256(_mm256_cmpgt_epi64(
+			_mm256_set1_epi64x(c->hdr),
+			_mm256_and_si256(r, _mm256_set1_epi64x(0xffff))), ok);
+	return (_mm256_movemask_epi8(ok) == -1) &
+	       ((ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) == 0);
+}
+
+/* The four headers (`hdr` a constant where the caller can make it one). */
+static __rte_always_inline void
+pv_tx_hdrs(struct rte_mbuf **m, uint16_t hdr, uint64_t hdr_flags)
+{
+	uint16_t k;
+
+	for (k = 0; k < PV_BATCH; k++)
+		vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m[k], void *,
+							 -(int)hdr),
+				 hdr, hdr_flags, m[k]);
+}
+
+/* Four single-segment packets, headers pushed into their headroom (the
+ * headers first: writing one with offloads is a call). */
+static __rte_always_inline uint64_t
+pv_tx_post4(struct vio_txq *txq, struct rte_mbuf **m,
+	    const struct pv_tx_consts *c, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	uint16_t id[PV_BATCH], k;
+	uint64_t addr[PV_BATCH], bytes = 0;
+	uint32_t len[PV_BATCH];
+
+	if (likely(c->hdr == sizeof(struct vio_net_hdr_mrg)))
+		pv_tx_hdrs(m, sizeof(struct vio_net_hdr_mrg), c->hdr_flags);
+	else
+		pv_tx_hdrs(m, c->hdr, c->hdr_flags);
+	for (k = 0; k < PV_BATCH; k++) {
+		uint64_t buf;
+
+		memcpy(&buf, (const char *)m[k] + c->addr_off, sizeof(buf));
+		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
+		addr[k] = buf + m[k]->data_off - c->hdr;
+		len[k] = m[k]->data_len + c->hdr;
+		bytes += m[k]->pkt_len;
+		pv_buf_set(vq, id[k], m[k]);
+	}
+	pv_post4(vq, addr, len, id, 0);
+	txq->segs_held += PV_BATCH;
+	return bytes;
+}
+
+static __rte_always_inline uint16_t
+pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	    bool in_order)
+{
+	vio_dp_burst_t scalar = in_order ? vio_tx_packed_inorder :
+					   vio_tx_packed;
+	struct vio_vq *vq = &txq->vq;
+	const struct pv_tx_consts c = {
+		.hdr_flags = txq->hdr_flags,
+		.addr_off = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					  offsetof(struct rte_mbuf, buf_iova),
+		.hdr = txq->hdr_size,
+	};
+	uint64_t bytes = 0;
+	uint16_t i = 0, vcnt = 0;
+
+	if (unlikely(vio_tx_detached(txq)))
+		return vio_tx_drop(txq, pkts, nb_pkts);
+	if (vio_tx_reclaim_due(txq))
+		vio_tx_packed_reclaim(txq);
+	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
+	while (i < nb_pkts) {
+		uint16_t pos = vq->avail_idx, k, sent;
+
+		if (nb_pkts - i >= PV_BATCH && pv_aligned(pos, vq->size)) {
+			if (unlikely(vq->free_cnt < PV_BATCH)) {
+				vio_tx_packed_reclaim(txq);
+				if (vq->free_cnt == 0)
+					break;	/* the ring is full */
+			}
+			if (vq->free_cnt >= PV_BATCH &&
+			    pv_tx_pushable4(&c, pkts + i)) {
+				bytes += pv_tx_post4(txq, pkts + i, &c,
+						     in_order);
+				i += PV_BATCH;
+				vcnt += PV_BATCH;
+				continue;
+			}
+		}
+		k = pv_to_boundary(pos, nb_pkts - i);
+		sent = scalar(txq, pkts + i, k);
+		i += sent;
+		if (sent < k)
+			break;	/* the ring is full */
+	}
+	if (vcnt > 0) {
+		vio_packed_kick(vq);
+		vio_stats_add(&txq->stats, vcnt, bytes);
+	}
+	return i;
+}
+
+/* ---- the rows' functions ---- */
+
+int
+PV_FN(vio_rx_packed_refill)(struct vio_rxq *rxq)
+{
+	return rxq->vq.in_order ? pv_rx_refill(rxq, true) :
+				  pv_rx_refill(rxq, false);
+}
+
+#define PV_BURST(name, burst, in_order) \
+	uint16_t \
+	PV_FN(name)(void *q, struct rte_mbuf **pkts, uint16_t n) \
+	{ \
+		return burst(q, pkts, n, in_order); \
+	}
+
+PV_BURST(vio_rx_packed, pv_rx_burst, false)
+PV_BURST(vio_rx_packed_inorder, pv_rx_burst, true)
+PV_BURST(vio_tx_packed, pv_tx_burst, false)
+PV_BURST(vio_tx_packed_inorder, pv_tx_burst, true)
+
+#endif /* VIO_VEC_PACKED_VEC_H */
