@@ -38,9 +38,8 @@ C_PROGRAMS = [
     ("unit", "test/unit/vio_unit_tests", None),
     # The datapath cases again on the rows of each SIMD width the EAL
     # allows (--force-max-simd-bitwidth through VIO_DPT_SIMD; 64: scalar
-    # only): the "datapath" suite, whose cases run whichever rx/tx row the
-    # port chose: the datapath* suites (the control-queue cases do not
-    # depend on the row).
+    # only): the datapath* suites, whose cases run whichever rx/tx row the
+    # port chose (the control-queue cases do not depend on it).
     ("datapath", "test/datapath/vio_datapath_tests", None),
     ("datapath_scalar", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "64"}, ["datapath"]),
     ("datapath_128", "test/datapath/vio_datapath_tests", None, {"VIO_DPT_SIMD": "128"}, ["datapath"]),
