@@ -26,9 +26,11 @@
 #include "unit.h"
 
 extern const struct ut_suite ut_suite_datapath;
+extern const struct ut_suite ut_suite_datapath_vec;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_datapath,
+	&ut_suite_datapath_vec,
 };
 
 int

@@ -281,6 +281,17 @@ dpt_mbuf(struct dpt *d, uint32_t seed, uint32_t len, uint16_t nsegs)
 uint16_t
 dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs)
 {
+	uint16_t shape[256], i;
+
+	UT_TRUE(n <= RTE_DIM(shape) && nsegs > 0);
+	for (i = 0; i < n; i++)
+		shape[i] = nsegs;
+	return dpt_tx_shapes(d, n, len, shape);
+}
+
+uint16_t
+dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len, const uint16_t *shape)
+{
 	struct rte_mbuf *pkts[256];
 	uint16_t i, sent;
 
@@ -289,7 +300,20 @@ dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs)
 		uint32_t seed = d->tx_seed + i;
 		uint32_t l = len ? len : dpt_default_len(seed);
 
-		pkts[i] = dpt_mbuf(d, seed, l, nsegs);
+		if (shape[i] == 0) {
+			/* Its data at the buffer's start: no headroom. */
+			struct rte_mbuf *m = rte_pktmbuf_alloc(d->tx_mp);
+			uint8_t buf[9728];
+
+			UT_ASSERT(m != NULL, "tx pool empty");
+			UT_TRUE(l <= sizeof(buf));
+			m->data_off = 0;
+			dpt_fill(buf, l, seed);
+			memcpy(rte_pktmbuf_append(m, (uint16_t)l), buf, l);
+			pkts[i] = m;
+		} else {
+			pkts[i] = dpt_mbuf(d, seed, l, shape[i]);
+		}
 		d->tx_len[seed] = (uint16_t)l;
 	}
 	sent = rte_eth_tx_burst(d->port, 0, pkts, n);

@@ -101,6 +101,10 @@ void dpt_fill(uint8_t *buf, uint32_t len, uint32_t seed);
  * it refuses goes back to the pool and its seeds are offered again
  * next time. Returns what it took. */
 uint16_t dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs);
+/* The same, each packet shaped by shape[i]: that many segments, or 0
+ * for one segment without headroom (the header cannot go in front). */
+uint16_t dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len,
+		       const uint16_t *shape);
 /* rte_eth_rx_burst until it gives nothing (at most `max` packets), each
  * packet checked (length, bytes, order, never twice) and freed, or kept
  * in `keep` when given. Returns packets received. */

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Split-ring vector datapaths, one body for every instruction set: each
+ * vec/split_ISA.c is this header alone, compiled under its own -m flags;
+ * the few ISA-specific helpers below are chosen by the compiler's own
+ * macros (__AVX512F__, __AVX2__, else SSE4.2), and VIO_VEC_FN() names
+ * the file's bursts (at the end) after its ISA.
+ *
+ * Receive, one mbuf per buffer (no MRG_RXBUF, no chained buffers): used
+ * entries are taken in groups of RX_G (2 with SSE4.2, 4 with AVX2, 8 with
+ * AVX-512), the whole group's ids and lengths checked with one vector
+ * compare: without IN_ORDER every id below the ring size, with it the
+ * ids the oldest buffers in flight, and every length between the header
+ * and a full buffer. A group that fails, a group the used ring wraps
+ * inside (copied out first, then checked the same way), entries fewer
+ * than a group, and a burst with per-packet offload work all go to the
+ * scalar burst of the same kind, which counts and drops a bad entry
+ * exactly as it does alone. Each mbuf of a good group gets its fields in
+ * two 16-byte stores.
+ *
+ * Transmit: packets in groups of TX_G whose header can be pushed into
+ * their own headroom and that need an all-zero header (single segment,
+ * direct, refcount 1, headroom for the header, no offload flag the queue
+ * writes into the header) are checked with one vector compare per
+ * group; each then takes one descriptor written with one 16-byte store.
+ * Any other packet goes through the scalar per-packet body (tx_burst.h's
+ * tx_one), and reclaim is the scalar one.
+ */
+#ifndef VIO_SPLIT_VEC_H
+#define VIO_SPLIT_VEC_H
+
+#include <immintrin.h>
+
+#include <rte_mbuf.h>
+
+#include "vio_ethdev.h"
+#include "vio_rx.h"
+#include "rx_split_refill.h"
+#include "tx_split.h"
+#include "tx_burst.h"
+#include "vio_vq_split.h"
+
+/* The two 16-byte stores of an rx mbuf: rearm_data and ol_flags, then
+ * rx_descriptor_fields1 (packet_type, pkt_len, data_len, vlan_tci and the
+ * hash, the last two zero). */
+_Static_assert(offsetof(struct rte_mbuf, ol_flags) ==
+	       offsetof(struct rte_mbuf, rearm_data) + 8, "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, pkt_len) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 4,
+	       "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, data_len) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 8,
+	       "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, buf_iova) ==
+	       offsetof(struct rte_mbuf, buf_addr) + 8, "mbuf layout");
+_Static_assert(sizeof(struct vio_used_elem) == 8, "used entry");
+_Static_assert(sizeof(struct vio_desc) == 16, "descriptor");
+_Static_assert(sizeof(struct vio_vq_extra) == 16, "extra entry");
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define VIO_VEC_FN(name) name ## _avx512
+#define RX_G 8
+typedef __m512i rxv_t;
+#elif defined(__AVX2__)
+#define VIO_VEC_FN(name) name ## _avx2
+#define RX_G 4
+typedef __m256i rxv_t;
+#elif defined(__SSE4_2__)
+#define VIO_VEC_FN(name) name ## _sse42
+#define RX_G 2
+typedef __m128i rxv_t;
+#else
+#error "split_vec.h: compile with -msse4.2, -mavx2 or -mavx512{f,bw,vl}"
+#endif
+#define TX_G 4
+
+/* ---- the ISA-specific helpers ---- */
+
+/* Every used entry's (id, len) lane of a group as 32-bit lanes. */
+static __rte_always_inline rxv_t
+rxv_load(const struct vio_used_elem *e)
+{
+#if RX_G == 8
+	return _mm512_loadu_si512(e);
+#elif RX_G == 4
+	return _mm256_loadu_si256((const __m256i *)e);
+#else
+	return _mm_loadu_si128((const __m128i *)e);
+#endif
+}
+
+static __rte_always_inline void
+rxv_store(struct vio_used_elem *e, rxv_t v)
+{
+#if RX_G == 8
+	_mm512_store_si512(e, v);
+#elif RX_G == 4
+	_mm256_store_si256((__m256i *)e, v);
+#else
+	_mm_store_si128((__m128i *)e, v);
+#endif
+}
+
+/* The same 64-bit pattern (id lane low, length lane high) in every entry. */
+static __rte_always_inline rxv_t
+rxv_pair(uint32_t id, uint32_t len)
+{
+	uint64_t v = ((uint64_t)len << 32) | id;
+
+#if RX_G == 8
+	return _mm512_set1_epi64((long long)v);
+#elif RX_G == 4
+	return _mm256_set1_epi64x((long long)v);
+#else
+	return _mm_set1_epi64x((long long)v);
+#endif
+}
+
+/* 0, 1, ... RX_G - 1 in the id lanes. */
+static __rte_always_inline rxv_t
+rxv_ramp(void)
+{
+#if RX_G == 8
+	return _mm512_set_epi32(0, 7, 0, 6, 0, 5, 0, 4, 0, 3, 0, 2, 0, 1, 0, 0);
+#elif RX_G == 4
+	return _mm256_set_epi32(0, 3, 0, 2, 0, 1, 0, 0);
+#else
+	return _mm_set_epi32(0, 1, 0, 0);
+#endif
+}
+
+static __rte_always_inline rxv_t
+rxv_add(rxv_t a, rxv_t b)
+{
+#if RX_G == 8
+	return _mm512_add_epi32(a, b);
+#elif RX_G == 4
+	return _mm256_add_epi32(a, b);
+#else
+	return _mm_add_epi32(a, b);
+#endif
+}
+
+static __rte_always_inline rxv_t
+rxv_and(rxv_t a, rxv_t b)
+{
+#if RX_G == 8
+	return _mm512_and_si512(a, b);
+#elif RX_G == 4
+	return _mm256_and_si256(a, b);
+#else
+	return _mm_and_si128(a, b);
+#endif
+}
+
+/* Is every lane of v - sub, unsigned, at most the lane of lim? */
+static __rte_always_inline bool
+rxv_within(rxv_t v, rxv_t sub, rxv_t lim)
+{
+#if RX_G == 8
+	return _mm512_cmple_epu32_mask(_mm512_sub_epi32(v, sub), lim) == 0xffff;
+#elif RX_G == 4
+	__m256i d = _mm256_sub_epi32(v, sub);
+
+	return _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_min_epu32(d, lim),
+						       d)) == -1;
+#else
+	__m128i d = _mm_sub_epi32(v, sub);
+
+	return _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_min_epu32(d, lim), d)) ==
+	       0xffff;
+#endif
+}
+
+/*
+ * Can each of the TX_G packets at p take tx_vec_push? Per mbuf, the 16
+ * bytes from rearm_data: data_off at least hdr_size, refcnt and nb_segs
+ * 1, and none of the `bad` ol_flags (attached, or a flag the queue
+ * writes into the header).
+ */
+static __rte_always_inline bool
+tx_vec_group_ok(struct rte_mbuf **p, uint16_t hdr_size, uint64_t bad)
+{
+	const __m128i keep = _mm_set_epi64x((long long)bad,
+					    0x0000ffffffff0000LL);
+	const __m128i want = _mm_set_epi64x(0, 0x0000000100010000LL);
+	const __m128i room = _mm_set_epi16(0, 0, 0, 0, 0, 0, 0,
+					   (short)hdr_size);
+#if RX_G == 8
+	__m512i v = _mm512_castsi128_si512(
+		_mm_loadu_si128((const __m128i *)&p[0]->rearm_data));
+
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)
+						  &p[1]->rearm_data), 1);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)
+						  &p[2]->rearm_data), 2);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)
+						  &p[3]->rearm_data), 3);
+	return _mm512_cmpeq_epi16_mask(
+		       _mm512_and_si512(v, _mm512_broadcast_i32x4(keep)),
+		       _mm512_broadcast_i32x4(want)) == UINT32_MAX &&
+	       _mm512_cmpge_epu16_mask(v, _mm512_broadcast_i32x4(room)) ==
+		       UINT32_MAX;
+#elif RX_G == 4
+	const __m256i k = _mm256_broadcastsi128_si256(keep);
+	const __m256i w = _mm256_broadcastsi128_si256(want);
+	const __m256i r = _mm256_broadcastsi128_si256(room);
+	__m256i a = _mm256_loadu2_m128i((const __m128i *)&p[1]->rearm_data,
+					(const __m128i *)&p[0]->rearm_data);
+	__m256i b = _mm256_loadu2_m128i((const __m128i *)&p[3]->rearm_data,
+					(const __m128i *)&p[2]->rearm_data);
+	__m256i ok = _mm256_and_si256(
+		_mm256_and_si256(_mm256_cmpeq_epi16(_mm256_and_si256(a, k), w),
+				 _mm256_cmpeq_epi16(_mm256_and_si256(b, k), w)),
+		_mm256_and_si256(
+			_mm256_cmpeq_epi16(_mm256_max_epu16(a, r), a),
+			_mm256_cmpeq_epi16(_mm256_max_epu16(b, r), b)));
+
+	return _mm256_movemask_epi8(ok) == -1;
+#else
+	__m128i ok = _mm_set1_epi32(-1);
+	int i;
+
+	for (i = 0; i < TX_G; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)&p[i]->rearm_data);
+
+		ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_and_si128(v, keep),
+						       want));
+		ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_max_epu16(v, room),
+						       v));
+	}
+	return _mm_movemask_epi8(ok) == 0xffff;
+#endif
+}
+
+/* ---- receive ---- */
+
+/* What rx writes into a received mbuf (as vio_rx_mbuf_init does; the
+ * pool leaves refcnt and nb_segs 1): `rearm` once per burst. */
+static __rte_always_inline void
+rx_vec_mbuf_init(struct rte_mbuf *m, __m128i rearm, uint32_t len)
+{
+	_mm_storeu_si128((__m128i *)&m->rearm_data, rearm);
+	_mm_storeu_si128((__m128i *)&m->rx_descriptor_fields1,
+			 _mm_set_epi32(0, (int)len, (int)len, 0));
+}
+
+/*
+ * The burst. `scalar` is the scalar burst of the same kind, which takes
+ * over for what is not a whole good group (and then refills).
+ */
+static __rte_always_inline uint16_t
+rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts, bool in_order, vio_dp_burst_t scalar)
+{
+	struct vio_vq *vq = &rxq->vq;
+	const uint16_t hdr = rxq->hdr_size, mask = vq->mask;
+	/* Single-buffer mode: every buffer was posted with this length
+	 * (vio_rx_split_prepare). */
+	const uint32_t posted = vq->extra[0].len;
+	const __m128i rearm = _mm_set_epi64x(0, (long long)
+		((uint64_t)rxq->port_id << 48 | (uint64_t)1 << 32 |
+		 (uint64_t)1 << 16 | RTE_PKTMBUF_HEADROOM));
+	/* Lanes minus sub within lim: the id below the ring size (or,
+	 * in order, the expected one: sub is then the id and lim 0), the
+	 * length in [hdr + 1, posted]. */
+	const rxv_t lim = rxv_pair(in_order ? 0 : mask, posted - hdr - 1u);
+	const rxv_t sub = rxv_pair(0, hdr + 1u);
+	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
+	struct vio_used_elem grp[RX_G] __rte_aligned(64);
+	uint16_t ready, cnt = 0;
+	uint64_t bytes = 0;
+
+	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
+		return scalar(rxq, pkts, nb_pkts);
+	ready = RTE_MIN(vio_split_used_ready(vq), nb_pkts);
+	while (ready - cnt >= RX_G) {
+		uint16_t slot = vq->used_cons & mask, k, oldest = 0;
+		const struct vio_used_elem *e = grp;
+		rxv_t s = sub, v;
+
+		/* The group is read once, into grp: what is checked is what
+		 * is used, whatever the device writes meanwhile. */
+		if (likely(slot + RX_G <= vq->size)) {
+			v = rxv_load(&vq->used->ring[slot]);
+			rxv_store(grp, v);
+		} else {
+			/* The used ring wraps inside the group. */
+			for (k = 0; k < RX_G; k++)
+				grp[k] = vq->used->ring[(slot + k) & mask];
+			v = rxv_load(grp);
+		}
+		if (in_order) {
+			oldest = vio_split_ino_oldest(vq);
+			s = rxv_and(rxv_add(rxv_pair(oldest, hdr + 1u), ramp),
+				    idmask);
+		}
+		if (unlikely(!rxv_within(v, s, lim)))
+			break;
+		for (k = 0; k < RX_G; k++) {
+			uint16_t id = in_order ? (uint16_t)((oldest + k) & mask) :
+						 (uint16_t)e[k].id;
+			struct vio_vq_extra *x = &vq->extra[id];
+			struct rte_mbuf *m = x->cookie;
+			uint32_t len = e[k].len - hdr;
+
+			if (unlikely(m == NULL))
+				break;	/* not in flight: the scalar burst counts it */
+			x->cookie = NULL;
+			if (!in_order) {
+				vq->next[id] = vq->free_head;
+				vq->free_head = id;
+			}
+			rx_vec_mbuf_init(m, rearm, len);
+			bytes += len;
+			pkts[cnt + k] = m;
+		}
+		vq->used_cons += k;
+		vq->inflight -= k;
+		vq->free_cnt += k;
+		cnt += k;
+		if (unlikely(k < RX_G))
+			break;
+	}
+	vio_stats_add(&rxq->stats, cnt, bytes);
+	if (cnt < ready)
+		return cnt + scalar(rxq, pkts + cnt, nb_pkts - cnt);
+	rx_split_refill_and_kick(rxq, in_order);
+	return cnt;
+}
+
+/* ---- transmit ---- */
+
+/* tx_push for a packet tx_vec_group_ok passed: all-zero header. */
+static __rte_always_inline void
+tx_vec_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	const uint16_t hs = txq->hdr_size;
+	uint16_t id = tx_desc_get(vq, in_order);
+
+	vio_tx_hdr_zero(rte_pktmbuf_mtod_offset(m, void *, -(int)hs), hs);
+	/* addr; len, flags 0 and next 0. */
+	_mm_storeu_si128((__m128i *)&vq->desc[id],
+			 _mm_set_epi64x((long long)(m->data_len + hs),
+					(long long)(vio_tx_seg_addr(txq, m) - hs)));
+	/* cookie; ndescs 1, tail id (len unused on tx). */
+	_mm_storeu_si128((__m128i *)&vq->extra[id],
+			 _mm_set_epi64x((long long)((uint32_t)id << 16 | 1u),
+					(long long)(uintptr_t)m));
+	vio_split_avail_put(vq, id);
+}
+
+static __rte_always_inline uint16_t
+tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	const uint64_t hdr_flags = txq->hdr_flags;
+	const uint64_t bad = hdr_flags | RTE_MBUF_F_INDIRECT |
+			     RTE_MBUF_F_EXTERNAL;
+	uint64_t bytes = 0;
+	uint16_t i = 0, dropped = 0, k;
+
+	if (unlikely(vio_tx_detached(txq)))
+		return vio_tx_drop(txq, pkts, nb_pkts);
+	if (vio_tx_reclaim_due(txq))
+		tx_reclaim(txq, in_order);
+	tx_prefetch(vq, RTE_MIN(nb_pkts, vq->free_cnt), in_order);
+	while (i < nb_pkts) {
+		if (i + TX_G <= nb_pkts && vq->free_cnt >= TX_G &&
+		    tx_vec_group_ok(&pkts[i], txq->hdr_size, bad)) {
+			for (k = 0; k < TX_G; k++) {
+				tx_vec_push(txq, pkts[i + k], in_order);
+				bytes += pkts[i + k]->pkt_len;
+			}
+			txq->segs_held += TX_G;
+			i += TX_G;
+			continue;
+		}
+		if (!tx_one(txq, pkts[i], hdr_flags, &bytes, &dropped, in_order))
+			break;
+		i++;
+	}
+	if (likely(i > dropped))
+		tx_publish(vq);
+	vio_stats_add(&txq->stats, i - dropped, bytes);
+	return i;
+}
+
+/* ---- the bursts of this file's ISA (vio_dp.h) ---- */
+
+uint16_t
+VIO_VEC_FN(vio_rx_split)(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rx_split_vec_burst(queue, pkts, n, false, vio_rx_split);
+}
+
+uint16_t
+VIO_VEC_FN(vio_rx_split_inorder)(void *queue, struct rte_mbuf **pkts,
+				 uint16_t n)
+{
+	return rx_split_vec_burst(queue, pkts, n, true, vio_rx_split_inorder);
+}
+
+uint16_t
+VIO_VEC_FN(vio_tx_split)(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tx_split_vec_burst(queue, pkts, n, false);
+}
+
+uint16_t
+VIO_VEC_FN(vio_tx_split_inorder)(void *queue, struct rte_mbuf **pkts,
+				 uint16_t n)
+{
+	return tx_split_vec_burst(queue, pkts, n, true);
+}
+
+#endif /* VIO_SPLIT_VEC_H */
