@@ -235,14 +235,174 @@ tx_vec_group_ok(struct rte_mbuf **p, uint16_t hdr_size, uint64_t bad)
 
 /* ---- receive ---- */
 
+/*
+ * rx_descriptor_fields1 of the packet in lane k of a checked group whose
+ * lengths less the header are in lv: packet_type 0, pkt_len and data_len
+ * the length, vlan_tci and the hash 0. Within each 128-bit lane (two
+ * entries), one shuffle gives the first entry's fields, another the
+ * second's.
+ */
+static __rte_always_inline __m128i
+rxv_fields(rxv_t lv, unsigned int k)
+{
+#define F_(b) (char)0x80, (char)0x80, (char)0x80, (char)0x80, \
+	b, b + 1, b + 2, b + 3, b, b + 1, b + 2, b + 3, \
+	(char)0x80, (char)0x80, (char)0x80, (char)0x80
+	const __m128i first = _mm_setr_epi8(F_(4)), second = _mm_setr_epi8(F_(12));
+#undef F_
+#if RX_G == 8
+	__m512i f = _mm512_shuffle_epi8(lv, _mm512_broadcast_i32x4(
+		k % 2 ? second : first));
+
+	switch (k / 2) {
+	case 0: return _mm512_castsi512_si128(f);
+	case 1: return _mm512_extracti32x4_epi32(f, 1);
+	case 2: return _mm512_extracti32x4_epi32(f, 2);
+	default: return _mm512_extracti32x4_epi32(f, 3);
+	}
+#elif RX_G == 4
+	__m256i f = _mm256_shuffle_epi8(lv, _mm256_broadcastsi128_si256(
+		k % 2 ? second : first));
+
+	return k / 2 ? _mm256_extracti128_si256(f, 1) : _mm256_castsi256_si128(f);
+#else
+	return _mm_shuffle_epi8(lv, k % 2 ? second : first);
+#endif
+}
+
+static __rte_always_inline rxv_t
+rxv_sub(rxv_t a, rxv_t b)
+{
+#if RX_G == 8
+	return _mm512_sub_epi32(a, b);
+#elif RX_G == 4
+	return _mm256_sub_epi32(a, b);
+#else
+	return _mm_sub_epi32(a, b);
+#endif
+}
+
 /* What rx writes into a received mbuf (as vio_rx_mbuf_init does; the
- * pool leaves refcnt and nb_segs 1): `rearm` once per burst. */
+ * pool leaves refcnt and nb_segs 1): `rearm` once per burst, then the
+ * fields of rxv_fields(). */
 static __rte_always_inline void
-rx_vec_mbuf_init(struct rte_mbuf *m, __m128i rearm, uint32_t len)
+rx_vec_mbuf_init(struct rte_mbuf *m, __m128i rearm, __m128i fields)
 {
 	_mm_storeu_si128((__m128i *)&m->rearm_data, rearm);
-	_mm_storeu_si128((__m128i *)&m->rx_descriptor_fields1,
-			 _mm_set_epi32(0, (int)len, (int)len, 0));
+	_mm_storeu_si128((__m128i *)&m->rx_descriptor_fields1, fields);
+}
+
+#if RX_G >= 4
+/*
+ * In order: the mbufs of the 4 consecutive extra entries from x (no
+ * wrap) into pkts, and their cookies cleared; false (nothing done) when
+ * one is not in flight.
+ */
+static __rte_always_inline bool
+rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts)
+{
+	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
+	__m256i a = _mm256_loadu_si256((const __m256i *)x);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(x + 2));
+	/* c0 c2 | c1 c3, then in order. */
+	__m256i c = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(a, b),
+					     _MM_SHUFFLE(3, 1, 2, 0));
+
+	if (unlikely(_mm256_movemask_epi8(_mm256_cmpeq_epi64(
+			c, _mm256_setzero_si256())) != 0))
+		return false;
+	_mm256_storeu_si256((__m256i *)pkts, c);
+	_mm256_maskstore_epi64((long long *)x, cookie_lanes,
+			       _mm256_setzero_si256());
+	_mm256_maskstore_epi64((long long *)(x + 2), cookie_lanes,
+			       _mm256_setzero_si256());
+	return true;
+}
+#endif
+
+/*
+ * Post single-descriptor buffers on every free descriptor, taking the
+ * pool's mbufs in bulk (rx_split_post_single's work with the ring's
+ * state in locals); publish and notify when the device asks. When the
+ * pool cannot give a whole bulk, the scalar refill takes what it has
+ * (and counts the shortfall).
+ */
+static __rte_always_inline void
+rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
+	struct vio_desc *desc = vq->desc;
+	struct vio_vq_extra *extra = vq->extra;
+	const uint16_t mask = vq->mask;
+	/* vio_rx_buf_addr: the buffer's virtual or IO address, then the
+	 * headroom less the header. */
+	const size_t field = rxq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					   offsetof(struct rte_mbuf, buf_iova);
+	const uint64_t off = RTE_PKTMBUF_HEADROOM - rxq->hdr_size;
+	uint16_t n = RTE_MIN(vq->free_cnt, VIO_RX_ALLOC_CHUNK), i;
+	uint16_t id = vq->free_head, slot = vq->avail_idx;
+
+	if (unlikely(rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0)) {
+		rx_split_refill_and_kick(rxq, in_order);
+		return;
+	}
+	if (in_order)
+		vio_split_ino_prefetch_desc(vq, n);
+	else
+		vio_split_prefetch_avail(vq, n);
+	i = 0;
+	if (in_order) {
+		/* Consecutive descriptors: 4 at a time up to the wrap. */
+		for (; i + 4 <= n && id + 4u <= vq->size; i += 4, id += 4) {
+			unsigned int j;
+
+			for (j = 0; j < 4; j++) {
+				desc[id + j].addr = *(const uint64_t *)
+					((const char *)mbufs[i + j] + field) + off;
+				extra[id + j].cookie = mbufs[i + j];
+			}
+		}
+		id &= mask;
+	}
+	for (; i < n; i++) {
+		struct rte_mbuf *m = mbufs[i];
+		uint16_t next = in_order ? (uint16_t)((id + 1) & mask) :
+					   vq->next[id];
+
+		desc[id].addr = *(const uint64_t *)((const char *)m + field) + off;
+		extra[id].cookie = m;
+		if (!in_order) {
+			/* As vio_split_avail_put: an entry that holds this
+			 * head already is not written again. */
+			uint16_t *a = &vq->avail->ring[(slot + i) & mask];
+
+			if (*a != id)
+				*a = id;
+		}
+		id = next;
+	}
+	vq->free_head = id;
+	vq->free_cnt -= n;
+	vq->avail_idx += n;
+	vq->inflight += n;
+	vio_split_avail_flush(vq);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
+		rx_split_refill_and_kick(rxq, in_order);
+}
+
+/* Out of the burst's body, whose registers the loop would otherwise
+ * spill: one function per order. */
+static void __rte_noinline
+rx_vec_refill_free_list(struct vio_rxq *rxq)
+{
+	rx_vec_refill_body(rxq, false);
+}
+
+static void __rte_noinline
+rx_vec_refill_inorder(struct vio_rxq *rxq)
+{
+	rx_vec_refill_body(rxq, true);
 }
 
 /*
@@ -254,10 +414,13 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		   uint16_t nb_pkts, bool in_order, vio_dp_burst_t scalar)
 {
 	struct vio_vq *vq = &rxq->vq;
-	const uint16_t hdr = rxq->hdr_size, mask = vq->mask;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t *next = vq->next;
+	const struct vio_used_elem *ring = vq->used->ring;
+	const uint16_t hdr = rxq->hdr_size, mask = vq->mask, size = vq->size;
 	/* Single-buffer mode: every buffer was posted with this length
 	 * (vio_rx_split_prepare). */
-	const uint32_t posted = vq->extra[0].len;
+	const uint32_t posted = extra[0].len;
 	const __m128i rearm = _mm_set_epi64x(0, (long long)
 		((uint64_t)rxq->port_id << 48 | (uint64_t)1 << 32 |
 		 (uint64_t)1 << 16 | RTE_PKTMBUF_HEADROOM));
@@ -267,88 +430,163 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	const rxv_t lim = rxv_pair(in_order ? 0 : mask, posted - hdr - 1u);
 	const rxv_t sub = rxv_pair(0, hdr + 1u);
 	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
+	const rxv_t hsub = rxv_pair(0, hdr);
 	struct vio_used_elem grp[RX_G] __rte_aligned(64);
-	uint16_t ready, cnt = 0;
+	uint16_t ready, cnt = 0, k = RX_G, k0, cons = vq->used_cons;
+	uint16_t head = vq->free_head;
+	/* In order, the oldest buffer in flight. */
+	uint16_t oldest = (uint16_t)((head + vq->free_cnt) & mask);
 	uint64_t bytes = 0;
 
 	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
 		return scalar(rxq, pkts, nb_pkts);
 	ready = RTE_MIN(vio_split_used_ready(vq), nb_pkts);
 	while (ready - cnt >= RX_G) {
-		uint16_t slot = vq->used_cons & mask, k, oldest = 0;
-		const struct vio_used_elem *e = grp;
-		rxv_t s = sub, v;
+		uint16_t slot = (uint16_t)((cons + cnt) & mask);
+		rxv_t s = sub, v, lv;
 
 		/* The group is read once, into grp: what is checked is what
 		 * is used, whatever the device writes meanwhile. */
-		if (likely(slot + RX_G <= vq->size)) {
-			v = rxv_load(&vq->used->ring[slot]);
+		if (likely(slot + RX_G <= size)) {
+			v = rxv_load(&ring[slot]);
 			rxv_store(grp, v);
 		} else {
 			/* The used ring wraps inside the group. */
 			for (k = 0; k < RX_G; k++)
-				grp[k] = vq->used->ring[(slot + k) & mask];
+				grp[k] = ring[(slot + k) & mask];
 			v = rxv_load(grp);
 		}
-		if (in_order) {
-			oldest = vio_split_ino_oldest(vq);
+		if (in_order)
 			s = rxv_and(rxv_add(rxv_pair(oldest, hdr + 1u), ramp),
 				    idmask);
-		}
-		if (unlikely(!rxv_within(v, s, lim)))
+		if (unlikely(!rxv_within(v, s, lim))) {
+			k = RX_G;
 			break;
-		for (k = 0; k < RX_G; k++) {
+		}
+		lv = rxv_sub(v, hsub);
+		k0 = 0;
+#if RX_G >= 4
+		if (in_order && likely(oldest + RX_G <= size)) {
+			/* The group's buffers are consecutive extra entries,
+			 * taken 4 at a time. */
+			while (k0 < RX_G && likely(rx_vec_take4(&extra[oldest + k0],
+								&pkts[cnt + k0])))
+				k0 += 4;
+			for (k = 0; k < k0; k++) {
+				rx_vec_mbuf_init(pkts[cnt + k], rearm,
+						 rxv_fields(lv, k));
+				bytes += grp[k].len;
+			}
+			if (likely(k0 == RX_G)) {
+				cnt += RX_G;
+				oldest = (uint16_t)((oldest + RX_G) & mask);
+				continue;
+			}
+			/* A buffer not in flight: the rest lane by lane. */
+		}
+#endif
+		for (k = k0; k < RX_G; k++) {
 			uint16_t id = in_order ? (uint16_t)((oldest + k) & mask) :
-						 (uint16_t)e[k].id;
-			struct vio_vq_extra *x = &vq->extra[id];
-			struct rte_mbuf *m = x->cookie;
-			uint32_t len = e[k].len - hdr;
+						 (uint16_t)grp[k].id;
+			struct rte_mbuf *m = extra[id].cookie;
 
 			if (unlikely(m == NULL))
 				break;	/* not in flight: the scalar burst counts it */
-			x->cookie = NULL;
+			extra[id].cookie = NULL;
 			if (!in_order) {
-				vq->next[id] = vq->free_head;
-				vq->free_head = id;
+				next[id] = head;
+				head = id;
 			}
-			rx_vec_mbuf_init(m, rearm, len);
-			bytes += len;
+			rx_vec_mbuf_init(m, rearm, rxv_fields(lv, k));
+			bytes += grp[k].len;
 			pkts[cnt + k] = m;
 		}
-		vq->used_cons += k;
-		vq->inflight -= k;
-		vq->free_cnt += k;
 		cnt += k;
+		oldest = (uint16_t)((oldest + k) & mask);
 		if (unlikely(k < RX_G))
 			break;
 	}
-	vio_stats_add(&rxq->stats, cnt, bytes);
+	if (cnt > 0) {
+		vq->used_cons = cons + cnt;
+		vq->inflight -= cnt;
+		vq->free_cnt += cnt;
+		vq->free_head = head;
+		/* bytes summed the used lengths, headers included. */
+		vio_stats_add(&rxq->stats, cnt, bytes - (uint64_t)hdr * cnt);
+	}
 	if (cnt < ready)
 		return cnt + scalar(rxq, pkts + cnt, nb_pkts - cnt);
-	rx_split_refill_and_kick(rxq, in_order);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN) {
+		if (in_order)
+			rx_vec_refill_inorder(rxq);
+		else
+			rx_vec_refill_free_list(rxq);
+	}
 	return cnt;
 }
 
 /* ---- transmit ---- */
 
-/* tx_push for a packet tx_vec_group_ok passed: all-zero header. */
-static __rte_always_inline void
-tx_vec_push(struct vio_txq *txq, struct rte_mbuf *m, bool in_order)
+/*
+ * tx_push for the TX_G packets at p, which tx_vec_group_ok passed (all-
+ * zero header in their headroom), with the ring's state in locals: the
+ * header stores into the mbufs would otherwise make the compiler reload
+ * every field of the queue after each. The caller checked free_cnt.
+ */
+static __rte_always_inline uint64_t
+tx_vec_push_group_hs(struct vio_txq *txq, struct rte_mbuf **p, bool in_order,
+		     uint16_t hs)
 {
 	struct vio_vq *vq = &txq->vq;
-	const uint16_t hs = txq->hdr_size;
-	uint16_t id = tx_desc_get(vq, in_order);
+	struct vio_desc *desc = vq->desc;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t *avail = vq->avail->ring;
+	const uint16_t *next = vq->next;
+	const uint16_t mask = vq->mask;
+	uint64_t bytes = 0;
+	const size_t field = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					   offsetof(struct rte_mbuf, buf_iova);
+	uint16_t id = vq->free_head, slot = vq->avail_idx, k;
 
-	vio_tx_hdr_zero(rte_pktmbuf_mtod_offset(m, void *, -(int)hs), hs);
-	/* addr; len, flags 0 and next 0. */
-	_mm_storeu_si128((__m128i *)&vq->desc[id],
-			 _mm_set_epi64x((long long)(m->data_len + hs),
-					(long long)(vio_tx_seg_addr(txq, m) - hs)));
-	/* cookie; ndescs 1, tail id (len unused on tx). */
-	_mm_storeu_si128((__m128i *)&vq->extra[id],
-			 _mm_set_epi64x((long long)((uint32_t)id << 16 | 1u),
-					(long long)(uintptr_t)m));
-	vio_split_avail_put(vq, id);
+	for (k = 0; k < TX_G; k++) {
+		struct rte_mbuf *m = p[k];
+		uint16_t off = m->data_off - hs, *a;
+
+		bytes += m->pkt_len;
+		vio_tx_hdr_zero(RTE_PTR_ADD(m->buf_addr, off), hs);
+		/* addr; len, flags 0 and next 0. */
+		_mm_storeu_si128((__m128i *)&desc[id], _mm_set_epi64x(
+			(long long)(m->data_len + hs),
+			(long long)(*(const uint64_t *)((const char *)m + field) +
+				    off)));
+		/* cookie; ndescs 1, tail id (len unused on tx). */
+		_mm_storeu_si128((__m128i *)&extra[id], _mm_set_epi64x(
+			(long long)((uint32_t)id << 16 | 1u),
+			(long long)(uintptr_t)m));
+		/* As vio_split_avail_put: a slot holding its head already
+		 * is not written. */
+		a = &avail[(uint16_t)(slot + k) & mask];
+		if (*a != id)
+			*a = id;
+		id = in_order ? (uint16_t)((id + 1) & mask) : next[id];
+	}
+	vq->free_head = id;
+	vq->free_cnt -= TX_G;
+	vq->avail_idx += TX_G;
+	vq->inflight += TX_G;
+	txq->segs_held += TX_G;
+	return bytes;
+}
+
+/* The same, the header's size a constant in the common case (VERSION_1
+ * or MRG_RXBUF: 12 bytes); returns the packets' bytes. */
+static __rte_always_inline uint64_t
+tx_vec_push_group(struct vio_txq *txq, struct rte_mbuf **p, bool in_order)
+{
+	if (likely(txq->hdr_size == sizeof(struct vio_net_hdr_mrg)))
+		return tx_vec_push_group_hs(txq, p, in_order,
+					    sizeof(struct vio_net_hdr_mrg));
+	return tx_vec_push_group_hs(txq, p, in_order, txq->hdr_size);
 }
 
 static __rte_always_inline uint16_t
@@ -360,7 +598,7 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 	const uint64_t bad = hdr_flags | RTE_MBUF_F_INDIRECT |
 			     RTE_MBUF_F_EXTERNAL;
 	uint64_t bytes = 0;
-	uint16_t i = 0, dropped = 0, k;
+	uint16_t i = 0, dropped = 0;
 
 	if (unlikely(vio_tx_detached(txq)))
 		return vio_tx_drop(txq, pkts, nb_pkts);
@@ -370,11 +608,7 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 	while (i < nb_pkts) {
 		if (i + TX_G <= nb_pkts && vq->free_cnt >= TX_G &&
 		    tx_vec_group_ok(&pkts[i], txq->hdr_size, bad)) {
-			for (k = 0; k < TX_G; k++) {
-				tx_vec_push(txq, pkts[i + k], in_order);
-				bytes += pkts[i + k]->pkt_len;
-			}
-			txq->segs_held += TX_G;
+			bytes += tx_vec_push_group(txq, &pkts[i], in_order);
 			i += TX_G;
 			continue;
 		}
