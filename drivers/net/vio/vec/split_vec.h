@@ -410,8 +410,9 @@ rx_vec_refill_inorder(struct vio_rxq *rxq)
  * over for what is not a whole good group (and then refills).
  */
 static __rte_always_inline uint16_t
-rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
-		   uint16_t nb_pkts, bool in_order, vio_dp_burst_t scalar)
+rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+			 uint16_t nb_pkts, uint16_t ready, bool in_order,
+			 vio_dp_burst_t scalar)
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct vio_vq_extra *extra = vq->extra;
@@ -432,7 +433,7 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
 	const rxv_t hsub = rxv_pair(0, hdr);
 	struct vio_used_elem grp[RX_G] __rte_aligned(64);
-	uint16_t ready, cnt = 0, k = RX_G, k0, cons = vq->used_cons;
+	uint16_t cnt = 0, k = RX_G, k0, cons = vq->used_cons;
 	uint16_t head = vq->free_head;
 	/* In order, the oldest buffer in flight. */
 	uint16_t oldest = (uint16_t)((head + vq->free_cnt) & mask);
@@ -440,7 +441,6 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 
 	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
 		return scalar(rxq, pkts, nb_pkts);
-	ready = RTE_MIN(vio_split_used_ready(vq), nb_pkts);
 	while (ready - cnt >= RX_G) {
 		uint16_t slot = (uint16_t)((cons + cnt) & mask);
 		rxv_t s = sub, v, lv;
@@ -523,6 +523,22 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			rx_vec_refill_free_list(rxq);
 	}
 	return cnt;
+}
+
+/* The group burst's set-up only when there is something to take. */
+static __rte_always_inline uint16_t
+rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts, bool in_order, vio_dp_burst_t scalar)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t ready = RTE_MIN(vio_split_used_ready(vq), nb_pkts);
+
+	if (likely(ready > 0))
+		return rx_split_vec_group_burst(rxq, pkts, nb_pkts, ready,
+						in_order, scalar);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
+		rx_split_refill_and_kick(rxq, in_order);
+	return 0;
 }
 
 /* ---- transmit ---- */
