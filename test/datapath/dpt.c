@@ -178,6 +178,7 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 		o = &none;
 	d->lo = lo;
 	d->ring = o->ring ? o->ring : DPT_RING;
+	d->ino_batch = o->ino_batch ? o->ino_batch : DPT_INO_BATCH;
 	d->rx_last = -1;
 	d->rx_used_len = UINT32_MAX;
 	offered = VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_F_ANY_LAYOUT) |
@@ -439,7 +440,7 @@ dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
 
 	UT_TRUE(max <= DM_REC_MAX);
 	if (!d->lo->packed && d->lo->in_order) {
-		n = dm_ino_tx(&d->ino, max, DPT_INO_BATCH, inof);
+		n = dm_ino_tx(&d->ino, max, d->ino_batch, inof);
 	} else {
 		if (f != DM_FAULT_NONE)
 			dm_queue_fault(d->txq, f, 1);

@@ -41,6 +41,8 @@ struct dpt_opts {
 	uint64_t rx_offloads;	/* besides SCATTER */
 	uint64_t tx_offloads;	/* besides MULTI_SEGS */
 	uint32_t max_lro;	/* rxmode.max_lro_pkt_size */
+	uint16_t ino_batch;	/* split in-order tx: chains per used entry;
+				 * 0: 4 */
 };
 
 struct dpt {
@@ -57,6 +59,7 @@ struct dpt {
 	bool open;
 	bool started;
 	uint16_t ring;
+	uint16_t ino_batch;	/* dpt_opts.ino_batch */
 	uint16_t hdr;		/* virtio-net header bytes */
 	struct rte_mempool *rx_mp;
 	struct rte_mempool *tx_mp;

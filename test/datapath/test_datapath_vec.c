@@ -4,7 +4,8 @@
  * which take used entries and packets in groups (2, 4 or 8 entries, 4
  * packets): a bad entry in every lane of a group, groups the ring wraps
  * inside, bursts of every size around the group sizes, packets a group
- * cannot take among those it can, refill short of a group. They run on
+ * cannot take among those it can, refill short of a group, in-order tx
+ * completions one entry per chain. They run on
  * every split layout and at every SIMD width like the other cases (the
  * row each width installs is checked first), and check counts, bytes,
  * the named xstats, the mbuf fields rx writes, and that every mbuf is
@@ -305,9 +306,9 @@ vec_rx_refill_short(const struct dpt_layout *lo)
  * zero header, in order.
  */
 static void
-vec_tx_mixed_bursts(const struct dpt_layout *lo)
+vec_tx_mixed_opts(const struct dpt_layout *lo, const struct dpt_opts *o)
 {
-	struct dpt *d = dpt_open(lo, NULL);
+	struct dpt *d = dpt_open(lo, o);
 	uint16_t shape[32];
 	uint32_t it, i;
 
@@ -332,6 +333,27 @@ vec_tx_mixed_bursts(const struct dpt_layout *lo)
 	vec_check_stats(d, 0);
 	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 0);
 	dpt_finish(d);
+}
+
+static void
+vec_tx_mixed_bursts(const struct dpt_layout *lo)
+{
+	vec_tx_mixed_opts(lo, NULL);
+}
+
+/* In order, a device that writes a used entry per chain (DPDK's vhost
+ * does) rather than per batch: completions are taken 4 at a time where
+ * they name single-descriptor chains of plain mbufs, and the scalar way
+ * around the chained packets (indirect: one descriptor but two mbufs;
+ * without indirect: chains of several descriptors). */
+static void
+vec_tx_inorder_entry_per_chain(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .ino_batch = 1 };
+
+	vec_tx_mixed_opts(lo, &o);
+	o.no_indirect = true;
+	vec_tx_mixed_opts(lo, &o);
 }
 
 /* A full ring with fewer free slots than a group: the burst takes what
@@ -383,6 +405,10 @@ VEC_SPLIT(vec_rx_burst_sizes)
 VEC_SINGLE(vec_rx_refill_short)
 VEC_SPLIT(vec_tx_mixed_bursts)
 VEC_SPLIT(vec_tx_ring_short_of_group)
+static void vec_tx_inorder_entry_per_chain_split_inorder(void)
+{ vec_tx_inorder_entry_per_chain(L(2)); }
+static void vec_tx_inorder_entry_per_chain_split_inorder_mrg(void)
+{ vec_tx_inorder_entry_per_chain(L(3)); }
 
 static const struct ut_case cases[] = {
 	VEC_SPLIT_CASES(vec_row_is_the_widest),
@@ -394,6 +420,8 @@ static const struct ut_case cases[] = {
 	VEC_SINGLE_CASES(vec_rx_refill_short),
 	VEC_SPLIT_CASES(vec_tx_mixed_bursts),
 	VEC_SPLIT_CASES(vec_tx_ring_short_of_group),
+	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder),
+	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder_mrg),
 };
 
 UT_SUITE(ut_suite_datapath_vec, "datapath_vec", cases);

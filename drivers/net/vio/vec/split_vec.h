@@ -24,7 +24,8 @@
  * writes into the header) are checked with one vector compare per
  * group; each then takes one descriptor written with one 16-byte store.
  * Any other packet goes through the scalar per-packet body (tx_burst.h's
- * tx_one), and reclaim is the scalar one.
+ * tx_one); reclaim, in order, takes 4 completions at a time where it
+ * can (tx_vec_reclaim_inorder), the scalar one otherwise.
  */
 #ifndef VIO_SPLIT_VEC_H
 #define VIO_SPLIT_VEC_H
@@ -605,6 +606,110 @@ tx_vec_push_group(struct vio_txq *txq, struct rte_mbuf **p, bool in_order)
 	return tx_vec_push_group_hs(txq, p, in_order, txq->hdr_size);
 }
 
+#if RX_G >= 4
+/*
+ * In order: completions 4 at a time, where the next 4 used entries name
+ * the 4 oldest chains (one vector compare), each of one descriptor, and
+ * their mbufs are single-segment, direct, unshared and of one pool (what
+ * vio_tx_free_mbufs would put back as they are): into the pool in bulk.
+ * Anything else, from the first group that is not such, is the scalar
+ * reclaim's (a batch entry, a bad id, chains, other mbufs).
+ */
+static __rte_always_inline void
+tx_vec_reclaim_inorder(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	const struct vio_used_elem *ring = vq->used->ring;
+	struct vio_vq_extra *extra = vq->extra;
+	const uint16_t mask = vq->mask, size = vq->size;
+	const __m256i ramp = _mm256_set_epi32(0, 3, 0, 2, 0, 1, 0, 0);
+	const __m256i id_lanes = _mm256_set_epi32(0, -1, 0, -1, 0, -1, 0, -1);
+	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
+	const __m256i ndescs = _mm256_set1_epi64x(0xffff);
+	const __m256i one = _mm256_set1_epi64x(1);
+	const __m128i keep = _mm_set_epi64x((long long)(RTE_MBUF_F_INDIRECT |
+							RTE_MBUF_F_EXTERNAL),
+					    0x0000ffffffff0000LL);
+	const __m128i want = _mm_set_epi64x(0, 0x0000000100010000LL);
+	struct rte_mbuf *put[VIO_TX_FREE_BULK];
+	struct rte_mempool *mp = NULL;
+	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0, j;
+	uint16_t cons = vq->used_cons, oldest = vio_split_ino_oldest(vq);
+
+	while (n - done >= 4) {
+		uint16_t slot = (uint16_t)((cons + done) & mask);
+		struct vio_vq_extra *x = &extra[oldest];
+		struct rte_mbuf *m[4];
+		__m256i u, a, b, c;
+		__m128i ok = _mm_set1_epi32(-1);
+		uintptr_t next = 0;
+
+		if (slot + 4u > size || oldest + 4u > size)
+			break;
+		u = _mm256_loadu_si256((const __m256i *)&ring[slot]);
+		if (!_mm256_testz_si256(_mm256_xor_si256(u, _mm256_add_epi32(
+				_mm256_set1_epi64x(oldest), ramp)), id_lanes))
+			break;
+		a = _mm256_loadu_si256((const __m256i *)x);
+		b = _mm256_loadu_si256((const __m256i *)(x + 2));
+		/* One descriptor each (ndescs in the second quadwords). */
+		if (_mm256_movemask_epi8(_mm256_cmpeq_epi64(_mm256_and_si256(
+				_mm256_unpackhi_epi64(a, b), ndescs), one)) != -1)
+			break;
+		c = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(a, b),
+					     _MM_SHUFFLE(3, 1, 2, 0));
+		if (_mm256_movemask_epi8(_mm256_cmpeq_epi64(
+				c, _mm256_setzero_si256())) != 0)
+			break;
+		_mm256_storeu_si256((__m256i *)m, c);
+		if (mp == NULL)
+			mp = m[0]->pool;
+		for (j = 0; j < 4; j++) {
+			ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_and_si128(
+				_mm_loadu_si128((const __m128i *)
+						&m[j]->rearm_data), keep), want));
+			next |= (uintptr_t)m[j]->next;
+		}
+		if (_mm_movemask_epi8(ok) != 0xffff || next != 0 ||
+		    m[0]->pool != mp || m[1]->pool != mp || m[2]->pool != mp ||
+		    m[3]->pool != mp)
+			break;
+		_mm256_maskstore_epi64((long long *)x, cookie_lanes,
+				       _mm256_setzero_si256());
+		_mm256_maskstore_epi64((long long *)(x + 2), cookie_lanes,
+				       _mm256_setzero_si256());
+		if (k + 4 > VIO_TX_FREE_BULK) {
+			rte_mempool_put_bulk(mp, (void **)put, k);
+			k = 0;
+		}
+		for (j = 0; j < 4; j++) {
+			/* As vio_tx_free_mbufs: the next user's first line. */
+			vio_prefetch_w((char *)m[j]->buf_addr +
+				       RTE_PKTMBUF_HEADROOM);
+			put[k++] = m[j];
+		}
+		done += 4;
+		oldest = (uint16_t)(oldest + 4) & mask;
+	}
+	if (done > 0) {
+		vq->used_cons = cons + done;
+		vq->free_cnt += done;
+		vq->inflight -= done;
+		txq->segs_held -= RTE_MIN(done, txq->segs_held);
+	}
+	if (k > 0)
+		rte_mempool_put_bulk(mp, (void **)put, k);
+	if (n > done)
+		tx_reclaim(txq, true);
+}
+#else
+static __rte_always_inline void
+tx_vec_reclaim_inorder(struct vio_txq *txq)
+{
+	tx_reclaim(txq, true);
+}
+#endif
+
 static __rte_always_inline uint16_t
 tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 		   uint16_t nb_pkts, bool in_order)
@@ -618,8 +723,12 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 
 	if (unlikely(vio_tx_detached(txq)))
 		return vio_tx_drop(txq, pkts, nb_pkts);
-	if (vio_tx_reclaim_due(txq))
-		tx_reclaim(txq, in_order);
+	if (vio_tx_reclaim_due(txq)) {
+		if (in_order)
+			tx_vec_reclaim_inorder(txq);
+		else
+			tx_reclaim(txq, false);
+	}
 	tx_prefetch(vq, RTE_MIN(nb_pkts, vq->free_cnt), in_order);
 	while (i < nb_pkts) {
 		if (i + TX_G <= nb_pkts && vq->free_cnt >= TX_G &&
