@@ -545,14 +545,15 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 /* ---- transmit ---- */
 
 /*
- * tx_push for the TX_G packets at p, which tx_vec_group_ok passed (all-
- * zero header in their headroom), with the ring's state in locals: the
- * header stores into the mbufs would otherwise make the compiler reload
- * every field of the queue after each. The caller checked free_cnt.
+ * tx_push for the packets from p on, TX_G at a time while a whole group
+ * passes tx_vec_group_ok (all-zero header in their headroom) and has
+ * descriptors, with the ring's state in locals: the header stores into
+ * the mbufs would otherwise make the compiler reload every field of the
+ * queue after each. Returns the packets taken, their bytes in *bytes.
  */
-static __rte_always_inline uint64_t
-tx_vec_push_group_hs(struct vio_txq *txq, struct rte_mbuf **p, bool in_order,
-		     uint16_t hs)
+static __rte_always_inline uint16_t
+tx_vec_push_groups_hs(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
+		      uint64_t *bytes, bool in_order, uint16_t hs)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct vio_desc *desc = vq->desc;
@@ -560,50 +561,63 @@ tx_vec_push_group_hs(struct vio_txq *txq, struct rte_mbuf **p, bool in_order,
 	uint16_t *avail = vq->avail->ring;
 	const uint16_t *next = vq->next;
 	const uint16_t mask = vq->mask;
-	uint64_t bytes = 0;
+	const uint64_t bad = txq->hdr_flags | RTE_MBUF_F_INDIRECT |
+			     RTE_MBUF_F_EXTERNAL;
 	const size_t field = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
 					   offsetof(struct rte_mbuf, buf_iova);
-	uint16_t id = vq->free_head, slot = vq->avail_idx, k;
+	uint16_t id = vq->free_head, slot = vq->avail_idx, free = vq->free_cnt;
+	uint16_t i = 0, k;
+	uint64_t b = 0;
 
-	for (k = 0; k < TX_G; k++) {
-		struct rte_mbuf *m = p[k];
-		uint16_t off = m->data_off - hs, *a;
+	while (i + TX_G <= n && free >= TX_G &&
+	       tx_vec_group_ok(&p[i], hs, bad)) {
+		for (k = 0; k < TX_G; k++) {
+			struct rte_mbuf *m = p[i + k];
+			uint16_t off = m->data_off - hs, *a;
 
-		bytes += m->pkt_len;
-		vio_tx_hdr_zero(RTE_PTR_ADD(m->buf_addr, off), hs);
-		/* addr; len, flags 0 and next 0. */
-		_mm_storeu_si128((__m128i *)&desc[id], _mm_set_epi64x(
-			(long long)(m->data_len + hs),
-			(long long)(*(const uint64_t *)((const char *)m + field) +
-				    off)));
-		/* cookie; ndescs 1, tail id (len unused on tx). */
-		_mm_storeu_si128((__m128i *)&extra[id], _mm_set_epi64x(
-			(long long)((uint32_t)id << 16 | 1u),
-			(long long)(uintptr_t)m));
-		/* As vio_split_avail_put: a slot holding its head already
-		 * is not written. */
-		a = &avail[(uint16_t)(slot + k) & mask];
-		if (*a != id)
-			*a = id;
-		id = in_order ? (uint16_t)((id + 1) & mask) : next[id];
+			b += m->pkt_len;
+			vio_tx_hdr_zero(RTE_PTR_ADD(m->buf_addr, off), hs);
+			/* addr; len, flags 0 and next 0. */
+			_mm_storeu_si128((__m128i *)&desc[id], _mm_set_epi64x(
+				(long long)(m->data_len + hs),
+				(long long)(*(const uint64_t *)
+					    ((const char *)m + field) + off)));
+			/* cookie; ndescs 1, tail id (len unused on tx). */
+			_mm_storeu_si128((__m128i *)&extra[id], _mm_set_epi64x(
+				(long long)((uint32_t)id << 16 | 1u),
+				(long long)(uintptr_t)m));
+			/* As vio_split_avail_put: a slot holding its head
+			 * already is not written. */
+			a = &avail[(uint16_t)(slot + i + k) & mask];
+			if (*a != id)
+				*a = id;
+			id = in_order ? (uint16_t)((id + 1) & mask) : next[id];
+		}
+		i += TX_G;
+		free -= TX_G;
 	}
-	vq->free_head = id;
-	vq->free_cnt -= TX_G;
-	vq->avail_idx += TX_G;
-	vq->inflight += TX_G;
-	txq->segs_held += TX_G;
-	return bytes;
+	if (i > 0) {
+		vq->free_head = id;
+		vq->free_cnt = free;
+		vq->avail_idx = slot + i;
+		vq->inflight += i;
+		txq->segs_held += i;
+		*bytes += b;
+	}
+	return i;
 }
 
 /* The same, the header's size a constant in the common case (VERSION_1
- * or MRG_RXBUF: 12 bytes); returns the packets' bytes. */
-static __rte_always_inline uint64_t
-tx_vec_push_group(struct vio_txq *txq, struct rte_mbuf **p, bool in_order)
+ * or MRG_RXBUF: 12 bytes). */
+static __rte_always_inline uint16_t
+tx_vec_push_groups(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
+		   uint64_t *bytes, bool in_order)
 {
 	if (likely(txq->hdr_size == sizeof(struct vio_net_hdr_mrg)))
-		return tx_vec_push_group_hs(txq, p, in_order,
-					    sizeof(struct vio_net_hdr_mrg));
-	return tx_vec_push_group_hs(txq, p, in_order, txq->hdr_size);
+		return tx_vec_push_groups_hs(txq, p, n, bytes, in_order,
+					     sizeof(struct vio_net_hdr_mrg));
+	return tx_vec_push_groups_hs(txq, p, n, bytes, in_order,
+				     txq->hdr_size);
 }
 
 #if RX_G >= 4
@@ -716,8 +730,6 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 {
 	struct vio_vq *vq = &txq->vq;
 	const uint64_t hdr_flags = txq->hdr_flags;
-	const uint64_t bad = hdr_flags | RTE_MBUF_F_INDIRECT |
-			     RTE_MBUF_F_EXTERNAL;
 	uint64_t bytes = 0;
 	uint16_t i = 0, dropped = 0;
 
@@ -731,12 +743,11 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 	}
 	tx_prefetch(vq, RTE_MIN(nb_pkts, vq->free_cnt), in_order);
 	while (i < nb_pkts) {
-		if (i + TX_G <= nb_pkts && vq->free_cnt >= TX_G &&
-		    tx_vec_group_ok(&pkts[i], txq->hdr_size, bad)) {
-			bytes += tx_vec_push_group(txq, &pkts[i], in_order);
-			i += TX_G;
-			continue;
-		}
+		i += tx_vec_push_groups(txq, &pkts[i], nb_pkts - i, &bytes,
+					in_order);
+		if (i == nb_pkts)
+			break;
+		/* Not a whole group: this packet the scalar way. */
 		if (!tx_one(txq, pkts[i], hdr_flags, &bytes, &dropped, in_order))
 			break;
 		i++;
