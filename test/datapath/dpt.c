@@ -181,6 +181,7 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 		o = &none;
 	d->lo = lo;
 	d->ring = o->ring ? o->ring : DPT_RING;
+	d->ino_batch = o->ino_batch ? o->ino_batch : DPT_INO_BATCH;
 	d->rx_last = -1;
 	d->rx_used_len = UINT32_MAX;
 	offered = VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_F_ANY_LAYOUT) |
@@ -316,6 +317,17 @@ dpt_mbuf(struct dpt *d, uint32_t seed, uint32_t len, uint16_t nsegs)
 uint16_t
 dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs)
 {
+	uint16_t shape[256], i;
+
+	UT_TRUE(n <= RTE_DIM(shape) && nsegs > 0);
+	for (i = 0; i < n; i++)
+		shape[i] = nsegs;
+	return dpt_tx_shapes(d, n, len, shape);
+}
+
+uint16_t
+dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len, const uint16_t *shape)
+{
 	struct rte_mbuf *pkts[256];
 	uint16_t i, sent;
 
@@ -324,7 +336,20 @@ dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs)
 		uint32_t seed = d->tx_seed + i;
 		uint32_t l = len ? len : dpt_default_len(seed);
 
-		pkts[i] = dpt_mbuf(d, seed, l, nsegs);
+		if (shape[i] == 0) {
+			/* Its data at the buffer's start: no headroom. */
+			struct rte_mbuf *m = rte_pktmbuf_alloc(d->tx_mp);
+			uint8_t buf[9728];
+
+			UT_ASSERT(m != NULL, "tx pool empty");
+			UT_TRUE(l <= sizeof(buf));
+			m->data_off = 0;
+			dpt_fill(buf, l, seed);
+			memcpy(rte_pktmbuf_append(m, (uint16_t)l), buf, l);
+			pkts[i] = m;
+		} else {
+			pkts[i] = dpt_mbuf(d, seed, l, shape[i]);
+		}
 		d->tx_len[seed] = (uint16_t)l;
 		if (d->tx_shape != NULL)
 			d->tx_shape(d, pkts[i], seed);
@@ -452,7 +477,7 @@ dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
 
 	UT_TRUE(max <= DM_REC_MAX);
 	if (!d->lo->packed && d->lo->in_order) {
-		n = dm_ino_tx(&d->ino, max, DPT_INO_BATCH, inof);
+		n = dm_ino_tx(&d->ino, max, d->ino_batch, inof);
 	} else {
 		if (f != DM_FAULT_NONE)
 			dm_queue_fault(d->txq, f, 1);

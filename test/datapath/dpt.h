@@ -48,6 +48,8 @@ struct dpt_opts {
 				 * queue too); 0: one pair, no control queue */
 	uint16_t pairs;		/* queue pairs configured; 0: 1 */
 	bool rss;		/* mq_mode RSS over IP, key and types */
+	uint16_t ino_batch;	/* split in-order tx: chains per used entry;
+				 * 0: 4 */
 };
 
 struct dpt {
@@ -64,6 +66,7 @@ struct dpt {
 	bool open;
 	bool started;
 	uint16_t ring;
+	uint16_t ino_batch;	/* dpt_opts.ino_batch */
 	uint16_t hdr;		/* virtio-net header bytes */
 	struct rte_mempool *rx_mp;
 	struct rte_mempool *tx_mp;
@@ -115,6 +118,10 @@ void dpt_fill(uint8_t *buf, uint32_t len, uint32_t seed);
  * it refuses goes back to the pool and its seeds are offered again
  * next time. Returns what it took. */
 uint16_t dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs);
+/* The same, each packet shaped by shape[i]: that many segments, or 0
+ * for one segment without headroom (the header cannot go in front). */
+uint16_t dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len,
+		       const uint16_t *shape);
 /* rte_eth_rx_burst until it gives nothing (at most `max` packets), each
  * packet checked (length, bytes, order, never twice) and freed, or kept
  * in `keep` when given. Returns packets received. */

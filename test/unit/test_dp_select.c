@@ -37,6 +37,14 @@ DP_RX_STUB(vio_tx_split)
 DP_RX_STUB(vio_tx_split_inorder)
 DP_RX_STUB(vio_tx_packed)
 DP_RX_STUB(vio_tx_packed_inorder)
+#define DP_SPLIT_VEC_STUBS(isa) \
+	DP_RX_STUB(vio_rx_split_ ## isa) \
+	DP_RX_STUB(vio_rx_split_inorder_ ## isa) \
+	DP_RX_STUB(vio_tx_split_ ## isa) \
+	DP_RX_STUB(vio_tx_split_inorder_ ## isa)
+DP_SPLIT_VEC_STUBS(sse42)
+DP_SPLIT_VEC_STUBS(avx2)
+DP_SPLIT_VEC_STUBS(avx512)
 DP_RXQ_STUB(vio_rx_split_prepare, vio_rx_split_refill)
 DP_RXQ_STUB(vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill)
 DP_RXQ_STUB(vio_rx_packed_prepare, vio_rx_packed_refill)
@@ -124,8 +132,9 @@ every_layout_has_its_scalar_row(void)
 		UT_TRUE(dp->rx != NULL && dp->tx != NULL);
 		UT_TRUE(dp->prepare != NULL && dp->refill != NULL);
 		/* vectorized=0 (dp_in): where a vector row of the kind
-		 * exists, that is why it was not taken. */
-		UT_STR_EQ(c.why, packed && rxbuf == VIO_DP_RXBUF_SINGLE ?
+		 * exists, that is why it was not taken (split: every kind,
+		 * vector tx at least; packed: single-buffer rx). */
+		UT_STR_EQ(c.why, !packed || rxbuf == VIO_DP_RXBUF_SINGLE ?
 			  "avx512 refused: vectorized=0" : "");
 		for (j = 0; j < n; j++) {
 			UT_TRUE(seen[j]->rx != dp->rx);
@@ -170,9 +179,101 @@ table_one_scalar_row_per_kind_last(void)
 		}
 		UT_ASSERT(scalar == 1, "%s: %u scalar rows of its kind", a->name,
 			  scalar);
-		UT_EQ_HEX(a->rx_offloads & a->tx_offloads, UINT64_MAX);
+		/* The fallback takes every offload. */
+		if (a->isa == VIO_DP_SCALAR)
+			UT_EQ_HEX(a->rx_offloads & a->tx_offloads, UINT64_MAX);
+		else
+			UT_TRUE(a->rx != NULL && a->tx != NULL);
 	}
-	UT_EQ(vio_dp_table_len, 12 + 4);	/* + packed avx512, avx2 */
+	/* 12 scalar rows; split: 3 ISAs x 2 orders of vector rx and tx,
+	 * and of vector tx over each of the 3 rx buffer kinds; packed:
+	 * avx512 and avx2 x 2 orders. */
+	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 4);
+}
+
+/* The split vector rows of the real table: the widest the EAL allows,
+ * the reason the faster ones were refused, rx offloads with software
+ * work keeping rx (only) scalar. */
+static void
+real_split_rx_tx(const struct vio_dp_input *in, const char *rx,
+		 const char *tx, const char *why)
+{
+	struct vio_dp_choice c;
+	const struct vio_dp *dp = choose(in, &c);
+
+	UT_STR_EQ(dp->name, rx);
+	UT_STR_EQ(dp->tx_name, tx);
+	UT_STR_EQ(c.why, why);
+}
+
+static void
+real_table_split_vector_rows(void)
+{
+	struct vio_dp_input in = dp_in(0, 1);
+	struct vio_dp_choice c;
+
+	in.vectorized = true;
+	real_split_rx_tx(&in, "split avx512", "split avx512", "");
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_avx512);
+	UT_TRUE(c.dp->tx == vio_tx_split_avx512);
+	UT_EQ(c.dp->isa, VIO_DP_AVX512);
+	in.max_simd_bitwidth = 256;
+	real_split_rx_tx(&in, "split avx2", "split avx2",
+			 "avx512 refused: max SIMD bitwidth 256");
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_avx2);
+	in.max_simd_bitwidth = 128;
+	real_split_rx_tx(&in, "split sse4.2", "split sse4.2",
+			 "avx512 refused: max SIMD bitwidth 128");
+	UT_TRUE(choose(&in, &c)->tx == vio_tx_split_sse42);
+	in.max_simd_bitwidth = 64;
+	real_split_rx_tx(&in, "split scalar", "split scalar",
+			 "avx512 refused: max SIMD bitwidth 64");
+	in.max_simd_bitwidth = 512;
+	in.cpu_isa = VIO_DP_ISA_BIT(VIO_DP_SSE42) | VIO_DP_ISA_BIT(VIO_DP_AVX2);
+	real_split_rx_tx(&in, "split avx2", "split avx2",
+			 "avx512 refused: not in this CPU");
+	in.cpu_isa = ALL_ISA;
+	in.vectorized = false;
+	real_split_rx_tx(&in, "split scalar", "split scalar",
+			 "avx512 refused: vectorized=0");
+	in.vectorized = true;
+	/* VLAN strip (bit 0) and TCP checksum (bit 3): vector tx only. */
+	in.rx_offloads = 0x9;
+	real_split_rx_tx(&in, "split scalar", "split avx512",
+			 "avx512 refused: receive offloads 0x9");
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split);
+	UT_TRUE(c.dp->tx == vio_tx_split_avx512);
+	in.max_simd_bitwidth = 256;
+	real_split_rx_tx(&in, "split scalar", "split avx2",
+			 "avx512 refused: max SIMD bitwidth 256");
+	/* Offloads without per-packet rx work (RSS hash, bit 19; scatter,
+	 * bit 13) and any tx offload keep the vector rows. */
+	in.rx_offloads = (1ull << 19) | (1ull << 13);
+	in.tx_offloads = UINT64_MAX;
+	real_split_rx_tx(&in, "split avx2", "split avx2",
+			 "avx512 refused: max SIMD bitwidth 256");
+	in.rx_offloads = 0;
+
+	in.features |= INORDER;
+	real_split_rx_tx(&in, "split avx2 in-order", "split avx2 in-order",
+			 "avx512 refused: max SIMD bitwidth 256");
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_inorder_avx2);
+	UT_TRUE(c.dp->tx == vio_tx_split_inorder_avx2);
+	UT_TRUE(c.dp->refill == vio_rx_split_inorder_refill);
+	in.max_simd_bitwidth = 512;
+	real_split_rx_tx(&in, "split avx512 in-order", "split avx512 in-order",
+			 "");
+	/* Mergeable and chained rx buffers: scalar rx, vector tx. */
+	in.features |= MRG;
+	real_split_rx_tx(&in, "split scalar in-order mergeable",
+			 "split avx512 in-order", "");
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_inorder_mrg);
+	in = dp_in(0, 3);
+	in.vectorized = true;
+	in.max_simd_bitwidth = 128;
+	real_split_rx_tx(&in, "split scalar chained-buffers", "split sse4.2",
+			 "avx512 refused: max SIMD bitwidth 128");
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_big);
 }
 
 /* A table whose split single-buffer kind has avx512, avx2 and sse rows. */
@@ -362,6 +463,7 @@ isa_names_and_widths(void)
 static const struct ut_case cases[] = {
 	UT_CASE(every_layout_has_its_scalar_row),
 	UT_CASE(table_one_scalar_row_per_kind_last),
+	UT_CASE(real_table_split_vector_rows),
 	UT_CASE(fastest_usable_row_wins),
 	UT_CASE(refusals_name_the_fastest_refused),
 	UT_CASE(other_kinds_are_not_candidates),

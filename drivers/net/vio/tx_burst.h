@@ -11,6 +11,9 @@
  *   tx_indirect(txq, m, hdr_flags, in_order)  one slot, indirect table
  *   tx_chain(txq, m, hdr_flags, in_order)     header slot + one per segment
  *   tx_publish(vq)                       make the burst visible, notify
+ *
+ * tx_one() is a packet's share of the burst, which the vector bursts
+ * (vec/split_vec.h) run for every packet they do not take in a group.
  */
 #ifndef VIO_TX_BURST_H
 #define VIO_TX_BURST_H
@@ -30,6 +33,40 @@ tx_need(const struct vio_txq *txq, const struct rte_mbuf *m, bool *push,
 	return *push || *ind ? 1 : m->nb_segs + 1u;
 }
 
+/* One packet: false when the ring has no room for it (after a
+ * reclaim); otherwise it went (bytes counted) or was dropped (dropped
+ * counted). Always inlined, as tx_burst and the vector bursts are. */
+static __rte_always_inline bool
+tx_one(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
+       uint64_t *bytes, uint16_t *dropped, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	bool push, ind;
+	uint32_t need = tx_need(txq, m, &push, &ind);
+
+	if (unlikely(need > vq->size)) {
+		/* Could never be sent: drop rather than block the queue. */
+		txq->stats.errors++;
+		rte_pktmbuf_free(m);
+		(*dropped)++;
+		return true;
+	}
+	if (unlikely(vq->free_cnt < need)) {
+		tx_reclaim(txq, in_order);
+		if (vq->free_cnt < need)
+			return false;
+	}
+	*bytes += m->pkt_len;
+	txq->segs_held += m->nb_segs;
+	if (push)
+		tx_push(txq, m, hdr_flags, in_order);
+	else if (ind)
+		tx_indirect(txq, m, hdr_flags, in_order);
+	else
+		tx_chain(txq, m, hdr_flags, in_order);
+	return true;
+}
+
 /* Always inlined: each caller's `in_order` folds into its own body. */
 static __rte_always_inline uint16_t
 tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
@@ -44,32 +81,9 @@ tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	if (vio_tx_reclaim_due(txq))
 		tx_reclaim(txq, in_order);
 	tx_prefetch(vq, RTE_MIN(nb_pkts, vq->free_cnt), in_order);
-	for (i = 0; i < nb_pkts; i++) {
-		struct rte_mbuf *m = pkts[i];
-		bool push, ind;
-		uint32_t need = tx_need(txq, m, &push, &ind);
-
-		if (unlikely(need > vq->size)) {
-			/* Could never be sent: drop rather than block the queue. */
-			txq->stats.errors++;
-			rte_pktmbuf_free(m);
-			dropped++;
-			continue;
-		}
-		if (unlikely(vq->free_cnt < need)) {
-			tx_reclaim(txq, in_order);
-			if (vq->free_cnt < need)
-				break;
-		}
-		bytes += m->pkt_len;
-		txq->segs_held += m->nb_segs;
-		if (push)
-			tx_push(txq, m, hdr_flags, in_order);
-		else if (ind)
-			tx_indirect(txq, m, hdr_flags, in_order);
-		else
-			tx_chain(txq, m, hdr_flags, in_order);
-	}
+	for (i = 0; i < nb_pkts; i++)
+		if (!tx_one(txq, pkts[i], hdr_flags, &bytes, &dropped, in_order))
+			break;
 	if (likely(i > dropped))
 		tx_publish(vq);
 	vio_stats_add(&txq->stats, i - dropped, bytes);

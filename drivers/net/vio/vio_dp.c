@@ -23,6 +23,52 @@
 	.rx = rxfn, .tx = txfn, .prepare = vio_rx_packed_prepare, \
 	.refill = vio_rx_packed_refill, .name = nm, .tx_name = txnm }
 
+/* ---- split vector rows (vec/split_ISA.c) ---- */
+#if defined(__x86_64__) || defined(__i386__)
+/* Receive offloads with per-packet software work (VLAN strip, checksums,
+ * LRO: rx_offload.c, rx_lro_split.c): the vector rx bursts leave them to
+ * the scalar rows. RTE_ETH_RX_OFFLOAD_* values (checked against
+ * rte_ethdev.h in vio_dp_ethdev.c): VLAN_STRIP, IPV4_CKSUM, UDP_CKSUM,
+ * TCP_CKSUM and TCP_LRO are bits 0 to 4. */
+#define SPLIT_VEC_RX_OFFLOADS (ALL & ~UINT64_C(0x1f))
+
+/* Vector rx and tx: one mbuf per rx buffer. */
+#define SPLIT_VEC_ROW(ino, is, sfx, nm) { \
+	.layout = VIO_DP_SPLIT, .in_order = ino, .rxbuf = VIO_DP_RXBUF_SINGLE, \
+	.isa = is, .rx_offloads = SPLIT_VEC_RX_OFFLOADS, .tx_offloads = ALL, \
+	.rx = ino ? vio_rx_split_inorder_ ## sfx : vio_rx_split_ ## sfx, \
+	.tx = ino ? vio_tx_split_inorder_ ## sfx : vio_tx_split_ ## sfx, \
+	.prepare = ino ? vio_rx_split_inorder_prepare : vio_rx_split_prepare, \
+	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_refill, \
+	.name = nm, .tx_name = nm }
+
+/* Vector tx, scalar rx: every rx buffer kind and rx offload. */
+#define SPLIT_VEC_TX_ROW(ino, buf, is, sfx, rxfn, rxnm, txnm) { \
+	.layout = VIO_DP_SPLIT, .in_order = ino, .rxbuf = buf, .isa = is, \
+	.rx_offloads = ALL, .tx_offloads = ALL, .rx = rxfn, \
+	.tx = ino ? vio_tx_split_inorder_ ## sfx : vio_tx_split_ ## sfx, \
+	.prepare = ino ? vio_rx_split_inorder_prepare : vio_rx_split_prepare, \
+	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_refill, \
+	.name = rxnm, .tx_name = txnm }
+
+#define SPLIT_VEC_TX_ROWS(ino, buf, rxfn, rxnm, o) \
+	SPLIT_VEC_TX_ROW(ino, buf, VIO_DP_AVX512, avx512, rxfn, rxnm, \
+			 "split avx512" o), \
+	SPLIT_VEC_TX_ROW(ino, buf, VIO_DP_AVX2, avx2, rxfn, rxnm, \
+			 "split avx2" o), \
+	SPLIT_VEC_TX_ROW(ino, buf, VIO_DP_SSE42, sse42, rxfn, rxnm, \
+			 "split sse4.2" o)
+
+#define SPLIT_VEC_ROWS(ino, o) \
+	SPLIT_VEC_ROW(ino, VIO_DP_AVX512, avx512, "split avx512" o), \
+	SPLIT_VEC_ROW(ino, VIO_DP_AVX2, avx2, "split avx2" o), \
+	SPLIT_VEC_ROW(ino, VIO_DP_SSE42, sse42, "split sse4.2" o)
+#else
+#define SPLIT_VEC_TX_ROWS(ino, buf, rxfn, rxnm, o)
+#define SPLIT_VEC_ROWS(ino, o)
+#endif
+/* ---- end of split vector rows ---- */
+
 /* Packed vector rows: single-buffer rx, in order or not. Every offload
  * is taken: the bursts call the scalar rows' per-packet offload and
  * header helpers, and hand whatever is not a clean batch of four to
@@ -37,6 +83,23 @@
 /* Rows of one (layout, order, rx buffer) kind: fastest first, the
  * scalar row last, as it is always usable. */
 const struct vio_dp vio_dp_table[] = {
+	/* Split vector: rx and tx, then tx alone (rx offloads), each
+	 * kind's before its scalar row. */
+	SPLIT_VEC_ROWS(false, ""),
+	SPLIT_VEC_TX_ROWS(false, VIO_DP_RXBUF_SINGLE, vio_rx_split,
+			  "split scalar", ""),
+	SPLIT_VEC_TX_ROWS(false, VIO_DP_RXBUF_CHAINED, vio_rx_split_big,
+			  "split scalar chained-buffers", ""),
+	SPLIT_VEC_TX_ROWS(false, VIO_DP_RXBUF_MRG, vio_rx_split_mrg,
+			  "split scalar mergeable", ""),
+	SPLIT_VEC_ROWS(true, " in-order"),
+	SPLIT_VEC_TX_ROWS(true, VIO_DP_RXBUF_SINGLE, vio_rx_split_inorder,
+			  "split scalar in-order", " in-order"),
+	SPLIT_VEC_TX_ROWS(true, VIO_DP_RXBUF_CHAINED, vio_rx_split_inorder_big,
+			  "split scalar in-order chained-buffers", " in-order"),
+	SPLIT_VEC_TX_ROWS(true, VIO_DP_RXBUF_MRG, vio_rx_split_inorder_mrg,
+			  "split scalar in-order mergeable", " in-order"),
+	/* Scalar. */
 	SPLIT_ROW(false, VIO_DP_RXBUF_SINGLE, vio_rx_split,
 		  vio_rx_split_prepare, vio_rx_split_refill,
 		  "split scalar", vio_tx_split, "split scalar"),

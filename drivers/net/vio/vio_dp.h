@@ -130,6 +130,22 @@ uint16_t vio_tx_split_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_tx_packed(void *txq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_tx_packed_inorder(void *txq, struct rte_mbuf **pkts, uint16_t n);
 
+/* vec/split_ISA.c: split-ring vector bursts (vec/split_vec.h). */
+#define VIO_DP_SPLIT_VEC_PROTOS(isa) \
+	uint16_t vio_rx_split_ ## isa(void *rxq, struct rte_mbuf **pkts, \
+				      uint16_t n); \
+	uint16_t vio_rx_split_inorder_ ## isa(void *rxq, \
+					      struct rte_mbuf **pkts, \
+					      uint16_t n); \
+	uint16_t vio_tx_split_ ## isa(void *txq, struct rte_mbuf **pkts, \
+				      uint16_t n); \
+	uint16_t vio_tx_split_inorder_ ## isa(void *txq, \
+					      struct rte_mbuf **pkts, \
+					      uint16_t n);
+VIO_DP_SPLIT_VEC_PROTOS(sse42)
+VIO_DP_SPLIT_VEC_PROTOS(avx2)
+VIO_DP_SPLIT_VEC_PROTOS(avx512)
+
 /* vec/packed_{avx2,avx512}.c: packed rings, single-buffer rx (and its
  * refill), tx of single-segment packets (others through the scalar
  * burst). */

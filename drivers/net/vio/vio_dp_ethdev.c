@@ -17,6 +17,11 @@
 #include "vio_proc.h"
 #include "vio_rx.h"
 
+/* vio_dp.c's split vector rows refuse these receive offloads by value. */
+_Static_assert((RTE_ETH_RX_OFFLOAD_VLAN_STRIP | RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+		RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+		RTE_ETH_RX_OFFLOAD_TCP_LRO) == 0x1f, "rx offload bits");
+
 /* The vector instruction sets this CPU runs (VIO_DP_ISA_BIT). */
 static uint32_t
 vio_dp_cpu_isa(void)

@@ -1,0 +1,789 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Split-ring vector datapaths, one body for every instruction set: each
+ * vec/split_ISA.c is this header alone, compiled under its own -m flags;
+ * the few ISA-specific helpers below are chosen by the compiler's own
+ * macros (__AVX512F__, __AVX2__, else SSE4.2), and VIO_VEC_FN() names
+ * the file's bursts (at the end) after its ISA.
+ *
+ * Receive, one mbuf per buffer (no MRG_RXBUF, no chained buffers): used
+ * entries are taken in groups of RX_G (2 with SSE4.2, 4 with AVX2, 8 with
+ * AVX-512), the whole group's ids and lengths checked with one vector
+ * compare: without IN_ORDER every id below the ring size, with it the
+ * ids the oldest buffers in flight, and every length between the header
+ * and a full buffer. A group that fails, a group the used ring wraps
+ * inside (copied out first, then checked the same way), entries fewer
+ * than a group, and a burst with per-packet offload work all go to the
+ * scalar burst of the same kind, which counts and drops a bad entry
+ * exactly as it does alone. Each mbuf of a good group gets its fields in
+ * two 16-byte stores.
+ *
+ * Transmit: packets in groups of TX_G whose header can be pushed into
+ * their own headroom and that need an all-zero header (single segment,
+ * direct, refcount 1, headroom for the header, no offload flag the queue
+ * writes into the header) are checked with one vector compare per
+ * group; each then takes one descriptor written with one 16-byte store.
+ * Any other packet goes through the scalar per-packet body (tx_burst.h's
+ * tx_one); reclaim, in order, takes 4 completions at a time where it
+ * can (tx_vec_reclaim_inorder), the scalar one otherwise.
+ */
+#ifndef VIO_SPLIT_VEC_H
+#define VIO_SPLIT_VEC_H
+
+#include <immintrin.h>
+
+#include <rte_mbuf.h>
+
+#include "vio_ethdev.h"
+#include "vio_rx.h"
+#include "rx_split_refill.h"
+#include "tx_split.h"
+#include "tx_burst.h"
+#include "vio_vq_split.h"
+
+/* The two 16-byte stores of an rx mbuf: rearm_data and ol_flags, then
+ * rx_descriptor_fields1 (packet_type, pkt_len, data_len, vlan_tci and the
+ * hash, the last two zero). */
+_Static_assert(offsetof(struct rte_mbuf, ol_flags) ==
+	       offsetof(struct rte_mbuf, rearm_data) + 8, "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, pkt_len) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 4,
+	       "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, data_len) ==
+	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 8,
+	       "mbuf layout");
+_Static_assert(offsetof(struct rte_mbuf, buf_iova) ==
+	       offsetof(struct rte_mbuf, buf_addr) + 8, "mbuf layout");
+_Static_assert(sizeof(struct vio_used_elem) == 8, "used entry");
+_Static_assert(sizeof(struct vio_desc) == 16, "descriptor");
+_Static_assert(sizeof(struct vio_vq_extra) == 16, "extra entry");
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define VIO_VEC_FN(name) name ## _avx512
+#define RX_G 8
+typedef __m512i rxv_t;
+#elif defined(__AVX2__)
+#define VIO_VEC_FN(name) name ## _avx2
+#define RX_G 4
+typedef __m256i rxv_t;
+#elif defined(__SSE4_2__)
+#define VIO_VEC_FN(name) name ## _sse42
+#define RX_G 2
+typedef __m128i rxv_t;
+#else
+#error "split_vec.h: compile with -msse4.2, -mavx2 or -mavx512{f,bw,vl}"
+#endif
+#define TX_G 4
+
+/* ---- the ISA-specific helpers ---- */
+
+/* Every used entry's (id, len) lane of a group as 32-bit lanes. */
+static __rte_always_inline rxv_t
+rxv_load(const struct vio_used_elem *e)
+{
+#if RX_G == 8
+	return _mm512_loadu_si512(e);
+#elif RX_G == 4
+	return _mm256_loadu_si256((const __m256i *)e);
+#else
+	return _mm_loadu_si128((const __m128i *)e);
+#endif
+}
+
+static __rte_always_inline void
+rxv_store(struct vio_used_elem *e, rxv_t v)
+{
+#if RX_G == 8
+	_mm512_store_si512(e, v);
+#elif RX_G == 4
+	_mm256_store_si256((__m256i *)e, v);
+#else
+	_mm_store_si128((__m128i *)e, v);
+#endif
+}
+
+/* The same 64-bit pattern (id lane low, length lane high) in every entry. */
+static __rte_always_inline rxv_t
+rxv_pair(uint32_t id, uint32_t len)
+{
+	uint64_t v = ((uint64_t)len << 32) | id;
+
+#if RX_G == 8
+	return _mm512_set1_epi64((long long)v);
+#elif RX_G == 4
+	return _mm256_set1_epi64x((long long)v);
+#else
+	return _mm_set1_epi64x((long long)v);
+#endif
+}
+
+/* 0, 1, ... RX_G - 1 in the id lanes. */
+static __rte_always_inline rxv_t
+rxv_ramp(void)
+{
+#if RX_G == 8
+	return _mm512_set_epi32(0, 7, 0, 6, 0, 5, 0, 4, 0, 3, 0, 2, 0, 1, 0, 0);
+#elif RX_G == 4
+	return _mm256_set_epi32(0, 3, 0, 2, 0, 1, 0, 0);
+#else
+	return _mm_set_epi32(0, 1, 0, 0);
+#endif
+}
+
+static __rte_always_inline rxv_t
+rxv_add(rxv_t a, rxv_t b)
+{
+#if RX_G == 8
+	return _mm512_add_epi32(a, b);
+#elif RX_G == 4
+	return _mm256_add_epi32(a, b);
+#else
+	return _mm_add_epi32(a, b);
+#endif
+}
+
+static __rte_always_inline rxv_t
+rxv_and(rxv_t a, rxv_t b)
+{
+#if RX_G == 8
+	return _mm512_and_si512(a, b);
+#elif RX_G == 4
+	return _mm256_and_si256(a, b);
+#else
+	return _mm_and_si128(a, b);
+#endif
+}
+
+/* Is every lane of v - sub, unsigned, at most the lane of lim? */
+static __rte_always_inline bool
+rxv_within(rxv_t v, rxv_t sub, rxv_t lim)
+{
+#if RX_G == 8
+	return _mm512_cmple_epu32_mask(_mm512_sub_epi32(v, sub), lim) == 0xffff;
+#elif RX_G == 4
+	__m256i d = _mm256_sub_epi32(v, sub);
+
+	return _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_min_epu32(d, lim),
+						       d)) == -1;
+#else
+	__m128i d = _mm_sub_epi32(v, sub);
+
+	return _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_min_epu32(d, lim), d)) ==
+	       0xffff;
+#endif
+}
+
+/*
+ * Can each of the TX_G packets at p take tx_vec_push? Per mbuf, the 16
+ * bytes from rearm_data: data_off at least hdr_size, refcnt and nb_segs
+ * 1, and none of the `bad` ol_flags (attached, or a flag the queue
+ * writes into the header).
+ */
+static __rte_always_inline bool
+tx_vec_group_ok(struct rte_mbuf **p, uint16_t hdr_size, uint64_t bad)
+{
+	const __m128i keep = _mm_set_epi64x((long long)bad,
+					    0x0000ffffffff0000LL);
+	const __m128i want = _mm_set_epi64x(0, 0x0000000100010000LL);
+	const __m128i room = _mm_set_epi16(0, 0, 0, 0, 0, 0, 0,
+					   (short)hdr_size);
+#if RX_G == 8
+	__m512i v = _mm512_castsi128_si512(
+		_mm_loadu_si128((const __m128i *)&p[0]->rearm_data));
+
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)
+						  &p[1]->rearm_data), 1);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)
+						  &p[2]->rearm_data), 2);
+	v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)
+						  &p[3]->rearm_data), 3);
+	return _mm512_cmpeq_epi16_mask(
+		       _mm512_and_si512(v, _mm512_broadcast_i32x4(keep)),
+		       _mm512_broadcast_i32x4(want)) == UINT32_MAX &&
+	       _mm512_cmpge_epu16_mask(v, _mm512_broadcast_i32x4(room)) ==
+		       UINT32_MAX;
+#elif RX_G == 4
+	const __m256i k = _mm256_broadcastsi128_si256(keep);
+	const __m256i w = _mm256_broadcastsi128_si256(want);
+	const __m256i r = _mm256_broadcastsi128_si256(room);
+	__m256i a = _mm256_loadu2_m128i((const __m128i *)&p[1]->rearm_data,
+					(const __m128i *)&p[0]->rearm_data);
+	__m256i b = _mm256_loadu2_m128i((const __m128i *)&p[3]->rearm_data,
+					(const __m128i *)&p[2]->rearm_data);
+	__m256i ok = _mm256_and_si256(
+		_mm256_and_si256(_mm256_cmpeq_epi16(_mm256_and_si256(a, k), w),
+				 _mm256_cmpeq_epi16(_mm256_and_si256(b, k), w)),
+		_mm256_and_si256(
+			_mm256_cmpeq_epi16(_mm256_max_epu16(a, r), a),
+			_mm256_cmpeq_epi16(_mm256_max_epu16(b, r), b)));
+
+	return _mm256_movemask_epi8(ok) == -1;
+#else
+	__m128i ok = _mm_set1_epi32(-1);
+	int i;
+
+	for (i = 0; i < TX_G; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)&p[i]->rearm_data);
+
+		ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_and_si128(v, keep),
+						       want));
+		ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_max_epu16(v, room),
+						       v));
+	}
+	return _mm_movemask_epi8(ok) == 0xffff;
+#endif
+}
+
+/* ---- receive ---- */
+
+/*
+ * rx_descriptor_fields1 of the packet in lane k of a checked group whose
+ * lengths less the header are in lv: packet_type 0, pkt_len and data_len
+ * the length, vlan_tci and the hash 0. Within each 128-bit lane (two
+ * entries), one shuffle gives the first entry's fields, another the
+ * second's.
+ */
+static __rte_always_inline __m128i
+rxv_fields(rxv_t lv, unsigned int k)
+{
+#define F_(b) (char)0x80, (char)0x80, (char)0x80, (char)0x80, \
+	b, b + 1, b + 2, b + 3, b, b + 1, b + 2, b + 3, \
+	(char)0x80, (char)0x80, (char)0x80, (char)0x80
+	const __m128i first = _mm_setr_epi8(F_(4)), second = _mm_setr_epi8(F_(12));
+#undef F_
+#if RX_G == 8
+	__m512i f = _mm512_shuffle_epi8(lv, _mm512_broadcast_i32x4(
+		k % 2 ? second : first));
+
+	switch (k / 2) {
+	case 0: return _mm512_castsi512_si128(f);
+	case 1: return _mm512_extracti32x4_epi32(f, 1);
+	case 2: return _mm512_extracti32x4_epi32(f, 2);
+	default: return _mm512_extracti32x4_epi32(f, 3);
+	}
+#elif RX_G == 4
+	__m256i f = _mm256_shuffle_epi8(lv, _mm256_broadcastsi128_si256(
+		k % 2 ? second : first));
+
+	return k / 2 ? _mm256_extracti128_si256(f, 1) : _mm256_castsi256_si128(f);
+#else
+	return _mm_shuffle_epi8(lv, k % 2 ? second : first);
+#endif
+}
+
+static __rte_always_inline rxv_t
+rxv_sub(rxv_t a, rxv_t b)
+{
+#if RX_G == 8
+	return _mm512_sub_epi32(a, b);
+#elif RX_G == 4
+	return _mm256_sub_epi32(a, b);
+#else
+	return _mm_sub_epi32(a, b);
+#endif
+}
+
+/* What rx writes into a received mbuf (as vio_rx_mbuf_init does; the
+ * pool leaves refcnt and nb_segs 1): `rearm` once per burst, then the
+ * fields of rxv_fields(). */
+static __rte_always_inline void
+rx_vec_mbuf_init(struct rte_mbuf *m, __m128i rearm, __m128i fields)
+{
+	_mm_storeu_si128((__m128i *)&m->rearm_data, rearm);
+	_mm_storeu_si128((__m128i *)&m->rx_descriptor_fields1, fields);
+}
+
+#if RX_G >= 4
+/*
+ * In order: the mbufs of the 4 consecutive extra entries from x (no
+ * wrap) into pkts, and their cookies cleared; false (nothing done) when
+ * one is not in flight.
+ */
+static __rte_always_inline bool
+rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts)
+{
+	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
+	__m256i a = _mm256_loadu_si256((const __m256i *)x);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(x + 2));
+	/* c0 c2 | c1 c3, then in order. */
+	__m256i c = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(a, b),
+					     _MM_SHUFFLE(3, 1, 2, 0));
+
+	if (unlikely(_mm256_movemask_epi8(_mm256_cmpeq_epi64(
+			c, _mm256_setzero_si256())) != 0))
+		return false;
+	_mm256_storeu_si256((__m256i *)pkts, c);
+	_mm256_maskstore_epi64((long long *)x, cookie_lanes,
+			       _mm256_setzero_si256());
+	_mm256_maskstore_epi64((long long *)(x + 2), cookie_lanes,
+			       _mm256_setzero_si256());
+	return true;
+}
+#endif
+
+/*
+ * Post single-descriptor buffers on every free descriptor, taking the
+ * pool's mbufs in bulk (rx_split_post_single's work with the ring's
+ * state in locals); publish and notify when the device asks. When the
+ * pool cannot give a whole bulk, the scalar refill takes what it has
+ * (and counts the shortfall).
+ */
+static __rte_always_inline void
+rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
+	struct vio_desc *desc = vq->desc;
+	struct vio_vq_extra *extra = vq->extra;
+	const uint16_t mask = vq->mask;
+	/* vio_rx_buf_addr: the buffer's virtual or IO address, then the
+	 * headroom less the header. */
+	const size_t field = rxq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					   offsetof(struct rte_mbuf, buf_iova);
+	const uint64_t off = RTE_PKTMBUF_HEADROOM - rxq->hdr_size;
+	uint16_t n = RTE_MIN(vq->free_cnt, VIO_RX_ALLOC_CHUNK), i;
+	uint16_t id = vq->free_head, slot = vq->avail_idx;
+
+	if (unlikely(rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0)) {
+		rx_split_refill_and_kick(rxq, in_order);
+		return;
+	}
+	if (in_order)
+		vio_split_ino_prefetch_desc(vq, n);
+	else
+		vio_split_prefetch_avail(vq, n);
+	i = 0;
+	if (in_order) {
+		/* Consecutive descriptors: 4 at a time up to the wrap. */
+		for (; i + 4 <= n && id + 4u <= vq->size; i += 4, id += 4) {
+			unsigned int j;
+
+			for (j = 0; j < 4; j++) {
+				desc[id + j].addr = *(const uint64_t *)
+					((const char *)mbufs[i + j] + field) + off;
+				extra[id + j].cookie = mbufs[i + j];
+			}
+		}
+		id &= mask;
+	}
+	for (; i < n; i++) {
+		struct rte_mbuf *m = mbufs[i];
+		uint16_t next = in_order ? (uint16_t)((id + 1) & mask) :
+					   vq->next[id];
+
+		desc[id].addr = *(const uint64_t *)((const char *)m + field) + off;
+		extra[id].cookie = m;
+		if (!in_order) {
+			/* As vio_split_avail_put: an entry that holds this
+			 * head already is not written again. */
+			uint16_t *a = &vq->avail->ring[(slot + i) & mask];
+
+			if (*a != id)
+				*a = id;
+		}
+		id = next;
+	}
+	vq->free_head = id;
+	vq->free_cnt -= n;
+	vq->avail_idx += n;
+	vq->inflight += n;
+	vio_split_avail_flush(vq);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
+		rx_split_refill_and_kick(rxq, in_order);
+}
+
+/* Out of the burst's body, whose registers the loop would otherwise
+ * spill: one function per order. */
+static void __rte_noinline
+rx_vec_refill_free_list(struct vio_rxq *rxq)
+{
+	rx_vec_refill_body(rxq, false);
+}
+
+static void __rte_noinline
+rx_vec_refill_inorder(struct vio_rxq *rxq)
+{
+	rx_vec_refill_body(rxq, true);
+}
+
+/*
+ * The burst. `scalar` is the scalar burst of the same kind, which takes
+ * over for what is not a whole good group (and then refills).
+ */
+static __rte_always_inline uint16_t
+rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+			 uint16_t nb_pkts, uint16_t ready, bool in_order,
+			 vio_dp_burst_t scalar)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t *next = vq->next;
+	const struct vio_used_elem *ring = vq->used->ring;
+	const uint16_t hdr = rxq->hdr_size, mask = vq->mask, size = vq->size;
+	/* Single-buffer mode: every buffer was posted with this length
+	 * (vio_rx_split_prepare). */
+	const uint32_t posted = extra[0].len;
+	const __m128i rearm = _mm_set_epi64x(0, (long long)
+		((uint64_t)rxq->port_id << 48 | (uint64_t)1 << 32 |
+		 (uint64_t)1 << 16 | RTE_PKTMBUF_HEADROOM));
+	/* Lanes minus sub within lim: the id below the ring size (or,
+	 * in order, the expected one: sub is then the id and lim 0), the
+	 * length in [hdr + 1, posted]. */
+	const rxv_t lim = rxv_pair(in_order ? 0 : mask, posted - hdr - 1u);
+	const rxv_t sub = rxv_pair(0, hdr + 1u);
+	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
+	const rxv_t hsub = rxv_pair(0, hdr);
+	struct vio_used_elem grp[RX_G] __rte_aligned(64);
+	uint16_t cnt = 0, k = RX_G, k0, cons = vq->used_cons;
+	uint16_t head = vq->free_head;
+	/* In order, the oldest buffer in flight. */
+	uint16_t oldest = (uint16_t)((head + vq->free_cnt) & mask);
+	uint64_t bytes = 0;
+
+	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
+		return scalar(rxq, pkts, nb_pkts);
+	while (ready - cnt >= RX_G) {
+		uint16_t slot = (uint16_t)((cons + cnt) & mask);
+		rxv_t s = sub, v, lv;
+
+		/* The group is read once, into grp: what is checked is what
+		 * is used, whatever the device writes meanwhile. */
+		if (likely(slot + RX_G <= size)) {
+			v = rxv_load(&ring[slot]);
+			rxv_store(grp, v);
+		} else {
+			/* The used ring wraps inside the group. */
+			for (k = 0; k < RX_G; k++)
+				grp[k] = ring[(slot + k) & mask];
+			v = rxv_load(grp);
+		}
+		if (in_order)
+			s = rxv_and(rxv_add(rxv_pair(oldest, hdr + 1u), ramp),
+				    idmask);
+		if (unlikely(!rxv_within(v, s, lim))) {
+			k = RX_G;
+			break;
+		}
+		lv = rxv_sub(v, hsub);
+		k0 = 0;
+#if RX_G >= 4
+		if (in_order && likely(oldest + RX_G <= size)) {
+			/* The group's buffers are consecutive extra entries,
+			 * taken 4 at a time. */
+			while (k0 < RX_G && likely(rx_vec_take4(&extra[oldest + k0],
+								&pkts[cnt + k0])))
+				k0 += 4;
+			for (k = 0; k < k0; k++) {
+				rx_vec_mbuf_init(pkts[cnt + k], rearm,
+						 rxv_fields(lv, k));
+				bytes += grp[k].len;
+			}
+			if (likely(k0 == RX_G)) {
+				cnt += RX_G;
+				oldest = (uint16_t)((oldest + RX_G) & mask);
+				continue;
+			}
+			/* A buffer not in flight: the rest lane by lane. */
+		}
+#endif
+		for (k = k0; k < RX_G; k++) {
+			uint16_t id = in_order ? (uint16_t)((oldest + k) & mask) :
+						 (uint16_t)grp[k].id;
+			struct rte_mbuf *m = extra[id].cookie;
+
+			if (unlikely(m == NULL))
+				break;	/* not in flight: the scalar burst counts it */
+			extra[id].cookie = NULL;
+			if (!in_order) {
+				next[id] = head;
+				head = id;
+			}
+			rx_vec_mbuf_init(m, rearm, rxv_fields(lv, k));
+			bytes += grp[k].len;
+			pkts[cnt + k] = m;
+		}
+		cnt += k;
+		oldest = (uint16_t)((oldest + k) & mask);
+		if (unlikely(k < RX_G))
+			break;
+	}
+	if (cnt > 0) {
+		vq->used_cons = cons + cnt;
+		vq->inflight -= cnt;
+		vq->free_cnt += cnt;
+		vq->free_head = head;
+		/* bytes summed the used lengths, headers included. */
+		vio_stats_add(&rxq->stats, cnt, bytes - (uint64_t)hdr * cnt);
+	}
+	if (cnt < ready)
+		return cnt + scalar(rxq, pkts + cnt, nb_pkts - cnt);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN) {
+		if (in_order)
+			rx_vec_refill_inorder(rxq);
+		else
+			rx_vec_refill_free_list(rxq);
+	}
+	return cnt;
+}
+
+/* The group burst's set-up only when there is something to take. */
+static __rte_always_inline uint16_t
+rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts, bool in_order, vio_dp_burst_t scalar)
+{
+	struct vio_vq *vq = &rxq->vq;
+	uint16_t ready = RTE_MIN(vio_split_used_ready(vq), nb_pkts);
+
+	if (likely(ready > 0))
+		return rx_split_vec_group_burst(rxq, pkts, nb_pkts, ready,
+						in_order, scalar);
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
+		rx_split_refill_and_kick(rxq, in_order);
+	return 0;
+}
+
+/* ---- transmit ---- */
+
+/*
+ * tx_push for the packets from p on, TX_G at a time while a whole group
+ * passes tx_vec_group_ok (all-zero header in their headroom) and has
+ * descriptors, with the ring's state in locals: the header stores into
+ * the mbufs would otherwise make the compiler reload every field of the
+ * queue after each. Returns the packets taken, their bytes in *bytes.
+ */
+static __rte_always_inline uint16_t
+tx_vec_push_groups_hs(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
+		      uint64_t *bytes, bool in_order, uint16_t hs)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct vio_desc *desc = vq->desc;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t *avail = vq->avail->ring;
+	const uint16_t *next = vq->next;
+	const uint16_t mask = vq->mask;
+	const uint64_t bad = txq->hdr_flags | RTE_MBUF_F_INDIRECT |
+			     RTE_MBUF_F_EXTERNAL;
+	const size_t field = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					   offsetof(struct rte_mbuf, buf_iova);
+	uint16_t id = vq->free_head, slot = vq->avail_idx, free = vq->free_cnt;
+	uint16_t i = 0, k;
+	uint64_t b = 0;
+
+	while (i + TX_G <= n && free >= TX_G &&
+	       tx_vec_group_ok(&p[i], hs, bad)) {
+		for (k = 0; k < TX_G; k++) {
+			struct rte_mbuf *m = p[i + k];
+			uint16_t off = m->data_off - hs, *a;
+
+			b += m->pkt_len;
+			vio_tx_hdr_zero(RTE_PTR_ADD(m->buf_addr, off), hs);
+			/* addr; len, flags 0 and next 0. */
+			_mm_storeu_si128((__m128i *)&desc[id], _mm_set_epi64x(
+				(long long)(m->data_len + hs),
+				(long long)(*(const uint64_t *)
+					    ((const char *)m + field) + off)));
+			/* cookie; ndescs 1, tail id (len unused on tx). */
+			_mm_storeu_si128((__m128i *)&extra[id], _mm_set_epi64x(
+				(long long)((uint32_t)id << 16 | 1u),
+				(long long)(uintptr_t)m));
+			/* As vio_split_avail_put: a slot holding its head
+			 * already is not written. */
+			a = &avail[(uint16_t)(slot + i + k) & mask];
+			if (*a != id)
+				*a = id;
+			id = in_order ? (uint16_t)((id + 1) & mask) : next[id];
+		}
+		i += TX_G;
+		free -= TX_G;
+	}
+	if (i > 0) {
+		vq->free_head = id;
+		vq->free_cnt = free;
+		vq->avail_idx = slot + i;
+		vq->inflight += i;
+		txq->segs_held += i;
+		*bytes += b;
+	}
+	return i;
+}
+
+/* The same, the header's size a constant in the common case (VERSION_1
+ * or MRG_RXBUF: 12 bytes). */
+static __rte_always_inline uint16_t
+tx_vec_push_groups(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
+		   uint64_t *bytes, bool in_order)
+{
+	if (likely(txq->hdr_size == sizeof(struct vio_net_hdr_mrg)))
+		return tx_vec_push_groups_hs(txq, p, n, bytes, in_order,
+					     sizeof(struct vio_net_hdr_mrg));
+	return tx_vec_push_groups_hs(txq, p, n, bytes, in_order,
+				     txq->hdr_size);
+}
+
+#if RX_G >= 4
+/*
+ * In order: completions 4 at a time, where the next 4 used entries name
+ * the 4 oldest chains (one vector compare), each of one descriptor, and
+ * their mbufs are single-segment, direct, unshared and of one pool (what
+ * vio_tx_free_mbufs would put back as they are): into the pool in bulk.
+ * Anything else, from the first group that is not such, is the scalar
+ * reclaim's (a batch entry, a bad id, chains, other mbufs).
+ */
+static __rte_always_inline void
+tx_vec_reclaim_inorder(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	const struct vio_used_elem *ring = vq->used->ring;
+	struct vio_vq_extra *extra = vq->extra;
+	const uint16_t mask = vq->mask, size = vq->size;
+	const __m256i ramp = _mm256_set_epi32(0, 3, 0, 2, 0, 1, 0, 0);
+	const __m256i id_lanes = _mm256_set_epi32(0, -1, 0, -1, 0, -1, 0, -1);
+	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
+	const __m256i ndescs = _mm256_set1_epi64x(0xffff);
+	const __m256i one = _mm256_set1_epi64x(1);
+	const __m128i keep = _mm_set_epi64x((long long)(RTE_MBUF_F_INDIRECT |
+							RTE_MBUF_F_EXTERNAL),
+					    0x0000ffffffff0000LL);
+	const __m128i want = _mm_set_epi64x(0, 0x0000000100010000LL);
+	struct rte_mbuf *put[VIO_TX_FREE_BULK];
+	struct rte_mempool *mp = NULL;
+	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0, j;
+	uint16_t cons = vq->used_cons, oldest = vio_split_ino_oldest(vq);
+
+	while (n - done >= 4) {
+		uint16_t slot = (uint16_t)((cons + done) & mask);
+		struct vio_vq_extra *x = &extra[oldest];
+		struct rte_mbuf *m[4];
+		__m256i u, a, b, c;
+		__m128i ok = _mm_set1_epi32(-1);
+		uintptr_t next = 0;
+
+		if (slot + 4u > size || oldest + 4u > size)
+			break;
+		u = _mm256_loadu_si256((const __m256i *)&ring[slot]);
+		if (!_mm256_testz_si256(_mm256_xor_si256(u, _mm256_add_epi32(
+				_mm256_set1_epi64x(oldest), ramp)), id_lanes))
+			break;
+		a = _mm256_loadu_si256((const __m256i *)x);
+		b = _mm256_loadu_si256((const __m256i *)(x + 2));
+		/* One descriptor each (ndescs in the second quadwords). */
+		if (_mm256_movemask_epi8(_mm256_cmpeq_epi64(_mm256_and_si256(
+				_mm256_unpackhi_epi64(a, b), ndescs), one)) != -1)
+			break;
+		c = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(a, b),
+					     _MM_SHUFFLE(3, 1, 2, 0));
+		if (_mm256_movemask_epi8(_mm256_cmpeq_epi64(
+				c, _mm256_setzero_si256())) != 0)
+			break;
+		_mm256_storeu_si256((__m256i *)m, c);
+		if (mp == NULL)
+			mp = m[0]->pool;
+		for (j = 0; j < 4; j++) {
+			ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_and_si128(
+				_mm_loadu_si128((const __m128i *)
+						&m[j]->rearm_data), keep), want));
+			next |= (uintptr_t)m[j]->next;
+		}
+		if (_mm_movemask_epi8(ok) != 0xffff || next != 0 ||
+		    m[0]->pool != mp || m[1]->pool != mp || m[2]->pool != mp ||
+		    m[3]->pool != mp)
+			break;
+		_mm256_maskstore_epi64((long long *)x, cookie_lanes,
+				       _mm256_setzero_si256());
+		_mm256_maskstore_epi64((long long *)(x + 2), cookie_lanes,
+				       _mm256_setzero_si256());
+		if (k + 4 > VIO_TX_FREE_BULK) {
+			rte_mempool_put_bulk(mp, (void **)put, k);
+			k = 0;
+		}
+		for (j = 0; j < 4; j++) {
+			/* As vio_tx_free_mbufs: the next user's first line. */
+			vio_prefetch_w((char *)m[j]->buf_addr +
+				       RTE_PKTMBUF_HEADROOM);
+			put[k++] = m[j];
+		}
+		done += 4;
+		oldest = (uint16_t)(oldest + 4) & mask;
+	}
+	if (done > 0) {
+		vq->used_cons = cons + done;
+		vq->free_cnt += done;
+		vq->inflight -= done;
+		txq->segs_held -= RTE_MIN(done, txq->segs_held);
+	}
+	if (k > 0)
+		rte_mempool_put_bulk(mp, (void **)put, k);
+	if (n > done)
+		tx_reclaim(txq, true);
+}
+#else
+static __rte_always_inline void
+tx_vec_reclaim_inorder(struct vio_txq *txq)
+{
+	tx_reclaim(txq, true);
+}
+#endif
+
+static __rte_always_inline uint16_t
+tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
+		   uint16_t nb_pkts, bool in_order)
+{
+	struct vio_vq *vq = &txq->vq;
+	const uint64_t hdr_flags = txq->hdr_flags;
+	uint64_t bytes = 0;
+	uint16_t i = 0, dropped = 0;
+
+	if (unlikely(vio_tx_detached(txq)))
+		return vio_tx_drop(txq, pkts, nb_pkts);
+	if (vio_tx_reclaim_due(txq)) {
+		if (in_order)
+			tx_vec_reclaim_inorder(txq);
+		else
+			tx_reclaim(txq, false);
+	}
+	tx_prefetch(vq, RTE_MIN(nb_pkts, vq->free_cnt), in_order);
+	while (i < nb_pkts) {
+		i += tx_vec_push_groups(txq, &pkts[i], nb_pkts - i, &bytes,
+					in_order);
+		if (i == nb_pkts)
+			break;
+		/* Not a whole group: this packet the scalar way. */
+		if (!tx_one(txq, pkts[i], hdr_flags, &bytes, &dropped, in_order))
+			break;
+		i++;
+	}
+	if (likely(i > dropped))
+		tx_publish(vq);
+	vio_stats_add(&txq->stats, i - dropped, bytes);
+	return i;
+}
+
+/* ---- the bursts of this file's ISA (vio_dp.h) ---- */
+
+uint16_t
+VIO_VEC_FN(vio_rx_split)(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rx_split_vec_burst(queue, pkts, n, false, vio_rx_split);
+}
+
+uint16_t
+VIO_VEC_FN(vio_rx_split_inorder)(void *queue, struct rte_mbuf **pkts,
+				 uint16_t n)
+{
+	return rx_split_vec_burst(queue, pkts, n, true, vio_rx_split_inorder);
+}
+
+uint16_t
+VIO_VEC_FN(vio_tx_split)(void *queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tx_split_vec_burst(queue, pkts, n, false);
+}
+
+uint16_t
+VIO_VEC_FN(vio_tx_split_inorder)(void *queue, struct rte_mbuf **pkts,
+				 uint16_t n)
+{
+	return tx_split_vec_burst(queue, pkts, n, true);
+}
+
+#endif /* VIO_SPLIT_VEC_H */

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Cases aimed at the split-ring vector datapaths (vec/split_vec.h),
+ * which take used entries and packets in groups (2, 4 or 8 entries, 4
+ * packets): a bad entry in every lane of a group, groups the ring wraps
+ * inside, bursts of every size around the group sizes, packets a group
+ * cannot take among those it can, refill short of a group, in-order tx
+ * completions one entry per chain. They run on
+ * every split layout and at every SIMD width like the other cases (the
+ * row each width installs is checked first), and check counts, bytes,
+ * the named xstats, the mbuf fields rx writes, and that every mbuf is
+ * back in its pool at the end.
+ */
+#include <rte_cpuflags.h>
+#include <rte_ethdev.h>
+#include <rte_vect.h>
+
+#include "dpt.h"
+#include "unit.h"
+
+/* The largest group (AVX-512 rx). */
+#define VEC_GROUP_MAX 8
+
+static void
+vec_check_stats(struct dpt *d, uint64_t ierrors)
+{
+	struct rte_eth_stats st;
+	uint64_t bytes = 0;
+	uint32_t i;
+
+	dpt_stats(d, &st);
+	UT_EQ(st.ipackets, d->rx_pkts);
+	UT_EQ(st.ibytes, d->rx_bytes);
+	UT_EQ(st.ierrors, ierrors);
+	for (i = 0; i < d->tx_seed; i++)
+		bytes += d->tx_len[i];
+	UT_EQ(st.opackets, d->tx_seed);
+	UT_EQ(st.obytes, bytes);
+	UT_EQ(st.oerrors, 0);
+}
+
+/* What rx leaves in a single-buffer mbuf (vio_rx_mbuf_init). */
+static void
+vec_check_mbuf(const struct dpt *d, const struct rte_mbuf *m)
+{
+	UT_EQ(m->data_off, RTE_PKTMBUF_HEADROOM);
+	UT_EQ(m->nb_segs, 1);
+	UT_EQ(rte_mbuf_refcnt_read(m), 1);
+	UT_TRUE(m->next == NULL);
+	UT_EQ(m->port, d->port);
+	UT_EQ_HEX(m->ol_flags, 0);
+	UT_EQ_HEX(m->packet_type, 0);
+	UT_EQ(m->data_len, m->pkt_len);
+	UT_TRUE(m->pool == d->rx_mp);
+}
+
+/* Receive what the device wrote, in bursts of at most `burst`, each
+ * packet's fields checked; returns the packets. */
+static uint32_t
+vec_rx(struct dpt *d, uint16_t burst)
+{
+	struct rte_mbuf *keep[32];
+	uint32_t got = 0, n, i;
+
+	do {
+		n = dpt_rx(d, burst, keep);
+		for (i = 0; i < n; i++) {
+			if (!d->lo->mrg)
+				vec_check_mbuf(d, keep[i]);
+			rte_pktmbuf_free(keep[i]);
+		}
+		got += n;
+	} while (n > 0);
+	return got;
+}
+
+/* The row the EAL's SIMD width gives a split layout: rx vector without
+ * mergeable buffers, tx vector always (x86 CPUs with the ISA). */
+static void
+vec_row_is_the_widest(const struct dpt_layout *lo)
+{
+#if defined(RTE_ARCH_X86)
+	struct dpt *d = dpt_open(lo, NULL);
+	struct rte_eth_burst_mode rx, tx;
+	uint16_t w = rte_vect_get_max_simd_bitwidth();
+	const char *isa = "scalar";
+	char want[64];
+
+	if (w >= 512 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0 &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512BW) > 0 &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512VL) > 0)
+		isa = "avx512";
+	else if (w >= 256 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0)
+		isa = "avx2";
+	else if (w >= 128 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_SSE4_2) > 0)
+		isa = "sse4.2";
+	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
+	UT_EQ(rte_eth_tx_burst_mode_get(d->port, 0, &tx), 0);
+	snprintf(want, sizeof(want), "split %s%s", isa,
+		 lo->in_order ? " in-order" : "");
+	UT_ASSERT(strncmp(tx.info, want, strlen(want)) == 0,
+		  "tx path \"%s\", not \"%s\"", tx.info, want);
+	if (lo->mrg)
+		snprintf(want, sizeof(want), "split scalar%s mergeable",
+			 lo->in_order ? " in-order" : "");
+	UT_ASSERT(strncmp(rx.info, want, strlen(want)) == 0,
+		  "rx path \"%s\", not \"%s\"", rx.info, want);
+	dpt_finish(d);
+#else
+	(void)lo;
+#endif
+}
+
+/*
+ * A bad used entry (`f`: an id out of range, or a length beyond the
+ * buffer) at every position 0 .. VEC_GROUP_MAX - 1 of a run of 16
+ * entries that starts `shift` entries into the ring, so that it sits in
+ * every lane of every group size, once with groups aligned to the ring
+ * and once with groups the ring wraps inside. Each time exactly the
+ * entries the scalar path drops are dropped (in order, an id that names
+ * no buffer costs the next buffer too) and counted under `xstat`.
+ */
+static void
+vec_rx_bad_lane(const struct dpt_layout *lo, enum dm_fault f,
+		const char *xstat)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t lost = lo->in_order && f == DM_FAULT_BAD_ID ? 2 : 1;
+	uint32_t shift, lane, i, count = 0, want = 0;
+
+	for (shift = 0; shift < 2; shift++) {
+		/* 3 more entries: every later run straddles the ring's end
+		 * somewhere inside a group. */
+		for (i = 0; i < 3 * shift; i++)
+			UT_EQ(dpt_dev_rx(d, 61 + i, -1), 1);
+		want += 3 * shift;
+		UT_EQ(vec_rx(d, 32), 3 * shift);
+		for (lane = 0; lane < VEC_GROUP_MAX; lane++) {
+			uint32_t bad;
+
+			for (i = 0; i < lane; i++)
+				UT_EQ(dpt_dev_rx(d, 60 + 7 * i, -1), 1);
+			bad = d->rx_seed;
+			UT_EQ(dpt_dev_rx_fault(d, 100 + lane, f), 1);
+			for (i = lane + 1; i < 16; i++)
+				UT_EQ(dpt_dev_rx(d, 200 + 3 * i, -1), 1);
+			want += 16 - lost;
+			count += lost;
+			UT_EQ(vec_rx(d, 32), 16 - lost);
+			UT_ASSERT(d->rx_seen[bad] == 0, "lane %u handed up", lane);
+			if (lost == 2)	/* the buffer after it */
+				UT_EQ(d->rx_seen[bad + 1], 0);
+			UT_EQ(dpt_xstat(d, xstat), count);
+			UT_EQ(d->rx_pkts, want);
+			vec_check_stats(d, count);
+		}
+	}
+	/* Other kinds of device error: none. */
+	UT_EQ(dpt_xstat(d, f == DM_FAULT_BAD_ID ? "rx_q0_device_bad_len" :
+			"rx_q0_device_bad_id"), 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_idx"), 0);
+	dpt_finish(d);
+}
+
+static void
+vec_rx_bad_id_lane(const struct dpt_layout *lo)
+{
+	vec_rx_bad_lane(lo, DM_FAULT_BAD_ID, "rx_q0_device_bad_id");
+}
+
+static void
+vec_rx_big_len_lane(const struct dpt_layout *lo)
+{
+	vec_rx_bad_lane(lo, DM_FAULT_BIG_LEN, "rx_q0_device_bad_len");
+}
+
+/* A used length shorter than the header in every lane: counted as a
+ * bad length, nothing handed up for it. */
+static void
+vec_rx_short_len_lane(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t lane, i, want = 0;
+
+	for (lane = 0; lane < VEC_GROUP_MAX; lane++) {
+		uint32_t bad = 0;
+
+		for (i = 0; i < 16; i++) {
+			if (i == lane) {
+				bad = d->rx_seed;
+				d->rx_used_len = d->hdr - 1;
+			}
+			UT_EQ(dpt_dev_rx(d, 90 + i, -1), 1);
+		}
+		want += 15;
+		UT_EQ(vec_rx(d, 32), 15);
+		UT_EQ(d->rx_seen[bad], 0);
+		UT_EQ(dpt_xstat(d, "rx_q0_device_bad_len"), lane + 1);
+		UT_EQ(d->rx_pkts, want);
+		vec_check_stats(d, lane + 1);
+	}
+	dpt_finish(d);
+}
+
+/* The same used id twice in one group (the device completes a buffer,
+ * then names it again): the packet goes up once, the second entry is a
+ * bad id, in every lane. */
+static void
+vec_rx_dup_id_lane(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t lane, i, want = 0;
+
+	for (lane = 0; lane + 1 < VEC_GROUP_MAX; lane++) {
+		for (i = 0; i < lane; i++)
+			UT_EQ(dpt_dev_rx(d, 70 + i, -1), 1);
+		UT_EQ(dpt_dev_rx_fault(d, 150, DM_FAULT_DUP_ID), 1);
+		for (i = lane + 2; i < 16; i++)
+			UT_EQ(dpt_dev_rx(d, 80 + i, -1), 1);
+		want += 15;
+		UT_EQ(vec_rx(d, 32), 15);
+		UT_EQ(d->rx_pkts, d->rx_seed);
+		UT_EQ(d->rx_pkts, want);
+		UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), lane + 1);
+		vec_check_stats(d, lane + 1);
+	}
+	dpt_finish(d);
+}
+
+/* Bursts of every size from 1 to 19 asked of rx, with 1 to 37 entries
+ * ready, over several laps of the ring: every packet once, in order,
+ * with its fields. */
+static void
+vec_rx_burst_sizes(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t it, i;
+
+	for (it = 0; it < 60; it++) {
+		uint32_t ready = 1 + (it * 7) % 37;
+
+		for (i = 0; i < ready; i++)
+			if (dpt_dev_rx(d, 60 + (d->rx_seed * 29) % 1000, -1) == 0)
+				break;
+		UT_EQ(vec_rx(d, 1 + it % 19), i);
+	}
+	UT_EQ(d->rx_pkts, d->rx_seed);
+	UT_TRUE(d->rx_seed > 8 * DPT_RING);
+	vec_check_stats(d, 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_len"), 0);
+	dpt_finish(d);
+}
+
+/* The pool has 3 mbufs (fewer than a group) when the ring runs dry:
+ * exactly those are posted, then the rest once the application gives
+ * its packets back. */
+static void
+vec_rx_refill_short(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .rx_mbufs = DPT_RING + 3 };
+	struct dpt *d = dpt_open(lo, &o);
+	struct rte_mbuf *keep[DPT_RING + 3];
+	struct rte_eth_stats st;
+	uint32_t held = 0, more, i;
+
+	/* The ring's buffers, then the 3 left in the pool. */
+	while (held < RTE_DIM(keep)) {
+		for (more = 0; dpt_dev_rx(d, 100, -1) == 1; more++)
+			;
+		i = dpt_rx(d, RTE_DIM(keep) - held, keep + held);
+		if (i == 0 && more == 0)
+			break;
+		held += i;
+	}
+	UT_EQ(held, DPT_RING + 3);
+	UT_EQ(dpt_dev_rx(d, 100, -1), 0);
+	dpt_stats(d, &st);
+	UT_TRUE(st.rx_nombuf > 0);
+	/* 3 back: a burst posts 3 buffers, the device fills 3. */
+	for (i = 0; i < 3; i++)
+		rte_pktmbuf_free(keep[--held]);
+	UT_EQ(dpt_rx(d, 1, NULL), 0);
+	for (more = 0; dpt_dev_rx(d, 100, -1) == 1; more++)
+		;
+	UT_EQ(more, 3);
+	UT_EQ(vec_rx(d, 32), 3);
+	for (i = 0; i < held; i++)
+		rte_pktmbuf_free(keep[i]);
+	/* All back: a whole ring again. */
+	UT_EQ(dpt_rx(d, 1, NULL), 0);
+	for (more = 0; dpt_dev_rx(d, 100, -1) == 1; more++)
+		;
+	UT_EQ(more, DPT_RING);
+	UT_EQ(vec_rx(d, 32), DPT_RING);
+	UT_EQ(d->rx_pkts, d->rx_seed);
+	vec_check_stats(d, 0);
+	dpt_finish(d);
+}
+
+/*
+ * Transmit bursts of 1 to 23 packets whose shapes vary inside the burst:
+ * mostly single segments (a group takes them), with a two-segment packet
+ * or one without headroom (the scalar per-packet path) at positions that
+ * move through the groups. The device checks every packet's bytes and
+ * zero header, in order.
+ */
+static void
+vec_tx_mixed_opts(const struct dpt_layout *lo, const struct dpt_opts *o)
+{
+	struct dpt *d = dpt_open(lo, o);
+	uint16_t shape[32];
+	uint32_t it, i;
+
+	for (it = 0; it < 80; it++) {
+		uint16_t n = 1 + (it * 5) % 23, sent;
+
+		for (i = 0; i < n; i++)
+			shape[i] = 1;
+		if (it % 3 == 1)
+			shape[it % n] = 2;
+		if (it % 4 == 2)
+			shape[(it / 4) % n] = 0;
+		sent = dpt_tx_shapes(d, n, 0, shape);
+		/* The device runs every other burst: the ring fills. */
+		if (it % 2 == 1)
+			dpt_dev_tx(d, 64);
+		UT_TRUE(sent <= n);
+	}
+	while (d->tx_checked < d->tx_seed)
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+	UT_TRUE(d->tx_seed > 4 * DPT_RING);
+	vec_check_stats(d, 0);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 0);
+	dpt_finish(d);
+}
+
+static void
+vec_tx_mixed_bursts(const struct dpt_layout *lo)
+{
+	vec_tx_mixed_opts(lo, NULL);
+}
+
+/* In order, a device that writes a used entry per chain (DPDK's vhost
+ * does) rather than per batch: completions are taken 4 at a time where
+ * they name single-descriptor chains of plain mbufs, and the scalar way
+ * around the chained packets (indirect: one descriptor but two mbufs;
+ * without indirect: chains of several descriptors). */
+static void
+vec_tx_inorder_entry_per_chain(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .ino_batch = 1 };
+
+	vec_tx_mixed_opts(lo, &o);
+	o.no_indirect = true;
+	vec_tx_mixed_opts(lo, &o);
+}
+
+/* A full ring with fewer free slots than a group: the burst takes what
+ * fits, one packet at a time, the rest is refused and goes later. */
+static void
+vec_tx_ring_short_of_group(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t sent = 0, round;
+
+	for (round = 0; round < 6; round++) {
+		/* Fill, then free 1 + round % 3 slots (fewer than 4). */
+		while (dpt_tx(d, 16, 64, 1) > 0)
+			;
+		UT_EQ(dpt_tx(d, 8, 64, 1), 0);
+		UT_EQ(dpt_dev_tx(d, 1 + round % 3), 1 + round % 3);
+		sent = d->tx_seed;
+		UT_EQ(dpt_tx(d, 8, 64, 1), 1 + round % 3);
+		UT_EQ(d->tx_seed, sent + 1 + round % 3);
+	}
+	while (d->tx_checked < d->tx_seed)
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+	vec_check_stats(d, 0);
+	dpt_finish(d);
+}
+
+#define L(i) (&dpt_layouts[i])
+#define VEC_SPLIT(fn) \
+	static void fn ## _split(void) { fn(L(0)); } \
+	static void fn ## _split_mrg(void) { fn(L(1)); } \
+	static void fn ## _split_inorder(void) { fn(L(2)); } \
+	static void fn ## _split_inorder_mrg(void) { fn(L(3)); }
+#define VEC_SPLIT_CASES(fn) \
+	UT_CASE(fn ## _split), UT_CASE(fn ## _split_mrg), \
+	UT_CASE(fn ## _split_inorder), UT_CASE(fn ## _split_inorder_mrg)
+/* The single-buffer rx layouts (the vector rx rows). */
+#define VEC_SINGLE(fn) \
+	static void fn ## _split(void) { fn(L(0)); } \
+	static void fn ## _split_inorder(void) { fn(L(2)); }
+#define VEC_SINGLE_CASES(fn) \
+	UT_CASE(fn ## _split), UT_CASE(fn ## _split_inorder)
+
+VEC_SPLIT(vec_row_is_the_widest)
+VEC_SINGLE(vec_rx_bad_id_lane)
+VEC_SINGLE(vec_rx_big_len_lane)
+VEC_SINGLE(vec_rx_short_len_lane)
+VEC_SINGLE(vec_rx_dup_id_lane)
+VEC_SPLIT(vec_rx_burst_sizes)
+VEC_SINGLE(vec_rx_refill_short)
+VEC_SPLIT(vec_tx_mixed_bursts)
+VEC_SPLIT(vec_tx_ring_short_of_group)
+static void vec_tx_inorder_entry_per_chain_split_inorder(void)
+{ vec_tx_inorder_entry_per_chain(L(2)); }
+static void vec_tx_inorder_entry_per_chain_split_inorder_mrg(void)
+{ vec_tx_inorder_entry_per_chain(L(3)); }
+
+static const struct ut_case cases[] = {
+	VEC_SPLIT_CASES(vec_row_is_the_widest),
+	VEC_SINGLE_CASES(vec_rx_bad_id_lane),
+	VEC_SINGLE_CASES(vec_rx_big_len_lane),
+	VEC_SINGLE_CASES(vec_rx_short_len_lane),
+	VEC_SINGLE_CASES(vec_rx_dup_id_lane),
+	VEC_SPLIT_CASES(vec_rx_burst_sizes),
+	VEC_SINGLE_CASES(vec_rx_refill_short),
+	VEC_SPLIT_CASES(vec_tx_mixed_bursts),
+	VEC_SPLIT_CASES(vec_tx_ring_short_of_group),
+	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder),
+	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder_mrg),
+};
+
+UT_SUITE(ut_suite_datapath_vec, "datapath_vec", cases);
