@@ -128,7 +128,7 @@ def main():
             wait(lambda: tap_stats()["tx_packets"] >= want, 120, "vhost-net taking the frames sent")
         except RuntimeError as e:
             res["rx_stall"] = str(e)
-        time.sleep(2)       # the secondary polls the last of them
+        time.sleep(5)       # the secondary polls the last of them (a loaded host)
         sec.send_signal(signal.SIGINT)
         res["secondary_exit"] = sec.wait(timeout=120)
         sec = None
