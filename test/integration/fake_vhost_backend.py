@@ -3,7 +3,8 @@
 """A vhost-user backend that misbehaves on purpose, for vio's fault tests.
 
     fake_vhost_backend.py --socket PATH --behaviour B [--lifetime S]
-                          [--queue-pairs N] [--connections C]
+                          [--queue-pairs N] [--connections C] [--connect]
+                          [--more-features BITS]
 
 It listens on PATH (server mode), accepts one connection and then, by B:
 
@@ -20,11 +21,18 @@ It listens on PATH (server mode), accepts one connection and then, by B:
                         "served: P packets, B bytes, R regions" at the end
                         of each connection. With --queue-pairs N it also
                         offers VIRTIO_NET_F_MQ and the MQ protocol feature
-                        and answers GET_QUEUE_NUM with N.
+                        and answers GET_QUEUE_NUM with N. --more-features
+                        adds feature bits to what it offers (for a driver
+                        that insists on them; their ring formats are not
+                        understood: for tests that never get to traffic).
 
 It serves --connections peers one after the other (default 1), each until
 it has gone, and exits after at most --lifetime seconds (default and
 maximum 30) in any case, removing its socket.
+
+With --connect it is the client instead, as for a driver in server mode
+(vio's server=1): it connects to PATH (waiting for it to exist) once per
+connection, and never creates or removes PATH.
 Standard library only.
 """
 import argparse
@@ -162,9 +170,10 @@ class Server:
     consume tx rings. Ring fields are read and written in the regions the
     frontend shared (little-endian, as on the only hosts vio supports)."""
 
-    def __init__(self, conn, queue_pairs=0):
+    def __init__(self, conn, queue_pairs=0, more_features=0):
         self.conn = conn
         self.queue_pairs = queue_pairs  # 0: no multiqueue
+        self.more_features = more_features  # offered, their rings not read
         self.regions = []       # [uaddr, size, mmap, base offset in the map]
         self.rings = {}         # index -> dict
         self.packets = self.bytes = 0
@@ -223,7 +232,7 @@ class Server:
         mq = bool(self.queue_pairs)
         if req == GET_FEATURES:
             return struct.pack("<Q", F_VERSION_1 | F_PROTOCOL_FEATURES | F_MRG_RXBUF
-                               | (F_MQ if mq else 0))
+                               | (F_MQ if mq else 0) | self.more_features)
         if req == GET_PROTOCOL_FEATURES:
             return struct.pack("<Q", PF_REPLY_ACK | PF_CONFIGURE_MEM_SLOTS | (PF_MQ if mq else 0))
         if req == GET_QUEUE_NUM:
@@ -304,21 +313,43 @@ def listen(path):
     return s
 
 
-def serve_connection(lsock, a, deadline):
-    """Accept one peer and behave until it has gone. False once the
+def accept(lsock, deadline):
+    """The next peer of the listening socket, None once the lifetime is over."""
+    lsock.settimeout(max(0.01, deadline - time.monotonic()))
+    try:
+        return lsock.accept()[0]
+    except socket.timeout:
+        log("nobody connected")
+        return None
+
+
+def connect(path, deadline):
+    """A connection to the driver's socket at path, None if there was
+    none within the lifetime."""
+    while time.monotonic() < deadline:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(path)
+            return s
+        except OSError:
+            s.close()
+            time.sleep(0.05)
+    log("could not connect to %s" % path)
+    return None
+
+
+def serve_connection(get_peer, a, deadline):
+    """Take one peer and behave until it has gone. False once the
     lifetime is over."""
     conn = None
     try:
-        lsock.settimeout(max(0.01, deadline - time.monotonic()))
-        try:
-            sock, _ = lsock.accept()
-        except socket.timeout:
-            log("nobody connected")
+        sock = get_peer()
+        if sock is None:
             return False
         log("connected; behaving as %s" % a.behaviour)
         conn = Conn(sock, deadline)
         if a.behaviour == "serve-mem-slots":
-            Server(conn, a.queue_pairs).run()
+            Server(conn, a.queue_pairs, a.more_features).run()
         else:
             misbehave(conn, a.behaviour)
     except PeerGone as e:
@@ -339,12 +370,19 @@ def main():
     ap.add_argument("--lifetime", type=float, default=30.0)
     ap.add_argument("--queue-pairs", type=int, default=0)
     ap.add_argument("--connections", type=int, default=1)
+    ap.add_argument("--connect", action="store_true")
+    ap.add_argument("--more-features", type=lambda v: int(v, 0), default=0)
     a = ap.parse_args()
     deadline = time.monotonic() + max(0.0, min(a.lifetime, 30.0))
+    if a.connect:
+        for _ in range(max(1, a.connections)):
+            if not serve_connection(lambda: connect(a.socket, deadline), a, deadline):
+                break
+        return 0
     lsock = listen(a.socket)
     try:
         for _ in range(max(1, a.connections)):
-            if not serve_connection(lsock, a, deadline):
+            if not serve_connection(lambda: accept(lsock, deadline), a, deadline):
                 break
     finally:
         lsock.close()

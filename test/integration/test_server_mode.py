@@ -7,7 +7,9 @@ change event) when a backend connects, in either launch order. The
 socket is owner-only, a path that is not a socket is refused, one
 backend is served at a time, and a backend killed and started again is
 given the device again: traffic resumes with no mbuf leaked, on split
-and packed rings (packed in order and with mergeable buffers too).
+and packed rings (packed in order and with mergeable buffers too). A
+backend with fewer features or fewer queue pairs than the port needs is
+refused, and a capable one served after it.
 """
 import os
 import re
@@ -15,6 +17,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 
 from vio_harness import Session, Skip, check, driver_lines, equal, wait_for
 
@@ -294,3 +297,63 @@ def test_server_backend_with_fewer_features_refused():
         be.quit()
         be = tso_vhost("vhost2", True)
         wait_link(fe, "up", "frontend with a TSO backend again")
+
+
+FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_vhost_backend.py")
+# What the frontend negotiates beyond the fake backend's own offer: so
+# that the queue pairs are all it lacks.
+ANY_LAYOUT, INDIRECT_DESC = 1 << 27, 1 << 28
+
+
+def xstat_counts(p, name):
+    return dict((k, int(v)) for k, v in re.findall(r"(%s):\s*(\d+)" % name, p.cmd("show port xstats 0")))
+
+
+def test_server_backend_with_fewer_queue_pairs_refused():
+    """queues=2 in server mode, where the probe cannot know the backend:
+    one whose GET_QUEUE_NUM says 1, then one without multiqueue at all
+    (fake_vhost_backend.py connecting as the client) is refused with a
+    line naming queues=2 and the backend's maximum, its connection
+    closed, the link staying down and no fd left behind; then net_vhost
+    with queues=2 connects and both queue pairs carry traffic."""
+    with Session() as s:
+        if s.driver != "net_vio_user":
+            raise Skip("checks vio's own log lines")
+        sock = s.path("srv.sock")
+        queues = ["--rxq=2", "--txq=2"]
+        fe = serve(s, sock, "server=1,queues=2", app=queues)
+        fe.start()
+        fds = fe.fd_count()
+        for pairs, why in ((1, r"queues=2 is more than the backend's maximum of 1 queue pairs"),
+                           (0, r"queues=2 asked, but the backend has no multiqueue support.*"
+                               r"its maximum is 1 queue pair")):
+            n = fe.output.count("backend refused")
+            fake = subprocess.Popen([sys.executable, FAKE, "--connect", "--socket", sock,
+                                     "--behaviour", "serve-mem-slots", "--queue-pairs", str(pairs),
+                                     "--more-features", hex(ANY_LAYOUT | INDIRECT_DESC),
+                                     "--lifetime", "30"],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+            try:
+                out, _ = fake.communicate(timeout=60)
+            finally:
+                if fake.poll() is None:
+                    fake.kill()
+                    fake.wait()
+            check("connected" in out, "the fake backend (%d pairs) did not connect:\n%s" % (pairs, out))
+            check("served: 0 packets, 0 bytes, 0 regions" in out,
+                  "the fake backend (%d pairs) was given memory or rings:\n%s" % (pairs, out))
+            wait_for(lambda: fe.output.count("backend refused") > n, 10, 0.2,
+                     "the refusal of the backend with %d queue pairs" % pairs)
+            check(re.search(why, fe.output), "no line naming queues=2 and the backend's maximum (%d pairs):\n%s"
+                  % (pairs, fe.tail(20)))
+            check("backend lacks features" not in fe.output,
+                  "the backend was refused for its features, not its queue pairs:\n%s" % fe.tail(20))
+            equal(link(fe), "down", "link with a backend of %d queue pairs" % pairs)
+            equal(fe.fd_count(), fds, "frontend fds after refusing a backend of %d queue pairs" % pairs)
+        be = s.backend(fwd="io", vdev_args="client=1,queues=2", sock=sock, name="vhost", app=queues)
+        wait_link(fe, "up", "frontend with a backend of 2 queue pairs")
+        be.start(tx_first=True)
+        wait_for(lambda: all(v > 100 for v in xstat_counts(fe, r"[rt]x_q[01]_packets").values())
+                 and len(xstat_counts(fe, r"[rt]x_q[01]_packets")) == 4, 30, 0.3,
+                 "traffic on both queue pairs of the frontend")

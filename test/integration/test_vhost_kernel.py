@@ -87,12 +87,14 @@ class KernelGuest(vio_guest.Guest):
         app = ["-i", "--no-mlockall", "--total-num-mbufs=16384"] + self.app
         return ["stdbuf", "-o0", testpmd_path()] + eal + ["--"] + app
 
+    side = KERNEL_SIDE      # the script of the kernel's side, run in the background
+
     def write_job(self):
-        shutil.copy(KERNEL_SIDE, self.job)
+        shutil.copy(self.side, self.job)
         script = "\n".join([
-            "# written by test/integration/test_vhost_kernel.py; runs inside the guest",
+            "# written by the vhost-kernel guest tests; runs inside the guest",
             "stty -F /dev/ttyS1 raw -echo",
-            "python3 /run/vio-job/vhost_kernel_side.py > /run/vio-job/kernel.log 2>&1 &",
+            "python3 /run/vio-job/%s > /run/vio-job/kernel.log 2>&1 &" % os.path.basename(self.side),
             "exec %s </dev/ttyS1 >/dev/ttyS1 2>&1" % " ".join(shlex.quote(a) for a in self.testpmd_cmdline()),
             ""])
         with open(os.path.join(self.job, "run.sh"), "w") as f:
