@@ -170,7 +170,7 @@ vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
 
 /* Take the next descriptor in ring order (caller checked free_cnt). */
 static inline uint16_t
-vio_split_ino_desc_get(struct vio_vq *vq)
+vio_split_inorder_desc_get(struct vio_vq *vq)
 {
 	uint16_t id = vq->free_head;
 
@@ -182,7 +182,7 @@ vio_split_ino_desc_get(struct vio_vq *vq)
 /* Before taking up to `n` descriptors in ring order: ask for the lines
  * they are written in, which the device read last lap. */
 static inline void
-vio_split_ino_prefetch_desc(const struct vio_vq *vq, uint16_t n)
+vio_split_inorder_prefetch_desc(const struct vio_vq *vq, uint16_t n)
 {
 	vio_prefetch_w_ring(vq->desc, sizeof(*vq->desc), vq->free_head, n,
 			    vq->mask);
@@ -199,26 +199,26 @@ vio_split_prefetch_avail(const struct vio_vq *vq, uint16_t n)
 
 /* Head of the oldest chain in flight: what an in-order device uses next. */
 static inline uint16_t
-vio_split_ino_oldest(const struct vio_vq *vq)
+vio_split_inorder_oldest(const struct vio_vq *vq)
 {
 	return (uint16_t)((vq->free_head + vq->free_cnt) & vq->mask);
 }
 
 /* Is `id` the head of a chain in flight? (The device wrote it.) */
 static inline bool
-vio_split_ino_id_ok(const struct vio_vq *vq, uint32_t id)
+vio_split_inorder_id_ok(const struct vio_vq *vq, uint32_t id)
 {
 	uint16_t busy = (uint16_t)(vq->size - vq->free_cnt);
 
 	return id < vq->size && vq->extra[id].cookie != NULL &&
-	       (uint16_t)((id - vio_split_ino_oldest(vq)) & vq->mask) < busy;
+	       (uint16_t)((id - vio_split_inorder_oldest(vq)) & vq->mask) < busy;
 }
 
 /* Give back the oldest chain in flight; returns its cookie. */
 static inline void *
-vio_split_ino_complete_oldest(struct vio_vq *vq)
+vio_split_inorder_complete_oldest(struct vio_vq *vq)
 {
-	struct vio_vq_extra *x = &vq->extra[vio_split_ino_oldest(vq)];
+	struct vio_vq_extra *x = &vq->extra[vio_split_inorder_oldest(vq)];
 	void *cookie = x->cookie;
 
 	x->cookie = NULL;
@@ -231,7 +231,7 @@ vio_split_ino_complete_oldest(struct vio_vq *vq)
  * chain in flight, `x` (its extra entry) of `ndescs` descriptors, and
  * give the chain back (take the oldest). */
 static inline void
-vio_split_ino_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
+vio_split_inorder_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
 			       uint16_t ndescs)
 {
 	vq->used_cons++;
@@ -244,7 +244,7 @@ vio_split_ino_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
  * descriptors in ring order, whose available slots already hold their
  * ids (post n in ring order); the device sees them after commit. */
 static inline void
-vio_split_ino_post_singles(struct vio_vq *vq, uint16_t n)
+vio_split_inorder_post_singles(struct vio_vq *vq, uint16_t n)
 {
 	vq->free_head = (uint16_t)((vq->free_head + n) & vq->mask);
 	vq->free_cnt -= n;
@@ -256,21 +256,21 @@ vio_split_ino_post_singles(struct vio_vq *vq, uint16_t n)
  * Check the next used entry (caller checked vio_split_used_ready) and
  * consume it. Returns how many chains it completes (1 for the oldest, more
  * for a batch) and the length the device wrote; the caller then takes
- * them with vio_split_ino_complete_oldest(). Returns 0 for an entry that
+ * them with vio_split_inorder_complete_oldest(). Returns 0 for an entry that
  * names no chain in flight (counted).
  */
 static inline uint16_t
-vio_split_ino_used_pop(struct vio_vq *vq, uint32_t *len)
+vio_split_inorder_used_pop(struct vio_vq *vq, uint32_t *len)
 {
 	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
 	uint32_t id = e->id;
-	uint16_t oldest = vio_split_ino_oldest(vq), n = 0, h = oldest;
+	uint16_t oldest = vio_split_inorder_oldest(vq), n = 0, h = oldest;
 
 	*len = e->len;
 	vq->used_cons++;
 	if (likely(id == oldest && vq->extra[id].cookie != NULL))
 		return 1;
-	if (unlikely(!vio_split_ino_id_ok(vq, id))) {
+	if (unlikely(!vio_split_inorder_id_ok(vq, id))) {
 		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
 		return 0;
 	}

@@ -130,8 +130,8 @@ dpt_started(struct dpt *d)
 	/* Packed in order: the device completes a tx batch with one used
 	 * descriptor (2.8.9); split in order: one used entry per batch. */
 	d->txq->batch = d->lo->packed && d->lo->in_order;
-	dm_ino_init(&d->ino, d->txq);
-	dm_ino_init(&d->rx_ino, d->rxq);
+	dm_inorder_init(&d->inorder, d->txq);
+	dm_inorder_init(&d->rx_inorder, d->rxq);
 	/* Whatever the device had taken is gone: compare from here on. */
 	d->tx_checked = d->tx_seed;
 	d->txq->rec_cnt = 0;
@@ -181,7 +181,7 @@ dpt_open(const struct dpt_layout *lo, const struct dpt_opts *o)
 		o = &none;
 	d->lo = lo;
 	d->ring = o->ring ? o->ring : DPT_RING;
-	d->ino_batch = o->ino_batch ? o->ino_batch : DPT_INO_BATCH;
+	d->inorder_batch = o->inorder_batch ? o->inorder_batch : DPT_INO_BATCH;
 	d->rx_last = -1;
 	d->rx_used_len = UINT32_MAX;
 	offered = VIO_BIT(VIO_F_VERSION_1) | VIO_BIT(VIO_F_ANY_LAYOUT) |
@@ -442,17 +442,17 @@ dpt_publish(struct dpt *d, struct dm_queue *q)
 }
 
 /* The split in-order device's way of naming a wrong id. */
-static enum dm_ino_fault
-dpt_ino_fault(enum dm_fault f)
+static enum dm_inorder_fault
+dpt_inorder_fault(enum dm_fault f)
 {
 	switch (f) {
 	case DM_FAULT_NONE:
-		return DM_INO_OK;
+		return DM_INORDER_OK;
 	case DM_FAULT_BAD_ID:
-		return DM_INO_RANGE_ID;
+		return DM_INORDER_RANGE_ID;
 	case DM_FAULT_DUP_ID:
 		/* The id after everything in flight: no chain's. */
-		return DM_INO_BEYOND_ID;
+		return DM_INORDER_BEYOND_ID;
 	default:
 		ut_fail(__FILE__, __LINE__, "no in-order tx fault for %d", f);
 	}
@@ -468,7 +468,7 @@ dpt_dev_tx(struct dpt *d, unsigned int max)
  * split in-order one. */
 static int
 dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
-	       enum dm_ino_fault inof)
+	       enum dm_inorder_fault inof)
 {
 	uint8_t want[DM_PKT_MAX];
 	static const uint8_t zero[sizeof(struct vio_net_hdr_mrg)];
@@ -477,7 +477,7 @@ dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
 
 	UT_TRUE(max <= DM_REC_MAX);
 	if (!d->lo->packed && d->lo->in_order) {
-		n = dm_ino_tx(&d->ino, max, d->ino_batch, inof);
+		n = dm_inorder_tx(&d->inorder, max, d->inorder_batch, inof);
 	} else {
 		if (f != DM_FAULT_NONE)
 			dm_queue_fault(d->txq, f, 1);
@@ -486,7 +486,7 @@ dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
 	}
 	UT_ASSERT(n >= 0, "device refused a tx chain (errors %" PRIu64 ")",
 		  d->txq->errors);
-	UT_EQ(d->ino.order_errors, 0);
+	UT_EQ(d->inorder.order_errors, 0);
 	done = d->tx_checked + (uint64_t)n;
 	UT_TRUE(done <= d->tx_seed);
 	for (i = d->tx_checked; i < done; i++) {
@@ -508,11 +508,11 @@ dpt_dev_tx_run(struct dpt *d, unsigned int max, enum dm_fault f,
 int
 dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f)
 {
-	return dpt_dev_tx_run(d, max, f, dpt_ino_fault(f));
+	return dpt_dev_tx_run(d, max, f, dpt_inorder_fault(f));
 }
 
 int
-dpt_dev_tx_ino(struct dpt *d, unsigned int max, enum dm_ino_fault f)
+dpt_dev_tx_inorder(struct dpt *d, unsigned int max, enum dm_inorder_fault f)
 {
 	UT_TRUE(!d->lo->packed && d->lo->in_order);
 	return dpt_dev_tx_run(d, max, DM_FAULT_NONE, f);
@@ -614,7 +614,7 @@ dpt_dev_rx_release(struct dpt *d)
 }
 
 int
-dpt_dev_rx_ino(struct dpt *d, uint32_t len, enum dm_ino_fault f)
+dpt_dev_rx_inorder(struct dpt *d, uint32_t len, enum dm_inorder_fault f)
 {
 	static uint8_t frame[sizeof(struct vio_net_hdr_mrg) + 9728];
 	struct vio_net_hdr_mrg h = { .num_buffers = d->lo->mrg };
@@ -627,10 +627,10 @@ dpt_dev_rx_ino(struct dpt *d, uint32_t len, enum dm_ino_fault f)
 	dpt_fill(frame + d->hdr, len, seed);
 	/* The in-order device takes buffers in ring order as the rest of
 	 * the test does: it starts where the other rx steps are. */
-	d->rx_ino.next_desc = (uint16_t)(d->rxq->split.last_avail & (d->ring - 1));
-	ret = dm_ino_rx(&d->rx_ino, frame, d->hdr + len, f);
+	d->rx_inorder.next_desc = (uint16_t)(d->rxq->split.last_avail & (d->ring - 1));
+	ret = dm_inorder_rx(&d->rx_inorder, frame, d->hdr + len, f);
 	UT_ASSERT(ret >= 0, "in-order rx: %d", ret);
-	UT_EQ(d->rx_ino.order_errors, 0);
+	UT_EQ(d->rx_inorder.order_errors, 0);
 	if (ret == 1) {
 		d->rx_len[seed] = (uint16_t)len;
 		d->rx_seed++;

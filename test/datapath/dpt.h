@@ -48,7 +48,7 @@ struct dpt_opts {
 				 * queue too); 0: one pair, no control queue */
 	uint16_t pairs;		/* queue pairs configured; 0: 1 */
 	bool rss;		/* mq_mode RSS over IP, key and types */
-	uint16_t ino_batch;	/* split in-order tx: chains per used entry;
+	uint16_t inorder_batch;	/* split in-order tx: chains per used entry;
 				 * 0: 4 */
 };
 
@@ -57,8 +57,8 @@ struct dpt {
 	struct dm_dev dev;
 	struct dm_queue *rxq;	/* device side of rx queue 0 */
 	struct dm_queue *txq;	/* device side of tx queue 0 */
-	struct dm_ino ino;	/* split in-order tx completions */
-	struct dm_ino rx_ino;	/* split in-order rx, for its faults */
+	struct dm_inorder inorder;	/* split in-order tx completions */
+	struct dm_inorder rx_inorder;	/* split in-order rx, for its faults */
 	struct rte_device rte_dev;	/* what a bus would have probed */
 	struct rte_driver rte_drv;
 	char dev_name[32];
@@ -66,7 +66,7 @@ struct dpt {
 	bool open;
 	bool started;
 	uint16_t ring;
-	uint16_t ino_batch;	/* dpt_opts.ino_batch */
+	uint16_t inorder_batch;	/* dpt_opts.inorder_batch */
 	uint16_t hdr;		/* virtio-net header bytes */
 	struct rte_mempool *rx_mp;
 	struct rte_mempool *tx_mp;
@@ -135,7 +135,7 @@ int dpt_dev_tx(struct dpt *d, unsigned int max);
 /* The same with the first completion written wrongly (`f`). */
 int dpt_dev_tx_fault(struct dpt *d, unsigned int max, enum dm_fault f);
 /* Split in order: the same with the in-order device's fault `f`. */
-int dpt_dev_tx_ino(struct dpt *d, unsigned int max, enum dm_ino_fault f);
+int dpt_dev_tx_inorder(struct dpt *d, unsigned int max, enum dm_inorder_fault f);
 /* Receive packet (the next rx seed) of `len` bytes: in one buffer, or
  * with mergeable buffers in as many as it needs, the header's
  * num_buffers `nbufs` (-1: the right count). Returns 1, 0 when the ring
@@ -146,9 +146,9 @@ void dpt_dev_rx_release(struct dpt *d);
 /* The same with the first completion written wrongly (`f`). */
 int dpt_dev_rx_fault(struct dpt *d, uint32_t len, enum dm_fault f);
 /* Split in order: one packet in one buffer, completed by the in-order
- * device with `f` (DM_INO_RX_BATCH: written into two buffers, one used
+ * device with `f` (DM_INORDER_RX_BATCH: written into two buffers, one used
  * entry naming the second). */
-int dpt_dev_rx_ino(struct dpt *d, uint32_t len, enum dm_ino_fault f);
+int dpt_dev_rx_inorder(struct dpt *d, uint32_t len, enum dm_inorder_fault f);
 
 /* ---- counters ---- */
 

@@ -486,8 +486,8 @@ tx_bad(const struct dpt_layout *lo, enum dm_fault f)
 static void
 inorder_entries(const struct dpt_layout *lo)
 {
-	static const enum dm_ino_fault tx_faults[] = {
-		DM_INO_MID_ID, DM_INO_STALE_ID, DM_INO_BEYOND_ID,
+	static const enum dm_inorder_fault tx_faults[] = {
+		DM_INORDER_MID_ID, DM_INORDER_STALE_ID, DM_INORDER_BEYOND_ID,
 	};
 	struct dpt_opts o = { .no_indirect = true };
 	struct dpt *d = dpt_open(lo, &o);
@@ -496,7 +496,7 @@ inorder_entries(const struct dpt_layout *lo)
 	for (i = 0; i < RTE_DIM(tx_faults); i++) {
 		/* Chains of a header and 3 segments: 4 descriptors each. */
 		UT_EQ(dpt_tx(d, 8, 600, 3), 8);
-		UT_EQ(dpt_dev_tx_ino(d, 8, tx_faults[i]), 8);
+		UT_EQ(dpt_dev_tx_inorder(d, 8, tx_faults[i]), 8);
 		UT_EQ(dpt_tx(d, 8, 0, 1), 8);
 		UT_EQ(dpt_dev_tx(d, 64), 8);
 		/* Two rings' worth more: the bursts reclaim on the way. */
@@ -509,10 +509,10 @@ inorder_entries(const struct dpt_layout *lo)
 	}
 	check_tx_stats(d);
 
-	UT_EQ(dpt_dev_rx_ino(d, 70, DM_INO_OK), 1);
+	UT_EQ(dpt_dev_rx_inorder(d, 70, DM_INORDER_OK), 1);
 	bad = d->rx_seed;
-	UT_EQ(dpt_dev_rx_ino(d, 80, DM_INO_RX_BATCH), 1);
-	UT_EQ(dpt_dev_rx_ino(d, 90, DM_INO_OK), 1);
+	UT_EQ(dpt_dev_rx_inorder(d, 80, DM_INORDER_RX_BATCH), 1);
+	UT_EQ(dpt_dev_rx_inorder(d, 90, DM_INORDER_OK), 1);
 	UT_EQ(dpt_rx(d, DPT_SEEDS, NULL), 2);
 	rx_dropped(d, bad, "rx_q0_device_bad_id", 1);
 	rx_goes_on(d);

@@ -349,7 +349,7 @@ vec_tx_mixed_bursts(const struct dpt_layout *lo)
 static void
 vec_tx_inorder_entry_per_chain(const struct dpt_layout *lo)
 {
-	struct dpt_opts o = { .ino_batch = 1 };
+	struct dpt_opts o = { .inorder_batch = 1 };
 
 	vec_tx_mixed_opts(lo, &o);
 	o.no_indirect = true;

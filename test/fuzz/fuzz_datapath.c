@@ -634,8 +634,8 @@ fz_dev_tx(void)
 	if (!d->txq->ready)
 		return;
 	if (!fz_packed() && d->lo->in_order)
-		dm_ino_tx(&d->ino, max, fuzz_u8(in) % 8 + 1,
-			  (enum dm_ino_fault)(fuzz_u8(in) % (DM_INO_RANGE_ID + 1)));
+		dm_inorder_tx(&d->inorder, max, fuzz_u8(in) % 8 + 1,
+			  (enum dm_inorder_fault)(fuzz_u8(in) % (DM_INORDER_RANGE_ID + 1)));
 	else if (fz_packed())
 		dm_packed_tx(d->txq, max);
 	else
@@ -841,7 +841,7 @@ fz_restart(void)
 		return;
 	fz.started = true;
 	d->txq->batch = d->lo->packed && d->lo->in_order;
-	dm_ino_init(&d->ino, d->txq);
+	dm_inorder_init(&d->inorder, d->txq);
 }
 
 /* ---- the port ---- */

@@ -5,7 +5,7 @@
 #include "devmodel_inorder.h"
 
 void
-dm_ino_init(struct dm_ino *ino, struct dm_queue *q)
+dm_inorder_init(struct dm_inorder *ino, struct dm_queue *q)
 {
 	memset(ino, 0, sizeof(*ino));
 	ino->q = q;
@@ -13,7 +13,7 @@ dm_ino_init(struct dm_ino *ino, struct dm_queue *q)
 
 /* Descriptors a chain takes on the ring: one for an indirect table. */
 static uint16_t
-dm_ino_ring_descs(const struct dm_chain *c)
+dm_inorder_ring_descs(const struct dm_chain *c)
 {
 	return c->indirect ? 1 : c->nsegs;
 }
@@ -21,7 +21,7 @@ dm_ino_ring_descs(const struct dm_chain *c)
 /* Take the next chain and check that it starts where the previous one
  * ended: an in-order driver hands descriptors out in ring order. */
 static int
-dm_ino_take(struct dm_ino *ino, struct dm_chain *c)
+dm_inorder_take(struct dm_inorder *ino, struct dm_chain *c)
 {
 	int ret = dm_split_take(ino->q, c);
 
@@ -29,7 +29,7 @@ dm_ino_take(struct dm_ino *ino, struct dm_chain *c)
 		return ret;
 	if (c->head != ino->next_desc)
 		ino->order_errors++;
-	ino->next_desc = (uint16_t)((c->head + dm_ino_ring_descs(c)) &
+	ino->next_desc = (uint16_t)((c->head + dm_inorder_ring_descs(c)) &
 				    (ino->q->size - 1));
 	return 0;
 }
@@ -37,7 +37,7 @@ dm_ino_take(struct dm_ino *ino, struct dm_chain *c)
 /* The descriptor right after the last chain made available: not in
  * flight (unless the ring is full). */
 static uint16_t
-dm_ino_beyond(const struct dm_ino *ino)
+dm_inorder_beyond(const struct dm_inorder *ino)
 {
 	const struct dm_queue *q = ino->q;
 	uint16_t mask = q->size - 1, n = 1, h, id;
@@ -55,20 +55,20 @@ dm_ino_beyond(const struct dm_ino *ino)
 
 /* The id a faulty entry names instead of `c->head`. */
 static uint32_t
-dm_ino_bad_id(const struct dm_ino *ino, const struct dm_chain *c,
-	      enum dm_ino_fault fault)
+dm_inorder_bad_id(const struct dm_inorder *ino, const struct dm_chain *c,
+	      enum dm_inorder_fault fault)
 {
 	uint16_t mask = ino->q->size - 1;
 
 	switch (fault) {
-	case DM_INO_STALE_ID:
+	case DM_INORDER_STALE_ID:
 		return ino->any_done ? ino->last_done :
 				       (uint16_t)((c->head - 1) & mask);
-	case DM_INO_MID_ID:
+	case DM_INORDER_MID_ID:
 		return (uint16_t)((c->head + 1) & mask);
-	case DM_INO_BEYOND_ID:
-		return dm_ino_beyond(ino);
-	case DM_INO_RANGE_ID:
+	case DM_INORDER_BEYOND_ID:
+		return dm_inorder_beyond(ino);
+	case DM_INORDER_RANGE_ID:
 		return (uint32_t)ino->q->size + c->head;
 	default:
 		return c->head;
@@ -76,15 +76,15 @@ dm_ino_bad_id(const struct dm_ino *ino, const struct dm_chain *c,
 }
 
 static void
-dm_ino_push(struct dm_ino *ino, uint32_t id, uint32_t len)
+dm_inorder_push(struct dm_inorder *ino, uint32_t id, uint32_t len)
 {
 	dm_split_used_push(ino->q, id, len);
 	ino->entries++;
 }
 
 int
-dm_ino_tx(struct dm_ino *ino, unsigned int max, unsigned int batch,
-	  enum dm_ino_fault fault)
+dm_inorder_tx(struct dm_inorder *ino, unsigned int max, unsigned int batch,
+	  enum dm_inorder_fault fault)
 {
 	struct dm_chain c;
 	unsigned int done = 0, n = 0;
@@ -93,7 +93,7 @@ dm_ino_tx(struct dm_ino *ino, unsigned int max, unsigned int batch,
 	if (batch == 0)
 		batch = 1;
 	while (done < max) {
-		ret = dm_ino_take(ino, &c);
+		ret = dm_inorder_take(ino, &c);
 		if (ret == 0 && c.writable != 0)
 			ret = -EIO;
 		if (ret < 0)
@@ -104,18 +104,18 @@ dm_ino_tx(struct dm_ino *ino, unsigned int max, unsigned int batch,
 		    dm_split_avail_pending(ino->q) > 0)
 			continue;
 		n = 0;
-		if (fault != DM_INO_OK) {
-			dm_ino_push(ino, dm_ino_bad_id(ino, &c, fault), 0);
-			fault = DM_INO_OK;
+		if (fault != DM_INORDER_OK) {
+			dm_inorder_push(ino, dm_inorder_bad_id(ino, &c, fault), 0);
+			fault = DM_INORDER_OK;
 		} else {
-			dm_ino_push(ino, c.head, 0);
+			dm_inorder_push(ino, c.head, 0);
 			ino->last_done = c.head;
 			ino->any_done = true;
 		}
 		dm_split_used_publish(ino->q);
 	}
 	if (n > 0) {	/* a batch cut short by an invalid chain */
-		dm_ino_push(ino, c.head, 0);
+		dm_inorder_push(ino, c.head, 0);
 		dm_split_used_publish(ino->q);
 	}
 	return ret == -EIO ? -EIO : (int)done;
@@ -123,7 +123,7 @@ dm_ino_tx(struct dm_ino *ino, unsigned int max, unsigned int batch,
 
 /* Write `len` bytes of `data` into the chain's device-writable segments. */
 static void
-dm_ino_fill(const struct dm_chain *c, const void *data, uint32_t len)
+dm_inorder_fill(const struct dm_chain *c, const void *data, uint32_t len)
 {
 	const uint8_t *src = data;
 	uint32_t off = 0;
@@ -139,8 +139,8 @@ dm_ino_fill(const struct dm_chain *c, const void *data, uint32_t len)
 }
 
 int
-dm_ino_rx(struct dm_ino *ino, const void *data, uint32_t len,
-	  enum dm_ino_fault fault)
+dm_inorder_rx(struct dm_inorder *ino, const void *data, uint32_t len,
+	  enum dm_inorder_fault fault)
 {
 	struct dm_chain c, c2;
 	int ret;
@@ -154,29 +154,29 @@ dm_ino_rx(struct dm_ino *ino, const void *data, uint32_t len,
 		return -EIO;
 	if (c.writable < len)
 		return -EMSGSIZE;
-	if (fault == DM_INO_RX_BATCH && dm_split_avail_pending(ino->q) < 2)
+	if (fault == DM_INORDER_RX_BATCH && dm_split_avail_pending(ino->q) < 2)
 		return 0;
-	ret = dm_ino_take(ino, &c);
+	ret = dm_inorder_take(ino, &c);
 	if (ret < 0)
 		return ret;
-	dm_ino_fill(&c, data, len);
+	dm_inorder_fill(&c, data, len);
 	switch (fault) {
-	case DM_INO_OK:
-		dm_ino_push(ino, c.head, len);
+	case DM_INORDER_OK:
+		dm_inorder_push(ino, c.head, len);
 		break;
-	case DM_INO_BIG_LEN:
-		dm_ino_push(ino, c.head, c.writable + 1);
+	case DM_INORDER_BIG_LEN:
+		dm_inorder_push(ino, c.head, c.writable + 1);
 		break;
-	case DM_INO_RX_BATCH:
-		ret = dm_ino_take(ino, &c2);
+	case DM_INORDER_RX_BATCH:
+		ret = dm_inorder_take(ino, &c2);
 		if (ret < 0 || c2.writable < len)
 			return ret < 0 ? ret : -EMSGSIZE;
-		dm_ino_fill(&c2, data, len);
-		dm_ino_push(ino, c2.head, len);
+		dm_inorder_fill(&c2, data, len);
+		dm_inorder_push(ino, c2.head, len);
 		c = c2;
 		break;
 	default:
-		dm_ino_push(ino, dm_ino_bad_id(ino, &c, fault), len);
+		dm_inorder_push(ino, dm_inorder_bad_id(ino, &c, fault), len);
 		break;
 	}
 	ino->last_done = c.head;

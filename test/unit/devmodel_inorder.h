@@ -15,18 +15,18 @@
 
 #include "devmodel.h"
 
-enum dm_ino_fault {
-	DM_INO_OK,
-	DM_INO_STALE_ID,	/* the head of a chain completed before */
-	DM_INO_MID_ID,		/* a descriptor inside the chain, not its head */
-	DM_INO_BEYOND_ID,	/* the descriptor after everything in flight */
-	DM_INO_RANGE_ID,	/* an id of at least the queue size */
-	DM_INO_BIG_LEN,		/* rx: more bytes than the buffer holds */
-	DM_INO_RX_BATCH,	/* rx: one entry for two buffers (the last) */
+enum dm_inorder_fault {
+	DM_INORDER_OK,
+	DM_INORDER_STALE_ID,	/* the head of a chain completed before */
+	DM_INORDER_MID_ID,		/* a descriptor inside the chain, not its head */
+	DM_INORDER_BEYOND_ID,	/* the descriptor after everything in flight */
+	DM_INORDER_RANGE_ID,	/* an id of at least the queue size */
+	DM_INORDER_BIG_LEN,		/* rx: more bytes than the buffer holds */
+	DM_INORDER_RX_BATCH,	/* rx: one entry for two buffers (the last) */
 };
 
 /* In-order state of one device queue, beside its struct dm_queue. */
-struct dm_ino {
+struct dm_inorder {
 	struct dm_queue *q;
 	uint16_t next_desc;	/* where the next chain must start */
 	uint16_t last_done;	/* head of the last chain completed */
@@ -35,7 +35,7 @@ struct dm_ino {
 	uint64_t entries;	/* used entries written */
 };
 
-void dm_ino_init(struct dm_ino *ino, struct dm_queue *q);
+void dm_inorder_init(struct dm_inorder *ino, struct dm_queue *q);
 
 /*
  * Transmit up to `max` chains in order, recording them, with one used
@@ -44,16 +44,16 @@ void dm_ino_init(struct dm_ino *ino, struct dm_queue *q);
  * one (the chains stay in flight: a later entry completes them). Returns
  * chains taken, or -EIO for an invalid chain.
  */
-int dm_ino_tx(struct dm_ino *ino, unsigned int max, unsigned int batch,
-	      enum dm_ino_fault fault);
+int dm_inorder_tx(struct dm_inorder *ino, unsigned int max, unsigned int batch,
+	      enum dm_inorder_fault fault);
 
 /*
  * Receive one packet of `len` bytes into the next buffer, completing it
- * with its own entry, or with `fault`. DM_INO_RX_BATCH fills the next two
+ * with its own entry, or with `fault`. DM_INORDER_RX_BATCH fills the next two
  * buffers with the packet and writes only the second's entry. Returns 1,
  * 0 when no buffer is available, -EMSGSIZE, or -EIO.
  */
-int dm_ino_rx(struct dm_ino *ino, const void *data, uint32_t len,
-	      enum dm_ino_fault fault);
+int dm_inorder_rx(struct dm_inorder *ino, const void *data, uint32_t len,
+	      enum dm_inorder_fault fault);
 
 #endif /* VIO_TEST_DEVMODEL_INORDER_H */

@@ -11,7 +11,7 @@
  * used entry is popped and checked (vio_split_used_pop). With
  * VIRTIO_F_IN_ORDER the device fills buffers in the order they were
  * posted, so descriptors are posted and taken back in ring order
- * (vio_split_ino_*), without a free list; a single-descriptor buffer's id
+ * (vio_split_inorder_*), without a free list; a single-descriptor buffer's id
  * is then its available-ring slot, so the available ring is written once
  * per start and a refill writes only the buffer addresses. A chain is
  * then consecutive descriptors. In order, a used entry is taken only when
@@ -87,9 +87,9 @@ static void __rte_cold __rte_noinline
 rx_inorder_bad_entry(struct vio_rxq *rxq)
 {
 	struct vio_vq *vq = &rxq->vq;
-	uint16_t oldest = vio_split_ino_oldest(vq);
+	uint16_t oldest = vio_split_inorder_oldest(vq);
 	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id, len;
-	uint16_t n = vio_split_ino_used_pop(vq, &len);
+	uint16_t n = vio_split_inorder_used_pop(vq, &len);
 
 	rxq->stats.errors++;
 	if (n == 0)
@@ -99,7 +99,7 @@ rx_inorder_bad_entry(struct vio_rxq *rxq)
 	else
 		vio_vq_bad(vq, VIO_VQ_ERR_LEN, len, vq->extra[oldest].len);
 	while (n-- > 0)
-		rte_pktmbuf_free(vio_split_ino_complete_oldest(vq));
+		rte_pktmbuf_free(vio_split_inorder_complete_oldest(vq));
 }
 
 /* In order: the oldest buffer, when the next used entry names it with a
@@ -110,7 +110,7 @@ rx_inorder_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 {
 	struct vio_vq *vq = &rxq->vq;
 	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
-	uint16_t oldest = vio_split_ino_oldest(vq);
+	uint16_t oldest = vio_split_inorder_oldest(vq);
 	struct vio_vq_extra *x = &vq->extra[oldest];
 	struct rte_mbuf *m = x->cookie;
 
@@ -118,7 +118,7 @@ rx_inorder_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	if (unlikely(e->id != oldest || m == NULL || *len > x->len ||
 		     *len < min_len))
 		return NULL;
-	vio_split_ino_used_take_oldest(vq, x, x->ndescs);
+	vio_split_inorder_used_take_oldest(vq, x, x->ndescs);
 	return m;
 }
 
@@ -183,7 +183,7 @@ rx_mrg_count(struct vio_rxq *rxq, bool in_order)
 
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
 		return 1;
-	if (in_order && (id != vio_split_ino_oldest(vq) ||
+	if (in_order && (id != vio_split_inorder_oldest(vq) ||
 			 e->len <= rxq->hdr_size || e->len > vq->extra[id].len))
 		return 1;
 	nbufs = vio_rx_hdr(rxq, vq->extra[id].cookie)->num_buffers;
@@ -203,7 +203,7 @@ rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	while (cnt < nb_pkts && ready > 0) {
 		const struct vio_used_elem *e =
 			&vq->used->ring[vq->used_cons & vq->mask];
-		uint32_t id = in_order ? vio_split_ino_oldest(vq) : e->id;
+		uint32_t id = in_order ? vio_split_inorder_oldest(vq) : e->id;
 		uint32_t len = e->len;
 		struct rte_mbuf *m = NULL;
 		uint16_t nbufs;
@@ -219,7 +219,7 @@ rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			uint16_t need = vio_rx_offload_needed(&h->hdr, sw);
 
 			if (in_order)
-				vio_split_ino_used_take_oldest(vq,
+				vio_split_inorder_used_take_oldest(vq,
 							       &vq->extra[id], 1);
 			else
 				vio_split_used_take_single(vq, (uint16_t)id);

@@ -22,7 +22,7 @@
 static inline uint16_t
 rx_split_desc_get(struct vio_vq *vq, bool in_order)
 {
-	return in_order ? vio_split_ino_desc_get(vq) : vio_split_desc_get(vq);
+	return in_order ? vio_split_inorder_desc_get(vq) : vio_split_desc_get(vq);
 }
 
 /* Post `n` single-descriptor buffers. */
@@ -41,7 +41,7 @@ rx_split_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n,
 			vq->extra[id].cookie = mbufs[i];
 			id = (uint16_t)((id + 1) & vq->mask);
 		}
-		vio_split_ino_post_singles(vq, n);
+		vio_split_inorder_post_singles(vq, n);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -111,7 +111,7 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
 		/* Ask for the lines written below (an in-order single
 		 * buffer's available slot is written once, at start). */
 		if (in_order)
-			vio_split_ino_prefetch_desc(vq, n);
+			vio_split_inorder_prefetch_desc(vq, n);
 		if (!in_order || segs > 1)
 			vio_split_prefetch_avail(vq, n / segs);
 		if (segs == 1) {

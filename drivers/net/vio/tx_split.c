@@ -9,7 +9,7 @@
  * With VIRTIO_F_IN_ORDER (vio_tx_split_inorder) the packet forms are the same,
  * but descriptors are handed out in ring order and a chain is consecutive
  * descriptors, so there is no free list; completions come back in order,
- * possibly one used entry for a whole batch (vio_split_ino_used_pop
+ * possibly one used entry for a whole batch (vio_split_inorder_used_pop
  * validates it). The burst itself is tx_burst.h's, over this file's ring
  * operations; `in_order` is a constant in each.
  */

@@ -47,14 +47,14 @@ tx_inorder_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k
 {
 	struct vio_vq *vq = &txq->vq;
 	uint32_t len;
-	uint16_t chains = vio_split_ino_used_pop(vq, &len);
+	uint16_t chains = vio_split_inorder_used_pop(vq, &len);
 
 	while (chains-- > 0) {
 		if (k == VIO_TX_FREE_BULK) {
 			vio_tx_free_mbufs(txq, done, k);
 			k = 0;
 		}
-		done[k++] = vio_split_ino_complete_oldest(vq);
+		done[k++] = vio_split_inorder_complete_oldest(vq);
 	}
 	return k;
 }
@@ -65,7 +65,7 @@ tx_inorder_reclaim(struct vio_txq *txq)
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
 	uint16_t n = vio_split_used_ready(vq), k = 0;
-	uint16_t oldest = vio_split_ino_oldest(vq);
+	uint16_t oldest = vio_split_inorder_oldest(vq);
 
 	while (n-- > 0) {
 		uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id;
@@ -76,11 +76,11 @@ tx_inorder_reclaim(struct vio_txq *txq)
 			uint16_t ndescs = x->ndescs;
 
 			done[k++] = x->cookie;
-			vio_split_ino_used_take_oldest(vq, x, ndescs);
+			vio_split_inorder_used_take_oldest(vq, x, ndescs);
 			oldest = (uint16_t)((oldest + ndescs) & vq->mask);
 		} else {
 			k = tx_inorder_reclaim_other(txq, done, k);
-			oldest = vio_split_ino_oldest(vq);
+			oldest = vio_split_inorder_oldest(vq);
 		}
 		if (k == VIO_TX_FREE_BULK) {
 			vio_tx_free_mbufs(txq, done, k);
@@ -105,7 +105,7 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 static inline uint16_t
 tx_desc_get(struct vio_vq *vq, bool in_order)
 {
-	return in_order ? vio_split_ino_desc_get(vq) : vio_split_desc_get(vq);
+	return in_order ? vio_split_inorder_desc_get(vq) : vio_split_desc_get(vq);
 }
 
 static inline void
@@ -189,7 +189,7 @@ static inline void
 tx_prefetch(struct vio_vq *vq, uint16_t n, bool in_order)
 {
 	if (in_order)
-		vio_split_ino_prefetch_desc(vq, n);
+		vio_split_inorder_prefetch_desc(vq, n);
 	vio_split_prefetch_avail(vq, n);
 }
 

@@ -349,7 +349,7 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 		return;
 	}
 	if (in_order)
-		vio_split_ino_prefetch_desc(vq, n);
+		vio_split_inorder_prefetch_desc(vq, n);
 	else
 		vio_split_prefetch_avail(vq, n);
 	i = 0;
@@ -648,7 +648,7 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 	struct rte_mbuf *put[VIO_TX_FREE_BULK];
 	struct rte_mempool *mp = NULL;
 	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0, j;
-	uint16_t cons = vq->used_cons, oldest = vio_split_ino_oldest(vq);
+	uint16_t cons = vq->used_cons, oldest = vio_split_inorder_oldest(vq);
 
 	while (n - done >= 4) {
 		uint16_t slot = (uint16_t)((cons + done) & mask);
