@@ -152,6 +152,27 @@ def test_server_path_not_a_socket():
             equal(f.read(), "keep me\n", "the file's contents")
 
 
+def test_server_dir_without_permission():
+    """A socket path in a directory the frontend may not write to (mode
+    0500, testpmd without CAP_DAC_OVERRIDE) is refused with a line that
+    says why: no port, nothing created there."""
+    if os.geteuid() != 0:
+        raise Skip("needs root to drop CAP_DAC_OVERRIDE from testpmd")
+    with Session() as s:
+        d = s.path("locked")
+        os.mkdir(d)
+        os.chmod(d, 0o500)
+        path = os.path.join(d, "vio.sock")
+        fe = s.frontend(path, "server=1", check=False, timeout=20,
+                        wrapper=["setpriv", "--bounding-set=-dac_override,-dac_read_search"])
+        check(not fe.has_port(), "port probed on a socket it cannot create")
+        lines = driver_lines(fe.startup, s.driver)
+        check(any("Permission denied" in l for l in lines),
+              "no line says why:\n%s" % "\n".join(lines))
+        equal(os.listdir(d), [], "what the directory holds")
+        os.chmod(d, 0o700)
+
+
 def test_server_stale_socket_replaced():
     with Session() as s:
         sock = s.path("stale.sock")
