@@ -22,6 +22,10 @@ uio_pci_generic, a secondary's exit closes its /dev/uioX, on which the
 kernel driver clears the device's bus mastering, and QEMU stops the
 device under the primary (DPDK's net_virtio alike).
 
+With the traffic stopped, dpdk-proc-info attaches as another secondary
+and its --stats of each port equal the primary's (its --xstats has the
+per-queue counters).
+
 The secondary runs in the background of the guest's job, started and
 stopped by files the test creates in the job directory.
 """
@@ -63,6 +67,43 @@ def secondary_job():
             ") &"]
 
 
+def proc_info_job():
+    """run.sh lines: dpdk-proc-info --stats, then --xstats, each attached
+    as another secondary, once pi.go exists; their output into pi.log,
+    the exit status into pi.done."""
+    eal = ["--file-prefix=vioguest", "-d", os.path.abspath(plugin_path())]
+    for s in NIC_SLOTS:
+        eal += ["-a", bdf(s)]
+    cmd = " ".join(["stdbuf", "-o0", "dpdk-proc-info"] + eal + ["--"])
+    j = "/run/vio-job"
+    return ["(",
+            "while [ ! -e %s/pi.go ]; do sleep 0.5; done" % j,
+            "%s --stats </dev/null >%s/pi.log 2>&1 && %s --xstats </dev/null >>%s/pi.log 2>&1"
+            % (cmd, j, cmd, j),
+            "echo \"exit $?\" > %s/pi.done" % j,
+            ") &"]
+
+
+def check_proc_info(g, gp):
+    """dpdk-proc-info's statistics of each port equal the primary's, the
+    traffic stopped."""
+    st = {p: gp.stats_of(p) for p in PORTS}
+    open(os.path.join(g.job, "pi.go"), "w").close()
+    done = os.path.join(g.job, "pi.done")
+    wait_for(lambda: os.path.exists(done), 120, 1.0, "dpdk-proc-info in the guest")
+    out = read(os.path.join(g.job, "pi.log"))
+    equal(read(done).strip(), "exit 0", "dpdk-proc-info's exit status:\n%s" % out[:3000])
+    for p in PORTS:
+        nic = out.split("NIC statistics for port %d" % p, 1)[-1].split("Stats reg", 1)[0]
+        got = dict((k, int(v)) for k, v in re.findall(r"\b([RT]X-(?:packets|bytes)):\s*(\d+)", nic))
+        check(got, "port %d: no statistics in dpdk-proc-info's output:\n%s" % (p, out[-3000:]))
+        for k in ("RX-packets", "TX-packets", "RX-bytes", "TX-bytes"):
+            equal(got.get(k), st[p][k], "port %d: dpdk-proc-info --stats %s vs the primary's" % (p, k))
+    xs = out.split("NIC extended statistics for port 1", 1)[-1]
+    check(re.search(r"rx_q1_packets:\s*[1-9]", xs), "no per-queue xstats in:\n%s" % out[-3000:])
+    equal(gp.stats_of(0)["RX-packets"], st[0]["RX-packets"], "primary's counters after dpdk-proc-info")
+
+
 def read(path):
     try:
         with open(path, errors="replace") as f:
@@ -95,7 +136,7 @@ def secondary_on_pci(devargs):
         g = Guest(s, "mq", be.socks, nic_devargs=("queues=2" + devargs,) * 2, vfio=True,
                   testpmd_eal=["--proc-type=primary", "--iova-mode=pa"],
                   testpmd_app=["--forward-mode=io", "--num-procs=2", "--proc-id=0"] + QUEUES,
-                  job_pre=secondary_job())
+                  job_pre=secondary_job() + proc_info_job())
         gp = g.boot()
         check(not re.search(r"Fail to (configure|start)", gp.startup), "guest ports:\n%s" % gp.startup)
         gp.cmd("port stop all", timeout=120)
@@ -129,6 +170,8 @@ def secondary_on_pci(devargs):
               "queue pair 1 at the host with no process polling it")
         gp.stop()
         be.stop()
+        time.sleep(2)
+        check_proc_info(g, gp)
         gp.cmd("port stop all", timeout=120)
         equal(gp.mbufs_in_use(), base, "guest mbufs out of the pool with the ports stopped")
 
