@@ -40,6 +40,7 @@
 #include "vio_ethdev.h"
 #include "vio_rx.h"
 #include "vio_tx.h"
+#include "vec_mbuf.h"
 #include "vio_vq_packed.h"
 
 #define PV_BATCH 4
@@ -54,20 +55,7 @@ struct pv_rx_consts {
 	uint64_t rearm;		/* data_off, refcnt, nb_segs, port */
 };
 
-/* The mbuf's 16 bytes from rearm_data are the rearm word and ol_flags;
- * the 16 from rx_descriptor_fields1 packet_type, pkt_len, data_len,
- * vlan_tci and the start of hash (pv_rx_fill4 stores them whole). */
-_Static_assert(offsetof(struct rte_mbuf, ol_flags) ==
-	       offsetof(struct rte_mbuf, rearm_data) + 8, "mbuf layout");
-_Static_assert(offsetof(struct rte_mbuf, pkt_len) ==
-	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 4,
-	       "mbuf layout");
-_Static_assert(offsetof(struct rte_mbuf, data_len) ==
-	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 8,
-	       "mbuf layout");
-_Static_assert(offsetof(struct rte_mbuf, vlan_tci) ==
-	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 10,
-	       "mbuf layout");
+/* pv_rx_fill4 stores an mbuf's fields whole: vec_mbuf.h. */
 _Static_assert(sizeof(struct vio_packed_desc) == 16, "descriptor layout");
 
 static inline bool pv_rx_check4(const struct vio_packed_desc *d,

@@ -39,19 +39,11 @@
 #include "rx_split_refill.h"
 #include "tx_split.h"
 #include "tx_burst.h"
+#include "vec_mbuf.h"
 #include "vio_vq_split.h"
 
-/* The two 16-byte stores of an rx mbuf: rearm_data and ol_flags, then
- * rx_descriptor_fields1 (packet_type, pkt_len, data_len, vlan_tci and the
- * hash, the last two zero). */
-_Static_assert(offsetof(struct rte_mbuf, ol_flags) ==
-	       offsetof(struct rte_mbuf, rearm_data) + 8, "mbuf layout");
-_Static_assert(offsetof(struct rte_mbuf, pkt_len) ==
-	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 4,
-	       "mbuf layout");
-_Static_assert(offsetof(struct rte_mbuf, data_len) ==
-	       offsetof(struct rte_mbuf, rx_descriptor_fields1) + 8,
-	       "mbuf layout");
+/* The two 16-byte stores of an rx mbuf (vec_mbuf.h); vlan_tci and the
+ * hash are written zero. */
 _Static_assert(offsetof(struct rte_mbuf, buf_iova) ==
 	       offsetof(struct rte_mbuf, buf_addr) + 8, "mbuf layout");
 _Static_assert(sizeof(struct vio_used_elem) == 8, "used entry");
