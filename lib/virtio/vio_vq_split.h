@@ -152,6 +152,47 @@ vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
 }
 
 /*
+ * Fixed slots: single-descriptor buffers where descriptor i always sits
+ * in available entry i (the driver writes the available ring once and
+ * posts descriptors in ring order, skipping none), used in any order.
+ * Pop the next used entry (caller checked vio_split_used_ready) and free
+ * the slot it names: returns the id, the slot's cookie in *cookie (then
+ * cleared) and free_cnt counting the slot, or VIO_BAD_ID (counted) for
+ * an entry that names no slot in flight. An id out of range says nothing
+ * of the buffer the device took, and a slot never given back would stop
+ * the posting in ring order at it for good: such an entry is taken to
+ * name the slot of its own position, where a device using buffers in
+ * order put it (the in-order rule, where it costs the oldest buffer);
+ * that slot, when in flight, is freed too and its cookie left in
+ * *cookie for the caller to drop (NULL otherwise). An id in range but
+ * not in flight (named twice) frees nothing.
+ */
+static inline uint16_t
+vio_split_fixed_used_pop(struct vio_vq *vq, uint32_t *len, void **cookie)
+{
+	uint16_t pos = (uint16_t)(vq->used_cons & vq->mask), ret;
+	const struct vio_used_elem *e = &vq->used->ring[pos];
+	uint32_t id = e->id;
+
+	*len = e->len;
+	*cookie = NULL;
+	vq->used_cons++;
+	ret = (uint16_t)id;
+	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
+		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
+		if (id < vq->size || vq->extra[pos].cookie == NULL)
+			return VIO_BAD_ID;
+		id = pos;
+		ret = VIO_BAD_ID;
+	}
+	*cookie = vq->extra[id].cookie;
+	vq->extra[id].cookie = NULL;
+	vq->free_cnt++;
+	vq->inflight--;
+	return ret;
+}
+
+/*
  * In-order (VIRTIO_F_IN_ORDER, 2.7.9 of virtio 1.3). The device uses
  * buffers in the order they were made available, so the driver hands out
  * descriptors in ring order and takes them back in the same order: no

@@ -47,6 +47,8 @@ DP_SPLIT_VEC_STUBS(avx2)
 DP_SPLIT_VEC_STUBS(avx512)
 DP_RXQ_STUB(vio_rx_split_prepare, vio_rx_split_refill)
 DP_RXQ_STUB(vio_rx_split_inorder_prepare, vio_rx_split_inorder_refill)
+__attribute__((weak)) int
+vio_rx_split_fixed_refill(struct vio_rxq *q) { (void)q; return 1; }
 DP_RXQ_STUB(vio_rx_packed_prepare, vio_rx_packed_refill)
 /* The packed vector rows'. */
 #define DP_PACKED_VEC_STUBS(isa) \

@@ -146,6 +146,29 @@ rx_free_list_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 	return m;
 }
 
+/* Fixed slots (rx_split_refill.h): the next used buffer, its entry
+ * consumed and its slot freed (vio_split_fixed_used_pop). */
+static inline struct rte_mbuf *
+rx_fixed_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *m;
+	uint16_t id = vio_split_fixed_used_pop(vq, len, (void **)&m);
+
+	if (unlikely(id == VIO_BAD_ID)) {
+		rxq->stats.errors++;
+		rte_pktmbuf_free(m);	/* a slot taken back, or NULL */
+		return NULL;
+	}
+	if (unlikely(*len > vq->extra[id].len || *len < min_len)) {
+		vio_vq_bad(vq, VIO_VQ_ERR_LEN, *len, vq->extra[id].len);
+		rxq->stats.errors++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return m;
+}
+
 /* The next used buffer (one is ready), its entry consumed: its mbuf, or
  * NULL when the entry or its length is bad (counted, dropped). */
 static inline struct rte_mbuf *
@@ -258,10 +281,11 @@ rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 }
 
 /* One used entry per packet, without MRG_RXBUF. Always inlined, so
- * that each caller's `chained` and `in_order` fold into its own body. */
+ * that each caller's `chained`, `in_order` and `fixed` (fixed slots,
+ * single buffers) fold into its own body. */
 static __rte_always_inline uint16_t
 rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	       bool chained, bool in_order)
+	       bool chained, bool in_order, bool fixed)
 {
 	uint16_t hdr = rxq->hdr_size, n, i, cnt = 0;
 	const uint8_t sw = rxq->sw_offloads;
@@ -270,7 +294,8 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 	n = RTE_MIN(vio_split_used_ready(&rxq->vq), nb_pkts);
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = rx_take(rxq, &len, hdr + 1u, in_order);
+		struct rte_mbuf *m = fixed ? rx_fixed_take(rxq, &len, hdr + 1u) :
+				     rx_take(rxq, &len, hdr + 1u, in_order);
 		uint16_t need;
 
 		if (unlikely(m == NULL))
@@ -288,20 +313,32 @@ rx_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		pkts[cnt++] = m;
 	}
 	vio_stats_add(&rxq->stats, cnt, bytes);
-	rx_split_refill_and_kick(rxq, in_order);
+	rx_split_refill_kick(rxq, in_order, fixed);
 	return cnt;
 }
 
 uint16_t
 vio_rx_split(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_split_burst(queue, pkts, nb_pkts, false, false);
+	return rx_split_burst(queue, pkts, nb_pkts, false, false, false);
+}
+
+uint16_t
+vio_rx_split_fixed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_split_burst(queue, pkts, nb_pkts, false, false, true);
+}
+
+int
+vio_rx_split_fixed_refill(struct vio_rxq *rxq)
+{
+	return rx_split_fixed_refill(rxq);
 }
 
 uint16_t
 vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_split_burst(queue, pkts, nb_pkts, true, false);
+	return rx_split_burst(queue, pkts, nb_pkts, true, false, false);
 }
 
 uint16_t
@@ -313,14 +350,14 @@ vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 uint16_t
 vio_rx_split_inorder(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_split_burst(queue, pkts, nb_pkts, false, true);
+	return rx_split_burst(queue, pkts, nb_pkts, false, true, false);
 }
 
 uint16_t
 vio_rx_split_inorder_big(void *queue, struct rte_mbuf **pkts,
 			 uint16_t nb_pkts)
 {
-	return rx_split_burst(queue, pkts, nb_pkts, true, true);
+	return rx_split_burst(queue, pkts, nb_pkts, true, true, false);
 }
 
 uint16_t

@@ -127,14 +127,76 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
 	return posted;
 }
 
+/*
+ * Fixed slots: the single-buffer vector rows without IN_ORDER. Rx slot i
+ * is descriptor i and available entry i for the queue's life (the
+ * available ring holds i at i, written at start by
+ * vio_rx_split_inorder_prepare), and its mbuf is extra[i].cookie, NULL
+ * while the slot is free. Buffers are posted in ring order as in order
+ * (free_head stays avail_idx & mask, free_cnt counts free slots), but
+ * the device may use them in any order: a used entry is taken when it
+ * names a slot in flight (vio_split_used_pop), which frees that slot
+ * alone, and a refill posts only the free slots from free_head on up
+ * to the first one the device still holds. A buffer the device keeps
+ * stops the refill at its slot until it comes back.
+ */
+
+/* The free slots from free_head on, at most `max`. */
+static inline uint16_t
+rx_split_fixed_run(const struct vio_vq *vq, uint16_t max)
+{
+	uint16_t n = 0;
+
+	while (n < max &&
+	       vq->extra[(vq->free_head + n) & vq->mask].cookie == NULL)
+		n++;
+	return n;
+}
+
+/* Post the free run from free_head; publish it. Returns buffers posted. */
+static inline int
+rx_split_fixed_refill(struct vio_rxq *rxq)
+{
+	struct vio_vq *vq = &rxq->vq;
+	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
+	uint16_t chunk = VIO_RX_ALLOC_CHUNK, n;
+	int posted = 0;
+
+	while ((n = rx_split_fixed_run(vq, RTE_MIN(vq->free_cnt, chunk))) > 0) {
+		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
+			/* As rx_split_refill: halve, down to one buffer. */
+			if (n > 1) {
+				chunk = n / 2;
+				continue;
+			}
+			*rxq->nombuf += 1;
+			break;
+		}
+		vio_split_inorder_prefetch_desc(vq, n);
+		rx_split_post_single(rxq, mbufs, n, true);
+		posted += n;
+	}
+	if (posted > 0)
+		vio_split_avail_commit(vq);
+	return posted;
+}
+
 /* Refill once VIO_RX_REFILL_MIN buffers are free, and notify if the
- * device asks. */
+ * device asks (`fixed`: fixed slots, single buffers). */
+static inline void
+rx_split_refill_kick(struct vio_rxq *rxq, bool in_order, bool fixed)
+{
+	if (rxq->vq.free_cnt >= VIO_RX_REFILL_MIN * rxq->segs_per_buf &&
+	    (fixed ? rx_split_fixed_refill(rxq) :
+		     rx_split_refill(rxq, in_order)) > 0 &&
+	    vio_split_kick_needed(&rxq->vq))
+		vio_vq_notify(&rxq->vq);
+}
+
 static inline void
 rx_split_refill_and_kick(struct vio_rxq *rxq, bool in_order)
 {
-	if (rxq->vq.free_cnt >= VIO_RX_REFILL_MIN * rxq->segs_per_buf &&
-	    rx_split_refill(rxq, in_order) > 0 && vio_split_kick_needed(&rxq->vq))
-		vio_vq_notify(&rxq->vq);
+	rx_split_refill_kick(rxq, in_order, false);
 }
 
 #endif /* VIO_RX_SPLIT_REFILL_H */

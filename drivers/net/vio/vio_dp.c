@@ -32,14 +32,16 @@
  * TCP_CKSUM and TCP_LRO are bits 0 to 4. */
 #define SPLIT_VEC_RX_OFFLOADS (ALL & ~UINT64_C(0x1f))
 
-/* Vector rx and tx: one mbuf per rx buffer. */
+/* Vector rx and tx: one mbuf per rx buffer. Without IN_ORDER rx uses
+ * fixed slots (rx_split_refill.h): the available ring is laid out as in
+ * order. */
 #define SPLIT_VEC_ROW(ino, is, sfx, nm) { \
 	.layout = VIO_DP_SPLIT, .in_order = ino, .rxbuf = VIO_DP_RXBUF_SINGLE, \
 	.isa = is, .rx_offloads = SPLIT_VEC_RX_OFFLOADS, .tx_offloads = ALL, \
 	.rx = ino ? vio_rx_split_inorder_ ## sfx : vio_rx_split_ ## sfx, \
 	.tx = ino ? vio_tx_split_inorder_ ## sfx : vio_tx_split_ ## sfx, \
-	.prepare = ino ? vio_rx_split_inorder_prepare : vio_rx_split_prepare, \
-	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_refill, \
+	.prepare = vio_rx_split_inorder_prepare, \
+	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_fixed_refill, \
 	.name = nm, .tx_name = nm }
 
 /* Vector tx, scalar rx: every rx buffer kind and rx offload. */

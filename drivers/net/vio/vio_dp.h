@@ -110,6 +110,11 @@ uint16_t vio_rx_split_big(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 void vio_rx_split_inorder_prepare(struct vio_rxq *rxq);
 int vio_rx_split_inorder_refill(struct vio_rxq *rxq);
 uint16_t vio_rx_split_inorder(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+/* Fixed slots (rx_split_refill.h), the single-buffer vector rows
+ * without IN_ORDER: their refill, and the scalar burst they hand the
+ * rest of a burst to. */
+int vio_rx_split_fixed_refill(struct vio_rxq *rxq);
+uint16_t vio_rx_split_fixed(void *rxq, struct rte_mbuf **pkts, uint16_t n);
 uint16_t vio_rx_split_inorder_mrg(void *rxq, struct rte_mbuf **pkts,
 				  uint16_t n);
 uint16_t vio_rx_split_inorder_big(void *rxq, struct rte_mbuf **pkts,

@@ -9,14 +9,18 @@
  * Receive, one mbuf per buffer (no MRG_RXBUF, no chained buffers): used
  * entries are taken in groups of RX_G (2 with SSE4.2, 4 with AVX2, 8 with
  * AVX-512), the whole group's ids and lengths checked with one vector
- * compare: without IN_ORDER every id below the ring size, with it the
- * ids the oldest buffers in flight, and every length between the header
- * and a full buffer. A group that fails, a group the used ring wraps
- * inside (copied out first, then checked the same way), entries fewer
- * than a group, and a burst with per-packet offload work all go to the
- * scalar burst of the same kind, which counts and drops a bad entry
- * exactly as it does alone. Each mbuf of a good group gets its fields in
- * two 16-byte stores.
+ * compare: every id the slot expected (with IN_ORDER the oldest buffers
+ * in flight; without it the row uses fixed slots, rx_split_refill.h, and
+ * the expected slot is the used entry's own position) and every length
+ * between the header and a full buffer; then the group's slots must be
+ * in flight (their cookies, 4 at a time). A group that fails (a device
+ * using buffers out of order, legally without IN_ORDER, or a bad entry),
+ * entries fewer than a group, and a burst with per-packet offload work
+ * all go to the scalar burst of the same kind (vio_rx_split_fixed or
+ * vio_rx_split_inorder), which checks every entry, counts and drops a
+ * bad one exactly as it does alone. A group the used ring wraps inside
+ * is copied out first, then checked the same way. Each mbuf of a good
+ * group gets its fields in two 16-byte stores.
  *
  * Transmit: packets in groups of TX_G whose header can be pushed into
  * their own headroom and that need an all-zero header (single segment,
@@ -314,11 +318,14 @@ rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts)
 #endif
 
 /*
- * Post single-descriptor buffers on every free descriptor, taking the
- * pool's mbufs in bulk (rx_split_post_single's work with the ring's
- * state in locals); publish and notify when the device asks. When the
- * pool cannot give a whole bulk, the scalar refill takes what it has
- * (and counts the shortfall).
+ * Post single-descriptor buffers in ring order from free_head, taking
+ * the pool's mbufs in bulk (rx_split_post_single's work with the ring's
+ * state in locals): in order on every free descriptor, with fixed slots
+ * on the free run up to the first slot the device holds
+ * (rx_split_refill.h). Only addresses and cookies are written: the
+ * available ring holds every slot's id from the start. Publish and
+ * notify when the device asks. When the pool cannot give a whole bulk,
+ * the scalar refill takes what it has (and counts the shortfall).
  */
 static __rte_always_inline void
 rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
@@ -334,46 +341,35 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 					   offsetof(struct rte_mbuf, buf_iova);
 	const uint64_t off = RTE_PKTMBUF_HEADROOM - rxq->hdr_size;
 	uint16_t n = RTE_MIN(vq->free_cnt, VIO_RX_ALLOC_CHUNK), i;
-	uint16_t id = vq->free_head, slot = vq->avail_idx;
+	uint16_t id = vq->free_head;
 
+	if (!in_order) {
+		n = rx_split_fixed_run(vq, n);
+		if (n == 0)
+			return;	/* the device holds the next slot */
+	}
 	if (unlikely(rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0)) {
-		rx_split_refill_and_kick(rxq, in_order);
+		rx_split_refill_kick(rxq, in_order, !in_order);
 		return;
 	}
-	if (in_order)
-		vio_split_inorder_prefetch_desc(vq, n);
-	else
-		vio_split_prefetch_avail(vq, n);
-	i = 0;
-	if (in_order) {
-		/* Consecutive descriptors: 4 at a time up to the wrap. */
-		for (; i + 4 <= n && id + 4u <= vq->size; i += 4, id += 4) {
-			unsigned int j;
+	vio_split_inorder_prefetch_desc(vq, n);
+	/* Consecutive descriptors: 4 at a time up to the wrap. */
+	for (i = 0; i + 4 <= n && id + 4u <= vq->size; i += 4, id += 4) {
+		unsigned int j;
 
-			for (j = 0; j < 4; j++) {
-				desc[id + j].addr = *(const uint64_t *)
-					((const char *)mbufs[i + j] + field) + off;
-				extra[id + j].cookie = mbufs[i + j];
-			}
+		for (j = 0; j < 4; j++) {
+			desc[id + j].addr = *(const uint64_t *)
+				((const char *)mbufs[i + j] + field) + off;
+			extra[id + j].cookie = mbufs[i + j];
 		}
-		id &= mask;
 	}
+	id &= mask;
 	for (; i < n; i++) {
 		struct rte_mbuf *m = mbufs[i];
-		uint16_t next = in_order ? (uint16_t)((id + 1) & mask) :
-					   vq->next[id];
 
 		desc[id].addr = *(const uint64_t *)((const char *)m + field) + off;
 		extra[id].cookie = m;
-		if (!in_order) {
-			/* As vio_split_avail_put: an entry that holds this
-			 * head already is not written again. */
-			uint16_t *a = &vq->avail->ring[(slot + i) & mask];
-
-			if (*a != id)
-				*a = id;
-		}
-		id = next;
+		id = (uint16_t)((id + 1) & mask);
 	}
 	vq->free_head = id;
 	vq->free_cnt -= n;
@@ -381,13 +377,13 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 	vq->inflight += n;
 	vio_split_avail_flush(vq);
 	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
-		rx_split_refill_and_kick(rxq, in_order);
+		rx_split_refill_kick(rxq, in_order, !in_order);
 }
 
 /* Out of the burst's body, whose registers the loop would otherwise
  * spill: one function per order. */
 static void __rte_noinline
-rx_vec_refill_free_list(struct vio_rxq *rxq)
+rx_vec_refill_fixed(struct vio_rxq *rxq)
 {
 	rx_vec_refill_body(rxq, false);
 }
@@ -400,7 +396,12 @@ rx_vec_refill_inorder(struct vio_rxq *rxq)
 
 /*
  * The burst. `scalar` is the scalar burst of the same kind, which takes
- * over for what is not a whole good group (and then refills).
+ * over for what is not a whole good group (and then refills). Both
+ * orders expect the ids of consecutive slots: in order the oldest
+ * buffers in flight, with fixed slots (no IN_ORDER) the slots of the
+ * used entries' own positions, which a device that uses buffers in the
+ * order they were made available writes. A group that names anything
+ * else, a slot out of flight included, goes to the scalar burst.
  */
 static __rte_always_inline uint16_t
 rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
@@ -409,7 +410,6 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct vio_vq_extra *extra = vq->extra;
-	uint16_t *next = vq->next;
 	const struct vio_used_elem *ring = vq->used->ring;
 	const uint16_t hdr = rxq->hdr_size, mask = vq->mask, size = vq->size;
 	/* Single-buffer mode: every buffer was posted with this length
@@ -418,25 +418,23 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	const __m128i rearm = _mm_set_epi64x(0, (long long)
 		((uint64_t)rxq->port_id << 48 | (uint64_t)1 << 32 |
 		 (uint64_t)1 << 16 | RTE_PKTMBUF_HEADROOM));
-	/* Lanes minus sub within lim: the id below the ring size (or,
-	 * in order, the expected one: sub is then the id and lim 0), the
-	 * length in [hdr + 1, posted]. */
-	const rxv_t lim = rxv_pair(in_order ? 0 : mask, posted - hdr - 1u);
-	const rxv_t sub = rxv_pair(0, hdr + 1u);
+	/* Lanes minus sub within lim: the id the expected one (sub is
+	 * then the id and lim 0), the length in [hdr + 1, posted]. */
+	const rxv_t lim = rxv_pair(0, posted - hdr - 1u);
 	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
 	const rxv_t hsub = rxv_pair(0, hdr);
 	struct vio_used_elem grp[RX_G] __rte_aligned(64);
 	uint16_t cnt = 0, k = RX_G, k0, cons = vq->used_cons;
-	uint16_t head = vq->free_head;
-	/* In order, the oldest buffer in flight. */
-	uint16_t oldest = (uint16_t)((head + vq->free_cnt) & mask);
+	/* The slot the next used entry must name. */
+	uint16_t oldest = in_order ? vio_split_inorder_oldest(vq) :
+				     (uint16_t)(cons & mask);
 	uint64_t bytes = 0;
 
 	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
 		return scalar(rxq, pkts, nb_pkts);
 	while (ready - cnt >= RX_G) {
 		uint16_t slot = (uint16_t)((cons + cnt) & mask);
-		rxv_t s = sub, v, lv;
+		rxv_t v, lv;
 
 		/* The group is read once, into grp: what is checked is what
 		 * is used, whatever the device writes meanwhile. */
@@ -449,17 +447,15 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 				grp[k] = ring[(slot + k) & mask];
 			v = rxv_load(grp);
 		}
-		if (in_order)
-			s = rxv_and(rxv_add(rxv_pair(oldest, hdr + 1u), ramp),
-				    idmask);
-		if (unlikely(!rxv_within(v, s, lim))) {
+		if (unlikely(!rxv_within(v, rxv_and(rxv_add(
+				rxv_pair(oldest, hdr + 1u), ramp), idmask), lim))) {
 			k = RX_G;
 			break;
 		}
 		lv = rxv_sub(v, hsub);
 		k0 = 0;
 #if RX_G >= 4
-		if (in_order && likely(oldest + RX_G <= size)) {
+		if (likely(oldest + RX_G <= size)) {
 			/* The group's buffers are consecutive extra entries,
 			 * taken 4 at a time. */
 			while (k0 < RX_G && likely(rx_vec_take4(&extra[oldest + k0],
@@ -479,17 +475,12 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		}
 #endif
 		for (k = k0; k < RX_G; k++) {
-			uint16_t id = in_order ? (uint16_t)((oldest + k) & mask) :
-						 (uint16_t)grp[k].id;
+			uint16_t id = (uint16_t)((oldest + k) & mask);
 			struct rte_mbuf *m = extra[id].cookie;
 
 			if (unlikely(m == NULL))
 				break;	/* not in flight: the scalar burst counts it */
 			extra[id].cookie = NULL;
-			if (!in_order) {
-				next[id] = head;
-				head = id;
-			}
 			rx_vec_mbuf_init(m, rearm, rxv_fields(lv, k));
 			bytes += grp[k].len;
 			pkts[cnt + k] = m;
@@ -503,7 +494,6 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		vq->used_cons = cons + cnt;
 		vq->inflight -= cnt;
 		vq->free_cnt += cnt;
-		vq->free_head = head;
 		/* bytes summed the used lengths, headers included. */
 		vio_stats_add(&rxq->stats, cnt, bytes - (uint64_t)hdr * cnt);
 	}
@@ -513,7 +503,7 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		if (in_order)
 			rx_vec_refill_inorder(rxq);
 		else
-			rx_vec_refill_free_list(rxq);
+			rx_vec_refill_fixed(rxq);
 	}
 	return cnt;
 }
@@ -530,7 +520,7 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		return rx_split_vec_group_burst(rxq, pkts, nb_pkts, ready,
 						in_order, scalar);
 	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
-		rx_split_refill_and_kick(rxq, in_order);
+		rx_split_refill_kick(rxq, in_order, !in_order);
 	return 0;
 }
 
@@ -755,7 +745,7 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 uint16_t
 VIO_VEC_FN(vio_rx_split)(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
-	return rx_split_vec_burst(queue, pkts, n, false, vio_rx_split);
+	return rx_split_vec_burst(queue, pkts, n, false, vio_rx_split_fixed);
 }
 
 uint16_t
