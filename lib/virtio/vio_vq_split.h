@@ -154,35 +154,51 @@ vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
 /*
  * Fixed slots: single-descriptor buffers where descriptor i always sits
  * in available entry i (the driver writes the available ring once and
- * posts descriptors in ring order, skipping none), used in any order.
- * Pop the next used entry (caller checked vio_split_used_ready) and free
- * the slot it names: returns the id, the slot's cookie in *cookie (then
- * cleared) and free_cnt counting the slot, or VIO_BAD_ID (counted) for
- * an entry that names no slot in flight. An id out of range says nothing
- * of the buffer the device took, and a slot never given back would stop
- * the posting in ring order at it for good: such an entry is taken to
- * name the slot of its own position, where a device using buffers in
- * order put it (the in-order rule, where it costs the oldest buffer);
- * that slot, when in flight, is freed too and its cookie left in
- * *cookie for the caller to drop (NULL otherwise). An id in range but
- * not in flight (named twice) frees nothing.
+ * posts descriptors in ring order from free_head, never one in flight),
+ * used in any order. The oldest buffer in flight is then the first slot
+ * in flight from free_head on (the slot posted longest ago).
+ */
+static inline uint16_t
+vio_split_fixed_oldest(const struct vio_vq *vq)
+{
+	uint16_t i, s = vq->free_head;
+
+	for (i = 0; i < vq->size; i++, s = (uint16_t)((s + 1) & vq->mask))
+		if (vq->extra[s].cookie != NULL)
+			break;
+	return s;
+}
+
+/*
+ * Fixed slots: pop the next used entry (caller checked
+ * vio_split_used_ready) and free the slot it names: returns the id, the
+ * slot's cookie in *cookie (then cleared) and free_cnt counting the
+ * slot, or VIO_BAD_ID (counted) for an entry that names no slot in
+ * flight. An id out of range says nothing of the buffer the device
+ * took, and a slot never given back would stop the posting in ring
+ * order at it for good: such an entry is taken to name the oldest buffer
+ * in flight, the one a device using buffers in the order they were made
+ * available took (the in-order rule, where it costs that buffer); that
+ * slot is freed too and its cookie left in *cookie for the caller to
+ * drop. An id in range but not in flight (named twice) frees nothing
+ * (*cookie NULL).
  */
 static inline uint16_t
 vio_split_fixed_used_pop(struct vio_vq *vq, uint32_t *len, void **cookie)
 {
-	uint16_t pos = (uint16_t)(vq->used_cons & vq->mask), ret;
-	const struct vio_used_elem *e = &vq->used->ring[pos];
+	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
 	uint32_t id = e->id;
+	uint16_t ret = (uint16_t)id;
 
 	*len = e->len;
 	*cookie = NULL;
 	vq->used_cons++;
-	ret = (uint16_t)id;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
-		if (id < vq->size || vq->extra[pos].cookie == NULL)
+		/* used_ready bounds the entries by those in flight: one is. */
+		if (id < vq->size || vq->inflight == 0)
 			return VIO_BAD_ID;
-		id = pos;
+		id = vio_split_fixed_oldest(vq);
 		ret = VIO_BAD_ID;
 	}
 	*cookie = vq->extra[id].cookie;

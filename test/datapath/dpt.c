@@ -614,6 +614,38 @@ dpt_dev_rx_release(struct dpt *d)
 }
 
 int
+dpt_dev_rx_take(struct dpt *d, struct dm_chain *c)
+{
+	int ret = dpt_peek(d, d->rxq, c);
+
+	if (ret == -EAGAIN)
+		return 0;
+	UT_ASSERT(ret == 0, "device refused an rx buffer (errors %" PRIu64 ")",
+		  d->rxq->errors);
+	UT_EQ(dpt_take(d, d->rxq, c), 0);
+	UT_TRUE(c->readable == 0 && c->writable > 0);
+	return 1;
+}
+
+void
+dpt_dev_rx_into(struct dpt *d, const struct dm_chain *c, uint32_t len)
+{
+	static uint8_t frame[sizeof(struct vio_net_hdr_mrg) + 9728];
+	struct vio_net_hdr_mrg h = { .num_buffers = d->lo->mrg };
+	uint32_t seed = d->rx_seed;
+
+	UT_TRUE(len <= sizeof(frame) - d->hdr && seed < DPT_SEEDS);
+	UT_TRUE(c->writable >= d->hdr + len);
+	memcpy(frame, &h, d->hdr);
+	dpt_fill(frame + d->hdr, len, seed);
+	dpt_chain_write(c, frame, d->hdr + len);
+	dpt_complete(d, d->rxq, c, d->hdr + len);
+	dpt_publish(d, d->rxq);
+	d->rx_len[seed] = (uint16_t)len;
+	d->rx_seed++;
+}
+
+int
 dpt_dev_rx_inorder(struct dpt *d, uint32_t len, enum dm_inorder_fault f)
 {
 	static uint8_t frame[sizeof(struct vio_net_hdr_mrg) + 9728];

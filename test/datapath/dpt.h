@@ -141,6 +141,13 @@ int dpt_dev_tx_inorder(struct dpt *d, unsigned int max, enum dm_inorder_fault f)
  * num_buffers `nbufs` (-1: the right count). Returns 1, 0 when the ring
  * has no buffer (nothing taken). */
 int dpt_dev_rx(struct dpt *d, uint32_t len, int nbufs);
+/* Take the next rx buffer without writing it (the device holds it):
+ * 1, or 0 when the ring has none. */
+int dpt_dev_rx_take(struct dpt *d, struct dm_chain *c);
+/* Write the next rx packet (the next seed) of `len` bytes into the
+ * single buffer `c` taken by dpt_dev_rx_take, and complete it: in the
+ * order of these calls, whatever order the buffers were taken in. */
+void dpt_dev_rx_into(struct dpt *d, const struct dm_chain *c, uint32_t len);
 /* Complete the buffer dpt_dev_rx held back (d->rx_hold_last). */
 void dpt_dev_rx_release(struct dpt *d);
 /* The same with the first completion written wrongly (`f`). */

@@ -11,6 +11,8 @@
  * the named xstats, the mbuf fields rx writes, and that every mbuf is
  * back in its pool at the end.
  */
+#include <string.h>
+
 #include <rte_cpuflags.h>
 #include <rte_ethdev.h>
 #include <rte_vect.h>
@@ -380,6 +382,133 @@ vec_tx_ring_short_of_group(const struct dpt_layout *lo)
 	dpt_finish(d);
 }
 
+/* Does the rx row use fixed slots (a split vector row without
+ * IN_ORDER, rx_split_refill.h)? The scalar rows keep a free list. */
+static bool
+vec_rx_fixed_slots(const struct dpt *d)
+{
+	struct rte_eth_burst_mode rx;
+
+	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
+	return !d->lo->in_order && !d->lo->mrg &&
+	       strncmp(rx.info, "split ", 6) == 0 &&
+	       strncmp(rx.info, "split scalar", 12) != 0;
+}
+
+/*
+ * Without IN_ORDER the device may use buffers in any order: runs of 3
+ * to 15 buffers taken in ring order and completed in order, reversed or
+ * rotated, over several laps (runs straddle the ring's end). Every
+ * packet is handed up once with the bytes written into the buffer its
+ * used entry names, nothing counted as an error; with fixed slots the
+ * device finds buffers in ring order, descriptor i in available entry i.
+ */
+static void
+vec_rx_out_of_order(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	bool fixed = vec_rx_fixed_slots(d);
+	struct dm_chain c[16];
+	uint32_t round, i, n, taken = 0;
+
+	for (round = 0; round < 48; round++) {
+		n = 3 + round % 13;
+		for (i = 0; i < n; i++, taken++) {
+			UT_EQ(dpt_dev_rx_take(d, &c[i]), 1);
+			if (fixed)
+				UT_EQ(c[i].head, taken % DPT_RING);
+		}
+		for (i = 0; i < n; i++) {
+			uint32_t k = i;
+
+			if (round % 4 == 1)
+				k = n - 1 - i;
+			else if (round % 4 == 3)
+				k = (i + round) % n;
+			dpt_dev_rx_into(d, &c[k], 60 + (d->rx_seed * 13) % 900);
+		}
+		UT_EQ(vec_rx(d, 32), n);
+	}
+	UT_EQ(d->rx_pkts, d->rx_seed);
+	UT_TRUE(d->rx_seed > 4 * DPT_RING);
+	vec_check_stats(d, 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_len"), 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_idx"), 0);
+	dpt_finish(d);
+}
+
+/* The device posts every buffer it finds; returns how many. */
+static uint32_t
+vec_dev_fill(struct dpt *d, uint32_t len)
+{
+	uint32_t n = 0;
+
+	while (dpt_dev_rx(d, len + n % 50, -1) == 1)
+		n++;
+	return n;
+}
+
+/*
+ * A buffer the device holds while it completes the rest of the ring.
+ * With fixed slots the refill stops at the held slot: once the device
+ * has used the rest it finds no buffer, a used entry naming a free slot
+ * meanwhile is a bad id that frees nothing, and when the held buffer
+ * comes back the refill goes on from its slot (a whole ring again).
+ * The free list (the scalar row) posts the others again at once. Then
+ * an id out of range: fixed slots take back the slot of its position
+ * (a whole ring still), the free list loses that descriptor.
+ */
+static void
+vec_rx_held_slot(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	bool fixed = vec_rx_fixed_slots(d);
+	struct dm_chain held;
+	uint32_t i;
+
+	/* Not at slot 0. */
+	for (i = 0; i < 5; i++)
+		UT_EQ(dpt_dev_rx(d, 100, -1), 1);
+	UT_EQ(vec_rx(d, 32), 5);
+	UT_EQ(dpt_dev_rx_take(d, &held), 1);
+	UT_EQ(vec_dev_fill(d, 80), DPT_RING - 1);
+	UT_EQ(vec_rx(d, 32), DPT_RING - 1);
+	if (fixed) {
+		UT_EQ(vec_dev_fill(d, 90), 0);
+		dm_split_used_push(d->rxq, (held.head + 1) % DPT_RING, 100);
+		dm_split_used_publish(d->rxq);
+		UT_EQ(vec_rx(d, 32), 0);
+		UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 1);
+		UT_EQ(vec_dev_fill(d, 90), 0);
+	} else {
+		UT_EQ(vec_dev_fill(d, 90), DPT_RING - 1);
+		UT_EQ(vec_rx(d, 32), DPT_RING - 1);
+	}
+	/* Back: with fixed slots the whole ring is posted from its slot;
+	 * the free list has one buffer free, under VIO_RX_REFILL_MIN. */
+	dpt_dev_rx_into(d, &held, 120);
+	UT_EQ(vec_rx(d, 32), 1);
+	UT_EQ(vec_dev_fill(d, 70), fixed ? DPT_RING : DPT_RING - 1);
+	UT_EQ(vec_rx(d, 32), fixed ? DPT_RING : DPT_RING - 1);
+	UT_EQ(vec_dev_fill(d, 75), DPT_RING);
+	UT_EQ(vec_rx(d, 32), DPT_RING);
+	/* An id out of range (the device keeps the buffer): one buffer
+	 * free, not posted yet (VIO_RX_REFILL_MIN); then, with fixed
+	 * slots, the whole ring again, its slot taken back. */
+	UT_EQ(dpt_dev_rx_fault(d, 100, DM_FAULT_BAD_ID), 1);
+	UT_EQ(vec_rx(d, 32), 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), fixed ? 2 : 1);
+	UT_EQ(vec_dev_fill(d, 70), DPT_RING - 1);
+	UT_EQ(vec_rx(d, 32), DPT_RING - 1);
+	UT_EQ(vec_dev_fill(d, 80), fixed ? DPT_RING : DPT_RING - 1);
+	UT_EQ(vec_rx(d, 32), fixed ? DPT_RING : DPT_RING - 1);
+	UT_EQ(d->rx_pkts, d->rx_seed - 1);
+	vec_check_stats(d, fixed ? 2 : 1);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_len"), 0);
+	dpt_finish(d);
+}
+
 #define L(i) (&dpt_layouts[i])
 #define VEC_SPLIT(fn) \
 	static void fn ## _split(void) { fn(L(0)); } \
@@ -403,6 +532,8 @@ VEC_SINGLE(vec_rx_short_len_lane)
 VEC_SINGLE(vec_rx_dup_id_lane)
 VEC_SPLIT(vec_rx_burst_sizes)
 VEC_SINGLE(vec_rx_refill_short)
+static void vec_rx_out_of_order_split(void) { vec_rx_out_of_order(L(0)); }
+static void vec_rx_held_slot_split(void) { vec_rx_held_slot(L(0)); }
 VEC_SPLIT(vec_tx_mixed_bursts)
 VEC_SPLIT(vec_tx_ring_short_of_group)
 static void vec_tx_inorder_entry_per_chain_split_inorder(void)
@@ -418,6 +549,8 @@ static const struct ut_case cases[] = {
 	VEC_SINGLE_CASES(vec_rx_dup_id_lane),
 	VEC_SPLIT_CASES(vec_rx_burst_sizes),
 	VEC_SINGLE_CASES(vec_rx_refill_short),
+	UT_CASE(vec_rx_out_of_order_split),
+	UT_CASE(vec_rx_held_slot_split),
 	VEC_SPLIT_CASES(vec_tx_mixed_bursts),
 	VEC_SPLIT_CASES(vec_tx_ring_short_of_group),
 	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder),

@@ -135,7 +135,7 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
  * while the slot is free. Buffers are posted in ring order as in order
  * (free_head stays avail_idx & mask, free_cnt counts free slots), but
  * the device may use them in any order: a used entry is taken when it
- * names a slot in flight (vio_split_used_pop), which frees that slot
+ * names a slot in flight (vio_split_fixed_used_pop), which frees that slot
  * alone, and a refill posts only the free slots from free_head on up
  * to the first one the device still holds. A buffer the device keeps
  * stops the refill at its slot until it comes back.

@@ -9,9 +9,10 @@
  * Receive, one mbuf per buffer (no MRG_RXBUF, no chained buffers): used
  * entries are taken in groups of RX_G (2 with SSE4.2, 4 with AVX2, 8 with
  * AVX-512), the whole group's ids and lengths checked with one vector
- * compare: every id the slot expected (with IN_ORDER the oldest buffers
- * in flight; without it the row uses fixed slots, rx_split_refill.h, and
- * the expected slot is the used entry's own position) and every length
+ * compare: every id the slot expected, the oldest buffers in flight
+ * (without IN_ORDER the row uses fixed slots, rx_split_refill.h, where
+ * a device using buffers in the order they were made available names
+ * them too, and any slot in flight is good), and every length
  * between the header and a full buffer; then the group's slots must be
  * in flight (their cookies, 4 at a time). A group that fails (a device
  * using buffers out of order, legally without IN_ORDER, or a bad entry),
@@ -397,11 +398,11 @@ rx_vec_refill_inorder(struct vio_rxq *rxq)
 /*
  * The burst. `scalar` is the scalar burst of the same kind, which takes
  * over for what is not a whole good group (and then refills). Both
- * orders expect the ids of consecutive slots: in order the oldest
- * buffers in flight, with fixed slots (no IN_ORDER) the slots of the
- * used entries' own positions, which a device that uses buffers in the
- * order they were made available writes. A group that names anything
- * else, a slot out of flight included, goes to the scalar burst.
+ * orders expect the ids of the oldest buffers in flight, consecutive
+ * slots; a group that names anything else, a slot out of flight
+ * included, goes to the scalar burst. Without IN_ORDER that is only a
+ * guess: a group is taken because each entry names a slot in flight
+ * with a good length, as the scalar burst would take it.
  */
 static __rte_always_inline uint16_t
 rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
@@ -425,9 +426,12 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	const rxv_t hsub = rxv_pair(0, hdr);
 	struct vio_used_elem grp[RX_G] __rte_aligned(64);
 	uint16_t cnt = 0, k = RX_G, k0, cons = vq->used_cons;
-	/* The slot the next used entry must name. */
-	uint16_t oldest = in_order ? vio_split_inorder_oldest(vq) :
-				     (uint16_t)(cons & mask);
+	/* The slot the next used entry must name: the oldest in flight,
+	 * in order; with fixed slots the same guess, right while the
+	 * device uses buffers in the order they were made available
+	 * (whatever it did before: the guess follows the slots, not the
+	 * used positions). */
+	uint16_t oldest = vio_split_inorder_oldest(vq);
 	uint64_t bytes = 0;
 
 	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
