@@ -56,6 +56,7 @@ vio_rx_split_inorder_prepare(struct vio_rxq *rxq)
 	uint16_t i;
 
 	vio_rx_split_prepare(rxq);
+	rxq->fixed_holes = false;	/* every slot free */
 	if (rxq->segs_per_buf != 1)
 		return;
 	/* Buffer k of the queue's life is descriptor k mod size and sits in
@@ -152,9 +153,14 @@ static inline struct rte_mbuf *
 rx_fixed_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 {
 	struct vio_vq *vq = &rxq->vq;
+	uint16_t oldest = vio_split_inorder_oldest(vq), id;
 	struct rte_mbuf *m;
-	uint16_t id = vio_split_fixed_used_pop(vq, len, (void **)&m);
 
+	id = vio_split_fixed_used_pop(vq, len, (void **)&m);
+	/* Any other slot freed may leave a hole (a bad entry: the refill
+	 * looks). */
+	if (unlikely(id != oldest))
+		rxq->fixed_holes = true;
 	if (unlikely(id == VIO_BAD_ID)) {
 		rxq->stats.errors++;
 		rte_pktmbuf_free(m);	/* a slot taken back, or NULL */

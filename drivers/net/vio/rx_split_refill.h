@@ -141,16 +141,23 @@ rx_split_refill(struct vio_rxq *rxq, bool in_order)
  * stops the refill at its slot until it comes back.
  */
 
-/* The free slots from free_head on, at most `max`. */
+/* The free slots from free_head on, at most `max`: without holes all
+ * of them (no slot is read); with holes, counted, and once the run
+ * holds every free slot there are none left. */
 static inline uint16_t
-rx_split_fixed_run(const struct vio_vq *vq, uint16_t max)
+rx_split_fixed_run(struct vio_rxq *rxq, uint16_t max)
 {
+	const struct vio_vq *vq = &rxq->vq;
 	uint16_t n = 0;
 
-	while (n < max &&
+	if (likely(!rxq->fixed_holes))
+		return max;
+	while (n < vq->free_cnt &&
 	       vq->extra[(vq->free_head + n) & vq->mask].cookie == NULL)
 		n++;
-	return n;
+	if (n == vq->free_cnt)
+		rxq->fixed_holes = false;
+	return RTE_MIN(n, max);
 }
 
 /* Post the free run from free_head; publish it. Returns buffers posted. */
@@ -162,7 +169,7 @@ rx_split_fixed_refill(struct vio_rxq *rxq)
 	uint16_t chunk = VIO_RX_ALLOC_CHUNK, n;
 	int posted = 0;
 
-	while ((n = rx_split_fixed_run(vq, RTE_MIN(vq->free_cnt, chunk))) > 0) {
+	while ((n = rx_split_fixed_run(rxq, RTE_MIN(vq->free_cnt, chunk))) > 0) {
 		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
 			/* As rx_split_refill: halve, down to one buffer. */
 			if (n > 1) {

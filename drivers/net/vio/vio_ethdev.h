@@ -208,6 +208,10 @@ struct vio_rxq {
 	struct vio_lro_split *lro_split;
 	const struct rte_memzone *mz;
 	uint16_t queue_id;
+	/* Fixed slots (rx_split_refill.h): a free slot may sit among the
+	 * slots in flight (the device used one out of order); false: the
+	 * free slots are the free_cnt from free_head on. */
+	bool fixed_holes;
 };
 
 /* Per-descriptor tx header and indirect table, in device-visible memory. */

@@ -345,7 +345,7 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 	uint16_t id = vq->free_head;
 
 	if (!in_order) {
-		n = rx_split_fixed_run(vq, n);
+		n = rx_split_fixed_run(rxq, n);
 		if (n == 0)
 			return;	/* the device holds the next slot */
 	}
