@@ -318,6 +318,36 @@ rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts)
 }
 #endif
 
+#if RX_G >= 4
+/*
+ * Post the 4 mbufs at m on the consecutive descriptors from d (no wrap)
+ * and their extra entries from x: each descriptor written whole (the
+ * address, then `hi`: the posted length, WRITE, next 0), each cookie
+ * stored (masked: the rest of the extra entry was set at start). The
+ * addresses come with one gather at each mbuf + field (buf_addr or
+ * buf_iova), plus `off`.
+ */
+static __rte_always_inline void
+rx_vec_post4(struct vio_desc *d, struct vio_vq_extra *x,
+	     struct rte_mbuf *const *m, __m256i field, __m256i off, __m256i hi)
+{
+	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
+	__m256i p = _mm256_loadu_si256((const __m256i *)m);
+	__m256i a = _mm256_add_epi64(_mm256_i64gather_epi64(
+		(const long long *)NULL, _mm256_add_epi64(p, field), 1), off);
+	/* a0 hi a2 hi | a1 hi a3 hi, then descriptors 0 1 | 2 3. */
+	__m256i lo = _mm256_unpacklo_epi64(a, hi), up = _mm256_unpackhi_epi64(a, hi);
+
+	_mm256_storeu_si256((__m256i *)d, _mm256_permute2x128_si256(lo, up, 0x20));
+	_mm256_storeu_si256((__m256i *)(d + 2),
+			    _mm256_permute2x128_si256(lo, up, 0x31));
+	_mm256_maskstore_epi64((long long *)x, cookie_lanes,
+			       _mm256_permute4x64_epi64(p, _MM_SHUFFLE(1, 1, 0, 0)));
+	_mm256_maskstore_epi64((long long *)(x + 2), cookie_lanes,
+			       _mm256_permute4x64_epi64(p, _MM_SHUFFLE(3, 3, 2, 2)));
+}
+#endif
+
 /*
  * Post single-descriptor buffers in ring order from free_head, taking
  * the pool's mbufs in bulk (rx_split_post_single's work with the ring's
@@ -354,17 +384,23 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 		return;
 	}
 	vio_split_inorder_prefetch_desc(vq, n);
-	/* Consecutive descriptors: 4 at a time up to the wrap. */
-	for (i = 0; i + 4 <= n && id + 4u <= vq->size; i += 4, id += 4) {
-		unsigned int j;
+	i = 0;
+#if RX_G >= 4
+	{
+		/* Consecutive descriptors: 4 at a time up to the wrap. */
+		const __m256i fv = _mm256_set1_epi64x((long long)field);
+		const __m256i ov = _mm256_set1_epi64x((long long)off);
+		/* The private copy of the posted length: the descriptor
+		 * table is device-visible. */
+		const __m256i hv = _mm256_set1_epi64x((long long)
+			((uint64_t)VIO_DESC_F_WRITE << 32 | extra[0].len));
+		const uint16_t size = vq->size;
 
-		for (j = 0; j < 4; j++) {
-			desc[id + j].addr = *(const uint64_t *)
-				((const char *)mbufs[i + j] + field) + off;
-			extra[id + j].cookie = mbufs[i + j];
-		}
+		for (; i + 4 <= n && id + 4u <= size; i += 4, id += 4)
+			rx_vec_post4(&desc[id], &extra[id], &mbufs[i], fv, ov, hv);
 	}
 	id &= mask;
+#endif
 	for (; i < n; i++) {
 		struct rte_mbuf *m = mbufs[i];
 
