@@ -151,6 +151,36 @@ rxv_and(rxv_t a, rxv_t b)
 #endif
 }
 
+/* acc plus the length lanes of v (the high half of each entry), as
+ * 64-bit lanes. */
+static __rte_always_inline rxv_t
+rxv_add_lens(rxv_t acc, rxv_t v)
+{
+#if RX_G == 8
+	return _mm512_add_epi64(acc, _mm512_srli_epi64(v, 32));
+#elif RX_G == 4
+	return _mm256_add_epi64(acc, _mm256_srli_epi64(v, 32));
+#else
+	return _mm_add_epi64(acc, _mm_srli_epi64(v, 32));
+#endif
+}
+
+/* The sum of the 64-bit lanes. */
+static __rte_always_inline uint64_t
+rxv_sum64(rxv_t acc)
+{
+#if RX_G == 8
+	return (uint64_t)_mm512_reduce_add_epi64(acc);
+#elif RX_G == 4
+	__m128i h = _mm_add_epi64(_mm256_castsi256_si128(acc),
+				  _mm256_extracti128_si256(acc, 1));
+
+	return (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+#else
+	return (uint64_t)_mm_cvtsi128_si64(acc) + (uint64_t)_mm_extract_epi64(acc, 1);
+#endif
+}
+
 /* Is every lane of v - sub, unsigned, at most the lane of lim? */
 static __rte_always_inline bool
 rxv_within(rxv_t v, rxv_t sub, rxv_t lim)
@@ -383,7 +413,6 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 		rx_split_refill_kick(rxq, in_order, !in_order);
 		return;
 	}
-	vio_split_inorder_prefetch_desc(vq, n);
 	i = 0;
 #if RX_G >= 4
 	{
@@ -396,10 +425,20 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 			((uint64_t)VIO_DESC_F_WRITE << 32 | extra[0].len));
 		const uint16_t size = vq->size;
 
-		for (; i + 4 <= n && id + 4u <= size; i += 4, id += 4)
+		/* As vio_split_inorder_prefetch_desc, the lines written
+		 * asked for ahead: 4 lines (16 descriptors) in front of the
+		 * stores, one more each time round (a hint: past the ring's
+		 * end or past n it costs nothing). */
+		for (i = 0; i < 16; i += 4)
+			vio_prefetch_w(&desc[(id + i) & mask]);
+		for (i = 0; i + 4 <= n && id + 4u <= size; i += 4, id += 4) {
+			vio_prefetch_w(&desc[id + 16]);
 			rx_vec_post4(&desc[id], &extra[id], &mbufs[i], fv, ov, hv);
+		}
 	}
 	id &= mask;
+#else
+	vio_split_inorder_prefetch_desc(vq, n);
 #endif
 	for (; i < n; i++) {
 		struct rte_mbuf *m = mbufs[i];
@@ -429,6 +468,15 @@ static void __rte_noinline
 rx_vec_refill_inorder(struct vio_rxq *rxq)
 {
 	rx_vec_refill_body(rxq, true);
+}
+
+static __rte_always_inline void
+rx_vec_refill(struct vio_rxq *rxq, bool in_order)
+{
+	if (in_order)
+		rx_vec_refill_inorder(rxq);
+	else
+		rx_vec_refill_fixed(rxq);
 }
 
 /*
@@ -469,6 +517,8 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	 * used positions). */
 	uint16_t oldest = vio_split_inorder_oldest(vq);
 	uint64_t bytes = 0;
+	/* The lengths of the groups taken whole. */
+	rxv_t lens = rxv_pair(0, 0);
 
 	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
 		return scalar(rxq, pkts, nb_pkts);
@@ -501,17 +551,18 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			while (k0 < RX_G && likely(rx_vec_take4(&extra[oldest + k0],
 								&pkts[cnt + k0])))
 				k0 += 4;
-			for (k = 0; k < k0; k++) {
+			for (k = 0; k < k0; k++)
 				rx_vec_mbuf_init(pkts[cnt + k], rearm,
 						 rxv_fields(lv, k));
-				bytes += grp[k].len;
-			}
 			if (likely(k0 == RX_G)) {
+				lens = rxv_add_lens(lens, v);
 				cnt += RX_G;
 				oldest = (uint16_t)((oldest + RX_G) & mask);
 				continue;
 			}
 			/* A buffer not in flight: the rest lane by lane. */
+			for (k = 0; k < k0; k++)
+				bytes += grp[k].len;
 		}
 #endif
 		for (k = k0; k < RX_G; k++) {
@@ -531,6 +582,7 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			break;
 	}
 	if (cnt > 0) {
+		bytes += rxv_sum64(lens);
 		vq->used_cons = cons + cnt;
 		vq->inflight -= cnt;
 		vq->free_cnt += cnt;
@@ -539,28 +591,42 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	}
 	if (cnt < ready)
 		return cnt + scalar(rxq, pkts + cnt, nb_pkts - cnt);
-	if (vq->free_cnt >= VIO_RX_REFILL_MIN) {
-		if (in_order)
-			rx_vec_refill_inorder(rxq);
-		else
-			rx_vec_refill_fixed(rxq);
-	}
+	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
+		rx_vec_refill(rxq, in_order);
 	return cnt;
 }
 
-/* The group burst's set-up only when there is something to take. */
+/* One group burst per order, out of line: the burst that finds nothing
+ * (most polls of an idle queue) then saves no register. */
+static uint16_t __rte_noinline
+rx_vec_groups_fixed(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		    uint16_t nb_pkts, uint16_t ready)
+{
+	return rx_split_vec_group_burst(rxq, pkts, nb_pkts, ready, false,
+					vio_rx_split_fixed);
+}
+
+static uint16_t __rte_noinline
+rx_vec_groups_inorder(struct vio_rxq *rxq, struct rte_mbuf **pkts,
+		      uint16_t nb_pkts, uint16_t ready)
+{
+	return rx_split_vec_group_burst(rxq, pkts, nb_pkts, ready, true,
+					vio_rx_split_inorder);
+}
+
+/* The group burst only when there is something to take. */
 static __rte_always_inline uint16_t
 rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
-		   uint16_t nb_pkts, bool in_order, vio_dp_burst_t scalar)
+		   uint16_t nb_pkts, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t ready = RTE_MIN(vio_split_used_ready(vq), nb_pkts);
 
 	if (likely(ready > 0))
-		return rx_split_vec_group_burst(rxq, pkts, nb_pkts, ready,
-						in_order, scalar);
+		return in_order ? rx_vec_groups_inorder(rxq, pkts, nb_pkts, ready) :
+				  rx_vec_groups_fixed(rxq, pkts, nb_pkts, ready);
 	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
-		rx_split_refill_kick(rxq, in_order, !in_order);
+		rx_vec_refill(rxq, in_order);
 	return 0;
 }
 
@@ -785,14 +851,14 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 uint16_t
 VIO_VEC_FN(vio_rx_split)(void *queue, struct rte_mbuf **pkts, uint16_t n)
 {
-	return rx_split_vec_burst(queue, pkts, n, false, vio_rx_split_fixed);
+	return rx_split_vec_burst(queue, pkts, n, false);
 }
 
 uint16_t
 VIO_VEC_FN(vio_rx_split_inorder)(void *queue, struct rte_mbuf **pkts,
 				 uint16_t n)
 {
-	return rx_split_vec_burst(queue, pkts, n, true, vio_rx_split_inorder);
+	return rx_split_vec_burst(queue, pkts, n, true);
 }
 
 uint16_t
