@@ -565,6 +565,55 @@ bad_id_out_of_range(void)
 	fx_traffic(fx, 50, 3);
 }
 
+/* Fixed slots (vio_split_fixed_used_pop) on a ring of 8, slots 2..7
+ * in flight after a lap (free_head 2): an entry frees only the slot it
+ * names, in any order; a slot named again is a bad id that frees
+ * nothing; an id out of range is a bad id that takes back the oldest
+ * slot in flight from free_head on (slot 2 is skipped once it is free),
+ * handing its cookie over. */
+static void
+fixed_used_pop(void)
+{
+	struct vio_vq *vq = vq_new();
+	uint8_t *ring = ut_alloc_aligned(4096, vio_vq_split_ring_size(8));
+	static const uint32_t ids[] = { 5, 5, 2, 8 + 3, 0, 4 };
+	static const uint16_t want[] = { 5, VIO_BAD_ID, 2, VIO_BAD_ID,
+					 VIO_BAD_ID, 4 };
+	/* The cookie each pop hands over: the slot's, or none (-1). */
+	static const int cookie[] = { 5, -1, 2, 3, -1, 4 };
+	uint16_t i;
+	uint32_t len;
+	void *c;
+
+	UT_EQ(vio_vq_init(vq, 0, 8, ring, 0x1000), 0);
+	for (i = 2; i < 8; i++)
+		vq->extra[i].cookie = fx_cookie(i);
+	vq->free_head = 2;
+	vq->free_cnt = 2;
+	vq->avail_idx = 10;
+	vq->inflight = 6;
+	for (i = 0; i < RTE_DIM(ids); i++) {
+		vq->used->ring[i].id = ids[i];
+		vq->used->ring[i].len = 100 + i;
+	}
+	for (i = 0; i < RTE_DIM(ids); i++) {
+		UT_EQ(vio_split_fixed_used_pop(vq, &len, &c), want[i]);
+		UT_EQ(len, 100 + i);
+		UT_PTR_EQ(c, cookie[i] < 0 ? NULL : fx_cookie(cookie[i]));
+		if (cookie[i] >= 0)
+			UT_PTR_EQ(vq->extra[cookie[i]].cookie, NULL);
+	}
+	UT_EQ(vq->used_cons, RTE_DIM(ids));
+	UT_EQ(vq->err.bad_id, 3);
+	/* Slots 6 and 7 still in flight, the rest free. */
+	UT_EQ(vq->inflight, 2);
+	UT_EQ(vq->free_cnt, 6);
+	UT_PTR_EQ(vq->extra[6].cookie, fx_cookie(6));
+	UT_PTR_EQ(vq->extra[7].cookie, fx_cookie(7));
+	UT_EQ(vq->free_head, 2);
+	UT_EQ(vio_split_fixed_oldest(vq), 6);
+}
+
 /* Ids in range but not a chain in flight: a free descriptor and the
  * middle of a chain. */
 static void
@@ -981,6 +1030,7 @@ static const struct ut_case vq_split_cases[] = {
 	UT_CASE(drain_and_reset),
 	UT_CASE(vq_dump_text),
 	UT_CASE(bad_id_out_of_range),
+	UT_CASE(fixed_used_pop),
 	UT_CASE(bad_id_not_in_flight),
 	UT_CASE(dup_id),
 	UT_CASE(big_len),
