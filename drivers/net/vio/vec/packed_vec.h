@@ -125,19 +125,31 @@ pv_buf_set(struct vio_vq *vq, uint16_t id, void *cookie)
 
 /* ---- receive ---- */
 
+/* Per refill constants: every buffer of a single-buffer queue is posted
+ * alike (vio_rx_packed_prepare wrote its length and ndescs 1 into every
+ * extra[] entry), so a batch needs only its mbufs' addresses. */
+struct pv_refill {
+	uint32_t addr_off;	/* buf_addr or buf_iova, as the device wants */
+	uint32_t len;		/* bytes posted per buffer */
+	uint64_t addr_add;	/* from there to the header's first byte */
+};
+
 static __rte_always_inline void
-pv_rx_post4(struct vio_rxq *rxq, struct rte_mbuf **m, bool in_order)
+pv_rx_post4(struct vio_vq *vq, struct rte_mbuf **m,
+	    const struct pv_refill *r, bool in_order)
 {
-	struct vio_vq *vq = &rxq->vq;
 	uint64_t addr[PV_BATCH];
 	uint32_t len[PV_BATCH];
 	uint16_t id[PV_BATCH], k;
 
 	for (k = 0; k < PV_BATCH; k++) {
+		uint64_t buf;
+
+		memcpy(&buf, (const char *)m[k] + r->addr_off, sizeof(buf));
 		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
-		addr[k] = vio_rx_buf_addr(rxq, m[k]);
-		len[k] = vio_rx_buf_len(rxq, m[k]);
-		pv_buf_set(vq, id[k], m[k]);
+		addr[k] = buf + r->addr_add;
+		len[k] = r->len;
+		vq->extra[id[k]].cookie = m[k];
 	}
 	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
 }
@@ -151,6 +163,12 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct rte_mbuf *mbufs[PV_RX_CHUNK];
+	const struct pv_refill r = {
+		.addr_off = rxq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					  offsetof(struct rte_mbuf, buf_iova),
+		.len = vq->extra[0].len,
+		.addr_add = RTE_PKTMBUF_HEADROOM - rxq->hdr_size,
+	};
 	uint16_t per_chunk = PV_RX_CHUNK;
 	int posted = 0;
 
@@ -169,7 +187,7 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 		while (i < n) {
 			if (n - i >= PV_BATCH && pv_aligned(vq->avail_idx,
 							     vq->size)) {
-				pv_rx_post4(rxq, &mbufs[i], in_order);
+				pv_rx_post4(vq, &mbufs[i], &r, in_order);
 				i += PV_BATCH;
 				continue;
 			}
@@ -321,11 +339,13 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint16_t cnt = 0, vcnt = 0;
 	uint64_t bytes = 0;
 
-	while (cnt < nb_pkts && !pv_rx_none(vq)) {
+	/* A clean batch's wrap bits say it is used: pv_rx_none is asked
+	 * only before the scalar burst. */
+	while (cnt < nb_pkts) {
 		uint16_t pos = vq->used_cons, k, got;
 
 		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
-		    vq->inflight >= PV_BATCH) {
+		    vq->inflight >= PV_BATCH && likely(!vq->broken)) {
 			uint16_t before = cnt;
 
 			c.want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
@@ -335,6 +355,8 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				continue;
 			}
 		}
+		if (pv_rx_none(vq))
+			break;
 		k = pv_to_boundary(pos, nb_pkts - cnt);
 		got = vio_rx_packed_take(rxq, pkts + cnt, k);
 		cnt += got;
