@@ -39,6 +39,7 @@
 #include "vio_dp.h"
 #include "vio_ethdev.h"
 #include "vio_rx.h"
+#include "tx_packed.h"
 #include "vio_tx.h"
 #include "vec_mbuf.h"
 #include "vio_vq_packed.h"
@@ -395,25 +396,77 @@ pv_rearm(const struct rte_mbuf *m)
 	return r;
 }
 
-/* vio_tx_can_push() of four packets at once (every ISA here has AVX2):
- * per quadword an mbuf's data_off, refcnt, nb_segs and port, refcnt and
- * nb_segs 1, data_off no less than the header; and all four direct. */
+/* Four mbufs at once (every ISA here has AVX2): per quadword an mbuf's
+ * data_off, refcnt, nb_segs and port; true when refcnt and nb_segs are
+ * 1 and all four are direct, with `r` their quadwords. */
 static __rte_always_inline bool
-pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
+pv_plain4(struct rte_mbuf **m, __m256i *r)
 {
-	const __m256i r = _mm256_set_epi64x(pv_rearm(m[3]), pv_rearm(m[2]),
-					    pv_rearm(m[1]), pv_rearm(m[0]));
-	__m256i ok = _mm256_cmpeq_epi64(
-		_mm256_and_si256(r, _mm256_set1_epi64x(0x0000ffffffff0000LL)),
-		_mm256_set1_epi64x(0x0000000100010000LL));
+	__m256i ok;
 	uint64_t ol = m[0]->ol_flags | m[1]->ol_flags | m[2]->ol_flags |
 		      m[3]->ol_flags;
 
-	ok = _mm256_andnot_si256(_mm256_cmpgt_epi64(
-			_mm256_set1_epi64x(c->hdr),
-			_mm256_and_si256(r, _mm256_set1_epi64x(0xffff))), ok);
+	*r = _mm256_set_epi64x(pv_rearm(m[3]), pv_rearm(m[2]),
+			       pv_rearm(m[1]), pv_rearm(m[0]));
+	ok = _mm256_cmpeq_epi64(
+		_mm256_and_si256(*r, _mm256_set1_epi64x(0x0000ffffffff0000LL)),
+		_mm256_set1_epi64x(0x0000000100010000LL));
 	return (_mm256_movemask_epi8(ok) == -1) &
 	       ((ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) == 0);
+}
+
+/* vio_tx_can_push() of four packets at once: plain, and data_off no
+ * less than the header. */
+static __rte_always_inline bool
+pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
+{
+	__m256i r, low;
+	bool plain = pv_plain4(m, &r);
+
+	low = _mm256_cmpgt_epi64(_mm256_set1_epi64x(c->hdr),
+				 _mm256_and_si256(r, _mm256_set1_epi64x(0xffff)));
+	return plain & _mm256_testz_si256(low, low);
+}
+
+/*
+ * Completed mbufs back to their pool: four at a time while all four are
+ * plain (pv_plain4), end their chain and come from the first one's
+ * pool, then with one put; from the first four that are not, the scalar
+ * rows' vio_tx_free_mbufs, which frees each as the mbuf library does.
+ */
+static __rte_always_inline void
+pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
+{
+	struct rte_mempool *mp = done[0]->pool;
+	uint16_t i = 0, k;
+
+	for (; n - i >= PV_BATCH; i += PV_BATCH) {
+		struct rte_mbuf **m = done + i;
+		__m256i r;
+
+		if (!pv_plain4(m, &r) ||
+		    ((uintptr_t)m[0]->next | (uintptr_t)m[1]->next |
+		     (uintptr_t)m[2]->next | (uintptr_t)m[3]->next) != 0 ||
+		    m[0]->pool != mp || m[1]->pool != mp ||
+		    m[2]->pool != mp || m[3]->pool != mp)
+			break;
+		/* As vio_tx_free_mbufs: the next user writes there. */
+		for (k = 0; k < PV_BATCH; k++)
+			vio_prefetch_w((char *)m[k]->buf_addr +
+				       RTE_PKTMBUF_HEADROOM);
+	}
+	if (i > 0) {
+		rte_mempool_put_bulk(mp, (void **)done, i);
+		txq->segs_held -= RTE_MIN(i, txq->segs_held);
+	}
+	if (i < n)
+		vio_tx_free_mbufs(txq, done + i, n - i);
+}
+
+static __rte_always_inline void
+pv_tx_reclaim(struct vio_txq *txq, bool in_order)
+{
+	vio_tx_packed_reclaim_with(txq, in_order, pv_tx_free);
 }
 
 /* The four headers (`hdr` a constant where the caller can make it one). */
@@ -477,14 +530,14 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	if (unlikely(vio_tx_detached(txq)))
 		return vio_tx_drop(txq, pkts, nb_pkts);
 	if (vio_tx_reclaim_due(txq))
-		vio_tx_packed_reclaim(txq);
+		pv_tx_reclaim(txq, in_order);
 	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
 	while (i < nb_pkts) {
 		uint16_t pos = vq->avail_idx, k, sent;
 
 		if (nb_pkts - i >= PV_BATCH && pv_aligned(pos, vq->size)) {
 			if (unlikely(vq->free_cnt < PV_BATCH)) {
-				vio_tx_packed_reclaim(txq);
+				pv_tx_reclaim(txq, in_order);
 				if (vq->free_cnt == 0)
 					break;	/* the ring is full */
 			}
