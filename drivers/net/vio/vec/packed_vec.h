@@ -463,10 +463,112 @@ pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
 		vio_tx_free_mbufs(txq, done + i, n - i);
 }
 
+_Static_assert(sizeof(struct vio_vq_extra) == 16 &&
+	       offsetof(struct vio_vq_extra, cookie) == 0 &&
+	       offsetof(struct vio_vq_extra, ndescs) == 8, "extra layout");
+
+/* Two extra[] entries: true when both hold one-slot buffers (the
+ * cookie lanes compare 0 with 0). */
+static __rte_always_inline __m256i
+pv_one_slot2(__m256i e)
+{
+	const __m256i ndescs = _mm256_set_epi64x(0xffff, 0, 0xffff, 0);
+
+	return _mm256_cmpeq_epi64(_mm256_and_si256(e, ndescs),
+				  _mm256_srli_epi64(ndescs, 15));
+}
+
+/*
+ * In order: whole batches of four one-slot buffers from the used
+ * position (a batch boundary) into `out`, at most `max`, up to the last
+ * buffer the device named (`last`): per batch two 32-byte loads and
+ * compares of extra[], the cookies cleared in place; the ring's
+ * counters kept in locals and written once. Returns the buffers taken;
+ * `*end` (when any) says `last` was among them or none is left.
+ */
+static __rte_always_inline uint16_t
+pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
+	    uint16_t max, bool *end)
+{
+	uint16_t pos = vq->used_cons, left = vq->inflight, size = vq->size;
+	struct vio_vq_extra *extra = vq->extra;
+	int dist = (int)last - pos;
+	bool wrap = vq->used_wrap;
+	uint16_t n = 0;
+
+	if (dist < 0)
+		dist += size;
+	while (dist >= PV_BATCH - 1 && max - n >= PV_BATCH &&
+	       left >= PV_BATCH && pv_aligned(pos, size)) {
+		struct vio_vq_extra *x = &extra[pos];
+		__m256i a = _mm256_loadu_si256((const __m256i *)x);
+		__m256i b = _mm256_loadu_si256((const __m256i *)(x + 2));
+
+		if (_mm256_movemask_epi8(_mm256_and_si256(pv_one_slot2(a),
+					 pv_one_slot2(b))) != -1)
+			break;
+		_mm256_storeu_si256((__m256i *)(out + n),
+				    _mm256_permute4x64_epi64(
+					_mm256_unpacklo_epi64(a, b), 0xd8));
+		_mm256_storeu_si256((__m256i *)x, _mm256_blend_epi32(a,
+				    _mm256_setzero_si256(), 0x33));
+		_mm256_storeu_si256((__m256i *)(x + 2), _mm256_blend_epi32(b,
+				    _mm256_setzero_si256(), 0x33));
+		n += PV_BATCH;
+		left -= PV_BATCH;
+		dist -= PV_BATCH;
+		pos += PV_BATCH;
+		if (pos == size) {
+			pos = 0;
+			wrap = !wrap;
+		}
+	}
+	if (n > 0) {
+		vq->used_cons = pos;
+		vq->used_wrap = wrap;
+		vq->free_cnt += n;
+		vq->inflight = left;
+		*end = dist < 0 || left == 0;
+	}
+	return n;
+}
+
+/* vio_tx_packed_reclaim_with() in order, taking whole batches of
+ * one-slot buffers with pv_tx_pop4s and the rest up to the next batch
+ * boundary with the scalar walk. */
+static __rte_always_inline void
+pv_tx_reclaim_inorder(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t k = 0, last = 0, t;
+	bool end = true;
+
+	while (!end || vio_packed_inorder_batch(vq, &last)) {
+		if (k > VIO_TX_FREE_BULK - PV_BATCH) {
+			pv_tx_free(txq, done, k);
+			k = 0;
+		}
+		t = pv_tx_pop4s(vq, last, &done[k], VIO_TX_FREE_BULK - k,
+				&end);
+		k += t;
+		if (t > 0)
+			continue;
+		k += vio_packed_inorder_pop_run(vq, last, (void **)&done[k],
+				pv_to_boundary(vq->used_cons,
+					       VIO_TX_FREE_BULK - k), &end);
+	}
+	if (k > 0)
+		pv_tx_free(txq, done, k);
+}
+
 static __rte_always_inline void
 pv_tx_reclaim(struct vio_txq *txq, bool in_order)
 {
-	vio_tx_packed_reclaim_with(txq, in_order, pv_tx_free);
+	if (in_order)
+		pv_tx_reclaim_inorder(txq);
+	else
+		vio_tx_packed_reclaim_with(txq, false, pv_tx_free);
 }
 
 /* The four headers (`hdr` a constant where the caller can make it one). */
