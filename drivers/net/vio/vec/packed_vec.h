@@ -124,6 +124,41 @@ pv_buf_set(struct vio_vq *vq, uint16_t id, void *cookie)
 	vq->extra[id].ndescs = 1;
 }
 
+_Static_assert(sizeof(struct vio_vq_extra) == 16 &&
+	       offsetof(struct vio_vq_extra, cookie) == 0 &&
+	       offsetof(struct vio_vq_extra, ndescs) == 8 &&
+	       offsetof(struct vio_vq_extra, len) == 12, "extra layout");
+
+/* The cookies of the four extra[] entries at x (loaded as a and b)
+ * into out[0..3], and cleared in place (every ISA here has AVX2). */
+static __rte_always_inline void
+pv_cookies_take4(struct vio_vq_extra *x, __m256i a, __m256i b, void *out)
+{
+	_mm256_storeu_si256((__m256i *)out, _mm256_permute4x64_epi64(
+				_mm256_unpacklo_epi64(a, b), 0xd8));
+	_mm256_storeu_si256((__m256i *)x,
+			    _mm256_blend_epi32(a, _mm256_setzero_si256(), 0x33));
+	_mm256_storeu_si256((__m256i *)(x + 2),
+			    _mm256_blend_epi32(b, _mm256_setzero_si256(), 0x33));
+}
+
+/* Four consecutive extra[] entries whole: cookie m[k], ndescs 1, len
+ * `len` (what vio_rx_packed_prepare wrote; tail is unused on a packed
+ * ring). */
+static __rte_always_inline void
+pv_cookies_put4(struct vio_vq_extra *x, struct rte_mbuf **m, uint32_t len)
+{
+	const __m256i meta = _mm256_set1_epi64x(1 | (uint64_t)len << 32);
+	__m256i p = _mm256_loadu_si256((const __m256i *)m);
+	__m256i lo = _mm256_unpacklo_epi64(p, meta);	/* 0, 2 */
+	__m256i hi = _mm256_unpackhi_epi64(p, meta);	/* 1, 3 */
+
+	_mm256_storeu_si256((__m256i *)x, _mm256_permute2x128_si256(lo, hi,
+								      0x20));
+	_mm256_storeu_si256((__m256i *)(x + 2),
+			    _mm256_permute2x128_si256(lo, hi, 0x31));
+}
+
 /* ---- receive ---- */
 
 /* Per refill constants: every buffer of a single-buffer queue is posted
@@ -150,8 +185,11 @@ pv_rx_post4(struct vio_vq *vq, struct rte_mbuf **m,
 		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
 		addr[k] = buf + r->addr_add;
 		len[k] = r->len;
-		vq->extra[id[k]].cookie = m[k];
+		if (!in_order)
+			vq->extra[id[k]].cookie = m[k];
 	}
+	if (in_order)
+		pv_cookies_put4(&vq->extra[vq->avail_idx], m, r->len);
 	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
 }
 
@@ -230,6 +268,14 @@ pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
 {
 	uint16_t pos = vq->used_cons, k;
 
+	if (in_order) {
+		struct vio_vq_extra *x = &vq->extra[pos];
+
+		pv_cookies_take4(x, _mm256_loadu_si256((const __m256i *)x),
+				 _mm256_loadu_si256((const __m256i *)(x + 2)),
+				 m);
+		return PV_BATCH;
+	}
 	for (k = 0; k < PV_BATCH; k++) {
 		uint16_t id = in_order ? pos + k : vq->pdesc[pos + k].id;
 
@@ -463,10 +509,6 @@ pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
 		vio_tx_free_mbufs(txq, done + i, n - i);
 }
 
-_Static_assert(sizeof(struct vio_vq_extra) == 16 &&
-	       offsetof(struct vio_vq_extra, cookie) == 0 &&
-	       offsetof(struct vio_vq_extra, ndescs) == 8, "extra layout");
-
 /* Two extra[] entries: true when both hold one-slot buffers (the
  * cookie lanes compare 0 with 0). */
 static __rte_always_inline __m256i
@@ -507,13 +549,7 @@ pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 		if (_mm256_movemask_epi8(_mm256_and_si256(pv_one_slot2(a),
 					 pv_one_slot2(b))) != -1)
 			break;
-		_mm256_storeu_si256((__m256i *)(out + n),
-				    _mm256_permute4x64_epi64(
-					_mm256_unpacklo_epi64(a, b), 0xd8));
-		_mm256_storeu_si256((__m256i *)x, _mm256_blend_epi32(a,
-				    _mm256_setzero_si256(), 0x33));
-		_mm256_storeu_si256((__m256i *)(x + 2), _mm256_blend_epi32(b,
-				    _mm256_setzero_si256(), 0x33));
+		pv_cookies_take4(x, a, b, out + n);
 		n += PV_BATCH;
 		left -= PV_BATCH;
 		dist -= PV_BATCH;
