@@ -6,7 +6,8 @@
  * against those batches, bursts not a multiple of four, a bad id, length
  * or wrap in each lane of a batch (in the first lap and after the wrap
  * counter flipped), transmit bursts that mix batchable and chained
- * packets, completions freed in bulk among mbufs of another pool,
+ * packets, a bad completion id in each lane of a batch, completions
+ * freed in bulk among mbufs of another pool,
  * indirect and shared ones, and a refill from a pool that cannot give
  * four. They run on
  * the packed single-buffer layouts at every SIMD width the suite is run
@@ -24,6 +25,7 @@
 #define PV_PACKED_INO	(&dpt_layouts[6])
 /* pv_bad_lane: a used length of the virtio-net header only. */
 #define PV_LEN_HDR	(UINT32_MAX - 1)
+#define PV_BATCH_LANES	4
 
 /* The ISA the datapath table must pick at this SIMD width on this CPU. */
 static const char *
@@ -364,6 +366,50 @@ static void pv_tx_unpushable_chain(const struct dpt_layout *lo)
 	pv_tx_unpushable(lo, false);
 }
 
+/* ---- transmit: a bad completion in each lane of a batch ---- */
+
+/*
+ * Eight packets at a batch boundary, the device completing `lane` of
+ * them well and naming an id not in flight next: the buffers before it
+ * are taken, the bad one is counted once in tx_q0_device_bad_id, and
+ * nothing completes any more (the ring fills) until a restart, after
+ * which the queue sends laps again; every mbuf back in its pool.
+ */
+static void
+pv_tx_bad_lane(const struct dpt_layout *lo, uint16_t lane)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t it, from;
+
+	UT_EQ(dpt_tx(d, 8, 0, 1), 8);
+	if (lane > 0)
+		UT_EQ(dpt_dev_tx(d, lane), lane);
+	UT_EQ(dpt_dev_tx_fault(d, 8 - lane, DM_FAULT_BAD_ID), 8 - lane);
+	for (it = 0; dpt_tx(d, 16, 0, 1) > 0; it++) {
+		dpt_dev_tx(d, 64);
+		UT_TRUE(it < 2 * DPT_RING);
+	}
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	dpt_restart(d);
+	from = d->tx_seed;
+	for (it = 0; d->tx_seed < from + 4 * DPT_RING; it++) {
+		dpt_tx(d, 16, 0, 1);
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+		UT_TRUE(it < 8 * DPT_RING);
+	}
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	dpt_finish(d);
+}
+
+static void
+pv_tx_bad_id(const struct dpt_layout *lo)
+{
+	uint16_t lane;
+
+	for (lane = 0; lane < PV_BATCH_LANES; lane++)
+		pv_tx_bad_lane(lo, lane);
+}
+
 /* ---- transmit: completions freed in bulk or one by one ---- */
 
 /* Every seventh packet made indirect (its data in another mbuf of the
@@ -509,6 +555,7 @@ PV_CASE(pv_refill_short)
 PV_CASE(pv_tx_unpushable_ind)
 PV_CASE(pv_tx_unpushable_chain)
 PV_CASE(pv_tx_free_mixed)
+PV_CASE(pv_tx_bad_id)
 
 static const struct ut_case cases[] = {
 	PV_CASES(pv_paths),
@@ -526,6 +573,7 @@ static const struct ut_case cases[] = {
 	PV_CASES(pv_tx_unpushable_ind),
 	PV_CASES(pv_tx_unpushable_chain),
 	PV_CASES(pv_tx_free_mixed),
+	PV_CASES(pv_tx_bad_id),
 };
 
 UT_SUITE(ut_suite_datapath_packed_vec, "datapath_packed_vec", cases);

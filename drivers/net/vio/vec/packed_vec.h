@@ -33,6 +33,7 @@
 
 #include <immintrin.h>
 
+#include <rte_atomic.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -598,13 +599,89 @@ pv_tx_reclaim_inorder(struct vio_txq *txq)
 		pv_tx_free(txq, done, k);
 }
 
+/*
+ * Not in order: are the four descriptors at d used in this lap (wrap
+ * bits `want`) with ids below `size`? Then id[] gets the ids, as read
+ * in the one load that was checked (the device may write again).
+ */
+static __rte_always_inline bool
+pv_tx_used4(const struct vio_packed_desc *d, uint16_t want, uint16_t size,
+	    uint16_t id[PV_BATCH])
+{
+	const __m256i wrap = _mm256_set1_epi64x((uint64_t)VIO_PACKED_WRAP_FLAGS
+						<< 48);
+	__m256i h = _mm256_unpackhi_epi64(
+		_mm256_loadu_si256((const __m256i *)d),
+		_mm256_loadu_si256((const __m256i *)(d + 2)));
+	__m256i ok = _mm256_cmpeq_epi64(_mm256_and_si256(h, wrap),
+			_mm256_set1_epi64x((uint64_t)want << 48));
+
+	if (_mm256_movemask_epi8(ok) != -1)
+		return false;
+	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+	h = _mm256_unpackhi_epi64(_mm256_loadu_si256((const __m256i *)d),
+				  _mm256_loadu_si256((const __m256i *)(d + 2)));
+	ok = _mm256_cmpgt_epi64(_mm256_set1_epi64x((uint64_t)size << 32),
+				_mm256_and_si256(h, _mm256_set1_epi64x(
+						0xffffLL << 32)));
+	/* Quadword lanes: descriptors 0, 2, 1, 3; ids in bits 32-47. */
+	id[0] = _mm256_extract_epi16(h, 2);
+	id[1] = _mm256_extract_epi16(h, 10);
+	id[2] = _mm256_extract_epi16(h, 6);
+	id[3] = _mm256_extract_epi16(h, 14);
+	return _mm256_movemask_epi8(ok) == -1;
+}
+
+/*
+ * vio_tx_packed_reclaim_with() not in order, four used descriptors at a
+ * time at batch boundaries (pv_tx_used4), each id's buffer taken only
+ * when in flight and of one slot (an id named twice finds its cookie
+ * gone): the lanes before one that is not are taken, and from there the
+ * scalar walk checks, counts and takes the rest.
+ */
+static __rte_always_inline void
+pv_tx_reclaim_ooo(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t k = 0, id[PV_BATCH], t;
+
+	while (vq->inflight >= PV_BATCH && pv_aligned(vq->used_cons, vq->size) &&
+	       likely(!vq->broken) &&
+	       pv_tx_used4(&vq->pdesc[vq->used_cons],
+			   vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0,
+			   vq->size, id)) {
+		for (t = 0; t < PV_BATCH; t++) {
+			struct vio_vq_extra *x = &vq->extra[id[t]];
+
+			if (unlikely(x->cookie == NULL || x->ndescs != 1))
+				break;
+			done[k++] = x->cookie;
+			x->cookie = NULL;
+			vio_packed_id_put(vq, id[t]);
+		}
+		vq->free_cnt += t;
+		vq->inflight -= t;
+		vio_packed_used_advance(vq, t);
+		if (k > VIO_TX_FREE_BULK - PV_BATCH) {
+			pv_tx_free(txq, done, k);
+			k = 0;
+		}
+		if (t < PV_BATCH)
+			break;
+	}
+	if (k > 0)
+		pv_tx_free(txq, done, k);
+	vio_tx_packed_reclaim_with(txq, false, pv_tx_free);
+}
+
 static __rte_always_inline void
 pv_tx_reclaim(struct vio_txq *txq, bool in_order)
 {
 	if (in_order)
 		pv_tx_reclaim_inorder(txq);
 	else
-		vio_tx_packed_reclaim_with(txq, false, pv_tx_free);
+		pv_tx_reclaim_ooo(txq);
 }
 
 /* The four headers (`hdr` a constant where the caller can make it one). */
