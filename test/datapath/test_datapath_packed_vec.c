@@ -385,10 +385,7 @@ pv_tx_bad_lane(const struct dpt_layout *lo, uint16_t lane)
 	if (lane > 0)
 		UT_EQ(dpt_dev_tx(d, lane), lane);
 	UT_EQ(dpt_dev_tx_fault(d, 8 - lane, DM_FAULT_BAD_ID), 8 - lane);
-	for (it = 0; dpt_tx(d, 16, 0, 1) > 0; it++) {
-		dpt_dev_tx(d, 64);
-		UT_TRUE(it < 2 * DPT_RING);
-	}
+	dpt_tx_until_full(d);
 	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
 	dpt_restart(d);
 	from = d->tx_seed;
