@@ -362,6 +362,17 @@ dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len, const uint16_t *shape)
 	return sent;
 }
 
+void
+dpt_tx_until_full(struct dpt *d)
+{
+	uint32_t it;
+
+	for (it = 0; dpt_tx(d, 16, 0, 1) > 0; it++) {
+		dpt_dev_tx(d, 64);
+		UT_TRUE(it < 2 * DPT_RING);
+	}
+}
+
 /* One received packet: its seed's length and bytes, after the last. */
 static void
 dpt_rx_check(struct dpt *d, struct rte_mbuf *m)

@@ -122,6 +122,10 @@ uint16_t dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs);
  * for one segment without headroom (the header cannot go in front). */
 uint16_t dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len,
 		       const uint16_t *shape);
+/* Offer bursts of 16 one-segment packets, the device taking what it
+ * can after each, until the driver takes none (a queue whose
+ * completions stopped fills up); bounded. */
+void dpt_tx_until_full(struct dpt *d);
 /* rte_eth_rx_burst until it gives nothing (at most `max` packets), each
  * packet checked (length, bytes, order, never twice) and freed, or kept
  * in `keep` when given. Returns packets received. */

@@ -456,10 +456,7 @@ tx_bad(const struct dpt_layout *lo, enum dm_fault f)
 	UT_EQ(dpt_dev_tx_fault(d, 8, f), 8);
 	if (lo->packed) {
 		/* Nothing completes any more: the ring fills. */
-		for (it = 0; dpt_tx(d, 16, 0, 1) > 0; it++) {
-			dpt_dev_tx(d, 64);
-			UT_TRUE(it < 2 * DPT_RING);
-		}
+		dpt_tx_until_full(d);
 		UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
 		dpt_restart(d);
 	}

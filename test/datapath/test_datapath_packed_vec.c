@@ -6,7 +6,10 @@
  * against those batches, bursts not a multiple of four, a bad id, length
  * or wrap in each lane of a batch (in the first lap and after the wrap
  * counter flipped), transmit bursts that mix batchable and chained
- * packets, and a refill from a pool that cannot give four. They run on
+ * packets, a bad completion id in each lane of a batch, completions
+ * freed in bulk among mbufs of another pool,
+ * indirect and shared ones, and a refill from a pool that cannot give
+ * four. They run on
  * the packed single-buffer layouts at every SIMD width the suite is run
  * with, so the scalar row passes them too; each checks counts, bytes,
  * the named counters, and that every mbuf is back in its pool.
@@ -22,6 +25,7 @@
 #define PV_PACKED_INO	(&dpt_layouts[6])
 /* pv_bad_lane: a used length of the virtio-net header only. */
 #define PV_LEN_HDR	(UINT32_MAX - 1)
+#define PV_BATCH_LANES	4
 
 /* The ISA the datapath table must pick at this SIMD width on this CPU. */
 static const char *
@@ -362,6 +366,123 @@ static void pv_tx_unpushable_chain(const struct dpt_layout *lo)
 	pv_tx_unpushable(lo, false);
 }
 
+/* ---- transmit: a bad completion in each lane of a batch ---- */
+
+/*
+ * Eight packets at a batch boundary, the device completing `lane` of
+ * them well and naming an id not in flight next: the buffers before it
+ * are taken, the bad one is counted once in tx_q0_device_bad_id, and
+ * nothing completes any more (the ring fills) until a restart, after
+ * which the queue sends laps again; every mbuf back in its pool.
+ */
+static void
+pv_tx_bad_lane(const struct dpt_layout *lo, uint16_t lane)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	uint32_t it, from;
+
+	UT_EQ(dpt_tx(d, 8, 0, 1), 8);
+	if (lane > 0)
+		UT_EQ(dpt_dev_tx(d, lane), lane);
+	UT_EQ(dpt_dev_tx_fault(d, 8 - lane, DM_FAULT_BAD_ID), 8 - lane);
+	dpt_tx_until_full(d);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	dpt_restart(d);
+	from = d->tx_seed;
+	for (it = 0; d->tx_seed < from + 4 * DPT_RING; it++) {
+		dpt_tx(d, 16, 0, 1);
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+		UT_TRUE(it < 8 * DPT_RING);
+	}
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	dpt_finish(d);
+}
+
+static void
+pv_tx_bad_id(const struct dpt_layout *lo)
+{
+	uint16_t lane;
+
+	for (lane = 0; lane < PV_BATCH_LANES; lane++)
+		pv_tx_bad_lane(lo, lane);
+}
+
+/* ---- transmit: completions freed in bulk or one by one ---- */
+
+/* Every seventh packet made indirect (its data in another mbuf of the
+ * pool, which it holds the only other reference to), every eleventh
+ * shared (a reference kept here). */
+static void
+pv_shape_free(struct dpt *d, struct rte_mbuf *m, uint32_t seed)
+{
+	struct pv_held *h = d->tx_shape_arg;
+
+	if (seed % 7 == 4) {
+		struct rte_mbuf *dir = rte_pktmbuf_alloc(d->tx_mp);
+
+		UT_ASSERT(dir != NULL, "tx pool empty");
+		dir->data_off = m->data_off;
+		memcpy(rte_pktmbuf_append(dir, m->data_len),
+		       rte_pktmbuf_mtod(m, void *), m->data_len);
+		rte_pktmbuf_attach(m, dir);
+		rte_pktmbuf_free(dir);	/* m holds it now */
+		UT_TRUE(RTE_MBUF_CLONED(m));
+	} else if (seed % 11 == 6) {
+		rte_mbuf_refcnt_update(m, 1);
+		h->m[h->n++] = m;
+	}
+}
+
+/*
+ * Bursts of 1..9 packets, every third burst from a second pool, some
+ * packets indirect or shared (pv_shape_free), the device taking 1..40
+ * chains after each: the completions the driver frees come in runs that
+ * mix pools and kinds at every position of a group of four. Every
+ * packet arrives whole; when the references kept here are dropped,
+ * every mbuf of both pools is back (a double free or a leak would show,
+ * as would an mbuf put back into the wrong pool).
+ */
+static void
+pv_tx_free_mixed(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	struct pv_held *h = ut_alloc(sizeof(*h));
+	struct rte_mempool *own = d->tx_mp, *other;
+	uint32_t want = 6 * DPT_RING, it, i;
+	unsigned int rounds = 0;
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	snprintf(name, sizeof(name), "pv_free_%s", lo->name);
+	other = rte_pktmbuf_pool_create(name, 4 * DPT_RING, 32, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE,
+					SOCKET_ID_ANY);
+	UT_ASSERT(other != NULL, "second pool");
+	d->tx_shape = pv_shape_free;
+	d->tx_shape_arg = h;
+	for (it = 0; d->tx_seed < want; it++) {
+		uint16_t b = 1 + (it * 5) % 9;
+
+		d->tx_mp = it % 3 == 1 ? other : own;
+		dpt_tx(d, RTE_MIN(b, want - d->tx_seed), 0, 1);
+		dpt_dev_tx(d, 1 + (it * 13) % 40);
+		UT_TRUE(it < 20 * want);
+	}
+	d->tx_mp = own;
+	while (d->tx_checked < d->tx_seed)
+		UT_ASSERT(dpt_dev_tx(d, 64) > 0 || ++rounds < 2,
+			  "device found %" PRIu64 " of %u", d->tx_checked,
+			  d->tx_seed);
+	UT_EQ(d->tx_checked, want);
+	UT_TRUE(h->n >= want / 16);	/* the shared ones not made indirect */
+	/* What the driver has not reclaimed yet it frees on stop. */
+	dpt_restart(d);
+	for (i = 0; i < h->n; i++)
+		rte_pktmbuf_free(h->m[i]);
+	UT_EQ(rte_mempool_avail_count(other), other->size);
+	pv_finish(d, 0);
+	rte_mempool_free(other);
+}
+
 /* ---- refill from a pool that cannot give four ---- */
 
 /*
@@ -430,6 +551,8 @@ PV_CASE(pv_tx_indirect)
 PV_CASE(pv_refill_short)
 PV_CASE(pv_tx_unpushable_ind)
 PV_CASE(pv_tx_unpushable_chain)
+PV_CASE(pv_tx_free_mixed)
+PV_CASE(pv_tx_bad_id)
 
 static const struct ut_case cases[] = {
 	PV_CASES(pv_paths),
@@ -446,6 +569,8 @@ static const struct ut_case cases[] = {
 	PV_CASES(pv_refill_short),
 	PV_CASES(pv_tx_unpushable_ind),
 	PV_CASES(pv_tx_unpushable_chain),
+	PV_CASES(pv_tx_free_mixed),
+	PV_CASES(pv_tx_bad_id),
 };
 
 UT_SUITE(ut_suite_datapath_packed_vec, "datapath_packed_vec", cases);

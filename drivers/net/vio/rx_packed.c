@@ -28,8 +28,10 @@ rx_bad(struct vio_rxq *rxq)
 	rxq->stats.errors++;
 }
 
-/* Single-buffer mode: every buffer's posted length is the same for the
- * queue's life, so the bound checked on receive is written once here. */
+/* Single-buffer mode: every buffer's posted length (and its one slot)
+ * is the same for the queue's life, so the bound checked on receive is
+ * written once here, and the vector refill posts without writing
+ * either. */
 void
 vio_rx_packed_prepare(struct vio_rxq *rxq)
 {
@@ -40,8 +42,10 @@ vio_rx_packed_prepare(struct vio_rxq *rxq)
 
 	if (rxq->segs_per_buf != 1)
 		return;
-	for (i = 0; i < vq->size; i++)
+	for (i = 0; i < vq->size; i++) {
 		vq->extra[i].len = len;
+		vq->extra[i].ndescs = 1;
+	}
 }
 
 static inline uint16_t

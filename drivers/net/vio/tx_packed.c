@@ -15,54 +15,14 @@
 #include <rte_mbuf.h>
 
 #include "vio_ethdev.h"
+#include "tx_packed.h"
 #include "vio_tx.h"
 #include "vio_vq_packed.h"
 
 static inline void
-tx_done(struct vio_txq *txq, struct rte_mbuf **done, uint16_t *k,
-	struct rte_mbuf *m)
-{
-	done[(*k)++] = m;
-	if (*k == VIO_TX_FREE_BULK) {
-		vio_tx_free_mbufs(txq, done, *k);
-		*k = 0;
-	}
-}
-
-static inline void
 tx_reclaim(struct vio_txq *txq, bool in_order)
 {
-	struct vio_vq *vq = &txq->vq;
-	struct rte_mbuf *done[VIO_TX_FREE_BULK];
-	uint16_t k = 0, last, id;
-	uint32_t len;
-	int ready;
-
-	if (in_order) {
-		bool end;
-
-		while (vio_packed_inorder_batch(vq, &last))
-			do {
-				k += vio_packed_inorder_pop_run(vq, last,
-						(void **)&done[k],
-						VIO_TX_FREE_BULK - k, &end);
-				if (k == VIO_TX_FREE_BULK) {
-					vio_tx_free_mbufs(txq, done, k);
-					k = 0;
-				}
-			} while (!end);
-	} else {
-		while ((ready = vio_packed_used_peek(vq)) != 0) {
-			id = vio_packed_used_take(vq, &len);
-			if (unlikely(id == VIO_PACKED_BAD_ID))
-				break;
-			tx_done(txq, done, &k, vq->extra[id].cookie);
-			vq->extra[id].cookie = NULL;
-			vio_packed_id_put(vq, id);
-		}
-	}
-	if (k > 0)
-		vio_tx_free_mbufs(txq, done, k);
+	vio_tx_packed_reclaim_with(txq, in_order, vio_tx_free_mbufs);
 }
 
 static inline uint16_t

@@ -33,12 +33,14 @@
 
 #include <immintrin.h>
 
+#include <rte_atomic.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
 #include "vio_dp.h"
 #include "vio_ethdev.h"
 #include "vio_rx.h"
+#include "tx_packed.h"
 #include "vio_tx.h"
 #include "vec_mbuf.h"
 #include "vio_vq_packed.h"
@@ -123,22 +125,72 @@ pv_buf_set(struct vio_vq *vq, uint16_t id, void *cookie)
 	vq->extra[id].ndescs = 1;
 }
 
+_Static_assert(sizeof(struct vio_vq_extra) == 16 &&
+	       offsetof(struct vio_vq_extra, cookie) == 0 &&
+	       offsetof(struct vio_vq_extra, ndescs) == 8 &&
+	       offsetof(struct vio_vq_extra, len) == 12, "extra layout");
+
+/* The cookies of the four extra[] entries at x (loaded as a and b)
+ * into out[0..3], and cleared in place (every ISA here has AVX2). */
+static __rte_always_inline void
+pv_cookies_take4(struct vio_vq_extra *x, __m256i a, __m256i b, void *out)
+{
+	_mm256_storeu_si256((__m256i *)out, _mm256_permute4x64_epi64(
+				_mm256_unpacklo_epi64(a, b), 0xd8));
+	_mm256_storeu_si256((__m256i *)x,
+			    _mm256_blend_epi32(a, _mm256_setzero_si256(), 0x33));
+	_mm256_storeu_si256((__m256i *)(x + 2),
+			    _mm256_blend_epi32(b, _mm256_setzero_si256(), 0x33));
+}
+
+/* Four consecutive extra[] entries whole: cookie m[k], ndescs 1, len
+ * `len` (what vio_rx_packed_prepare wrote; tail is unused on a packed
+ * ring). */
+static __rte_always_inline void
+pv_cookies_put4(struct vio_vq_extra *x, struct rte_mbuf **m, uint32_t len)
+{
+	const __m256i meta = _mm256_set1_epi64x(1 | (uint64_t)len << 32);
+	__m256i p = _mm256_loadu_si256((const __m256i *)m);
+	__m256i lo = _mm256_unpacklo_epi64(p, meta);	/* 0, 2 */
+	__m256i hi = _mm256_unpackhi_epi64(p, meta);	/* 1, 3 */
+
+	_mm256_storeu_si256((__m256i *)x, _mm256_permute2x128_si256(lo, hi,
+								      0x20));
+	_mm256_storeu_si256((__m256i *)(x + 2),
+			    _mm256_permute2x128_si256(lo, hi, 0x31));
+}
+
 /* ---- receive ---- */
 
+/* Per refill constants: every buffer of a single-buffer queue is posted
+ * alike (vio_rx_packed_prepare wrote its length and ndescs 1 into every
+ * extra[] entry), so a batch needs only its mbufs' addresses. */
+struct pv_refill {
+	uint32_t addr_off;	/* buf_addr or buf_iova, as the device wants */
+	uint32_t len;		/* bytes posted per buffer */
+	uint64_t addr_add;	/* from there to the header's first byte */
+};
+
 static __rte_always_inline void
-pv_rx_post4(struct vio_rxq *rxq, struct rte_mbuf **m, bool in_order)
+pv_rx_post4(struct vio_vq *vq, struct rte_mbuf **m,
+	    const struct pv_refill *r, bool in_order)
 {
-	struct vio_vq *vq = &rxq->vq;
 	uint64_t addr[PV_BATCH];
 	uint32_t len[PV_BATCH];
 	uint16_t id[PV_BATCH], k;
 
 	for (k = 0; k < PV_BATCH; k++) {
+		uint64_t buf;
+
+		memcpy(&buf, (const char *)m[k] + r->addr_off, sizeof(buf));
 		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
-		addr[k] = vio_rx_buf_addr(rxq, m[k]);
-		len[k] = vio_rx_buf_len(rxq, m[k]);
-		pv_buf_set(vq, id[k], m[k]);
+		addr[k] = buf + r->addr_add;
+		len[k] = r->len;
+		if (!in_order)
+			vq->extra[id[k]].cookie = m[k];
 	}
+	if (in_order)
+		pv_cookies_put4(&vq->extra[vq->avail_idx], m, r->len);
 	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
 }
 
@@ -151,6 +203,12 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct rte_mbuf *mbufs[PV_RX_CHUNK];
+	const struct pv_refill r = {
+		.addr_off = rxq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
+					  offsetof(struct rte_mbuf, buf_iova),
+		.len = vq->extra[0].len,
+		.addr_add = RTE_PKTMBUF_HEADROOM - rxq->hdr_size,
+	};
 	uint16_t per_chunk = PV_RX_CHUNK;
 	int posted = 0;
 
@@ -169,7 +227,7 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 		while (i < n) {
 			if (n - i >= PV_BATCH && pv_aligned(vq->avail_idx,
 							     vq->size)) {
-				pv_rx_post4(rxq, &mbufs[i], in_order);
+				pv_rx_post4(vq, &mbufs[i], &r, in_order);
 				i += PV_BATCH;
 				continue;
 			}
@@ -211,6 +269,14 @@ pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
 {
 	uint16_t pos = vq->used_cons, k;
 
+	if (in_order) {
+		struct vio_vq_extra *x = &vq->extra[pos];
+
+		pv_cookies_take4(x, _mm256_loadu_si256((const __m256i *)x),
+				 _mm256_loadu_si256((const __m256i *)(x + 2)),
+				 m);
+		return PV_BATCH;
+	}
 	for (k = 0; k < PV_BATCH; k++) {
 		uint16_t id = in_order ? pos + k : vq->pdesc[pos + k].id;
 
@@ -321,11 +387,13 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint16_t cnt = 0, vcnt = 0;
 	uint64_t bytes = 0;
 
-	while (cnt < nb_pkts && !pv_rx_none(vq)) {
+	/* A clean batch's wrap bits say it is used: pv_rx_none is asked
+	 * only before the scalar burst. */
+	while (cnt < nb_pkts) {
 		uint16_t pos = vq->used_cons, k, got;
 
 		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
-		    vq->inflight >= PV_BATCH) {
+		    vq->inflight >= PV_BATCH && likely(!vq->broken)) {
 			uint16_t before = cnt;
 
 			c.want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
@@ -335,6 +403,8 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				continue;
 			}
 		}
+		if (pv_rx_none(vq))
+			break;
 		k = pv_to_boundary(pos, nb_pkts - cnt);
 		got = vio_rx_packed_take(rxq, pkts + cnt, k);
 		cnt += got;
@@ -373,25 +443,245 @@ pv_rearm(const struct rte_mbuf *m)
 	return r;
 }
 
-/* vio_tx_can_push() of four packets at once (every ISA here has AVX2):
- * per quadword an mbuf's data_off, refcnt, nb_segs and port, refcnt and
- * nb_segs 1, data_off no less than the header; and all four direct. */
+/* Four mbufs at once (every ISA here has AVX2): per quadword an mbuf's
+ * data_off, refcnt, nb_segs and port; true when refcnt and nb_segs are
+ * 1 and all four are direct, with `r` their quadwords. */
 static __rte_always_inline bool
-pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
+pv_plain4(struct rte_mbuf **m, __m256i *r)
 {
-	const __m256i r = _mm256_set_epi64x(pv_rearm(m[3]), pv_rearm(m[2]),
-					    pv_rearm(m[1]), pv_rearm(m[0]));
-	__m256i ok = _mm256_cmpeq_epi64(
-		_mm256_and_si256(r, _mm256_set1_epi64x(0x0000ffffffff0000LL)),
-		_mm256_set1_epi64x(0x0000000100010000LL));
+	__m256i ok;
 	uint64_t ol = m[0]->ol_flags | m[1]->ol_flags | m[2]->ol_flags |
 		      m[3]->ol_flags;
 
-	ok = _mm256_andnot_si256(_mm256_cmpgt_epi64(
-			_mm256_set1_epi64x(c->hdr),
-			_mm256_and_si256(r, _mm256_set1_epi64x(0xffff))), ok);
+	*r = _mm256_set_epi64x(pv_rearm(m[3]), pv_rearm(m[2]),
+			       pv_rearm(m[1]), pv_rearm(m[0]));
+	ok = _mm256_cmpeq_epi64(
+		_mm256_and_si256(*r, _mm256_set1_epi64x(0x0000ffffffff0000LL)),
+		_mm256_set1_epi64x(0x0000000100010000LL));
 	return (_mm256_movemask_epi8(ok) == -1) &
 	       ((ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) == 0);
+}
+
+/* vio_tx_can_push() of four packets at once: plain, and data_off no
+ * less than the header. */
+static __rte_always_inline bool
+pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
+{
+	__m256i r, low;
+	bool plain = pv_plain4(m, &r);
+
+	low = _mm256_cmpgt_epi64(_mm256_set1_epi64x(c->hdr),
+				 _mm256_and_si256(r, _mm256_set1_epi64x(0xffff)));
+	return plain & _mm256_testz_si256(low, low);
+}
+
+/*
+ * Completed mbufs back to their pool: four at a time while all four are
+ * plain (pv_plain4), end their chain and come from the first one's
+ * pool, then with one put; from the first four that are not, the scalar
+ * rows' vio_tx_free_mbufs, which frees each as the mbuf library does.
+ */
+static __rte_always_inline void
+pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
+{
+	struct rte_mempool *mp = done[0]->pool;
+	uint16_t i = 0, k;
+
+	for (; n - i >= PV_BATCH; i += PV_BATCH) {
+		struct rte_mbuf **m = done + i;
+		__m256i r;
+
+		if (!pv_plain4(m, &r) ||
+		    ((uintptr_t)m[0]->next | (uintptr_t)m[1]->next |
+		     (uintptr_t)m[2]->next | (uintptr_t)m[3]->next) != 0 ||
+		    m[0]->pool != mp || m[1]->pool != mp ||
+		    m[2]->pool != mp || m[3]->pool != mp)
+			break;
+		/* As vio_tx_free_mbufs: the next user writes there. */
+		for (k = 0; k < PV_BATCH; k++)
+			vio_prefetch_w((char *)m[k]->buf_addr +
+				       RTE_PKTMBUF_HEADROOM);
+	}
+	if (i > 0) {
+		rte_mempool_put_bulk(mp, (void **)done, i);
+		txq->segs_held -= RTE_MIN(i, txq->segs_held);
+	}
+	if (i < n)
+		vio_tx_free_mbufs(txq, done + i, n - i);
+}
+
+/* Two extra[] entries: true when both hold one-slot buffers (the
+ * cookie lanes compare 0 with 0). */
+static __rte_always_inline __m256i
+pv_one_slot2(__m256i e)
+{
+	const __m256i ndescs = _mm256_set_epi64x(0xffff, 0, 0xffff, 0);
+
+	return _mm256_cmpeq_epi64(_mm256_and_si256(e, ndescs),
+				  _mm256_srli_epi64(ndescs, 15));
+}
+
+/*
+ * In order: whole batches of four one-slot buffers from the used
+ * position (a batch boundary) into `out`, at most `max`, up to the last
+ * buffer the device named (`last`): per batch two 32-byte loads and
+ * compares of extra[], the cookies cleared in place; the ring's
+ * counters kept in locals and written once. Returns the buffers taken;
+ * `*end` (when any) says `last` was among them or none is left.
+ */
+static __rte_always_inline uint16_t
+pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
+	    uint16_t max, bool *end)
+{
+	uint16_t pos = vq->used_cons, left = vq->inflight, size = vq->size;
+	struct vio_vq_extra *extra = vq->extra;
+	int dist = (int)last - pos;
+	bool wrap = vq->used_wrap;
+	uint16_t n = 0;
+
+	if (dist < 0)
+		dist += size;
+	while (dist >= PV_BATCH - 1 && max - n >= PV_BATCH &&
+	       left >= PV_BATCH && pv_aligned(pos, size)) {
+		struct vio_vq_extra *x = &extra[pos];
+		__m256i a = _mm256_loadu_si256((const __m256i *)x);
+		__m256i b = _mm256_loadu_si256((const __m256i *)(x + 2));
+
+		if (_mm256_movemask_epi8(_mm256_and_si256(pv_one_slot2(a),
+					 pv_one_slot2(b))) != -1)
+			break;
+		pv_cookies_take4(x, a, b, out + n);
+		n += PV_BATCH;
+		left -= PV_BATCH;
+		dist -= PV_BATCH;
+		pos += PV_BATCH;
+		if (pos == size) {
+			pos = 0;
+			wrap = !wrap;
+		}
+	}
+	if (n > 0) {
+		vq->used_cons = pos;
+		vq->used_wrap = wrap;
+		vq->free_cnt += n;
+		vq->inflight = left;
+		*end = dist < 0 || left == 0;
+	}
+	return n;
+}
+
+/* vio_tx_packed_reclaim_with() in order, taking whole batches of
+ * one-slot buffers with pv_tx_pop4s and the rest up to the next batch
+ * boundary with the scalar walk. */
+static __rte_always_inline void
+pv_tx_reclaim_inorder(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t k = 0, last = 0, t;
+	bool end = true;
+
+	while (!end || vio_packed_inorder_batch(vq, &last)) {
+		if (k > VIO_TX_FREE_BULK - PV_BATCH) {
+			pv_tx_free(txq, done, k);
+			k = 0;
+		}
+		t = pv_tx_pop4s(vq, last, &done[k], VIO_TX_FREE_BULK - k,
+				&end);
+		k += t;
+		if (t > 0)
+			continue;
+		k += vio_packed_inorder_pop_run(vq, last, (void **)&done[k],
+				pv_to_boundary(vq->used_cons,
+					       VIO_TX_FREE_BULK - k), &end);
+	}
+	if (k > 0)
+		pv_tx_free(txq, done, k);
+}
+
+/*
+ * Not in order: are the four descriptors at d used in this lap (wrap
+ * bits `want`) with ids below `size`? Then id[] gets the ids, as read
+ * in the one load that was checked (the device may write again).
+ */
+static __rte_always_inline bool
+pv_tx_used4(const struct vio_packed_desc *d, uint16_t want, uint16_t size,
+	    uint16_t id[PV_BATCH])
+{
+	const __m256i wrap = _mm256_set1_epi64x((uint64_t)VIO_PACKED_WRAP_FLAGS
+						<< 48);
+	__m256i h = _mm256_unpackhi_epi64(
+		_mm256_loadu_si256((const __m256i *)d),
+		_mm256_loadu_si256((const __m256i *)(d + 2)));
+	__m256i ok = _mm256_cmpeq_epi64(_mm256_and_si256(h, wrap),
+			_mm256_set1_epi64x((uint64_t)want << 48));
+
+	if (_mm256_movemask_epi8(ok) != -1)
+		return false;
+	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+	h = _mm256_unpackhi_epi64(_mm256_loadu_si256((const __m256i *)d),
+				  _mm256_loadu_si256((const __m256i *)(d + 2)));
+	ok = _mm256_cmpgt_epi64(_mm256_set1_epi64x((uint64_t)size << 32),
+				_mm256_and_si256(h, _mm256_set1_epi64x(
+						0xffffLL << 32)));
+	/* Quadword lanes: descriptors 0, 2, 1, 3; ids in bits 32-47. */
+	id[0] = _mm256_extract_epi16(h, 2);
+	id[1] = _mm256_extract_epi16(h, 10);
+	id[2] = _mm256_extract_epi16(h, 6);
+	id[3] = _mm256_extract_epi16(h, 14);
+	return _mm256_movemask_epi8(ok) == -1;
+}
+
+/*
+ * vio_tx_packed_reclaim_with() not in order, four used descriptors at a
+ * time at batch boundaries (pv_tx_used4), each id's buffer taken only
+ * when in flight and of one slot (an id named twice finds its cookie
+ * gone): the lanes before one that is not are taken, and from there the
+ * scalar walk checks, counts and takes the rest.
+ */
+static __rte_always_inline void
+pv_tx_reclaim_ooo(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t k = 0, id[PV_BATCH], t;
+
+	while (vq->inflight >= PV_BATCH && pv_aligned(vq->used_cons, vq->size) &&
+	       likely(!vq->broken) &&
+	       pv_tx_used4(&vq->pdesc[vq->used_cons],
+			   vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0,
+			   vq->size, id)) {
+		for (t = 0; t < PV_BATCH; t++) {
+			struct vio_vq_extra *x = &vq->extra[id[t]];
+
+			if (unlikely(x->cookie == NULL || x->ndescs != 1))
+				break;
+			done[k++] = x->cookie;
+			x->cookie = NULL;
+			vio_packed_id_put(vq, id[t]);
+		}
+		vq->free_cnt += t;
+		vq->inflight -= t;
+		vio_packed_used_advance(vq, t);
+		if (k > VIO_TX_FREE_BULK - PV_BATCH) {
+			pv_tx_free(txq, done, k);
+			k = 0;
+		}
+		if (t < PV_BATCH)
+			break;
+	}
+	if (k > 0)
+		pv_tx_free(txq, done, k);
+	vio_tx_packed_reclaim_with(txq, false, pv_tx_free);
+}
+
+static __rte_always_inline void
+pv_tx_reclaim(struct vio_txq *txq, bool in_order)
+{
+	if (in_order)
+		pv_tx_reclaim_inorder(txq);
+	else
+		pv_tx_reclaim_ooo(txq);
 }
 
 /* The four headers (`hdr` a constant where the caller can make it one). */
@@ -455,14 +745,14 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	if (unlikely(vio_tx_detached(txq)))
 		return vio_tx_drop(txq, pkts, nb_pkts);
 	if (vio_tx_reclaim_due(txq))
-		vio_tx_packed_reclaim(txq);
+		pv_tx_reclaim(txq, in_order);
 	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
 	while (i < nb_pkts) {
 		uint16_t pos = vq->avail_idx, k, sent;
 
 		if (nb_pkts - i >= PV_BATCH && pv_aligned(pos, vq->size)) {
 			if (unlikely(vq->free_cnt < PV_BATCH)) {
-				vio_tx_packed_reclaim(txq);
+				pv_tx_reclaim(txq, in_order);
 				if (vq->free_cnt == 0)
 					break;	/* the ring is full */
 			}
