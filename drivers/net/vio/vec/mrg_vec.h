@@ -233,6 +233,11 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	struct mv_consts c;
 	__m256i lim;
 
+	if (ready == 0) {
+		/* A poll that finds nothing costs no call. */
+		rx_split_refill_and_kick(rxq, in_order);
+		return 0;
+	}
 	if (ready < MV_G || nb_pkts < MV_G)
 		return scalar(rxq, pkts, nb_pkts);
 	mv_consts_init(&c, rxq);
@@ -359,6 +364,11 @@ mv_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint16_t got;
 	bool more = true;
 
+	if (vio_packed_used_none(vq)) {
+		/* A poll that finds nothing costs no call. */
+		mv_packed_refill_and_kick(rxq);
+		return 0;
+	}
 	if (nb_pkts < MV_G || vq->inflight < MV_G)
 		return scalar(rxq, pkts, nb_pkts);
 	mv_consts_init(&c, rxq);
