@@ -309,9 +309,10 @@ mv_packed_group(struct vio_rxq *rxq, const struct mv_consts *c,
 	uint16_t k;
 
 	h = mv_packed_his(d);
-	if (!mv_eq64(_mm256_and_si256(h, _mm256_set1_epi64x(
-				(long long)VIO_PACKED_WRAP_FLAGS << 48)),
-		     _mm256_set1_epi64x((long long)want << 48)))
+	/* The flags' high bits: shifted as unsigned, then reinterpreted. */
+	if (!mv_eq64(_mm256_and_si256(h, _mm256_set1_epi64x((long long)
+				((uint64_t)VIO_PACKED_WRAP_FLAGS << 48))),
+		     _mm256_set1_epi64x((long long)((uint64_t)want << 48))))
 		return 0;
 	/* The rest as written before the flags just seen. */
 	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
