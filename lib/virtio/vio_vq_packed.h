@@ -170,6 +170,24 @@ vio_packed_used_peek(struct vio_vq *vq)
 }
 
 /*
+ * Nothing to take at the used position: what vio_packed_used_peek()
+ * returns 0 for (nothing in flight, the queue broken, the descriptor
+ * still as the driver made it available), without counting anything,
+ * so that a poll that finds nothing costs no call.
+ */
+static inline bool
+vio_packed_used_none(struct vio_vq *vq)
+{
+	uint16_t flags, want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+
+	if (vq->inflight == 0 || unlikely(vq->broken))
+		return true;
+	flags = __atomic_load_n(&vq->pdesc[vq->used_cons].flags,
+				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
+	return flags == (want ^ VIO_PACKED_DESC_F_USED);
+}
+
+/*
  * With one slot per buffer (mergeable rx): is the k-th used descriptor
  * after the used position there already (k < inflight)? Wrong wrap bits
  * read as "not yet"; vio_packed_used_peek counts them when they come up.

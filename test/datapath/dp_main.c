@@ -29,11 +29,13 @@ extern const struct ut_suite ut_suite_datapath;
 extern const struct ut_suite ut_suite_ctrl_faults;
 extern const struct ut_suite ut_suite_datapath_vec;
 extern const struct ut_suite ut_suite_datapath_packed_vec;
+extern const struct ut_suite ut_suite_datapath_mrg_vec;
 
 static const struct ut_suite *const suites[] = {
 	&ut_suite_datapath,
 	&ut_suite_datapath_vec,
 	&ut_suite_datapath_packed_vec,
+	&ut_suite_datapath_mrg_vec,
 	&ut_suite_ctrl_faults,
 };
 

@@ -8,6 +8,8 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_mempool.h>
+#include <rte_cpuflags.h>
+#include <rte_vect.h>
 
 #include "dpt.h"
 #include "unit.h"
@@ -698,4 +700,20 @@ dpt_xstat(struct dpt *d, const char *name)
 		  "no xstat %s", name);
 	UT_EQ(rte_eth_xstats_get_by_id(d->port, &id, &value, 1), 1);
 	return value;
+}
+
+const char *
+dpt_vec_isa(void)
+{
+#if defined(RTE_ARCH_X86_64)
+	uint16_t width = rte_vect_get_max_simd_bitwidth();
+
+	if (width >= 512 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0 &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512BW) > 0 &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512VL) > 0)
+		return "avx512";
+	if (width >= 256 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0)
+		return "avx2";
+#endif
+	return "scalar";
 }

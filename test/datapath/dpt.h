@@ -161,6 +161,11 @@ int dpt_dev_rx_fault(struct dpt *d, uint32_t len, enum dm_fault f);
  * entry naming the second). */
 int dpt_dev_rx_inorder(struct dpt *d, uint32_t len, enum dm_inorder_fault f);
 
+/* The ISA of the packed and mergeable vector rows the datapath table
+ * picks at the EAL's SIMD width on this CPU: "avx512", "avx2" or
+ * "scalar". */
+const char *dpt_vec_isa(void);
+
 /* ---- counters ---- */
 
 struct rte_eth_stats;

@@ -27,21 +27,6 @@
 #define PV_LEN_HDR	(UINT32_MAX - 1)
 #define PV_BATCH_LANES	4
 
-/* The ISA the datapath table must pick at this SIMD width on this CPU. */
-static const char *
-pv_expected_isa(void)
-{
-	uint16_t width = rte_vect_get_max_simd_bitwidth();
-
-	if (width >= 512 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0 &&
-	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512BW) > 0 &&
-	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512VL) > 0)
-		return "avx512";
-	if (width >= 256 && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0)
-		return "avx2";
-	return "scalar";
-}
-
 /* Counts and bytes on both sides agree with the port's stats, no
  * device error was counted unless `errors`, and every mbuf returns. */
 static void
@@ -71,7 +56,7 @@ pv_paths(const struct dpt_layout *lo)
 {
 	struct dpt *d = dpt_open(lo, NULL);
 	struct rte_eth_burst_mode rx, tx;
-	const char *isa = pv_expected_isa();
+	const char *isa = dpt_vec_isa();
 
 	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
 	UT_EQ(rte_eth_tx_burst_mode_get(d->port, 0, &tx), 0);

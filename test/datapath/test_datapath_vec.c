@@ -76,8 +76,9 @@ vec_rx(struct dpt *d, uint16_t burst)
 	return got;
 }
 
-/* The row the EAL's SIMD width gives a split layout: rx vector without
- * mergeable buffers, tx vector always (x86 CPUs with the ISA). */
+/* The row the EAL's SIMD width gives a split layout: rx vector (with
+ * mergeable buffers, AVX2 and wider), tx vector always (x86 CPUs with
+ * the ISA). */
 static void
 vec_row_is_the_widest(const struct dpt_layout *lo)
 {
@@ -102,9 +103,11 @@ vec_row_is_the_widest(const struct dpt_layout *lo)
 		 lo->in_order ? " in-order" : "");
 	UT_ASSERT(strncmp(tx.info, want, strlen(want)) == 0,
 		  "tx path \"%s\", not \"%s\"", tx.info, want);
+	/* Mergeable rx: vector with AVX2 and AVX-512 (vec/mrg_vec.h). */
 	if (lo->mrg)
-		snprintf(want, sizeof(want), "split scalar%s mergeable",
-			 lo->in_order ? " in-order" : "");
+		snprintf(want, sizeof(want), "split %s%s mergeable",
+			 strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512") == 0 ?
+			 isa : "scalar", lo->in_order ? " in-order" : "");
 	UT_ASSERT(strncmp(rx.info, want, strlen(want)) == 0,
 		  "rx path \"%s\", not \"%s\"", rx.info, want);
 	dpt_finish(d);
@@ -534,6 +537,14 @@ VEC_SPLIT(vec_rx_burst_sizes)
 VEC_SINGLE(vec_rx_refill_short)
 static void vec_rx_out_of_order_split(void) { vec_rx_out_of_order(L(0)); }
 static void vec_rx_held_slot_split(void) { vec_rx_held_slot(L(0)); }
+/* And on the mergeable layouts, whose vector rows refill too. */
+static void vec_rx_refill_short_split_mrg(void) { vec_rx_refill_short(L(1)); }
+static void vec_rx_refill_short_split_inorder_mrg(void)
+{ vec_rx_refill_short(L(3)); }
+static void vec_rx_refill_short_packed_mrg(void)
+{ vec_rx_refill_short(L(5)); }
+static void vec_rx_refill_short_packed_inorder_mrg(void)
+{ vec_rx_refill_short(L(7)); }
 VEC_SPLIT(vec_tx_mixed_bursts)
 VEC_SPLIT(vec_tx_ring_short_of_group)
 static void vec_tx_inorder_entry_per_chain_split_inorder(void)
@@ -551,6 +562,10 @@ static const struct ut_case cases[] = {
 	VEC_SINGLE_CASES(vec_rx_refill_short),
 	UT_CASE(vec_rx_out_of_order_split),
 	UT_CASE(vec_rx_held_slot_split),
+	UT_CASE(vec_rx_refill_short_split_mrg),
+	UT_CASE(vec_rx_refill_short_split_inorder_mrg),
+	UT_CASE(vec_rx_refill_short_packed_mrg),
+	UT_CASE(vec_rx_refill_short_packed_inorder_mrg),
 	VEC_SPLIT_CASES(vec_tx_mixed_bursts),
 	VEC_SPLIT_CASES(vec_tx_ring_short_of_group),
 	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder),

@@ -60,6 +60,14 @@ DP_RXQ_STUB(vio_rx_packed_prepare, vio_rx_packed_refill)
 	vio_rx_packed_refill_ ## isa(struct vio_rxq *q) { (void)q; return 1; }
 DP_PACKED_VEC_STUBS(avx2)
 DP_PACKED_VEC_STUBS(avx512)
+/* The mergeable vector rows'. */
+#define DP_MRG_VEC_STUBS(isa) \
+	DP_RX_STUB(vio_rx_split_mrg_ ## isa) \
+	DP_RX_STUB(vio_rx_split_inorder_mrg_ ## isa) \
+	DP_RX_STUB(vio_rx_packed_mrg_ ## isa) \
+	DP_RX_STUB(vio_rx_packed_inorder_mrg_ ## isa)
+DP_MRG_VEC_STUBS(avx2)
+DP_MRG_VEC_STUBS(avx512)
 
 #define PACKED VIO_BIT(VIO_F_RING_PACKED)
 #define INORDER VIO_BIT(VIO_F_IN_ORDER)
@@ -135,8 +143,9 @@ every_layout_has_its_scalar_row(void)
 		UT_TRUE(dp->prepare != NULL && dp->refill != NULL);
 		/* vectorized=0 (dp_in): where a vector row of the kind
 		 * exists, that is why it was not taken (split: every kind,
-		 * vector tx at least; packed: single-buffer rx). */
-		UT_STR_EQ(c.why, !packed || rxbuf == VIO_DP_RXBUF_SINGLE ?
+		 * vector tx at least; packed: single-buffer and mergeable
+		 * rx). */
+		UT_STR_EQ(c.why, !packed || rxbuf != VIO_DP_RXBUF_CHAINED ?
 			  "avx512 refused: vectorized=0" : "");
 		for (j = 0; j < n; j++) {
 			UT_TRUE(seen[j]->rx != dp->rx);
@@ -189,8 +198,9 @@ table_one_scalar_row_per_kind_last(void)
 	}
 	/* 12 scalar rows; split: 3 ISAs x 2 orders of vector rx and tx,
 	 * and of vector tx over each of the 3 rx buffer kinds; packed:
-	 * avx512 and avx2 x 2 orders. */
-	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 4);
+	 * avx512 and avx2 x 2 orders; mergeable rx: avx512 and avx2 x 2
+	 * orders x 2 layouts. */
+	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 4 + 8);
 }
 
 /* The split vector rows of the real table: the widest the EAL allows,
@@ -265,11 +275,12 @@ real_table_split_vector_rows(void)
 	in.max_simd_bitwidth = 512;
 	real_split_rx_tx(&in, "split avx512 in-order", "split avx512 in-order",
 			 "");
-	/* Mergeable and chained rx buffers: scalar rx, vector tx. */
+	/* Mergeable rx buffers: vector rx and tx (mergeable_vector_rows);
+	 * chained ones: scalar rx, vector tx. */
 	in.features |= MRG;
-	real_split_rx_tx(&in, "split scalar in-order mergeable",
+	real_split_rx_tx(&in, "split avx512 in-order mergeable",
 			 "split avx512 in-order", "");
-	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_inorder_mrg);
+	UT_TRUE(choose(&in, &c)->rx == vio_rx_split_inorder_mrg_avx512);
 	in = dp_in(0, 3);
 	in.vectorized = true;
 	in.max_simd_bitwidth = 128;
@@ -360,12 +371,9 @@ other_kinds_are_not_candidates(void)
 static void
 vectorized_without_vector_row_says_so(void)
 {
-	struct vio_dp_input in = dp_in(PACKED | INORDER | MRG, 1);
+	struct vio_dp_input in;
 	struct vio_dp_choice c;
 
-	in.vectorized = true;
-	UT_STR_EQ(choose(&in, &c)->name, "packed scalar in-order mergeable");
-	UT_STR_EQ(c.why, "no vector path for this kind of ring yet");
 	in = dp_in(PACKED, 2);
 	in.vectorized = true;
 	UT_STR_EQ(choose(&in, &c)->name, "packed scalar chained-buffers");
@@ -434,6 +442,102 @@ packed_vector_rows(void)
 	UT_EQ_HEX(c.dp->rx_offloads & c.dp->tx_offloads, UINT64_MAX);
 }
 
+/*
+ * The real table's mergeable rows, every layout and order: avx512, then
+ * avx2 (rx mergeable, tx the vector tx of the layout), then scalar, each
+ * refused for the reason that applies; every offload taken (per-packet
+ * work runs the scalar helpers); split rows keep the split refill,
+ * packed ones the packed vector refill of their ISA.
+ */
+static void
+mergeable_vector_rows(void)
+{
+	static const struct {
+		uint16_t width;
+		uint32_t isa;
+		const char *isa_name, *why;
+	} t[] = {
+		{ 512, ALL_ISA, "avx512", "" },
+		{ 256, ALL_ISA, "avx2",
+		  "avx512 refused: max SIMD bitwidth 256" },
+		{ 512, VIO_DP_ISA_BIT(VIO_DP_AVX2), "avx2",
+		  "avx512 refused: not in this CPU" },
+		{ 128, ALL_ISA, NULL, "avx512 refused: max SIMD bitwidth 128" },
+		{ 512, VIO_DP_ISA_BIT(VIO_DP_SSE42), NULL,
+		  "avx512 refused: not in this CPU" },
+	};
+	struct vio_dp_choice c;
+	unsigned int i, k;
+
+	for (k = 0; k < 4; k++) {
+		bool packed = k & 1, in_order = k & 2;
+		const char *lname = packed ? "packed" : "split";
+		const char *o = in_order ? " in-order" : "";
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			struct vio_dp_input in = dp_in(MRG |
+				(packed ? PACKED : 0) | (in_order ? INORDER : 0), 1);
+			char rx[64], tx[64];
+			const struct vio_dp *dp;
+
+			in.vectorized = true;
+			in.max_simd_bitwidth = t[i].width;
+			in.cpu_isa = t[i].isa;
+			/* Offloads with per-packet rx work: still vector. */
+			in.rx_offloads = 0x1f;
+			dp = choose(&in, &c);
+			UT_STR_EQ(c.why, t[i].why);
+			UT_EQ(dp->rxbuf, VIO_DP_RXBUF_MRG);
+			UT_EQ(dp->in_order, in_order);
+			if (t[i].isa_name == NULL) {
+				/* No sse4.2 mergeable rx: split keeps its
+				 * sse4.2 tx over scalar rx. */
+				UT_TRUE(dp->rx == (packed ?
+					(in_order ? vio_rx_packed_inorder_mrg :
+						    vio_rx_packed_mrg) :
+					(in_order ? vio_rx_split_inorder_mrg :
+						    vio_rx_split_mrg)));
+				continue;
+			}
+			snprintf(rx, sizeof(rx), "%s %s%s mergeable", lname,
+				 t[i].isa_name, o);
+			snprintf(tx, sizeof(tx), "%s %s%s", lname,
+				 t[i].isa_name, o);
+			UT_STR_EQ(dp->name, rx);
+			UT_STR_EQ(dp->tx_name, tx);
+			UT_EQ_HEX(dp->rx_offloads & dp->tx_offloads, UINT64_MAX);
+		}
+	}
+	/* The functions behind the names. */
+	choose(&(struct vio_dp_input){ .features = MRG, .rx_segs = 1,
+		.cpu_isa = ALL_ISA, .max_simd_bitwidth = 256,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_split_mrg_avx2);
+	UT_TRUE(c.dp->tx == vio_tx_split_avx2);
+	UT_TRUE(c.dp->refill == vio_rx_split_refill);
+	UT_TRUE(c.dp->prepare == vio_rx_split_prepare);
+	choose(&(struct vio_dp_input){ .features = MRG | INORDER,
+		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 512,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_split_inorder_mrg_avx512);
+	UT_TRUE(c.dp->tx == vio_tx_split_inorder_avx512);
+	UT_TRUE(c.dp->refill == vio_rx_split_inorder_refill);
+	UT_TRUE(c.dp->prepare == vio_rx_split_inorder_prepare);
+	choose(&(struct vio_dp_input){ .features = MRG | PACKED,
+		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 256,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_mrg_avx2);
+	UT_TRUE(c.dp->tx == vio_tx_packed_avx2);
+	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx2);
+	UT_TRUE(c.dp->prepare == vio_rx_packed_prepare);
+	choose(&(struct vio_dp_input){ .features = MRG | PACKED | INORDER,
+		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 512,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_mrg_avx512);
+	UT_TRUE(c.dp->tx == vio_tx_packed_inorder_avx512);
+	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx512);
+}
+
 /* Same input, same answer; the input is not written. */
 static void
 choice_is_pure(void)
@@ -471,6 +575,7 @@ static const struct ut_case cases[] = {
 	UT_CASE(other_kinds_are_not_candidates),
 	UT_CASE(vectorized_without_vector_row_says_so),
 	UT_CASE(packed_vector_rows),
+	UT_CASE(mergeable_vector_rows),
 	UT_CASE(choice_is_pure),
 	UT_CASE(isa_names_and_widths),
 };

@@ -82,9 +82,49 @@
 	.prepare = vio_rx_packed_prepare, \
 	.refill = vio_rx_packed_refill ## sfx, .name = nm, .tx_name = txnm }
 
+/* ---- mergeable vector rows (vec/mrg_{split,packed}_ISA.c) ---- */
+#if defined(__x86_64__)
+/* Vector mergeable rx, and the vector tx of the same layout and ISA.
+ * Every offload is taken: the bursts run the scalar rows' per-packet
+ * offload helper, and hand every packet that is not a whole frame in
+ * one buffer to the scalar mergeable burst (vec/mrg_vec.h). */
+#define MRG_VEC_SPLIT_ROW(ino, isa_, sfx, nm, txnm) { \
+	.layout = VIO_DP_SPLIT, .in_order = ino, .rxbuf = VIO_DP_RXBUF_MRG, \
+	.isa = isa_, .rx_offloads = ALL, .tx_offloads = ALL, \
+	.rx = ino ? vio_rx_split_inorder_mrg ## sfx : vio_rx_split_mrg ## sfx, \
+	.tx = ino ? vio_tx_split_inorder ## sfx : vio_tx_split ## sfx, \
+	.prepare = ino ? vio_rx_split_inorder_prepare : vio_rx_split_prepare, \
+	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_refill, \
+	.name = nm, .tx_name = txnm }
+
+#define MRG_VEC_PACKED_ROW(ino, isa_, sfx, nm, txnm) { \
+	.layout = VIO_DP_PACKED, .in_order = ino, .rxbuf = VIO_DP_RXBUF_MRG, \
+	.isa = isa_, .rx_offloads = ALL, .tx_offloads = ALL, \
+	.rx = ino ? vio_rx_packed_inorder_mrg ## sfx : \
+		    vio_rx_packed_mrg ## sfx, \
+	.tx = ino ? vio_tx_packed_inorder ## sfx : vio_tx_packed ## sfx, \
+	.prepare = vio_rx_packed_prepare, \
+	.refill = vio_rx_packed_refill ## sfx, .name = nm, .tx_name = txnm }
+
+#define MRG_VEC_ROWS(kind, lname, ino, o) \
+	MRG_VEC_ ## kind ## _ROW(ino, VIO_DP_AVX512, _avx512, \
+				 lname " avx512" o " mergeable", \
+				 lname " avx512" o), \
+	MRG_VEC_ ## kind ## _ROW(ino, VIO_DP_AVX2, _avx2, \
+				 lname " avx2" o " mergeable", lname " avx2" o)
+#endif
+/* ---- end of mergeable vector rows ---- */
+
 /* Rows of one (layout, order, rx buffer) kind: fastest first, the
  * scalar row last, as it is always usable. */
 const struct vio_dp vio_dp_table[] = {
+#if defined(__x86_64__)
+	/* Mergeable vector rx: before every other row of their kinds. */
+	MRG_VEC_ROWS(SPLIT, "split", false, ""),
+	MRG_VEC_ROWS(SPLIT, "split", true, " in-order"),
+	MRG_VEC_ROWS(PACKED, "packed", false, ""),
+	MRG_VEC_ROWS(PACKED, "packed", true, " in-order"),
+#endif
 	/* Split vector: rx and tx, then tx alone (rx offloads), each
 	 * kind's before its scalar row. */
 	SPLIT_VEC_ROWS(false, ""),
