@@ -106,15 +106,15 @@ cvq_post_split(struct vio_vq *vq, const struct vio_packed_seg *d, uint16_t n,
 
 	for (i = 0; i < n; i++) {
 		id = vio_split_desc_get(vq);
-		vq->desc[id].addr = d[i].addr;
-		vq->desc[id].len = d[i].len;
-		vq->desc[id].flags = d[i].flags |
+		vq->split.desc[id].addr = d[i].addr;
+		vq->split.desc[id].len = d[i].len;
+		vq->split.desc[id].flags = d[i].flags |
 				     (i + 1 < n ? VIO_DESC_F_NEXT : 0);
-		vq->desc[id].next = 0;
+		vq->split.desc[id].next = 0;
 		if (i == 0)
 			head = id;
 		else
-			vq->desc[prev].next = id;
+			vq->split.desc[prev].next = id;
 		prev = id;
 	}
 	vio_split_chain_set(vq, head, prev, n, cookie);
@@ -128,7 +128,7 @@ cvq_post_packed(struct vio_vq *vq, const struct vio_packed_seg *d,
 		uint16_t n, void *cookie)
 {
 	/* In order, a buffer's id is the slot of its first descriptor. */
-	uint16_t id = vq->in_order ? vq->avail_idx : vio_packed_id_get(vq);
+	uint16_t id = vq->in_order ? vq->packed.next_avail : vio_packed_id_get(vq);
 
 	vio_packed_add_chain(vq, id, d, n, cookie);
 	vio_packed_kick(vq);
@@ -204,7 +204,7 @@ cvq_wait(struct vio_cvq *cq, uint16_t head, uint32_t timeout_us,
 	enum vio_cvq_wait w;
 
 	for (;;) {
-		w = cq->vq->packed ? cvq_poll_packed(cq->vq, head, len) :
+		w = cq->vq->is_packed ? cvq_poll_packed(cq->vq, head, len) :
 				     cvq_poll_split(cq->vq, head, len);
 		if (w != VIO_CVQ_PENDING)
 			return w;
@@ -312,7 +312,7 @@ cvq_command_locked(struct vio_cvq *cq, uint8_t class, uint8_t cmd,
 	if (vq->free_cnt < n)	/* only if the caller shares the vq */
 		return -ENOSPC;
 	cq->stats.commands++;
-	head = vq->packed ? cvq_post_packed(vq, d, n, cq) :
+	head = vq->is_packed ? cvq_post_packed(vq, d, n, cq) :
 			    cvq_post_split(vq, d, n, cq);
 	w = cvq_wait(cq, head, timeout_us, &len);
 	if (w == VIO_CVQ_TIMEOUT || w == VIO_CVQ_LOST)

@@ -214,7 +214,7 @@ doorbell_ring(void *doorbell, struct vio_vq *vq, bool data)
 {
 	if (data)
 		rte_write32((uint32_t)vq->index |
-			    (uint32_t)__atomic_load_n(&vq->avail->idx,
+			    (uint32_t)__atomic_load_n(&vq->split.avail->idx,
 						      __ATOMIC_RELAXED) << 16,
 			    doorbell);
 	else

@@ -131,9 +131,9 @@ ring_fd(struct vio_user *u, uint32_t request, uint16_t index, int fd)
 }
 
 /* Our virtual addresses: the backend translates them with the memory
- * table. For a packed ring desc/avail/used are the descriptor ring and
- * the driver and device event areas (vio_vq shares the fields), which is
- * what vhost-user expects in their place. */
+ * table. For a packed ring the descriptor, driver and device
+ * areas (vio_vq_*_area) are the descriptor ring and the driver and
+ * device event areas, which is what vhost-user expects in their place. */
 static int
 ring_addr(struct vio_user *u, const struct vio_vq *vq, uint16_t index)
 {
@@ -142,9 +142,9 @@ ring_addr(struct vio_user *u, const struct vio_vq *vq, uint16_t index)
 		.size = sizeof(msg.payload.addr),
 		.payload.addr = {
 			.index = index,
-			.desc = (uintptr_t)vq->desc,
-			.used = (uintptr_t)vq->used,
-			.avail = (uintptr_t)vq->avail,
+			.desc = (uintptr_t)vio_vq_desc_area(vq),
+			.used = (uintptr_t)vio_vq_device_area(vq),
+			.avail = (uintptr_t)vio_vq_driver_area(vq),
 		},
 	};
 
@@ -213,7 +213,7 @@ ring_base(struct vio_user *u, struct vio_user_queue *q, uint32_t *base)
 	int ret;
 
 	if (!(u->driver_features & VIO_BIT(VIO_F_RING_PACKED))) {
-		*base = __atomic_load_n(&q->vq->used->idx, __ATOMIC_ACQUIRE);
+		*base = __atomic_load_n(&q->vq->split.used->idx, __ATOMIC_ACQUIRE);
 		return 0;
 	}
 	ret = packed_resume_point(q->vq, &pos, &wrap);

@@ -93,7 +93,7 @@ static int
 ucq_split_take(struct vio_user_cvq *c, struct ucq_chain *ch)
 {
 	const struct vio_vq *vq = c->vq;
-	uint16_t avail = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
+	uint16_t avail = __atomic_load_n(&vq->split.avail->idx, __ATOMIC_ACQUIRE);
 	uint16_t id;
 	struct vio_desc d;
 	int ret;
@@ -103,13 +103,13 @@ ucq_split_take(struct vio_user_cvq *c, struct ucq_chain *ch)
 	if ((uint16_t)(avail - c->last_avail) > vq->size)
 		return ucq_refuse(c, "available index ahead by more than the ring",
 				  (uint16_t)(avail - c->last_avail));
-	id = vq->avail->ring[c->last_avail & vq->mask];
+	id = vq->split.avail->ring[c->last_avail & vq->mask];
 	memset(ch, 0, offsetof(struct ucq_chain, seg));
 	ch->id = id;
 	for (;;) {
 		if (id >= vq->size)
 			return ucq_refuse(c, "descriptor id out of range", id);
-		d = vq->desc[id];	/* one read: the driver may rewrite it */
+		d = vq->split.desc[id];	/* one read: the driver may rewrite it */
 		ret = ucq_seg_add(c, ch, d.addr, d.len, d.flags);
 		if (ret < 0)
 			return ret;
@@ -126,12 +126,12 @@ ucq_split_put(struct vio_user_cvq *c, const struct ucq_chain *ch,
 	      uint32_t len)
 {
 	struct vio_vq *vq = c->vq;
-	struct vio_used_elem *e = &vq->used->ring[c->used_idx & vq->mask];
+	struct vio_used_elem *e = &vq->split.used->ring[c->used_idx & vq->mask];
 
 	e->id = ch->id;
 	e->len = len;
 	c->used_idx++;
-	__atomic_store_n(&vq->used->idx, c->used_idx, __ATOMIC_RELEASE);
+	__atomic_store_n(&vq->split.used->idx, c->used_idx, __ATOMIC_RELEASE);
 }
 
 /* ---- packed ring ---- */
@@ -154,7 +154,7 @@ ucq_packed_take(struct vio_user_cvq *c, struct ucq_chain *ch)
 
 	memset(ch, 0, offsetof(struct ucq_chain, seg));
 	do {
-		flags = __atomic_load_n(&vq->pdesc[slot].flags, __ATOMIC_ACQUIRE);
+		flags = __atomic_load_n(&vq->packed.desc[slot].flags, __ATOMIC_ACQUIRE);
 		if (!ucq_packed_avail(flags, wrap)) {
 			if (ch->ndescs == 0)
 				return 0;
@@ -162,7 +162,7 @@ ucq_packed_take(struct vio_user_cvq *c, struct ucq_chain *ch)
 			return ucq_refuse(c, "chain continues into a descriptor not available",
 					  slot);
 		}
-		d = vq->pdesc[slot];
+		d = vq->packed.desc[slot];
 		ret = ucq_seg_add(c, ch, d.addr, d.len, flags);
 		if (ret < 0)
 			return ret;
@@ -182,7 +182,7 @@ static void
 ucq_packed_put(struct vio_user_cvq *c, const struct ucq_chain *ch,
 	       uint32_t len)
 {
-	struct vio_packed_desc *d = &c->vq->pdesc[c->used_idx];
+	struct vio_packed_desc *d = &c->vq->packed.desc[c->used_idx];
 
 	d->id = ch->id;
 	d->len = len;
@@ -233,11 +233,11 @@ vio_user_cvq_run(struct vio_user_cvq *c)
 	uint32_t len;
 
 	while (!c->broken) {
-		if ((c->vq->packed ? ucq_packed_take(c, &ch) :
+		if ((c->vq->is_packed ? ucq_packed_take(c, &ch) :
 				     ucq_split_take(c, &ch)) <= 0)
 			break;
 		len = ucq_execute(c, &ch);
-		if (c->vq->packed)
+		if (c->vq->is_packed)
 			ucq_packed_put(c, &ch, len);
 		else
 			ucq_split_put(c, &ch, len);

@@ -181,11 +181,11 @@ ring_give(struct vio_kern *k, struct vio_kern_ring *r, uint16_t index)
 	const struct vio_vq *vq = r->vq;
 	struct vhost_vring_addr a = {
 		.index = ring_of(index),
-		.desc_user_addr = (uintptr_t)vq->desc,
-		.avail_user_addr = (uintptr_t)vq->avail,
-		.used_user_addr = (uintptr_t)vq->used,
+		.desc_user_addr = (uintptr_t)vio_vq_desc_area(vq),
+		.avail_user_addr = (uintptr_t)vio_vq_driver_area(vq),
+		.used_user_addr = (uintptr_t)vio_vq_device_area(vq),
 	};
-	uint16_t base = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+	uint16_t base = __atomic_load_n(&vq->split.used->idx, __ATOMIC_ACQUIRE);
 	int ret;
 
 	ret = ring_state(k, index, VHOST_SET_VRING_NUM, "VHOST_SET_VRING_NUM",

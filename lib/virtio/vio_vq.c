@@ -98,17 +98,29 @@ priv_free(const struct vio_vq *vq, void *p)
 		free(p);
 }
 
-static int
-vq_alloc(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring)
+/* The free-list links of either layout (one array, allocated here). */
+static uint16_t **
+vq_links(struct vio_vq *vq)
 {
+	return vq->is_packed ? &vq->packed.id_next : &vq->split.next;
+}
+
+static int
+vq_alloc(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
+	 bool packed)
+{
+	uint16_t **links;
+
 	if (size == 0 || (size & (size - 1)) != 0 || size > VIO_MAX_QUEUE_SIZE ||
 	    ring == NULL)
 		return -EINVAL;
 	memset(vq, 0, sizeof(*vq));
+	vq->is_packed = packed;
 	vq->priv_shared = vio_vq_zalloc != NULL;
+	links = vq_links(vq);
 	vq->extra = priv_alloc(vq, sizeof(*vq->extra) * size);
-	vq->next = priv_alloc(vq, sizeof(*vq->next) * size);
-	if (vq->extra == NULL || vq->next == NULL) {
+	*links = priv_alloc(vq, sizeof(**links) * size);
+	if (vq->extra == NULL || *links == NULL) {
 		vio_vq_fini(vq);
 		return -ENOMEM;
 	}
@@ -124,16 +136,16 @@ vio_vq_init_packed(struct vio_vq *vq, uint16_t index, uint16_t size,
 		   void *ring, uint64_t ring_addr, bool in_order)
 {
 	size_t ev_off = sizeof(struct vio_packed_desc) * size;
-	int ret = vq_alloc(vq, index, size, ring);
+	struct vio_vq_packed_state *p = &vq->packed;
+	int ret = vq_alloc(vq, index, size, ring, true);
 
 	if (ret < 0)
 		return ret;
-	vq->packed = true;
 	vq->in_order = in_order;
 	vq->ring_len = vio_vq_packed_ring_size(size);
-	vq->pdesc = ring;
-	vq->drv_event = (struct vio_packed_event *)((char *)ring + ev_off);
-	vq->dev_event = vq->drv_event + 1;
+	p->desc = ring;
+	p->drv_event = (struct vio_packed_event *)((char *)ring + ev_off);
+	p->dev_event = p->drv_event + 1;
 	vq->desc_addr = ring_addr;
 	vq->avail_addr = ring_addr + ev_off;
 	vq->used_addr = vq->avail_addr + sizeof(struct vio_packed_event);
@@ -146,7 +158,8 @@ vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
 	    uint64_t ring_addr)
 {
 	size_t avail_off, used_off;
-	int ret = vq_alloc(vq, index, size, ring);
+	struct vio_vq_split_state *s = &vq->split;
+	int ret = vq_alloc(vq, index, size, ring, false);
 
 	if (ret < 0)
 		return ret;
@@ -154,9 +167,9 @@ vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
 
 	avail_off = sizeof(struct vio_desc) * size;
 	used_off = align_up(avail_off + avail_bytes(size), VIO_RING_ALIGN);
-	vq->desc = ring;
-	vq->avail = (struct vio_avail *)((char *)ring + avail_off);
-	vq->used = (struct vio_used *)((char *)ring + used_off);
+	s->desc = ring;
+	s->avail = (struct vio_avail *)((char *)ring + avail_off);
+	s->used = (struct vio_used *)((char *)ring + used_off);
 	vq->desc_addr = ring_addr;
 	vq->avail_addr = ring_addr + avail_off;
 	vq->used_addr = ring_addr + used_off;
@@ -164,32 +177,47 @@ vio_vq_init(struct vio_vq *vq, uint16_t index, uint16_t size, void *ring,
 	return 0;
 }
 
+static void
+vq_reset_packed(struct vio_vq_packed_state *p)
+{
+	p->free_id = 0;
+	p->next_avail = 0;
+	p->next_used = 0;
+	p->broken = false;
+	/* Both wrap counters start at 1 (2.8.1); the zeroed ring reads as
+	 * used in lap 0, so nothing looks used yet. */
+	p->avail_flags = VIO_PACKED_DESC_F_AVAIL;
+	p->used_wrap = true;
+	/* vio polls: the device never needs to interrupt it. */
+	p->drv_event->flags = VIO_PACKED_EVENT_DISABLE;
+}
+
+static void
+vq_reset_split(struct vio_vq_split_state *s)
+{
+	s->free_head = 0;
+	s->avail_idx = 0;
+	s->used_cons = 0;
+	/* vio polls: the device never needs to interrupt it. */
+	s->avail->flags = VIO_AVAIL_F_NO_INTERRUPT;
+}
+
 void
 vio_vq_reset(struct vio_vq *vq)
 {
+	uint16_t *links = *vq_links(vq);
 	uint16_t i;
 
 	memset(vq->ring, 0, vq->ring_len);
 	memset(vq->extra, 0, sizeof(*vq->extra) * vq->size);
 	for (i = 0; i < vq->size; i++)
-		vq->next[i] = (uint16_t)(i + 1);
-	vq->free_head = 0;
+		links[i] = (uint16_t)(i + 1);
 	vq->free_cnt = vq->size;
-	vq->avail_idx = 0;
-	vq->used_cons = 0;
 	vq->inflight = 0;
-	vq->broken = false;
-	if (vq->packed) {
-		/* Both wrap counters start at 1 (2.8.1); the zeroed ring
-		 * reads as used in lap 0, so nothing looks used yet. */
-		vq->avail_flags = VIO_PACKED_DESC_F_AVAIL;
-		vq->used_wrap = true;
-		/* vio polls: the device never needs to interrupt it. */
-		vq->drv_event->flags = VIO_PACKED_EVENT_DISABLE;
-		return;
-	}
-	/* vio polls: the device never needs to interrupt it. */
-	vq->avail->flags = VIO_AVAIL_F_NO_INTERRUPT;
+	if (vq->is_packed)
+		vq_reset_packed(&vq->packed);
+	else
+		vq_reset_split(&vq->split);
 }
 
 uint16_t
@@ -209,31 +237,36 @@ vio_vq_drain(struct vio_vq *vq, void **cookies, uint16_t max)
 void
 vio_vq_fini(struct vio_vq *vq)
 {
+	uint16_t **links = vq_links(vq);
+
 	priv_free(vq, vq->extra);
-	priv_free(vq, vq->next);
+	priv_free(vq, *links);
 	vq->extra = NULL;
-	vq->next = NULL;
+	*links = NULL;
 }
 
 int
 vio_vq_dump(const struct vio_vq *vq, char *buf, size_t len)
 {
-	if (vq->packed)
+	const struct vio_vq_packed_state *p = &vq->packed;
+	const struct vio_vq_split_state *s = &vq->split;
+
+	if (vq->is_packed)
 		return snprintf(buf, len,
 			"vq %u: packed%s size %u free %u inflight %u avail %u wrap %u "
 			"used %u wrap %u%s bad_id %" PRIu64 " bad_len %" PRIu64
 			" bad_idx %" PRIu64 " bad_wrap %" PRIu64,
 			vq->index, vq->in_order ? " in-order" : "", vq->size,
-			vq->free_cnt, vq->inflight, vq->avail_idx,
-			(vq->avail_flags & VIO_PACKED_DESC_F_AVAIL) ? 1u : 0u,
-			vq->used_cons, vq->used_wrap ? 1u : 0u,
-			vq->broken ? " broken" : "", vq->err.bad_id,
+			vq->free_cnt, vq->inflight, p->next_avail,
+			(p->avail_flags & VIO_PACKED_DESC_F_AVAIL) ? 1u : 0u,
+			p->next_used, p->used_wrap ? 1u : 0u,
+			p->broken ? " broken" : "", vq->err.bad_id,
 			vq->err.bad_len, vq->err.bad_idx, vq->err.bad_wrap);
 	return snprintf(buf, len,
 		"vq %u: size %u free %u inflight %u avail_idx %u used_cons %u "
 		"used_idx %u bad_id %" PRIu64 " bad_len %" PRIu64 " bad_idx %" PRIu64,
-		vq->index, vq->size, vq->free_cnt, vq->inflight, vq->avail_idx,
-		vq->used_cons, vq->used->idx, vq->err.bad_id, vq->err.bad_len,
+		vq->index, vq->size, vq->free_cnt, vq->inflight, s->avail_idx,
+		s->used_cons, s->used->idx, vq->err.bad_id, vq->err.bad_len,
 		vq->err.bad_idx);
 }
 

@@ -6,11 +6,12 @@
  * allocated here. Hot helpers live in vio_vq_split.h and vio_vq_packed.h
  * as static inlines.
  *
- * A packed ring reuses the same fields where their meaning carries over:
- * desc/avail/used point at the descriptor ring and the driver and device
- * event areas, avail_idx and used_cons are ring positions (0..size-1),
- * free_cnt counts free ring slots, and next[]/free_head/extra[] are
- * indexed by buffer id instead of descriptor index.
+ * What only one layout has lives in its own sub-struct, split or packed
+ * (a union: a queue is one or the other, is_packed says which). The
+ * top level holds what means the same in both: sizes, the
+ * free descriptor and in-flight buffer counts, the per-buffer extra[]
+ * (indexed by the id the device returns: a split chain's head descriptor,
+ * a packed buffer id), notification and error state.
  */
 #ifndef VIO_VQ_H
 #define VIO_VQ_H
@@ -53,43 +54,74 @@ enum vio_vq_err_kind {
 	VIO_VQ_ERR_WRAP,	/* bad_wrap */
 };
 
-struct vio_vq {
-	/* Hot: read on every burst. */
-	union {
-		struct vio_desc *desc;
-		struct vio_packed_desc *pdesc;		/* packed */
-	};
-	union {
-		struct vio_avail *avail;
-		struct vio_packed_event *drv_event;	/* packed */
-	};
-	union {
-		struct vio_used *used;
-		struct vio_packed_event *dev_event;	/* packed */
-	};
-	struct vio_vq_extra *extra;
-	uint16_t *next;		/* private free-list links: the device can't touch them */
-	uint16_t size;
-	uint16_t mask;
-	uint16_t free_cnt;	/* descriptors on the free list */
+/*
+ * Split ring (2.7): the descriptor table, the available and used rings
+ * and the descriptor free list. Positions are free-running 16-bit
+ * indices, taken modulo the size when a ring is indexed.
+ */
+struct vio_vq_split_state {
+	struct vio_desc *desc;		/* descriptor table */
+	struct vio_avail *avail;	/* available ring (driver area) */
+	struct vio_used *used;		/* used ring (device area) */
+	/* Free-list links by descriptor index: private, the device can't
+	 * touch them. Unused in order (descriptors go in ring order). */
+	uint16_t *next;
+	/* First free descriptor; in order, the next one in ring order. */
 	uint16_t free_head;
 	uint16_t avail_idx;	/* next value of avail->idx to publish */
-	uint16_t used_cons;	/* used entries consumed (free-running) */
-	uint16_t inflight;	/* heads made available and not yet used */
-	uint16_t index;		/* virtqueue number at the device */
-	/* Packed: AVAIL/USED bits of the next descriptor made available
-	 * (they follow the avail wrap counter), and the wrap counter the
-	 * next used descriptor must carry. */
+	uint16_t used_cons;	/* used entries consumed */
+};
+
+/*
+ * Packed ring (2.8): one descriptor ring the driver makes buffers
+ * available in and the device writes used descriptors over, in the same
+ * order; the event suppression areas; the buffer id free list. Slots
+ * are ring positions 0..size-1, with a wrap counter each.
+ */
+struct vio_vq_packed_state {
+	struct vio_packed_desc *desc;		/* descriptor ring */
+	struct vio_packed_event *drv_event;	/* driver area */
+	struct vio_packed_event *dev_event;	/* device area */
+	/* Free-list links by buffer id: private, the device can't touch
+	 * them. Unused in order (a buffer's id is its first slot). */
+	uint16_t *id_next;
+	uint16_t free_id;	/* first free buffer id */
+	uint16_t next_avail;	/* slot the next available descriptor goes to */
+	uint16_t next_used;	/* slot the next used descriptor is read from */
+	/* AVAIL/USED bits the descriptor at next_avail must carry (they
+	 * follow the avail wrap counter). */
 	uint16_t avail_flags;
-	bool used_wrap;
-	bool packed;
+	bool used_wrap;		/* wrap counter the one at next_used must carry */
+	/* A used entry could not be skipped safely: no more are taken
+	 * until the next reset (a split ring skips a bad entry instead). */
+	bool broken;
+};
+
+struct vio_vq {
+	/* Hot: what the per-packet code reads (the first 64 bytes). */
+	union {
+		struct vio_vq_split_state split;	/* !is_packed */
+		struct vio_vq_packed_state packed;	/* is_packed */
+	};
+	/* By the id the device returns (a split chain's head descriptor,
+	 * a packed buffer id). */
+	struct vio_vq_extra *extra;
+	uint16_t size;
+	uint16_t mask;
+	/* Descriptors free to post: split, on the free list; packed, free
+	 * ring slots. */
+	uint16_t free_cnt;
+	uint16_t inflight;	/* buffers made available and not yet used */
+	/* Read once a burst (or, for in_order, a constant in the callers
+	 * that read it per packet). */
 	bool in_order;		/* buffer id = ring slot of its first descriptor */
-	bool broken;		/* packed: a used entry could not be skipped safely */
 	/* No device takes the ring now (virtio-user waiting for a
 	 * backend): the driver drops what it would send. Written by the
 	 * transport from another thread; a burst that misses a change
 	 * only posts to (or drops from) a ring that stays consistent. */
 	bool detached;
+	bool is_packed;		/* which of split and packed is in use */
+	uint16_t index;		/* virtqueue number at the device */
 	/* Set by the transport's queue_setup (vio_vq_set_notify) in the
 	 * process that set the queue up: both are addresses of that
 	 * process. Another process sharing the queue (a DPDK secondary)
@@ -101,7 +133,8 @@ struct vio_vq {
 				 * notify structure, for the other processes */
 	uint16_t tag;		/* the owner's label, for that hook (the PMD:
 				 * its port id) */
-	bool priv_shared;	/* extra/next from vio_vq_set_allocator's */
+	/* extra[] and the free-list links from vio_vq_set_allocator's */
+	bool priv_shared;
 	struct vio_vq_errors err;
 
 	/* Cold: set up once. */
@@ -112,6 +145,47 @@ struct vio_vq {
 	uint64_t used_addr;
 	void *tp;		/* transport per-queue state */
 };
+
+/* What the per-packet code reads stays in the first cache line (the
+ * PMD's queue structs start with their vio_vq, cache aligned), the
+ * once-a-burst flags and the notify hook open the second, and the whole
+ * stays within three. */
+_Static_assert(offsetof(struct vio_vq, inflight) + sizeof(uint16_t) <= 64,
+	       "vio_vq: hot fields past the first cache line");
+_Static_assert(sizeof(struct vio_vq) <= 3 * 64, "vio_vq: grew a cache line");
+
+/* Has the driver stopped taking used entries from `vq`? (Packed: after
+ * a used entry it could not skip; a split ring never stops.) */
+static inline bool
+vio_vq_broken(const struct vio_vq *vq)
+{
+	return vq->is_packed && vq->packed.broken;
+}
+
+/* The driver's addresses of the ring's three areas (2.6), either layout,
+ * for a transport that hands them to a device: the descriptor table or
+ * ring, the driver area (available ring or driver event suppression) and
+ * the device area (used ring or device event suppression). */
+static inline const void *
+vio_vq_desc_area(const struct vio_vq *vq)
+{
+	return vq->is_packed ? (const void *)vq->packed.desc :
+			       (const void *)vq->split.desc;
+}
+
+static inline const void *
+vio_vq_driver_area(const struct vio_vq *vq)
+{
+	return vq->is_packed ? (const void *)vq->packed.drv_event :
+			       (const void *)vq->split.avail;
+}
+
+static inline const void *
+vio_vq_device_area(const struct vio_vq *vq)
+{
+	return vq->is_packed ? (const void *)vq->packed.dev_event :
+			       (const void *)vq->split.used;
+}
 
 /*
  * Ask for the cache line at `p` in the state a store needs (exclusive).
@@ -235,7 +309,8 @@ vio_vq_set_notify(struct vio_vq *vq, vio_notify_fn fn, void *arg)
 void vio_vq_set_foreign_notify(vio_notify_fn fn);
 
 /*
- * Where the private state (extra[], next[]) of the queues initialised
+ * Where the private state (extra[], the free-list links) of the queues
+ * initialised
  * from now on lives: plain heap by default; memory that other processes
  * map at the same address (DPDK's rte_malloc) when they share the
  * queues. NULL functions restore the heap for the queues initialised

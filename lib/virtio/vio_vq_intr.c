@@ -15,7 +15,7 @@
 static uint16_t *
 split_used_event(struct vio_vq *vq)
 {
-	return &vq->avail->ring[vq->size];
+	return &vq->split.avail->ring[vq->size];
 }
 
 bool
@@ -23,34 +23,34 @@ vio_vq_used_pending(const struct vio_vq *vq)
 {
 	/* Nothing the device could have used, or (packed) a ring the
 	 * driver stopped reading after a bad entry. */
-	if (vq->inflight == 0 || vq->broken)
+	if (vq->inflight == 0 || vio_vq_broken(vq))
 		return false;
-	if (vq->packed)
+	if (vq->is_packed)
 		return vio_packed_used_ready_at(vq, 0);
-	return __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) !=
-	       vq->used_cons;
+	return __atomic_load_n(&vq->split.used->idx, __ATOMIC_ACQUIRE) !=
+	       vq->split.used_cons;
 }
 
 bool
 vio_vq_intr_enable(struct vio_vq *vq, bool event_idx)
 {
-	if (vq->packed) {
+	if (vq->is_packed) {
 		/* With EVENT_IDX: at the next used descriptor (its position
 		 * and the wrap counter of the lap it is in). */
 		if (event_idx)
-			vio_packed_event_set(vq->drv_event,
+			vio_packed_event_set(vq->packed.drv_event,
 					     VIO_PACKED_EVENT_DESC,
-					     vq->used_cons, vq->used_wrap);
+					     vq->packed.next_used, vq->packed.used_wrap);
 		else
-			vio_packed_event_set(vq->drv_event,
+			vio_packed_event_set(vq->packed.drv_event,
 					     VIO_PACKED_EVENT_ENABLE, 0, false);
 	} else {
 		/* A device with EVENT_IDX ignores the flag and interrupts
 		 * when its used index passes used_event: the next entry. */
 		if (event_idx)
-			__atomic_store_n(split_used_event(vq), vq->used_cons,
+			__atomic_store_n(split_used_event(vq), vq->split.used_cons,
 					 __ATOMIC_RELEASE);
-		__atomic_store_n(&vq->avail->flags, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&vq->split.avail->flags, 0, __ATOMIC_RELEASE);
 	}
 	/* The request must be visible before the used ring is read: a
 	 * device that used a buffer just before it saw the request did
@@ -62,8 +62,8 @@ vio_vq_intr_enable(struct vio_vq *vq, bool event_idx)
 void
 vio_vq_intr_disable(struct vio_vq *vq, bool event_idx)
 {
-	if (vq->packed) {
-		vio_packed_event_set(vq->drv_event, VIO_PACKED_EVENT_DISABLE,
+	if (vq->is_packed) {
+		vio_packed_event_set(vq->packed.drv_event, VIO_PACKED_EVENT_DISABLE,
 				     0, false);
 		return;
 	}
@@ -72,8 +72,8 @@ vio_vq_intr_disable(struct vio_vq *vq, bool event_idx)
 	 * after a whole lap of the 16-bit index. */
 	if (event_idx)
 		__atomic_store_n(split_used_event(vq),
-				 (uint16_t)(vq->used_cons - 1),
+				 (uint16_t)(vq->split.used_cons - 1),
 				 __ATOMIC_RELAXED);
-	__atomic_store_n(&vq->avail->flags, VIO_AVAIL_F_NO_INTERRUPT,
+	__atomic_store_n(&vq->split.avail->flags, VIO_AVAIL_F_NO_INTERRUPT,
 			 __ATOMIC_RELAXED);
 }

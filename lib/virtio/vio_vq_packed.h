@@ -7,7 +7,7 @@
  * USED bit does not; used when both equal the wrap counter of the lap
  * the driver reads it in.
  *
- * Buffer ids come from a driver-private free list (next[], free_head),
+ * Buffer ids come from a driver-private free list (id_next[], free_id),
  * or with VIO_F_IN_ORDER are the ring slot of the buffer's first
  * descriptor. Every used descriptor is checked before the caller sees
  * it: wrap bits, id in range and in flight (and, in order, the expected
@@ -33,29 +33,29 @@
 static inline uint16_t
 vio_packed_id_get(struct vio_vq *vq)
 {
-	uint16_t id = vq->free_head;
+	uint16_t id = vq->packed.free_id;
 
-	vq->free_head = vq->next[id];
+	vq->packed.free_id = vq->packed.id_next[id];
 	return id;
 }
 
 static inline void
 vio_packed_id_put(struct vio_vq *vq, uint16_t id)
 {
-	vq->next[id] = vq->free_head;
-	vq->free_head = id;
+	vq->packed.id_next[id] = vq->packed.free_id;
+	vq->packed.free_id = id;
 }
 
 /* The next free slot; `*wrap` gets the AVAIL/USED bits it must carry. */
 static inline struct vio_packed_desc *
 vio_packed_slot_next(struct vio_vq *vq, uint16_t *wrap)
 {
-	struct vio_packed_desc *d = &vq->pdesc[vq->avail_idx];
+	struct vio_packed_desc *d = &vq->packed.desc[vq->packed.next_avail];
 
-	*wrap = vq->avail_flags;
-	if (unlikely(++vq->avail_idx == vq->size)) {
-		vq->avail_idx = 0;
-		vq->avail_flags ^= VIO_PACKED_WRAP_FLAGS;
+	*wrap = vq->packed.avail_flags;
+	if (unlikely(++vq->packed.next_avail == vq->size)) {
+		vq->packed.next_avail = 0;
+		vq->packed.avail_flags ^= VIO_PACKED_WRAP_FLAGS;
 	}
 	return d;
 }
@@ -66,7 +66,7 @@ vio_packed_slot_next(struct vio_vq *vq, uint16_t *wrap)
 static inline void
 vio_packed_prefetch_avail(const struct vio_vq *vq, uint16_t n)
 {
-	vio_prefetch_w_ring(vq->pdesc, sizeof(*vq->pdesc), vq->avail_idx, n,
+	vio_prefetch_w_ring(vq->packed.desc, sizeof(*vq->packed.desc), vq->packed.next_avail, n,
 			    vq->mask);
 }
 
@@ -155,11 +155,11 @@ vio_packed_used_peek(struct vio_vq *vq)
 {
 	uint16_t flags, want;
 
-	if (vq->inflight == 0 || unlikely(vq->broken))
+	if (vq->inflight == 0 || unlikely(vq->packed.broken))
 		return 0;	/* nothing posted: the slot holds stale flags */
-	flags = __atomic_load_n(&vq->pdesc[vq->used_cons].flags,
+	flags = __atomic_load_n(&vq->packed.desc[vq->packed.next_used].flags,
 				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
-	want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+	want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
 	if (likely(flags == want))
 		return 1;
 	/* Still available as the driver wrote it: AVAIL = wrap, USED = !wrap. */
@@ -178,11 +178,11 @@ vio_packed_used_peek(struct vio_vq *vq)
 static inline bool
 vio_packed_used_none(struct vio_vq *vq)
 {
-	uint16_t flags, want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+	uint16_t flags, want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
 
-	if (vq->inflight == 0 || unlikely(vq->broken))
+	if (vq->inflight == 0 || unlikely(vq->packed.broken))
 		return true;
-	flags = __atomic_load_n(&vq->pdesc[vq->used_cons].flags,
+	flags = __atomic_load_n(&vq->packed.desc[vq->packed.next_used].flags,
 				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
 	return flags == (want ^ VIO_PACKED_DESC_F_USED);
 }
@@ -195,15 +195,15 @@ vio_packed_used_none(struct vio_vq *vq)
 static inline bool
 vio_packed_used_ready_at(const struct vio_vq *vq, uint16_t k)
 {
-	uint32_t pos = (uint32_t)vq->used_cons + k;
-	bool wrap = vq->used_wrap;
+	uint32_t pos = (uint32_t)vq->packed.next_used + k;
+	bool wrap = vq->packed.used_wrap;
 	uint16_t flags;
 
 	if (pos >= vq->size) {
 		pos -= vq->size;
 		wrap = !wrap;
 	}
-	flags = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_ACQUIRE) &
+	flags = __atomic_load_n(&vq->packed.desc[pos].flags, __ATOMIC_ACQUIRE) &
 		VIO_PACKED_WRAP_FLAGS;
 	return flags == (wrap ? VIO_PACKED_WRAP_FLAGS : 0);
 }
@@ -212,10 +212,10 @@ vio_packed_used_ready_at(const struct vio_vq *vq, uint16_t k)
 static inline void
 vio_packed_used_advance(struct vio_vq *vq, uint16_t n)
 {
-	vq->used_cons += n;
-	if (vq->used_cons >= vq->size) {
-		vq->used_cons -= vq->size;
-		vq->used_wrap = !vq->used_wrap;
+	vq->packed.next_used += n;
+	if (vq->packed.next_used >= vq->size) {
+		vq->packed.next_used -= vq->size;
+		vq->packed.used_wrap = !vq->packed.used_wrap;
 	}
 }
 
@@ -223,7 +223,7 @@ static inline uint16_t
 vio_packed_used_bad(struct vio_vq *vq, uint16_t id)
 {
 	vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
-	vq->broken = true;
+	vq->packed.broken = true;
 	return VIO_PACKED_BAD_ID;
 }
 
@@ -238,12 +238,12 @@ vio_packed_used_bad(struct vio_vq *vq, uint16_t id)
 static inline uint16_t
 vio_packed_used_take(struct vio_vq *vq, uint32_t *len)
 {
-	const struct vio_packed_desc *d = &vq->pdesc[vq->used_cons];
+	const struct vio_packed_desc *d = &vq->packed.desc[vq->packed.next_used];
 	uint16_t id = d->id, n;
 
 	*len = d->len;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL ||
-		     (vq->in_order && id != vq->used_cons)))
+		     (vq->in_order && id != vq->packed.next_used)))
 		return vio_packed_used_bad(vq, id);
 	n = vq->extra[id].ndescs;
 	vq->free_cnt += n;
@@ -284,7 +284,7 @@ vio_packed_inorder_batch(struct vio_vq *vq, uint16_t *last)
 
 	if (vio_packed_used_peek(vq) == 0)
 		return 0;
-	id = vq->pdesc[vq->used_cons].id;
+	id = vq->packed.desc[vq->packed.next_used].id;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 		vio_packed_used_bad(vq, id);
 		return 0;
@@ -299,10 +299,10 @@ vio_packed_inorder_batch(struct vio_vq *vq, uint16_t *last)
 static inline void *
 vio_packed_inorder_pop(struct vio_vq *vq, uint16_t *slot)
 {
-	struct vio_vq_extra *x = &vq->extra[vq->used_cons];
+	struct vio_vq_extra *x = &vq->extra[vq->packed.next_used];
 	void *cookie = x->cookie;
 
-	*slot = vq->used_cons;
+	*slot = vq->packed.next_used;
 	x->cookie = NULL;
 	vq->free_cnt += x->ndescs;
 	vq->inflight--;
@@ -321,8 +321,8 @@ static inline uint16_t
 vio_packed_inorder_pop_run(struct vio_vq *vq, uint16_t last, void **cookies,
 			   uint16_t max, bool *end)
 {
-	uint16_t pos = vq->used_cons, left = vq->inflight, n = 0, freed = 0;
-	bool wrap = vq->used_wrap, at_last;
+	uint16_t pos = vq->packed.next_used, left = vq->inflight, n = 0, freed = 0;
+	bool wrap = vq->packed.used_wrap, at_last;
 
 	do {
 		struct vio_vq_extra *x = &vq->extra[pos];
@@ -338,8 +338,8 @@ vio_packed_inorder_pop_run(struct vio_vq *vq, uint16_t last, void **cookies,
 		}
 		left--;
 	} while (!at_last && left > 0 && n < max);
-	vq->used_cons = pos;
-	vq->used_wrap = wrap;
+	vq->packed.next_used = pos;
+	vq->packed.used_wrap = wrap;
 	vq->free_cnt += freed;
 	vq->inflight = left;
 	*end = at_last || left == 0;
@@ -367,7 +367,7 @@ vio_packed_kick_needed(struct vio_vq *vq)
 	/* The descriptors' flags must be visible before the device's
 	 * event flags are read, or a device going to sleep could miss both. */
 	rte_smp_mb();
-	return __atomic_load_n(&vq->dev_event->flags, __ATOMIC_RELAXED) !=
+	return __atomic_load_n(&vq->packed.dev_event->flags, __ATOMIC_RELAXED) !=
 	       VIO_PACKED_EVENT_DISABLE;
 }
 

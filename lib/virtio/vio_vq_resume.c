@@ -56,15 +56,15 @@ struct used_snap {
 static void
 used_snap(const struct vio_vq *vq, struct used_snap *s)
 {
-	s->cons = __atomic_load_n(&vq->used_cons, __ATOMIC_ACQUIRE);
-	s->wrap = __atomic_load_n(&vq->used_wrap, __ATOMIC_ACQUIRE);
+	s->cons = __atomic_load_n(&vq->packed.next_used, __ATOMIC_ACQUIRE);
+	s->wrap = __atomic_load_n(&vq->packed.used_wrap, __ATOMIC_ACQUIRE);
 	s->free_cnt = __atomic_load_n(&vq->free_cnt, __ATOMIC_ACQUIRE);
 }
 
 static bool
 used_in_lap(const struct vio_vq *vq, uint32_t pos, bool wrap)
 {
-	uint16_t flags = __atomic_load_n(&vq->pdesc[pos].flags, __ATOMIC_ACQUIRE);
+	uint16_t flags = __atomic_load_n(&vq->packed.desc[pos].flags, __ATOMIC_ACQUIRE);
 
 	return (flags & RESUME_WRAP_FLAGS) == (wrap ? RESUME_WRAP_FLAGS : 0);
 }
@@ -83,7 +83,7 @@ used_later(const struct vio_vq *vq, uint32_t pos, bool wrap, uint32_t left)
 {
 	while (left > 0) {
 		uint16_t id = vq->in_order ? (uint16_t)pos :
-			      __atomic_load_n(&vq->pdesc[pos].id, __ATOMIC_RELAXED);
+			      __atomic_load_n(&vq->packed.desc[pos].id, __ATOMIC_RELAXED);
 		uint16_t n;
 
 		if (used_in_lap(vq, pos, wrap))
@@ -116,7 +116,7 @@ used_walk(struct vio_vq *vq, const struct used_snap *s, uint16_t *pos_out,
 
 	/* left: slots made available and not yet taken back. */
 	while (left > 0) {
-		const struct vio_packed_desc *d = &vq->pdesc[pos];
+		const struct vio_packed_desc *d = &vq->packed.desc[pos];
 		uint16_t used = wrap ? RESUME_WRAP_FLAGS : 0;
 		uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE) &
 				 RESUME_WRAP_FLAGS;
@@ -125,7 +125,7 @@ used_walk(struct vio_vq *vq, const struct used_snap *s, uint16_t *pos_out,
 		if (flags == (used ^ VIO_PACKED_DESC_F_USED)) {
 			if (!used_later(vq, pos, wrap, left))
 				break;	/* still available: the device stopped here */
-			__atomic_store_n(&vq->pdesc[pos].flags,
+			__atomic_store_n(&vq->packed.desc[pos].flags,
 					 (uint16_t)((d->flags & ~RESUME_WRAP_FLAGS) | used),
 					 __ATOMIC_RELEASE);
 			flags = used;
@@ -154,7 +154,7 @@ vio_vq_packed_resume_point(struct vio_vq *vq, uint16_t *pos,
 	struct used_snap before, after;
 	int ret;
 
-	if (!vq->packed || vq->broken)
+	if (!vq->is_packed || vq->packed.broken)
 		return -EINVAL;
 	used_snap(vq, &before);
 	if (before.cons >= vq->size || before.free_cnt > vq->size)

@@ -21,9 +21,9 @@
 static inline uint16_t
 vio_split_desc_get(struct vio_vq *vq)
 {
-	uint16_t id = vq->free_head;
+	uint16_t id = vq->split.free_head;
 
-	vq->free_head = vq->next[id];
+	vq->split.free_head = vq->split.next[id];
 	vq->free_cnt--;
 	return id;
 }
@@ -46,8 +46,8 @@ vio_split_chain_free(struct vio_vq *vq, uint16_t head)
 {
 	struct vio_vq_extra *x = &vq->extra[head];
 
-	vq->next[x->tail] = vq->free_head;
-	vq->free_head = head;
+	vq->split.next[x->tail] = vq->split.free_head;
+	vq->split.free_head = head;
 	vq->free_cnt += x->ndescs;
 	x->cookie = NULL;
 }
@@ -57,8 +57,8 @@ vio_split_chain_free(struct vio_vq *vq, uint16_t head)
 static inline void
 vio_split_single_free(struct vio_vq *vq, uint16_t id)
 {
-	vq->next[id] = vq->free_head;
-	vq->free_head = id;
+	vq->split.next[id] = vq->split.free_head;
+	vq->split.free_head = id;
 	vq->free_cnt++;
 	vq->extra[id].cookie = NULL;
 }
@@ -68,7 +68,7 @@ vio_split_single_free(struct vio_vq *vq, uint16_t id)
 static inline void
 vio_split_used_take_single(struct vio_vq *vq, uint16_t id)
 {
-	vq->used_cons++;
+	vq->split.used_cons++;
 	vq->inflight--;
 	vio_split_single_free(vq, id);
 }
@@ -81,11 +81,11 @@ vio_split_used_take_single(struct vio_vq *vq, uint16_t id)
 static inline void
 vio_split_avail_put(struct vio_vq *vq, uint16_t head)
 {
-	uint16_t *slot = &vq->avail->ring[vq->avail_idx & vq->mask];
+	uint16_t *slot = &vq->split.avail->ring[vq->split.avail_idx & vq->mask];
 
 	if (*slot != head)
 		*slot = head;
-	vq->avail_idx++;
+	vq->split.avail_idx++;
 	vq->inflight++;
 }
 
@@ -93,7 +93,7 @@ vio_split_avail_put(struct vio_vq *vq, uint16_t head)
 static inline void
 vio_split_avail_commit(struct vio_vq *vq)
 {
-	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	__atomic_store_n(&vq->split.avail->idx, vq->split.avail_idx, __ATOMIC_RELEASE);
 }
 
 /* After a commit: does the device want a notification? */
@@ -103,7 +103,7 @@ vio_split_kick_needed(struct vio_vq *vq)
 	/* The avail index store must be visible before the flags are read,
 	 * or a device going to sleep could miss both. */
 	rte_smp_mb();
-	return !(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
+	return !(__atomic_load_n(&vq->split.used->flags, __ATOMIC_RELAXED) &
 		 VIO_USED_F_NO_NOTIFY);
 }
 
@@ -120,8 +120,8 @@ vio_split_avail_flush(struct vio_vq *vq)
 static inline uint16_t
 vio_split_used_ready(struct vio_vq *vq)
 {
-	uint16_t idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
-	uint16_t n = (uint16_t)(idx - vq->used_cons);
+	uint16_t idx = __atomic_load_n(&vq->split.used->idx, __ATOMIC_ACQUIRE);
+	uint16_t n = (uint16_t)(idx - vq->split.used_cons);
 
 	if (unlikely(n > vq->inflight)) {
 		vio_vq_bad(vq, VIO_VQ_ERR_IDX, n, vq->inflight);
@@ -138,11 +138,11 @@ vio_split_used_ready(struct vio_vq *vq)
 static inline uint16_t
 vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
 {
-	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	const struct vio_used_elem *e = &vq->split.used->ring[vq->split.used_cons & vq->mask];
 	uint32_t id = e->id;
 
 	*len = e->len;
-	vq->used_cons++;
+	vq->split.used_cons++;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
 		return VIO_BAD_ID;
@@ -161,7 +161,7 @@ vio_split_used_pop(struct vio_vq *vq, uint32_t *len)
 static inline uint16_t
 vio_split_fixed_oldest(const struct vio_vq *vq)
 {
-	uint16_t i, s = vq->free_head;
+	uint16_t i, s = vq->split.free_head;
 
 	for (i = 0; i < vq->size; i++, s = (uint16_t)((s + 1) & vq->mask))
 		if (vq->extra[s].cookie != NULL)
@@ -186,13 +186,13 @@ vio_split_fixed_oldest(const struct vio_vq *vq)
 static inline uint16_t
 vio_split_fixed_used_pop(struct vio_vq *vq, uint32_t *len, void **cookie)
 {
-	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	const struct vio_used_elem *e = &vq->split.used->ring[vq->split.used_cons & vq->mask];
 	uint32_t id = e->id;
 	uint16_t ret = (uint16_t)id;
 
 	*len = e->len;
 	*cookie = NULL;
-	vq->used_cons++;
+	vq->split.used_cons++;
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL)) {
 		vio_vq_bad(vq, VIO_VQ_ERR_ID, id, vq->size);
 		/* used_ready bounds the entries by those in flight: one is. */
@@ -229,9 +229,9 @@ vio_split_fixed_used_pop(struct vio_vq *vq, uint32_t *len, void **cookie)
 static inline uint16_t
 vio_split_inorder_desc_get(struct vio_vq *vq)
 {
-	uint16_t id = vq->free_head;
+	uint16_t id = vq->split.free_head;
 
-	vq->free_head = (uint16_t)((id + 1) & vq->mask);
+	vq->split.free_head = (uint16_t)((id + 1) & vq->mask);
 	vq->free_cnt--;
 	return id;
 }
@@ -241,7 +241,7 @@ vio_split_inorder_desc_get(struct vio_vq *vq)
 static inline void
 vio_split_inorder_prefetch_desc(const struct vio_vq *vq, uint16_t n)
 {
-	vio_prefetch_w_ring(vq->desc, sizeof(*vq->desc), vq->free_head, n,
+	vio_prefetch_w_ring(vq->split.desc, sizeof(*vq->split.desc), vq->split.free_head, n,
 			    vq->mask);
 }
 
@@ -250,15 +250,15 @@ vio_split_inorder_prefetch_desc(const struct vio_vq *vq, uint16_t n)
 static inline void
 vio_split_prefetch_avail(const struct vio_vq *vq, uint16_t n)
 {
-	vio_prefetch_w_ring(vq->avail->ring, sizeof(vq->avail->ring[0]),
-			    vq->avail_idx, n, vq->mask);
+	vio_prefetch_w_ring(vq->split.avail->ring, sizeof(vq->split.avail->ring[0]),
+			    vq->split.avail_idx, n, vq->mask);
 }
 
 /* Head of the oldest chain in flight: what an in-order device uses next. */
 static inline uint16_t
 vio_split_inorder_oldest(const struct vio_vq *vq)
 {
-	return (uint16_t)((vq->free_head + vq->free_cnt) & vq->mask);
+	return (uint16_t)((vq->split.free_head + vq->free_cnt) & vq->mask);
 }
 
 /* Is `id` the head of a chain in flight? (The device wrote it.) */
@@ -291,7 +291,7 @@ static inline void
 vio_split_inorder_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
 			       uint16_t ndescs)
 {
-	vq->used_cons++;
+	vq->split.used_cons++;
 	x->cookie = NULL;
 	vq->free_cnt += ndescs;
 	vq->inflight--;
@@ -303,9 +303,9 @@ vio_split_inorder_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
 static inline void
 vio_split_inorder_post_singles(struct vio_vq *vq, uint16_t n)
 {
-	vq->free_head = (uint16_t)((vq->free_head + n) & vq->mask);
+	vq->split.free_head = (uint16_t)((vq->split.free_head + n) & vq->mask);
 	vq->free_cnt -= n;
-	vq->avail_idx += n;
+	vq->split.avail_idx += n;
 	vq->inflight += n;
 }
 
@@ -319,12 +319,12 @@ vio_split_inorder_post_singles(struct vio_vq *vq, uint16_t n)
 static inline uint16_t
 vio_split_inorder_used_pop(struct vio_vq *vq, uint32_t *len)
 {
-	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	const struct vio_used_elem *e = &vq->split.used->ring[vq->split.used_cons & vq->mask];
 	uint32_t id = e->id;
 	uint16_t oldest = vio_split_inorder_oldest(vq), n = 0, h = oldest;
 
 	*len = e->len;
-	vq->used_cons++;
+	vq->split.used_cons++;
 	if (likely(id == oldest && vq->extra[id].cookie != NULL))
 		return 1;
 	if (unlikely(!vio_split_inorder_id_ok(vq, id))) {

@@ -121,16 +121,16 @@ static bool
 dev_take_split(struct device *d, struct chain *c)
 {
 	struct vio_vq *vq = d->vq;
-	uint16_t i, idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
+	uint16_t i, idx = __atomic_load_n(&vq->split.avail->idx, __ATOMIC_ACQUIRE);
 	const struct vio_desc *desc;
 
 	if (idx == d->last_avail)
 		return false;
-	c->id = vq->avail->ring[d->last_avail++ & vq->mask];
+	c->id = vq->split.avail->ring[d->last_avail++ & vq->mask];
 	FUZZ_ASSERT(c->id < vq->size, "avail head %u", c->id);
 	for (i = c->id, c->ndescs = 1;; c->ndescs++) {
 		FUZZ_ASSERT(c->ndescs <= VIO_CVQ_MAX_DESCS, "chain loops");
-		desc = &vq->desc[i];
+		desc = &vq->split.desc[i];
 		if (!dev_segment(d, c, desc->addr, desc->len,
 				 desc->flags & VIO_DESC_F_WRITE))
 			return false;
@@ -152,7 +152,7 @@ dev_take_packed(struct device *d, struct chain *c)
 	const struct vio_packed_desc *desc;
 
 	for (c->ndescs = 1;; c->ndescs++) {
-		desc = &vq->pdesc[slot];
+		desc = &vq->packed.desc[slot];
 		flags = __atomic_load_n(&desc->flags, __ATOMIC_ACQUIRE);
 		ok = c->ndescs <= VIO_CVQ_MAX_DESCS &&
 		     (flags & VIO_PACKED_WRAP_FLAGS) == avail;
@@ -182,7 +182,7 @@ dev_take(struct device *d, struct chain *c)
 
 	memset(c, 0, sizeof(*c));
 	d->seen_len = 0;
-	got = d->vq->packed ? dev_take_packed(d, c) : dev_take_split(d, c);
+	got = d->vq->is_packed ? dev_take_packed(d, c) : dev_take_split(d, c);
 	if (got && !d->clean && (c->ack == NULL || d->seen_len < 2))
 		got = false;
 	d->took |= got;
@@ -203,14 +203,14 @@ dev_used(struct device *d, uint16_t id, uint32_t len, uint16_t ndescs,
 	struct vio_vq *vq = d->vq;
 	struct vio_packed_desc *p;
 
-	if (!vq->packed) {
-		vq->used->ring[d->used_idx & vq->mask] =
+	if (!vq->is_packed) {
+		vq->split.used->ring[d->used_idx & vq->mask] =
 			(struct vio_used_elem){ id, len };
 		d->used_idx = (uint16_t)(d->used_idx + step);
-		__atomic_store_n(&vq->used->idx, d->used_idx, __ATOMIC_RELEASE);
+		__atomic_store_n(&vq->split.used->idx, d->used_idx, __ATOMIC_RELEASE);
 		return;
 	}
-	p = &vq->pdesc[d->pos];
+	p = &vq->packed.desc[d->pos];
 	p->id = id;
 	p->len = len;
 	__atomic_store_n(&p->flags, wrap_flags, __ATOMIC_RELEASE);
@@ -248,7 +248,7 @@ dev_answer_hostile(struct device *d, uint16_t ndescs)
 		wrap ^= VIO_PACKED_DESC_F_USED;
 	if (how & 0x02)
 		wrap ^= VIO_PACKED_DESC_F_AVAIL;
-	dev_used(d, id, len, (uint16_t)(d->vq->packed ? (how >> 2) % 8 : ndescs),
+	dev_used(d, id, len, (uint16_t)(d->vq->is_packed ? (how >> 2) % 8 : ndescs),
 		 (uint16_t)((int8_t)how >> 2), wrap);
 	d->clean = false;
 }
@@ -542,11 +542,11 @@ run_op(struct device *d, struct fuzz_in *in)
 			dev_answer(d, &c, fuzz_u8(in));
 		break;
 	case OP_NOTIFY_OFF:
-		if (d->vq->packed)
-			__atomic_store_n(&d->vq->dev_event->flags,
+		if (d->vq->is_packed)
+			__atomic_store_n(&d->vq->packed.dev_event->flags,
 					 fuzz_u8(in) % 3, __ATOMIC_RELEASE);
 		else
-			__atomic_store_n(&d->vq->used->flags,
+			__atomic_store_n(&d->vq->split.used->flags,
 					 fuzz_u8(in) & VIO_USED_F_NO_NOTIFY,
 					 __ATOMIC_RELEASE);
 		break;

@@ -293,7 +293,7 @@ queue_cycle(struct vio_hw *hw, struct vio_pci *pci, uint16_t index)
 	vq.desc_addr = 0x100000;
 	vq.avail_addr = vq.desc_addr + 16ull * max;
 	vq.used_addr = vq.desc_addr + legacy_used_off(max);
-	vq.avail = (struct vio_avail *)&avail;
+	vq.split.avail = (struct vio_avail *)&avail;
 	if (hw->ops->queue_setup(hw, &vq) != 0)
 		return;
 	q = vq.notify_arg;

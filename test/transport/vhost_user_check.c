@@ -359,10 +359,10 @@ post(struct vio_vq *vq, void *buf, uint32_t len, uint16_t flags)
 {
 	uint16_t id = vio_split_desc_get(vq);
 
-	vq->desc[id].addr = (uint64_t)(uintptr_t)buf;
-	vq->desc[id].len = len;
-	vq->desc[id].flags = flags;
-	vq->desc[id].next = 0;
+	vq->split.desc[id].addr = (uint64_t)(uintptr_t)buf;
+	vq->split.desc[id].len = len;
+	vq->split.desc[id].flags = flags;
+	vq->split.desc[id].next = 0;
 	vq->extra[id].len = len;
 	vio_split_chain_set(vq, id, id, 1, buf);
 	vio_split_avail_put(vq, id);

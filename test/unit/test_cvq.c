@@ -52,7 +52,7 @@ cq_start(struct cq *c)
 	UT_EQ(c->dev.proto_errors, 0);
 	c->q = &c->dev.q[CQ_INDEX];
 	UT_TRUE(c->q->ctrl.on);
-	UT_EQ(c->q->is_packed, c->vq.packed);
+	UT_EQ(c->q->is_packed, c->vq.is_packed);
 }
 
 static struct cq *

@@ -20,7 +20,7 @@ static void
 set_desc(struct fx *fx, uint16_t id, uint64_t addr, uint32_t len,
 	 uint16_t flags, uint16_t next)
 {
-	struct vio_desc *d = &fx->vq.desc[id];
+	struct vio_desc *d = &fx->vq.split.desc[id];
 
 	d->addr = addr;
 	d->len = len;
@@ -187,7 +187,7 @@ refuses_avail_idx_ahead(void)
 {
 	struct fx *fx = fx_open(8, 0);
 
-	fx->vq.avail->idx = 9;
+	fx->vq.split.avail->idx = 9;
 	UT_EQ(dm_split_avail_pending(fx->q), 0);
 	UT_EQ(fx->q->err[DM_ERR_AVAIL_IDX], 1);
 	UT_TRUE(fx->q->broken);
@@ -262,9 +262,9 @@ transport_queues_and_config(void)
 	vq->index = 1;
 	vq->desc_addr = 0x10;	/* not mapped */
 	UT_EQ(ops->queue_setup(&fx->hw, vq), -EFAULT);
-	UT_PTR_EQ(fx->q->split.desc, fx->vq.desc);	/* translated, same memory */
-	UT_PTR_EQ(fx->q->split.avail, fx->vq.avail);
-	UT_PTR_EQ(fx->q->split.used, fx->vq.used);
+	UT_PTR_EQ(fx->q->split.desc, fx->vq.split.desc);	/* translated, same memory */
+	UT_PTR_EQ(fx->q->split.avail, fx->vq.split.avail);
+	UT_PTR_EQ(fx->q->split.used, fx->vq.split.used);
 
 	UT_EQ(ops->read_config(&fx->hw, 0, mac, sizeof(mac)), 0);
 	UT_MEM_EQ(mac, fx->dev.config.mac, sizeof(mac));

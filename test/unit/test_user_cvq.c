@@ -211,9 +211,9 @@ uc_raw(struct uc *u, const struct vio_desc *d, uint16_t n)
 {
 	struct vio_vq *vq = &u->vq;
 
-	memcpy(vq->desc, d, sizeof(*d) * n);
-	vq->avail->ring[vq->avail->idx & vq->mask] = 0;
-	__atomic_store_n(&vq->avail->idx, vq->avail->idx + 1, __ATOMIC_RELEASE);
+	memcpy(vq->split.desc, d, sizeof(*d) * n);
+	vq->split.avail->ring[vq->split.avail->idx & vq->mask] = 0;
+	__atomic_store_n(&vq->split.avail->idx, vq->split.avail->idx + 1, __ATOMIC_RELEASE);
 }
 
 /* The handler stops at this chain: nothing used, the queue stopped. */
@@ -225,7 +225,7 @@ uc_raw_refused(const struct vio_desc *d, uint16_t n)
 	uc_raw(u, d, n);
 	UT_EQ(vio_user_cvq_run(&u->dev), 0);
 	UT_TRUE(u->dev.broken);
-	UT_EQ(u->vq.used->idx, 0);
+	UT_EQ(u->vq.split.used->idx, 0);
 	UT_EQ(u->dev.cmds, 0);
 }
 
@@ -238,9 +238,9 @@ uc_raw_no_command(const struct vio_desc *d, uint16_t n)
 	uc_raw(u, d, n);
 	UT_EQ(vio_user_cvq_run(&u->dev), 1);
 	UT_TRUE(!u->dev.broken);
-	UT_EQ(u->vq.used->idx, 1);
-	UT_EQ(u->vq.used->ring[0].id, 0);
-	UT_EQ(u->vq.used->ring[0].len, 0);
+	UT_EQ(u->vq.split.used->idx, 1);
+	UT_EQ(u->vq.split.used->ring[0].id, 0);
+	UT_EQ(u->vq.split.used->ring[0].len, 0);
 	UT_EQ(u->dev.malformed, 1);
 }
 
@@ -278,7 +278,7 @@ uc_raw_avail_ahead(void)
 {
 	struct uc *u = uc_open(UT_SPLIT, 8, true);
 
-	__atomic_store_n(&u->vq.avail->idx, 9, __ATOMIC_RELEASE);
+	__atomic_store_n(&u->vq.split.avail->idx, 9, __ATOMIC_RELEASE);
 	UT_EQ(vio_user_cvq_run(&u->dev), 0);
 	UT_TRUE(u->dev.broken);
 	vio_vq_reset(&u->vq);
@@ -291,7 +291,7 @@ uc_raw_packed_cut(void)
 {
 	struct uc *u = uc_open(UT_PACKED, 8, true);
 	static uint8_t buf[8];
-	struct vio_packed_desc *d = u->vq.pdesc;
+	struct vio_packed_desc *d = u->vq.packed.desc;
 
 	d[0] = (struct vio_packed_desc){ (uintptr_t)buf, 2, 0, 0 };
 	__atomic_store_n(&d[0].flags, VIO_DESC_F_NEXT | VIO_PACKED_DESC_F_AVAIL,

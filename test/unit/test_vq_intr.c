@@ -47,13 +47,13 @@ split_enable_disable(void)
 	/* Asked for: nothing used yet, so nothing pending; the device
 	 * notifies for the next buffer it fills. */
 	UT_TRUE(!vio_vq_intr_enable(&fx->vq, false));
-	UT_EQ(fx->vq.avail->flags, 0);
+	UT_EQ(fx->vq.split.avail->flags, 0);
 	UT_EQ(dm_split_rx(fx->q, frame, sizeof(frame)), 1);
 	UT_EQ(fx->q->interrupts, 1);
 
 	/* Awake and polling again. */
 	vio_vq_intr_disable(&fx->vq, false);
-	UT_EQ(fx->vq.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
+	UT_EQ(fx->vq.split.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
 	UT_EQ(dm_split_rx(fx->q, frame, sizeof(frame)), 1);
 	UT_EQ(fx->q->interrupts, 1);
 	UT_EQ(fx_reap(fx, done, 8), 2);
@@ -82,7 +82,7 @@ split_used_before_enable(void)
 	UT_EQ(dm_split_rx(fx->q, frame, sizeof(frame)), 1);
 	UT_EQ(fx_reap(fx, done, 8), 3);
 	UT_EQ(fx->vq.inflight, 0);
-	fx->vq.used->idx += 5;			/* a device running ahead */
+	fx->vq.split.used->idx += 5;			/* a device running ahead */
 	UT_TRUE(!vio_vq_used_pending(&fx->vq));
 	UT_TRUE(!vio_vq_intr_enable(&fx->vq, false));
 }
@@ -92,7 +92,7 @@ split_event_idx(void)
 {
 	struct fx *fx = fx_open(8, 0);
 	struct fx_done done[8];
-	uint16_t *used_event = &fx->vq.avail->ring[fx->vq.size];
+	uint16_t *used_event = &fx->vq.split.avail->ring[fx->vq.size];
 
 	split_post_rx(fx, 8);
 	UT_EQ(dm_split_rx(fx->q, frame, sizeof(frame)), 1);
@@ -101,13 +101,13 @@ split_event_idx(void)
 	/* Notify when the used index passes the next entry, 2. */
 	UT_TRUE(!vio_vq_intr_enable(&fx->vq, true));
 	UT_EQ(*used_event, 2);
-	UT_EQ(fx->vq.avail->flags, 0);
+	UT_EQ(fx->vq.split.avail->flags, 0);
 	/* Suppressed: the device passes used_event only a lap later. */
 	vio_vq_intr_disable(&fx->vq, true);
 	UT_EQ(*used_event, 1);
-	UT_EQ(fx->vq.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
+	UT_EQ(fx->vq.split.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
 	/* The ring's own slots are untouched. */
-	UT_EQ(fx->vq.avail->idx, 8);
+	UT_EQ(fx->vq.split.avail->idx, 8);
 }
 
 /* ---- packed ---- */
@@ -190,13 +190,13 @@ packed_enable_disable(void)
 	struct pq *p = pq_open(8);
 
 	pq_post_rx(p, 8);
-	UT_EQ(p->vq.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
+	UT_EQ(p->vq.packed.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
 	UT_EQ(dm_packed_rx(p->q, frame, sizeof(frame)), 1);
 	UT_EQ(p->q->interrupts, 0);
 	UT_TRUE(vio_vq_used_pending(&p->vq));
 	/* Used before the request: reported, and no notification came. */
 	UT_TRUE(vio_vq_intr_enable(&p->vq, false));
-	UT_EQ(p->vq.drv_event->flags, VIO_PACKED_EVENT_ENABLE);
+	UT_EQ(p->vq.packed.drv_event->flags, VIO_PACKED_EVENT_ENABLE);
 	UT_EQ(p->q->interrupts, 0);
 	UT_EQ(pq_reap(p), 1);
 	UT_TRUE(!vio_vq_intr_enable(&p->vq, false));
@@ -204,7 +204,7 @@ packed_enable_disable(void)
 	UT_EQ(p->q->interrupts, 1);
 
 	vio_vq_intr_disable(&p->vq, false);
-	UT_EQ(p->vq.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
+	UT_EQ(p->vq.packed.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
 	UT_EQ(dm_packed_rx(p->q, frame, sizeof(frame)), 1);
 	UT_EQ(p->q->interrupts, 1);
 	UT_EQ(pq_reap(p), 2);
@@ -224,17 +224,17 @@ packed_event_idx(void)
 	UT_EQ(pq_reap(p), 6);
 	pq_post_rx(p, 6);
 	UT_TRUE(!vio_vq_intr_enable(&p->vq, true));
-	UT_EQ(p->vq.drv_event->flags, VIO_PACKED_EVENT_DESC);
-	UT_EQ(p->vq.drv_event->off_wrap, 0x8000 | 6);
+	UT_EQ(p->vq.packed.drv_event->flags, VIO_PACKED_EVENT_DESC);
+	UT_EQ(p->vq.packed.drv_event->off_wrap, 0x8000 | 6);
 	for (i = 0; i < 3; i++)
 		UT_EQ(dm_packed_rx(p->q, frame, sizeof(frame)), 1);
 	UT_TRUE(vio_vq_used_pending(&p->vq));
 	UT_EQ(pq_reap(p), 3);
 	/* Position 1 of the second lap: wrap counter 0. */
 	UT_TRUE(!vio_vq_intr_enable(&p->vq, true));
-	UT_EQ(p->vq.drv_event->off_wrap, 1);
+	UT_EQ(p->vq.packed.drv_event->off_wrap, 1);
 	vio_vq_intr_disable(&p->vq, true);
-	UT_EQ(p->vq.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
+	UT_EQ(p->vq.packed.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
 }
 
 static const struct ut_case cases[] = {

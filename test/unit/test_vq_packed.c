@@ -84,7 +84,7 @@ cookie(uint32_t n)
 static uint16_t
 pk_id(struct pk *p)
 {
-	return p->vq.in_order ? p->vq.avail_idx : vio_packed_id_get(&p->vq);
+	return p->vq.in_order ? p->vq.packed.next_avail : vio_packed_id_get(&p->vq);
 }
 
 static uint64_t
@@ -164,7 +164,7 @@ pk_reap_inorder(struct pk *p, uint32_t first)
 				  cookie(first + n));
 			n++;
 		} while (slot != last);
-	UT_TRUE(!p->vq.broken);
+	UT_TRUE(!p->vq.packed.broken);
 	return n;
 }
 
@@ -177,13 +177,13 @@ layout(void)
 
 	UT_EQ(vio_vq_packed_ring_size(256) % 4096, 0);
 	UT_TRUE(vio_vq_packed_ring_size(256) >= 256 * 16 + 8);
-	UT_TRUE(vq->packed && !vq->in_order);
+	UT_TRUE(vq->is_packed && !vq->in_order);
 	UT_EQ(vq->avail_addr, vq->desc_addr + 256 * 16);
 	UT_EQ(vq->used_addr, vq->avail_addr + 4);
 	UT_EQ(vq->free_cnt, 256);
-	UT_EQ(vq->avail_flags, VIO_PACKED_DESC_F_AVAIL);
-	UT_TRUE(vq->used_wrap);
-	UT_EQ(vq->drv_event->flags, VIO_PACKED_EVENT_DISABLE);
+	UT_EQ(vq->packed.avail_flags, VIO_PACKED_DESC_F_AVAIL);
+	UT_TRUE(vq->packed.used_wrap);
+	UT_EQ(vq->packed.drv_event->flags, VIO_PACKED_EVENT_DISABLE);
 	UT_EQ(vio_packed_used_peek(vq), 0);
 	vio_vq_dump(vq, buf, sizeof(buf));
 	UT_ASSERT(strstr(buf, "packed") != NULL, "dump: %s", buf);
@@ -363,7 +363,7 @@ inorder_pop_run(void)
 		UT_EQ(vq->free_cnt, 64);
 	}
 	UT_TRUE(p->q->completed < sent);
-	UT_TRUE(!vq->broken);
+	UT_TRUE(!vq->packed.broken);
 }
 
 /* In order, one used descriptor per buffer (rx): the strict take. */
@@ -404,9 +404,9 @@ event_suppression(void)
 	dm_packed_set_event(p->q, VIO_PACKED_EVENT_DESC);
 	UT_TRUE(vio_packed_kick_needed(&p->vq));
 	/* The driver's own area: interrupts wanted or not. */
-	vio_packed_event_set(p->vq.drv_event, VIO_PACKED_EVENT_DESC, 5, true);
-	UT_EQ(p->vq.drv_event->off_wrap, 0x8005);
-	vio_packed_event_set(p->vq.drv_event, VIO_PACKED_EVENT_ENABLE, 0, false);
+	vio_packed_event_set(p->vq.packed.drv_event, VIO_PACKED_EVENT_DESC, 5, true);
+	UT_EQ(p->vq.packed.drv_event->off_wrap, 0x8005);
+	vio_packed_event_set(p->vq.packed.drv_event, VIO_PACKED_EVENT_ENABLE, 0, false);
 	UT_EQ(dm_packed_tx(p->q, 4), 1);
 	UT_EQ(p->q->interrupts, 1);
 }
@@ -427,12 +427,12 @@ bad_id(void)
 	UT_EQ(vio_packed_used_peek(&p->vq), 1);
 	UT_EQ(vio_packed_used_take(&p->vq, &len), VIO_PACKED_BAD_ID);
 	UT_EQ(p->vq.err.bad_id, 1);
-	UT_TRUE(p->vq.broken);
+	UT_TRUE(p->vq.packed.broken);
 	/* Broken: nothing more is taken, however the ring looks. */
 	UT_EQ(vio_packed_used_peek(&p->vq), 0);
 	UT_EQ(vio_vq_drain(&p->vq, c, 16), 2);
 	vio_vq_reset(&p->vq);
-	UT_TRUE(!p->vq.broken);
+	UT_TRUE(!p->vq.packed.broken);
 	UT_EQ(p->vq.free_cnt, 16);
 }
 
@@ -457,7 +457,7 @@ dup_id(void)
 	UT_EQ(vio_packed_used_peek(&p->vq), 1);
 	UT_EQ(vio_packed_used_take(&p->vq, &len), VIO_PACKED_BAD_ID);
 	UT_EQ(p->vq.err.bad_id, 1);
-	UT_TRUE(p->vq.broken);
+	UT_TRUE(p->vq.packed.broken);
 }
 
 static void
@@ -478,7 +478,7 @@ big_len(void)
 	 * to check against what it posted, as the PMD does. */
 	UT_EQ(len, 128 + 64);
 	UT_TRUE(len > p->vq.extra[id].len);
-	UT_TRUE(!p->vq.broken);
+	UT_TRUE(!p->vq.packed.broken);
 }
 
 static void
@@ -544,7 +544,7 @@ inorder_bad(void)
 	dm_packed_used_write(p->q, 1, 0, 1, true);
 	UT_EQ(vio_packed_used_peek(&p->vq), 1);
 	UT_EQ(vio_packed_used_take(&p->vq, &len), VIO_PACKED_BAD_ID);
-	UT_TRUE(p->vq.broken);
+	UT_TRUE(p->vq.packed.broken);
 
 	p = pk_open(16, true, false);
 	pk_post_tx(p, 1, 10, 0);
@@ -553,7 +553,7 @@ inorder_bad(void)
 	dm_packed_used_write(p->q, 9, 0, 1, true);
 	UT_EQ(vio_packed_inorder_batch(&p->vq, &last), 0);
 	UT_EQ(p->vq.err.bad_id, 1);
-	UT_TRUE(p->vq.broken);
+	UT_TRUE(p->vq.packed.broken);
 }
 
 /* A device writing a used descriptor where nothing was made available is
@@ -591,7 +591,7 @@ resume_case(bool in_order)
 
 	p->q->batch = in_order;
 	resume_check(p);	/* a new ring: slot 0, wrap counter 1 */
-	UT_EQ(p->vq.used_wrap, true);
+	UT_EQ(p->vq.packed.used_wrap, true);
 	for (i = 0; i < 40; i++) {
 		uint16_t k;
 
@@ -631,9 +631,9 @@ resume_bad(void)
 	pk_post_tx(p, 1, 60, 1);
 	dm_packed_used_write(p->q, 200, 0, 1, true);
 	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EIO);
-	p->vq.pdesc[0].flags = VIO_PACKED_DESC_F_USED;	/* neither lap */
+	p->vq.packed.desc[0].flags = VIO_PACKED_DESC_F_USED;	/* neither lap */
 	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EIO);
-	p->vq.broken = true;
+	p->vq.packed.broken = true;
 	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), -EINVAL);
 }
 
@@ -649,7 +649,7 @@ resume_unflagged_head(void)
 	for (i = 0; i < 5; i++)
 		pk_post_tx(p, 1, 60, i);
 	for (i = 1; i < 4; i++)		/* ids as posted; flags: used, lap 1 */
-		p->vq.pdesc[i].flags = VIO_PACKED_DESC_F_AVAIL | VIO_PACKED_DESC_F_USED;
+		p->vq.packed.desc[i].flags = VIO_PACKED_DESC_F_AVAIL | VIO_PACKED_DESC_F_USED;
 	UT_EQ(vio_vq_packed_resume_point(&p->vq, &pos, &wrap), 0);
 	UT_EQ(pos, 4);
 	UT_TRUE(wrap);

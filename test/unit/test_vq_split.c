@@ -70,32 +70,32 @@ ring_layout(void)
 
 	memset(ring, 0xa5, 12288);
 	UT_EQ(vio_vq_init(vq, 3, 256, ring, base), 0);
-	UT_PTR_EQ(vq->desc, ring);
-	UT_PTR_EQ(vq->avail, ring + 16 * 256);
-	UT_PTR_EQ(vq->used, ring + 8192);
+	UT_PTR_EQ(vq->split.desc, ring);
+	UT_PTR_EQ(vq->split.avail, ring + 16 * 256);
+	UT_PTR_EQ(vq->split.used, ring + 8192);
 	UT_EQ_HEX(vq->desc_addr, base);
 	UT_EQ_HEX(vq->avail_addr, base + 16 * 256);
 	UT_EQ_HEX(vq->used_addr, base + 8192);
-	UT_EQ((uintptr_t)vq->desc % VIO_SPLIT_DESC_ALIGN, 0);
-	UT_EQ((uintptr_t)vq->avail % VIO_SPLIT_AVAIL_ALIGN, 0);
-	UT_EQ((uintptr_t)vq->used % VIO_LEGACY_ALIGN, 0);
+	UT_EQ((uintptr_t)vio_vq_desc_area(vq) % VIO_SPLIT_DESC_ALIGN, 0);
+	UT_EQ((uintptr_t)vio_vq_driver_area(vq) % VIO_SPLIT_AVAIL_ALIGN, 0);
+	UT_EQ((uintptr_t)vio_vq_device_area(vq) % VIO_LEGACY_ALIGN, 0);
 	UT_EQ(vq->ring_len, 12288);
 	UT_EQ(vq->index, 3);
 	UT_EQ(vq->size, 256);
 	UT_EQ(vq->mask, 255);
 	UT_EQ(vq->free_cnt, 256);
-	UT_EQ(vq->free_head, 0);
-	UT_EQ(vq->avail_idx, 0);
-	UT_EQ(vq->used_cons, 0);
+	UT_EQ(vq->split.free_head, 0);
+	UT_EQ(vq->split.avail_idx, 0);
+	UT_EQ(vq->split.used_cons, 0);
 	UT_EQ(vq->inflight, 0);
 	/* Zeroed but for avail->flags: vio polls, the device need not interrupt. */
-	UT_EQ(vq->avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
-	vq->avail->flags = 0;
+	UT_EQ(vq->split.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
+	vq->split.avail->flags = 0;
 	for (i = 0; i < 12288; i++)
 		UT_ASSERT(ring[i] == 0, "ring byte %zu is 0x%02x after init", i,
 			  ring[i]);
 	for (i = 0; i + 1 < 256; i++)
-		UT_EQ(vq->next[i], i + 1);
+		UT_EQ(vq->split.next[i], i + 1);
 	vq_check(vq, true);
 }
 
@@ -204,13 +204,13 @@ avail_publish(void)
 	for (i = 0; i < 3; i++)
 		h[i] = fx_post_tx(fx, data, sizeof(data), 1, fx_cookie(i));
 	/* Put but not committed: invisible to the device. */
-	UT_EQ(fx->vq.avail->idx, 0);
+	UT_EQ(fx->vq.split.avail->idx, 0);
 	UT_EQ(dm_split_avail_pending(fx->q), 0);
 	UT_EQ(fx->vq.inflight, 3);
 	for (i = 0; i < 3; i++)
-		UT_EQ(fx->vq.avail->ring[i], h[i]);
+		UT_EQ(fx->vq.split.avail->ring[i], h[i]);
 	vio_split_avail_commit(&fx->vq);
-	UT_EQ(fx->vq.avail->idx, 3);
+	UT_EQ(fx->vq.split.avail->idx, 3);
 	UT_EQ(dm_split_avail_pending(fx->q), 3);
 	UT_EQ(fx->q->notifies, 0);
 }
@@ -251,7 +251,7 @@ round_trip_tx(void)
 	}
 	UT_EQ(fx->vq.free_cnt, 16);
 	UT_EQ(fx->vq.inflight, 0);
-	UT_EQ(fx->vq.used_cons, 6);
+	UT_EQ(fx->vq.split.used_cons, 6);
 	UT_EQ(fx->q->interrupts, 0);
 	fx_check(fx);
 }
@@ -306,7 +306,7 @@ round_trip_indirect(void)
 	fx_pattern(data, sizeof(data), 77);
 	head = fx_post_tx_indirect(fx, data, sizeof(data), 5, fx_cookie(0));
 	UT_EQ(fx->vq.free_cnt, 15);
-	UT_EQ(fx->vq.desc[head].flags, VIO_DESC_F_INDIRECT);
+	UT_EQ(fx->vq.split.desc[head].flags, VIO_DESC_F_INDIRECT);
 	fx_flush(fx);
 	UT_EQ(dm_split_tx(fx->q, 4), 1);
 	p = dm_tx_record(fx->q, 0);
@@ -379,8 +379,8 @@ index_wrap(void)
 		if (batch % 1024 == 0)
 			fx_check(fx);
 	}
-	UT_EQ(fx->vq.avail_idx, total & 0xffff);
-	UT_EQ(fx->vq.used_cons, total & 0xffff);
+	UT_EQ(fx->vq.split.avail_idx, total & 0xffff);
+	UT_EQ(fx->vq.split.used_cons, total & 0xffff);
 	UT_EQ(fx->q->split.last_avail, total & 0xffff);
 	UT_EQ(fx->q->split.used_idx, total & 0xffff);
 	UT_EQ(fx->q->taken, total);
@@ -410,8 +410,8 @@ index_wrap_size1(void)
 		UT_PTR_EQ(done.cookie, fx_cookie(i));
 		UT_MEM_EQ(dm_tx_record(fx->q, i)->data, data, sizeof(data));
 	}
-	UT_EQ(fx->vq.avail_idx, total & 0xffff);
-	UT_EQ(fx->vq.used_cons, total & 0xffff);
+	UT_EQ(fx->vq.split.avail_idx, total & 0xffff);
+	UT_EQ(fx->vq.split.used_cons, total & 0xffff);
 	UT_EQ(fx->vq.free_cnt, 1);
 	fx_check(fx);
 }
@@ -478,14 +478,14 @@ drain_and_reset(void)
 
 	vio_vq_reset(&fx->vq);
 	UT_EQ(fx->vq.free_cnt, 16);
-	UT_EQ(fx->vq.free_head, 0);
+	UT_EQ(fx->vq.split.free_head, 0);
 	UT_EQ(fx->vq.inflight, 0);
-	UT_EQ(fx->vq.avail_idx, 0);
-	UT_EQ(fx->vq.used_cons, 0);
-	UT_EQ(fx->vq.avail->idx, 0);
-	UT_EQ(fx->vq.used->idx, 0);
-	UT_EQ(fx->vq.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
-	UT_EQ(fx->vq.desc[0].addr, 0);
+	UT_EQ(fx->vq.split.avail_idx, 0);
+	UT_EQ(fx->vq.split.used_cons, 0);
+	UT_EQ(fx->vq.split.avail->idx, 0);
+	UT_EQ(fx->vq.split.used->idx, 0);
+	UT_EQ(fx->vq.split.avail->flags, VIO_AVAIL_F_NO_INTERRUPT);
+	UT_EQ(fx->vq.split.desc[0].addr, 0);
 	fx_check(fx);
 
 	UT_EQ(vio_dev_negotiate(&fx->hw, VIO_BIT(VIO_F_RING_INDIRECT_DESC), 0), 0);
@@ -550,7 +550,7 @@ bad_id_out_of_range(void)
 	fx_flush(fx);
 	dm_queue_fault(fx->q, DM_FAULT_BAD_ID, 1);
 	UT_EQ(dm_split_tx(fx->q, 8), 4);
-	UT_EQ(fx->vq.used->ring[0].id, 8 + DM_BAD_ID_BASE + 0);
+	UT_EQ(fx->vq.split.used->ring[0].id, 8 + DM_BAD_ID_BASE + 0);
 	UT_EQ(fx_reap(fx, done, 8), 3);
 	UT_EQ(fx->vq.err.bad_id, 1);
 	UT_EQ(fx->vq.err.bad_idx, 0);
@@ -588,13 +588,13 @@ fixed_used_pop(void)
 	UT_EQ(vio_vq_init(vq, 0, 8, ring, 0x1000), 0);
 	for (i = 2; i < 8; i++)
 		vq->extra[i].cookie = fx_cookie(i);
-	vq->free_head = 2;
+	vq->split.free_head = 2;
 	vq->free_cnt = 2;
-	vq->avail_idx = 10;
+	vq->split.avail_idx = 10;
 	vq->inflight = 6;
 	for (i = 0; i < RTE_DIM(ids); i++) {
-		vq->used->ring[i].id = ids[i];
-		vq->used->ring[i].len = 100 + i;
+		vq->split.used->ring[i].id = ids[i];
+		vq->split.used->ring[i].len = 100 + i;
 	}
 	for (i = 0; i < RTE_DIM(ids); i++) {
 		UT_EQ(vio_split_fixed_used_pop(vq, &len, &c), want[i]);
@@ -603,14 +603,14 @@ fixed_used_pop(void)
 		if (cookie[i] >= 0)
 			UT_PTR_EQ(vq->extra[cookie[i]].cookie, NULL);
 	}
-	UT_EQ(vq->used_cons, RTE_DIM(ids));
+	UT_EQ(vq->split.used_cons, RTE_DIM(ids));
 	UT_EQ(vq->err.bad_id, 3);
 	/* Slots 6 and 7 still in flight, the rest free. */
 	UT_EQ(vq->inflight, 2);
 	UT_EQ(vq->free_cnt, 6);
 	UT_PTR_EQ(vq->extra[6].cookie, fx_cookie(6));
 	UT_PTR_EQ(vq->extra[7].cookie, fx_cookie(7));
-	UT_EQ(vq->free_head, 2);
+	UT_EQ(vq->split.free_head, 2);
 	UT_EQ(vio_split_fixed_oldest(vq), 6);
 }
 
@@ -627,8 +627,8 @@ bad_id_not_in_flight(void)
 
 	head = fx_post_tx(fx, data, sizeof(data), 3, fx_cookie(0));
 	fx_flush(fx);
-	middle = fx->vq.desc[head].next;
-	spare = fx->vq.free_head;
+	middle = fx->vq.split.desc[head].next;
+	spare = fx->vq.split.free_head;
 	UT_EQ(dm_split_take(fx->q, &c), 0);
 	dm_split_used_push(fx->q, middle, 0);
 	dm_split_used_push(fx->q, spare, 0);
@@ -679,7 +679,7 @@ dup_id(void)
 	UT_EQ(fx->vq.err.bad_id, 1);
 	/* Five entries for four in flight: the surplus was not read at once. */
 	UT_EQ(fx->vq.err.bad_idx, 1);
-	UT_EQ(fx->vq.used_cons, 5);
+	UT_EQ(fx->vq.split.used_cons, 5);
 	UT_EQ(fx->vq.free_cnt, 8);
 	fx_traffic(fx, 60, 5);		/* back in step without a reset */
 }
@@ -728,7 +728,7 @@ idx_ahead(void)
 	fx_flush(fx);
 	dm_queue_fault(fx->q, DM_FAULT_IDX_AHEAD, 1);
 	UT_EQ(dm_split_tx(fx->q, 1), 1);
-	UT_EQ(fx->vq.used->idx, 1 + DM_IDX_AHEAD_BY);
+	UT_EQ(fx->vq.split.used->idx, 1 + DM_IDX_AHEAD_BY);
 	/* Four entries claimed, two in flight: never more than two read. */
 	UT_EQ(vio_split_used_ready(&fx->vq), 2);
 	UT_EQ(fx->vq.err.bad_idx, 1);
@@ -737,13 +737,13 @@ idx_ahead(void)
 	UT_PTR_EQ(done[0].cookie, fx_cookie(0));
 	/* The second slot was never written: id 0, no longer in flight. */
 	UT_EQ(fx->vq.err.bad_id, 1);
-	UT_EQ(fx->vq.used_cons, 2);
+	UT_EQ(fx->vq.split.used_cons, 2);
 	UT_EQ(fx->vq.inflight, 1);
 	/* Two more claimed, one in flight: one more stale slot read. */
 	UT_EQ(fx_reap(fx, done, 8), 0);
 	UT_EQ(fx->vq.err.bad_idx, 3);
 	UT_EQ(fx->vq.err.bad_id, 2);
-	UT_EQ(fx->vq.used_cons, 3);
+	UT_EQ(fx->vq.split.used_cons, 3);
 	fx_check(fx);
 	restart_expect(fx, want, 2);
 	fx_traffic(fx, 60, 6);

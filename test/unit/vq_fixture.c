@@ -131,10 +131,10 @@ fx_post_chain(struct fx *fx, const uint8_t *data, uint32_t len,
 		if (k > 0) {
 			prev = id;
 			id = vio_split_desc_get(vq);
-			vq->desc[prev].flags |= VIO_DESC_F_NEXT;
-			vq->desc[prev].next = id;
+			vq->split.desc[prev].flags |= VIO_DESC_F_NEXT;
+			vq->split.desc[prev].next = id;
 		}
-		fx_fill_desc(fx, &vq->desc[id], id,
+		fx_fill_desc(fx, &vq->split.desc[id], id,
 			     data != NULL ? data + off : NULL, seg, write);
 		off += seg;
 	}
@@ -181,7 +181,7 @@ fx_post_tx_indirect(struct fx *fx, const uint8_t *data, uint32_t len,
 		table[k].next = k + 1 < nsegs ? k + 1 : 0;
 		off += seg;
 	}
-	d = &vq->desc[head];
+	d = &vq->split.desc[head];
 	d->addr = fx->ind_addr + sizeof(*table) * head * FX_IND_MAX;
 	d->len = sizeof(*table) * nsegs;
 	d->flags = VIO_DESC_F_INDIRECT;
@@ -240,7 +240,7 @@ fx_gather(struct fx *fx, uint16_t head, uint8_t *out, uint32_t len)
 	uint32_t off = 0;
 
 	while (off < len) {
-		const struct vio_desc *d = &vq->desc[id];
+		const struct vio_desc *d = &vq->split.desc[id];
 		uint32_t take = d->len < len - off ? d->len : len - off;
 		const uint8_t *p = dm_xlate(&fx->dev, d->addr, d->len);
 
@@ -261,7 +261,7 @@ vq_check(const struct vio_vq *vq, bool inflight)
 {
 	static uint8_t seen[VIO_MAX_QUEUE_SIZE];
 	uint32_t heads = 0, descs = 0, i, k;
-	uint16_t id = vq->free_head;
+	uint16_t id = vq->split.free_head;
 
 	UT_ASSERT(vq->free_cnt <= vq->size, "free_cnt %u > size %u",
 		  vq->free_cnt, vq->size);
@@ -270,7 +270,7 @@ vq_check(const struct vio_vq *vq, bool inflight)
 		UT_ASSERT(id < vq->size, "free list entry %u is id %u", i, id);
 		UT_ASSERT(!seen[id], "descriptor %u twice on the free list", id);
 		seen[id] = 1;
-		id = vq->next[id];
+		id = vq->split.next[id];
 	}
 	for (i = 0; i < vq->size; i++) {
 		const struct vio_vq_extra *x = &vq->extra[i];
@@ -285,7 +285,7 @@ vq_check(const struct vio_vq *vq, bool inflight)
 				  id, i);
 			seen[id] = 1;
 			if (k + 1 < x->ndescs)
-				id = vq->next[id];
+				id = vq->split.next[id];
 		}
 		UT_ASSERT(id == x->tail, "chain %u ends at %u, tail says %u", i,
 			  id, x->tail);

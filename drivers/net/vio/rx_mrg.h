@@ -69,7 +69,7 @@ rx_mrg_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
 
 		if (unlikely(m == NULL)) {
 			bad = true;
-			if (rxq->vq.broken)
+			if (vio_vq_broken(&rxq->vq))
 				break;
 			continue;
 		}

@@ -51,7 +51,7 @@ vio_rx_packed_prepare(struct vio_rxq *rxq)
 static inline uint16_t
 rx_id(struct vio_vq *vq, bool in_order)
 {
-	return in_order ? vq->avail_idx : vio_packed_id_get(vq);
+	return in_order ? vq->packed.next_avail : vio_packed_id_get(vq);
 }
 
 /* Ring slots one buffer takes: a chained buffer has its own descriptor
@@ -237,7 +237,7 @@ static inline uint16_t
 rx_mrg_count(struct vio_rxq *rxq)
 {
 	struct vio_vq *vq = &rxq->vq;
-	uint16_t id = vq->pdesc[vq->used_cons].id, nbufs;
+	uint16_t id = vq->packed.desc[vq->packed.next_used].id, nbufs;
 
 	if (unlikely(id >= vq->size || vq->extra[id].cookie == NULL))
 		return 1;
@@ -257,7 +257,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	int ready;
 
 	while (cnt < nb_pkts && (ready = vio_packed_used_peek(vq)) != 0) {
-		const struct vio_packed_desc *d = &vq->pdesc[vq->used_cons];
+		const struct vio_packed_desc *d = &vq->packed.desc[vq->packed.next_used];
 		uint16_t id = d->id, nbufs, k;
 		struct rte_mbuf *m;
 
@@ -266,7 +266,7 @@ rx_packed_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		 * (vio_rx_mrg_single: num_buffers only read when needed). */
 		if (likely(ready > 0 && id < vq->size &&
 			   (m = vq->extra[id].cookie) != NULL &&
-			   (!in_order || id == vq->used_cons) &&
+			   (!in_order || id == vq->packed.next_used) &&
 			   len > hdr && len <= vq->extra[id].len &&
 			   vio_rx_mrg_single(rxq, m, len, vq->extra[id].len))) {
 			vio_packed_used_take_single(vq, id, in_order);

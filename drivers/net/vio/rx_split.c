@@ -41,8 +41,8 @@ vio_rx_split_prepare(struct vio_rxq *rxq)
 	if (rxq->segs_per_buf != 1)
 		return;
 	for (i = 0; i < vq->size; i++) {
-		vq->desc[i].len = len;
-		vq->desc[i].flags = VIO_DESC_F_WRITE;
+		vq->split.desc[i].len = len;
+		vq->split.desc[i].flags = VIO_DESC_F_WRITE;
 		vq->extra[i].ndescs = 1;
 		vq->extra[i].tail = i;
 		vq->extra[i].len = len;
@@ -62,7 +62,7 @@ vio_rx_split_inorder_prepare(struct vio_rxq *rxq)
 	/* Buffer k of the queue's life is descriptor k mod size and sits in
 	 * available slot k mod size: the slots never change. */
 	for (i = 0; i < vq->size; i++)
-		vq->avail->ring[i] = i;
+		vq->split.avail->ring[i] = i;
 }
 
 int
@@ -89,7 +89,7 @@ rx_inorder_bad_entry(struct vio_rxq *rxq)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t oldest = vio_split_inorder_oldest(vq);
-	uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id, len;
+	uint32_t id = vq->split.used->ring[vq->split.used_cons & vq->mask].id, len;
 	uint16_t n = vio_split_inorder_used_pop(vq, &len);
 
 	rxq->stats.errors++;
@@ -110,7 +110,7 @@ static inline struct rte_mbuf *
 rx_inorder_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len)
 {
 	struct vio_vq *vq = &rxq->vq;
-	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	const struct vio_used_elem *e = &vq->split.used->ring[vq->split.used_cons & vq->mask];
 	uint16_t oldest = vio_split_inorder_oldest(vq);
 	struct vio_vq_extra *x = &vq->extra[oldest];
 	struct rte_mbuf *m = x->cookie;
@@ -206,7 +206,7 @@ static inline uint16_t
 rx_mrg_count(struct vio_rxq *rxq, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
-	const struct vio_used_elem *e = &vq->used->ring[vq->used_cons & vq->mask];
+	const struct vio_used_elem *e = &vq->split.used->ring[vq->split.used_cons & vq->mask];
 	uint32_t id = e->id;
 	uint16_t nbufs;
 
@@ -231,7 +231,7 @@ rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 
 	while (cnt < nb_pkts && ready > 0) {
 		const struct vio_used_elem *e =
-			&vq->used->ring[vq->used_cons & vq->mask];
+			&vq->split.used->ring[vq->split.used_cons & vq->mask];
 		uint32_t id = in_order ? vio_split_inorder_oldest(vq) : e->id;
 		uint32_t len = e->len;
 		struct rte_mbuf *m = NULL;

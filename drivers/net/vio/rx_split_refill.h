@@ -34,10 +34,10 @@ rx_split_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n,
 	uint16_t i;
 
 	if (in_order) {
-		uint16_t id = vq->free_head;
+		uint16_t id = vq->split.free_head;
 
 		for (i = 0; i < n; i++) {
-			vq->desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
+			vq->split.desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
 			vq->extra[id].cookie = mbufs[i];
 			id = (uint16_t)((id + 1) & vq->mask);
 		}
@@ -47,7 +47,7 @@ rx_split_post_single(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t n,
 	for (i = 0; i < n; i++) {
 		uint16_t id = vio_split_desc_get(vq);
 
-		vq->desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
+		vq->split.desc[id].addr = vio_rx_buf_addr(rxq, mbufs[i]);
 		vq->extra[id].cookie = mbufs[i];
 		vio_split_avail_put(vq, id);
 	}
@@ -64,7 +64,7 @@ rx_split_post_chain(struct vio_rxq *rxq, struct rte_mbuf **mbufs, uint16_t segs,
 	uint32_t total = 0;
 
 	for (i = 0; i < segs; i++) {
-		struct vio_desc *d = &vq->desc[id];
+		struct vio_desc *d = &vq->split.desc[id];
 
 		d->addr = vio_rx_buf_addr(rxq, mbufs[i]);
 		d->len = vio_rx_buf_len(rxq, mbufs[i]);
@@ -153,7 +153,7 @@ rx_split_fixed_run(struct vio_rxq *rxq, uint16_t max)
 	if (likely(!rxq->fixed_holes))
 		return max;
 	while (n < vq->free_cnt &&
-	       vq->extra[(vq->free_head + n) & vq->mask].cookie == NULL)
+	       vq->extra[(vq->split.free_head + n) & vq->mask].cookie == NULL)
 		n++;
 	if (n == vq->free_cnt)
 		rxq->fixed_holes = false;

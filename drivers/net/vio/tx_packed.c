@@ -28,7 +28,7 @@ tx_reclaim(struct vio_txq *txq, bool in_order)
 static inline uint16_t
 tx_id(struct vio_vq *vq, bool in_order)
 {
-	return in_order ? vq->avail_idx : vio_packed_id_get(vq);
+	return in_order ? vq->packed.next_avail : vio_packed_id_get(vq);
 }
 
 static inline void

@@ -68,7 +68,7 @@ tx_inorder_reclaim(struct vio_txq *txq)
 	uint16_t oldest = vio_split_inorder_oldest(vq);
 
 	while (n-- > 0) {
-		uint32_t id = vq->used->ring[vq->used_cons & vq->mask].id;
+		uint32_t id = vq->split.used->ring[vq->split.used_cons & vq->mask].id;
 		struct vio_vq_extra *x = &vq->extra[oldest];
 
 		if (likely(id == oldest && x->cookie != NULL)) {
@@ -114,7 +114,7 @@ tx_push(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = tx_desc_get(vq, in_order);
-	struct vio_desc *d = &vq->desc[id];
+	struct vio_desc *d = &vq->split.desc[id];
 
 	vio_tx_hdr_write(rte_pktmbuf_mtod_offset(m, void *, -(int)txq->hdr_size),
 			 txq->hdr_size, hdr_flags, m);
@@ -133,7 +133,7 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	struct vio_vq *vq = &txq->vq;
 	uint16_t id = tx_desc_get(vq, in_order), i = 1;
 	struct vio_tx_region *r = &txq->region[id];
-	struct vio_desc *d = &vq->desc[id];
+	struct vio_desc *d = &vq->split.desc[id];
 	struct rte_mbuf *seg;
 
 	vio_tx_hdr_write(&r->hdr, txq->hdr_size, hdr_flags, m);
@@ -162,7 +162,7 @@ tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 {
 	struct vio_vq *vq = &txq->vq;
 	uint16_t head = tx_desc_get(vq, in_order), id = head;
-	struct vio_desc *d = &vq->desc[head];
+	struct vio_desc *d = &vq->split.desc[head];
 	struct rte_mbuf *seg;
 
 	vio_tx_hdr_write(&txq->region[head].hdr, txq->hdr_size, hdr_flags, m);
@@ -172,7 +172,7 @@ tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 		id = tx_desc_get(vq, in_order);
 		d->flags = VIO_DESC_F_NEXT;
 		d->next = id;
-		d = &vq->desc[id];
+		d = &vq->split.desc[id];
 		d->addr = vio_tx_seg_addr(txq, seg);
 		d->len = seg->data_len;
 	}

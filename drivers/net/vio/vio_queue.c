@@ -156,7 +156,7 @@ vio_vq_relayout(struct vio_adapter *ad, struct vio_vq *vq,
 	struct vio_vq_errors err = vq->err;
 	int ret;
 
-	if (vq->packed == packed) {
+	if (vq->is_packed == packed) {
 		vq->in_order = in_order;
 		return 0;
 	}
@@ -366,7 +366,7 @@ vio_rxq_start(struct rte_eth_dev *dev, struct vio_rxq *rxq,
 	ret = vio_vq_relayout(ad, &rxq->vq, rxq->mz);
 	if (ret < 0)
 		return ret;
-	packed = rxq->vq.packed;
+	packed = rxq->vq.is_packed;
 	vio_vq_reset(&rxq->vq);
 	rxq->use_va = ad->hw.use_va;
 	rxq->segs_per_buf = vio_rxq_segs(dev, rxq);

@@ -176,17 +176,17 @@ mv_split_group(struct vio_rxq *rxq, const struct mv_consts *c,
 	       __m256i lim, struct mv_out *o, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
-	const uint16_t mask = vq->mask, slot = vq->used_cons & mask;
+	const uint16_t mask = vq->mask, slot = vq->split.used_cons & mask;
 	const uint16_t oldest = vio_split_inorder_oldest(vq);
 	struct vio_used_elem grp[MV_G] __rte_aligned(32);
 	__m256i v, sub;
 	uint16_t k;
 
 	if (likely(slot + MV_G <= vq->size)) {
-		v = _mm256_loadu_si256((const __m256i *)&vq->used->ring[slot]);
+		v = _mm256_loadu_si256((const __m256i *)&vq->split.used->ring[slot]);
 	} else {
 		for (k = 0; k < MV_G; k++)
-			grp[k] = vq->used->ring[(slot + k) & mask];
+			grp[k] = vq->split.used->ring[(slot + k) & mask];
 		v = _mm256_load_si256((const __m256i *)grp);
 	}
 	_mm256_store_si256((__m256i *)grp, v);
@@ -301,8 +301,8 @@ mv_packed_group(struct vio_rxq *rxq, const struct mv_consts *c,
 		uint16_t want, struct mv_out *o, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
-	const uint16_t pos = vq->used_cons;
-	const struct vio_packed_desc *d = &vq->pdesc[pos];
+	const uint16_t pos = vq->packed.next_used;
+	const struct vio_packed_desc *d = &vq->packed.desc[pos];
 	const __m256i lo32 = _mm256_set1_epi64x(UINT32_MAX);
 	uint64_t hi[MV_G] __rte_aligned(32);
 	__m256i h, ids;
@@ -376,9 +376,9 @@ mv_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	if (unlikely(c.posted <= c.hdr))
 		return scalar(rxq, pkts, nb_pkts);
 	while (nb_pkts - o.cnt >= MV_G) {
-		if (vq->inflight >= MV_G && vq->used_cons + MV_G <= vq->size &&
-		    likely(!vq->broken)) {
-			uint16_t want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+		if (vq->inflight >= MV_G && vq->packed.next_used + MV_G <= vq->size &&
+		    likely(!vq->packed.broken)) {
+			uint16_t want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
 
 			if (likely(mv_packed_group(rxq, &c, want, &o,
 						   in_order) == MV_G))

@@ -88,7 +88,7 @@ pv_to_boundary(uint16_t pos, uint16_t left)
 }
 
 /*
- * Write four descriptors at the batch slot vq->avail_idx and make them
+ * Write four descriptors at the batch slot vq->packed.next_avail and make them
  * available. Slot 0 goes out with flags that do not make it available
  * (AVAIL flipped: as the device left it last lap), so the device, which
  * takes slots in ring order, sees none of the four before its flags are
@@ -100,18 +100,18 @@ pv_post4(struct vio_vq *vq, const uint64_t addr[PV_BATCH],
 	 const uint32_t len[PV_BATCH], const uint16_t id[PV_BATCH],
 	 uint16_t dflags)
 {
-	struct vio_packed_desc *d = &vq->pdesc[vq->avail_idx];
-	uint16_t f = dflags | vq->avail_flags;
+	struct vio_packed_desc *d = &vq->packed.desc[vq->packed.next_avail];
+	uint16_t f = dflags | vq->packed.avail_flags;
 
 	pv_store4(d, addr[0], pv_desc_hi(len[0], id[0],
 					 f ^ VIO_PACKED_DESC_F_AVAIL),
 		  addr[1], pv_desc_hi(len[1], id[1], f),
 		  addr[2], pv_desc_hi(len[2], id[2], f),
 		  addr[3], pv_desc_hi(len[3], id[3], f));
-	vq->avail_idx += PV_BATCH;
-	if (unlikely(vq->avail_idx == vq->size)) {
-		vq->avail_idx = 0;
-		vq->avail_flags ^= VIO_PACKED_WRAP_FLAGS;
+	vq->packed.next_avail += PV_BATCH;
+	if (unlikely(vq->packed.next_avail == vq->size)) {
+		vq->packed.next_avail = 0;
+		vq->packed.avail_flags ^= VIO_PACKED_WRAP_FLAGS;
 	}
 	vq->free_cnt -= PV_BATCH;
 	vq->inflight += PV_BATCH;
@@ -183,14 +183,14 @@ pv_rx_post4(struct vio_vq *vq, struct rte_mbuf **m,
 		uint64_t buf;
 
 		memcpy(&buf, (const char *)m[k] + r->addr_off, sizeof(buf));
-		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
+		id[k] = in_order ? vq->packed.next_avail + k : vio_packed_id_get(vq);
 		addr[k] = buf + r->addr_add;
 		len[k] = r->len;
 		if (!in_order)
 			vq->extra[id[k]].cookie = m[k];
 	}
 	if (in_order)
-		pv_cookies_put4(&vq->extra[vq->avail_idx], m, r->len);
+		pv_cookies_put4(&vq->extra[vq->packed.next_avail], m, r->len);
 	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
 }
 
@@ -225,13 +225,13 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 		}
 		vio_packed_prefetch_avail(vq, n);
 		while (i < n) {
-			if (n - i >= PV_BATCH && pv_aligned(vq->avail_idx,
+			if (n - i >= PV_BATCH && pv_aligned(vq->packed.next_avail,
 							     vq->size)) {
 				pv_rx_post4(vq, &mbufs[i], &r, in_order);
 				i += PV_BATCH;
 				continue;
 			}
-			vio_packed_add1(vq, in_order ? vq->avail_idx :
+			vio_packed_add1(vq, in_order ? vq->packed.next_avail :
 					vio_packed_id_get(vq),
 					vio_rx_buf_addr(rxq, mbufs[i]),
 					vio_rx_buf_len(rxq, mbufs[i]),
@@ -247,12 +247,12 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 static __rte_always_inline void
 pv_used_advance4(struct vio_vq *vq)
 {
-	vq->used_cons += PV_BATCH;
+	vq->packed.next_used += PV_BATCH;
 	vq->free_cnt += PV_BATCH;
 	vq->inflight -= PV_BATCH;
-	if (vq->used_cons == vq->size) {
-		vq->used_cons = 0;
-		vq->used_wrap = !vq->used_wrap;
+	if (vq->packed.next_used == vq->size) {
+		vq->packed.next_used = 0;
+		vq->packed.used_wrap = !vq->packed.used_wrap;
 	}
 }
 
@@ -267,7 +267,7 @@ pv_used_advance4(struct vio_vq *vq)
 static __rte_always_inline uint16_t
 pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
 {
-	uint16_t pos = vq->used_cons, k;
+	uint16_t pos = vq->packed.next_used, k;
 
 	if (in_order) {
 		struct vio_vq_extra *x = &vq->extra[pos];
@@ -278,7 +278,7 @@ pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
 		return PV_BATCH;
 	}
 	for (k = 0; k < PV_BATCH; k++) {
-		uint16_t id = in_order ? pos + k : vq->pdesc[pos + k].id;
+		uint16_t id = in_order ? pos + k : vq->packed.desc[pos + k].id;
 
 		m[k] = vq->extra[id].cookie;
 		if (!in_order && unlikely(m[k] == NULL))
@@ -301,7 +301,7 @@ pv_rx_partial(struct vio_rxq *rxq, struct rte_mbuf **m, uint16_t t,
 	uint16_t k;
 
 	for (k = 0; k < t; k++) {
-		uint32_t len = vq->pdesc[vq->used_cons].len - rxq->hdr_size;
+		uint32_t len = vq->packed.desc[vq->packed.next_used].len - rxq->hdr_size;
 
 		vq->free_cnt++;
 		vq->inflight--;
@@ -327,7 +327,7 @@ pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
 	uint64_t b;
 	pv_vec v;
 
-	if (!pv_rx_check4(&vq->pdesc[vq->used_cons], c, vq->used_cons,
+	if (!pv_rx_check4(&vq->packed.desc[vq->packed.next_used], c, vq->packed.next_used,
 			  in_order, &v))
 		return 0;
 	t = pv_rx_cookies(vq, m, in_order);
@@ -362,11 +362,11 @@ pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
 static __rte_always_inline bool
 pv_rx_none(struct vio_vq *vq)
 {
-	uint16_t flags, want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+	uint16_t flags, want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
 
-	if (vq->inflight == 0 || unlikely(vq->broken))
+	if (vq->inflight == 0 || unlikely(vq->packed.broken))
 		return true;
-	flags = __atomic_load_n(&vq->pdesc[vq->used_cons].flags,
+	flags = __atomic_load_n(&vq->packed.desc[vq->packed.next_used].flags,
 				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
 	return flags == (want ^ VIO_PACKED_DESC_F_USED);
 }
@@ -390,13 +390,13 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	/* A clean batch's wrap bits say it is used: pv_rx_none is asked
 	 * only before the scalar burst. */
 	while (cnt < nb_pkts) {
-		uint16_t pos = vq->used_cons, k, got;
+		uint16_t pos = vq->packed.next_used, k, got;
 
 		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
-		    vq->inflight >= PV_BATCH && likely(!vq->broken)) {
+		    vq->inflight >= PV_BATCH && likely(!vq->packed.broken)) {
 			uint16_t before = cnt;
 
-			c.want = vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+			c.want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
 			if (pv_rx_batch(rxq, &c, pkts, &cnt, &bytes, sw,
 					in_order) > 0) {
 				vcnt += cnt - before;
@@ -533,10 +533,10 @@ static __rte_always_inline uint16_t
 pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 	    uint16_t max, bool *end)
 {
-	uint16_t pos = vq->used_cons, left = vq->inflight, size = vq->size;
+	uint16_t pos = vq->packed.next_used, left = vq->inflight, size = vq->size;
 	struct vio_vq_extra *extra = vq->extra;
 	int dist = (int)last - pos;
-	bool wrap = vq->used_wrap;
+	bool wrap = vq->packed.used_wrap;
 	uint16_t n = 0;
 
 	if (dist < 0)
@@ -561,8 +561,8 @@ pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 		}
 	}
 	if (n > 0) {
-		vq->used_cons = pos;
-		vq->used_wrap = wrap;
+		vq->packed.next_used = pos;
+		vq->packed.used_wrap = wrap;
 		vq->free_cnt += n;
 		vq->inflight = left;
 		*end = dist < 0 || left == 0;
@@ -592,7 +592,7 @@ pv_tx_reclaim_inorder(struct vio_txq *txq)
 		if (t > 0)
 			continue;
 		k += vio_packed_inorder_pop_run(vq, last, (void **)&done[k],
-				pv_to_boundary(vq->used_cons,
+				pv_to_boundary(vq->packed.next_used,
 					       VIO_TX_FREE_BULK - k), &end);
 	}
 	if (k > 0)
@@ -646,10 +646,10 @@ pv_tx_reclaim_ooo(struct vio_txq *txq)
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
 	uint16_t k = 0, id[PV_BATCH], t;
 
-	while (vq->inflight >= PV_BATCH && pv_aligned(vq->used_cons, vq->size) &&
-	       likely(!vq->broken) &&
-	       pv_tx_used4(&vq->pdesc[vq->used_cons],
-			   vq->used_wrap ? VIO_PACKED_WRAP_FLAGS : 0,
+	while (vq->inflight >= PV_BATCH && pv_aligned(vq->packed.next_used, vq->size) &&
+	       likely(!vq->packed.broken) &&
+	       pv_tx_used4(&vq->packed.desc[vq->packed.next_used],
+			   vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0,
 			   vq->size, id)) {
 		for (t = 0; t < PV_BATCH; t++) {
 			struct vio_vq_extra *x = &vq->extra[id[t]];
@@ -715,7 +715,7 @@ pv_tx_post4(struct vio_txq *txq, struct rte_mbuf **m,
 		uint64_t buf;
 
 		memcpy(&buf, (const char *)m[k] + c->addr_off, sizeof(buf));
-		id[k] = in_order ? vq->avail_idx + k : vio_packed_id_get(vq);
+		id[k] = in_order ? vq->packed.next_avail + k : vio_packed_id_get(vq);
 		addr[k] = buf + m[k]->data_off - c->hdr;
 		len[k] = m[k]->data_len + c->hdr;
 		bytes += m[k]->pkt_len;
@@ -748,7 +748,7 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		pv_tx_reclaim(txq, in_order);
 	vio_packed_prefetch_avail(vq, RTE_MIN(nb_pkts, vq->free_cnt));
 	while (i < nb_pkts) {
-		uint16_t pos = vq->avail_idx, k, sent;
+		uint16_t pos = vq->packed.next_avail, k, sent;
 
 		if (nb_pkts - i >= PV_BATCH && pv_aligned(pos, vq->size)) {
 			if (unlikely(vq->free_cnt < PV_BATCH)) {

@@ -393,7 +393,7 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct rte_mbuf *mbufs[VIO_RX_ALLOC_CHUNK];
-	struct vio_desc *desc = vq->desc;
+	struct vio_desc *desc = vq->split.desc;
 	struct vio_vq_extra *extra = vq->extra;
 	const uint16_t mask = vq->mask;
 	/* vio_rx_buf_addr: the buffer's virtual or IO address, then the
@@ -402,7 +402,7 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 					   offsetof(struct rte_mbuf, buf_iova);
 	const uint64_t off = RTE_PKTMBUF_HEADROOM - rxq->hdr_size;
 	uint16_t n = RTE_MIN(vq->free_cnt, VIO_RX_ALLOC_CHUNK), i;
-	uint16_t id = vq->free_head;
+	uint16_t id = vq->split.free_head;
 
 	if (!in_order) {
 		n = rx_split_fixed_run(rxq, n);
@@ -447,9 +447,9 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 		extra[id].cookie = m;
 		id = (uint16_t)((id + 1) & mask);
 	}
-	vq->free_head = id;
+	vq->split.free_head = id;
 	vq->free_cnt -= n;
-	vq->avail_idx += n;
+	vq->split.avail_idx += n;
 	vq->inflight += n;
 	vio_split_avail_flush(vq);
 	if (vq->free_cnt >= VIO_RX_REFILL_MIN)
@@ -495,7 +495,7 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 {
 	struct vio_vq *vq = &rxq->vq;
 	struct vio_vq_extra *extra = vq->extra;
-	const struct vio_used_elem *ring = vq->used->ring;
+	const struct vio_used_elem *ring = vq->split.used->ring;
 	const uint16_t hdr = rxq->hdr_size, mask = vq->mask, size = vq->size;
 	/* Single-buffer mode: every buffer was posted with this length
 	 * (vio_rx_split_prepare). */
@@ -509,7 +509,7 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
 	const rxv_t hsub = rxv_pair(0, hdr);
 	struct vio_used_elem grp[RX_G] __rte_aligned(64);
-	uint16_t cnt = 0, k = RX_G, k0, cons = vq->used_cons;
+	uint16_t cnt = 0, k = RX_G, k0, cons = vq->split.used_cons;
 	/* The slot the next used entry must name: the oldest in flight,
 	 * in order; with fixed slots the same guess, right while the
 	 * device uses buffers in the order they were made available
@@ -583,7 +583,7 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	}
 	if (cnt > 0) {
 		bytes += rxv_sum64(lens);
-		vq->used_cons = cons + cnt;
+		vq->split.used_cons = cons + cnt;
 		vq->inflight -= cnt;
 		vq->free_cnt += cnt;
 		/* bytes summed the used lengths, headers included. */
@@ -644,16 +644,16 @@ tx_vec_push_groups_hs(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
 		      uint64_t *bytes, bool in_order, uint16_t hs)
 {
 	struct vio_vq *vq = &txq->vq;
-	struct vio_desc *desc = vq->desc;
+	struct vio_desc *desc = vq->split.desc;
 	struct vio_vq_extra *extra = vq->extra;
-	uint16_t *avail = vq->avail->ring;
-	const uint16_t *next = vq->next;
+	uint16_t *avail = vq->split.avail->ring;
+	const uint16_t *next = vq->split.next;
 	const uint16_t mask = vq->mask;
 	const uint64_t bad = txq->hdr_flags | RTE_MBUF_F_INDIRECT |
 			     RTE_MBUF_F_EXTERNAL;
 	const size_t field = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
 					   offsetof(struct rte_mbuf, buf_iova);
-	uint16_t id = vq->free_head, slot = vq->avail_idx, free = vq->free_cnt;
+	uint16_t id = vq->split.free_head, slot = vq->split.avail_idx, free = vq->free_cnt;
 	uint16_t i = 0, k;
 	uint64_t b = 0;
 
@@ -685,9 +685,9 @@ tx_vec_push_groups_hs(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
 		free -= TX_G;
 	}
 	if (i > 0) {
-		vq->free_head = id;
+		vq->split.free_head = id;
 		vq->free_cnt = free;
-		vq->avail_idx = slot + i;
+		vq->split.avail_idx = slot + i;
 		vq->inflight += i;
 		txq->segs_held += i;
 		*bytes += b;
@@ -721,7 +721,7 @@ static __rte_always_inline void
 tx_vec_reclaim_inorder(struct vio_txq *txq)
 {
 	struct vio_vq *vq = &txq->vq;
-	const struct vio_used_elem *ring = vq->used->ring;
+	const struct vio_used_elem *ring = vq->split.used->ring;
 	struct vio_vq_extra *extra = vq->extra;
 	const uint16_t mask = vq->mask, size = vq->size;
 	const __m256i ramp = _mm256_set_epi32(0, 3, 0, 2, 0, 1, 0, 0);
@@ -736,7 +736,7 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 	struct rte_mbuf *put[VIO_TX_FREE_BULK];
 	struct rte_mempool *mp = NULL;
 	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0, j;
-	uint16_t cons = vq->used_cons, oldest = vio_split_inorder_oldest(vq);
+	uint16_t cons = vq->split.used_cons, oldest = vio_split_inorder_oldest(vq);
 
 	while (n - done >= 4) {
 		uint16_t slot = (uint16_t)((cons + done) & mask);
@@ -794,7 +794,7 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 		oldest = (uint16_t)(oldest + 4) & mask;
 	}
 	if (done > 0) {
-		vq->used_cons = cons + done;
+		vq->split.used_cons = cons + done;
 		vq->free_cnt += done;
 		vq->inflight -= done;
 		txq->segs_held -= RTE_MIN(done, txq->segs_held);
