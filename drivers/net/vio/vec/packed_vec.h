@@ -355,22 +355,6 @@ pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
 	return PV_BATCH;
 }
 
-/* Nothing to take at the used position: the cases where
- * vio_packed_used_peek() says 0 (none in flight, the queue broken, the
- * descriptor still as the driver made it available), checked here so
- * that a poll that finds nothing costs no call. */
-static __rte_always_inline bool
-pv_rx_none(struct vio_vq *vq)
-{
-	uint16_t flags, want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
-
-	if (vq->inflight == 0 || unlikely(vq->packed.broken))
-		return true;
-	flags = __atomic_load_n(&vq->packed.desc[vq->packed.next_used].flags,
-				__ATOMIC_ACQUIRE) & VIO_PACKED_WRAP_FLAGS;
-	return flags == (want ^ VIO_PACKED_DESC_F_USED);
-}
-
 static __rte_always_inline uint16_t
 pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	    bool in_order)
@@ -387,7 +371,7 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint16_t cnt = 0, vcnt = 0;
 	uint64_t bytes = 0;
 
-	/* A clean batch's wrap bits say it is used: pv_rx_none is asked
+	/* A clean batch's wrap bits say it is used: vio_packed_used_none is asked
 	 * only before the scalar burst. */
 	while (cnt < nb_pkts) {
 		uint16_t pos = vq->packed.next_used, k, got;
@@ -403,7 +387,7 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				continue;
 			}
 		}
-		if (pv_rx_none(vq))
+		if (vio_packed_used_none(vq))
 			break;
 		k = pv_to_boundary(pos, nb_pkts - cnt);
 		got = vio_rx_packed_take(rxq, pkts + cnt, k);
