@@ -57,7 +57,10 @@ export LD_PRELOAD="$asan\${LD_PRELOAD:+ \$LD_PRELOAD}"
 exec ${VIO_TESTPMD:-dpdk-testpmd} "\$@"
 EOW
 chmod +x "$wrapper"
-export VIO_BUILD=$build VIO_PLUGIN=$build/librte_net_vio.so VIO_TESTPMD=$wrapper
+# The other DPDK applications the tests start with the plugin (l2fwd,
+# l3fwd-power, dpdk-proc-info, dpdk-pdump, ovs-vswitchd) get the same
+# preload from the harness (vio_harness.app_env), through VIO_PRELOAD.
+export VIO_BUILD=$build VIO_PLUGIN=$build/librte_net_vio.so VIO_TESTPMD=$wrapper VIO_PRELOAD=$asan
 
 rc=0
 python3 "$top/test/run_tests.py" "$@" || rc=$?

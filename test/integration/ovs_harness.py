@@ -115,8 +115,11 @@ class Ovs:
         log = open(self.path(name + ".out"), "wb")
         # Not --detach: a detached daemon would leave the test's process
         # group, and the runner's timeout would no longer reach it.
+        # ovs-vswitchd loads the plugin (ovsdb-server does not). Not
+        # leak-checked: it leaves its own allocations behind at exit.
+        env = vio_harness.app_env(self.env, leaks=False) if name == "ovs-vswitchd" else self.env
         p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                             env=self.env, cwd=self.dir)
+                             env=env, cwd=self.dir)
         log.close()
         p.ovs_name = name
         self.procs.append(p)

@@ -74,6 +74,8 @@ class L3fwdLog:
 class L3fwdPower(L3fwdLog, Testpmd):
     """dpdk-l3fwd-power --interrupt-only, not interactive; stops on SIGINT."""
 
+    app_preload = True
+
     def __init__(self, session, name, eal, app):
         super().__init__(session, name, eal, app)
         self.args = ["stdbuf", "-o0", l3fwd_power_path(), "--file-prefix=" + self.prefix] \

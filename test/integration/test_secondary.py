@@ -31,7 +31,7 @@ import struct
 import subprocess
 import time
 
-from vio_harness import (Hugepages, Session, Skip, Testpmd, check, equal, plugin_path, settle,
+from vio_harness import (Hugepages, Session, Skip, Testpmd, app_env, check, equal, plugin_path, settle,
                          testpmd_path, wait_for)
 
 TIMEOUT = 180
@@ -62,7 +62,7 @@ def hugepages():
 def secondary(args, prefix, timeout=60):
     # dpdk-proc-info makes itself a secondary on its own core mask.
     r = subprocess.run(args[:1] + ["--file-prefix=" + prefix, "--no-pci"] + args[1:],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=app_env(),
                        timeout=timeout)
     return r.returncode, r.stdout
 
@@ -134,7 +134,8 @@ def test_secondary_pdump():
         pd = subprocess.Popen(["dpdk-pdump", "--file-prefix=" + fe.prefix, "--no-pci",
                                "-d", plugin, "--",
                                "--pdump", "port=0,queue=*,rx-dev=%s,tx-dev=%s" % (rx, tx)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env=app_env())
         try:
             wait_for(lambda: os.path.exists(rx) or pd.poll() is not None, 60, 0.3,
                      "dpdk-pdump's capture files")

@@ -128,6 +128,25 @@ def testpmd_path():
     return os.environ.get("VIO_TESTPMD") or "dpdk-testpmd"
 
 
+def app_env(base=None, leaks=True):
+    """The environment of a DPDK application other than testpmd that loads
+    the plugin (l2fwd, l3fwd-power, dpdk-proc-info, dpdk-pdump,
+    ovs-vswitchd). Under VIO_SANITIZE, usertools/vio-test.sh names the
+    ASan runtime in VIO_PRELOAD: it must be the first library of such a
+    process (testpmd gets it from its wrapper, VIO_TESTPMD); loaded only
+    with the instrumented plugin it cannot intercept what it needs.
+    leaks=False: no leak check at its exit (doc/sanitizers.md says for
+    which and why)."""
+    env = dict(os.environ if base is None else base)
+    pre = os.environ.get("VIO_PRELOAD")
+    if pre:
+        old = env.get("LD_PRELOAD")
+        env["LD_PRELOAD"] = pre + (" " + old if old else "")
+        if not leaks:
+            env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+    return env
+
+
 def txpkts(size):
     """testpmd's txpkts for a frame of `size` bytes: one mbuf up to 2048
     bytes (its default mbufs hold 2048 data bytes), else 2048-byte
@@ -204,6 +223,9 @@ class Testpmd:
     """An interactive dpdk-testpmd. Its output (stdout and stderr) is read
     by a thread into `output`; cmd() consumes it prompt by prompt."""
 
+    # Another DPDK application in testpmd's place: it needs app_env().
+    app_preload = False
+
     def __init__(self, session, name, eal, app, wrapper=(), sock=None):
         self.session, self.name, self.sock = session, name, sock
         self.prefix = session.prefix(name)
@@ -235,7 +257,8 @@ class Testpmd:
         # test's group kills its testpmds too. Nothing here forks (stdbuf
         # and valgrind exec), so the pid is the whole of it.
         self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT,
+                                     env=app_env() if self.app_preload else None)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -541,6 +564,8 @@ class L2fwd(Testpmd):
     """DPDK's l2fwd example (usertools/vio-examples.sh builds it), not
     interactive: it forwards from start-up, prints its port statistics
     every -T seconds, and stops on SIGINT."""
+
+    app_preload = True
 
     def __init__(self, session, name, eal, app):
         super().__init__(session, name, eal, app)
