@@ -88,7 +88,11 @@ def run_c_program(name, path, skip, pattern, res, timeout, env=None, args=()):
             res.report(m.group(1), tname, detail=(m.group(3) or "").strip() if m.group(1) == "FAIL" else "")
     if rc != 0 or seen == 0:
         # A crash, a hang or an exit status that disagrees with the lines.
-        if not pattern or pattern in name:
+        # The program ran every case whatever -k says, and a crash may
+        # have come before the lines -k would show: a crash is reported
+        # under any -k; a program that printed nothing and exited 0 only
+        # when -k names it.
+        if rc != 0 or not pattern or pattern in name:
             res.report("FAIL", name, dt, "exit status %s after %d test lines\n%s"
                        % (rc, seen, "\n".join(out.splitlines()[-20:])))
 
