@@ -4,7 +4,8 @@
  * which take used entries and packets in groups (2, 4 or 8 entries, 4
  * packets): a bad entry in every lane of a group, groups the ring wraps
  * inside, bursts of every size around the group sizes, packets a group
- * cannot take among those it can, refill short of a group, in-order tx
+ * cannot take among those it can, refill short of a group, used entries
+ * naming slots just taken or past those in flight, in-order tx
  * completions one entry per chain. They run on
  * every split layout and at every SIMD width like the other cases (the
  * row each width installs is checked first), and check counts, bytes,
@@ -512,6 +513,88 @@ vec_rx_held_slot(const struct dpt_layout *lo)
 	dpt_finish(d);
 }
 
+/* The device writes used entries naming `ids` (`n` of them) with a
+ * length of 60 bytes after the header; the application polls once:
+ * returns the packets, each checked and never an mbuf it already holds
+ * (`held` of them in keep[], where the new ones go too). */
+static uint16_t
+vec_rx_push_poll(struct dpt *d, const uint16_t *ids, unsigned int n,
+		 struct rte_mbuf **keep, unsigned int *held)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int i, j;
+	uint16_t got;
+
+	for (i = 0; i < n; i++)
+		dm_split_used_push(d->rxq, ids[i], d->hdr + 60u);
+	dm_split_used_publish(d->rxq);
+	got = rte_eth_rx_burst(d->port, 0, pkts, RTE_DIM(pkts));
+	for (i = 0; i < got; i++) {
+		vec_check_mbuf(d, pkts[i]);
+		UT_EQ(pkts[i]->pkt_len, 60);
+		for (j = 0; j < *held; j++)
+			UT_ASSERT(keep[j] != pkts[i], "mbuf %p handed up twice",
+				  (void *)pkts[i]);
+		keep[(*held)++] = pkts[i];
+	}
+	return got;
+}
+
+/*
+ * Used entries a group must not take although their ids are the ones
+ * it expects, or were just taken: while the slots in flight are one run
+ * (in order; fixed slots without holes) the group burst does not test
+ * the cookies, and the id compare and the bound of the used index by
+ * the buffers in flight are what hold. The pool runs dry with 11
+ * buffers in flight (with fixed slots and in order, slots 0 .. 10), so
+ * that slots taken stay free: the first 4 (a group), then the 3rd and
+ * 4th again before the next 5 (two bad ids, the rest taken), then the
+ * last 2 and 6 ids after them, past the buffers in flight (a bad used
+ * index: 2 taken, nothing more, then or at the next poll). No mbuf goes
+ * up twice; every one is back in its pool at the end.
+ */
+static void
+vec_rx_ids_past_inflight(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .rx_mbufs = DPT_RING + 11 };
+	struct dpt *d = dpt_open(lo, &o);
+	bool slots = lo->in_order || vec_rx_fixed_slots(d);
+	struct rte_mbuf *keep[DPT_RING + 11];
+	struct dm_chain c[12];
+	uint16_t id[11], ids[8];
+	unsigned int held, i;
+
+	/* A whole ring received and kept: the 11 left in the pool are
+	 * posted, then the pool is empty. The device takes them (their
+	 * ids) and writes the used entries itself. */
+	UT_EQ(vec_dev_fill(d, 100), DPT_RING);
+	held = dpt_rx(d, DPT_RING, keep);
+	UT_EQ(held, DPT_RING);
+	UT_EQ(rte_mempool_avail_count(d->rx_mp), 0);
+	for (i = 0; i < 11; i++) {
+		UT_EQ(dpt_dev_rx_take(d, &c[i]), 1);
+		id[i] = (uint16_t)c[i].head;
+		if (slots)
+			UT_EQ(id[i], i);
+	}
+	UT_EQ(dpt_dev_rx_take(d, &c[11]), 0);
+	UT_EQ(vec_rx_push_poll(d, id, 4, keep, &held), 4);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 0);
+	UT_EQ(vec_rx_push_poll(d, &id[2], 7, keep, &held), 5);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 2);
+	for (i = 0; i < 8; i++)
+		ids[i] = i < 2 ? id[9 + i] : (uint16_t)((id[10] + i - 1) % DPT_RING);
+	UT_EQ(vec_rx_push_poll(d, ids, 8, keep, &held), 2);
+	UT_EQ(vec_rx_push_poll(d, NULL, 0, keep, &held), 0);
+	UT_EQ(held, DPT_RING + 11);
+	UT_TRUE(dpt_xstat(d, "rx_q0_device_bad_idx") > 0);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_id"), 2);
+	UT_EQ(dpt_xstat(d, "rx_q0_device_bad_len"), 0);
+	for (i = 0; i < held; i++)
+		rte_pktmbuf_free(keep[i]);
+	dpt_finish(d);
+}
+
 #define L(i) (&dpt_layouts[i])
 #define VEC_SPLIT(fn) \
 	static void fn ## _split(void) { fn(L(0)); } \
@@ -535,6 +618,7 @@ VEC_SINGLE(vec_rx_short_len_lane)
 VEC_SINGLE(vec_rx_dup_id_lane)
 VEC_SPLIT(vec_rx_burst_sizes)
 VEC_SINGLE(vec_rx_refill_short)
+VEC_SINGLE(vec_rx_ids_past_inflight)
 static void vec_rx_out_of_order_split(void) { vec_rx_out_of_order(L(0)); }
 static void vec_rx_held_slot_split(void) { vec_rx_held_slot(L(0)); }
 /* And on the mergeable layouts, whose vector rows refill too. */
@@ -560,6 +644,7 @@ static const struct ut_case cases[] = {
 	VEC_SINGLE_CASES(vec_rx_dup_id_lane),
 	VEC_SPLIT_CASES(vec_rx_burst_sizes),
 	VEC_SINGLE_CASES(vec_rx_refill_short),
+	VEC_SINGLE_CASES(vec_rx_ids_past_inflight),
 	UT_CASE(vec_rx_out_of_order_split),
 	UT_CASE(vec_rx_held_slot_split),
 	UT_CASE(vec_rx_refill_short_split_mrg),

@@ -35,6 +35,15 @@
 #ifndef VIO_SPLIT_VEC_H
 #define VIO_SPLIT_VEC_H
 
+/* Tuned for the first AVX2 cores rather than gcc's generic x86-64: the
+ * generic tuning splits every unaligned 256-bit load and store into two
+ * 128-bit halves, an instruction more for each used-ring, extra and
+ * descriptor access of the loops below. Before any include, so that
+ * every function of this file (DPDK's inline ones too) has one tuning. */
+#if defined(__AVX2__)
+#pragma GCC target("tune=haswell")
+#endif
+
 #include <immintrin.h>
 
 #include <rte_mbuf.h>
@@ -151,17 +160,16 @@ rxv_and(rxv_t a, rxv_t b)
 #endif
 }
 
-/* acc plus the length lanes of v (the high half of each entry), as
- * 64-bit lanes. */
+/* a plus b as 64-bit lanes. */
 static __rte_always_inline rxv_t
-rxv_add_lens(rxv_t acc, rxv_t v)
+rxv_add64(rxv_t a, rxv_t b)
 {
 #if RX_G == 8
-	return _mm512_add_epi64(acc, _mm512_srli_epi64(v, 32));
+	return _mm512_add_epi64(a, b);
 #elif RX_G == 4
-	return _mm256_add_epi64(acc, _mm256_srli_epi64(v, 32));
+	return _mm256_add_epi64(a, b);
 #else
-	return _mm_add_epi64(acc, _mm_srli_epi64(v, 32));
+	return _mm_add_epi64(a, b);
 #endif
 }
 
@@ -322,12 +330,12 @@ rx_vec_mbuf_init(struct rte_mbuf *m, __m128i rearm, __m128i fields)
 
 #if RX_G >= 4
 /*
- * In order: the mbufs of the 4 consecutive extra entries from x (no
- * wrap) into pkts, and their cookies cleared; false (nothing done) when
- * one is not in flight.
+ * The mbufs of the 4 consecutive extra entries from x (no wrap) into
+ * pkts, and their cookies cleared; with `test`, false (nothing done)
+ * when one is not in flight (its cookie NULL).
  */
 static __rte_always_inline bool
-rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts)
+rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts, bool test)
 {
 	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
 	__m256i a = _mm256_loadu_si256((const __m256i *)x);
@@ -336,7 +344,7 @@ rx_vec_take4(struct vio_vq_extra *x, struct rte_mbuf **pkts)
 	__m256i c = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(a, b),
 					     _MM_SHUFFLE(3, 1, 2, 0));
 
-	if (unlikely(_mm256_movemask_epi8(_mm256_cmpeq_epi64(
+	if (test && unlikely(_mm256_movemask_epi8(_mm256_cmpeq_epi64(
 			c, _mm256_setzero_si256())) != 0))
 		return false;
 	_mm256_storeu_si256((__m256i *)pkts, c);
@@ -425,16 +433,24 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 			((uint64_t)VIO_DESC_F_WRITE << 32 | extra[0].len));
 		const uint16_t size = vq->size;
 
+		/* The groups of 4 before the ring's end, with pointers. */
+		const unsigned int run = RTE_MIN(n, size - id) / 4;
+		struct vio_desc *d = &desc[id];
+		struct vio_vq_extra *x = &extra[id];
+		unsigned int g;
+
 		/* As vio_split_inorder_prefetch_desc, the lines written
 		 * asked for ahead: 4 lines (16 descriptors) in front of the
 		 * stores, one more each time round (a hint: past the ring's
 		 * end or past n it costs nothing). */
-		for (i = 0; i < 16; i += 4)
-			vio_prefetch_w(&desc[(id + i) & mask]);
-		for (i = 0; i + 4 <= n && id + 4u <= size; i += 4, id += 4) {
-			vio_prefetch_w(&desc[id + 16]);
-			rx_vec_post4(&desc[id], &extra[id], &mbufs[i], fv, ov, hv);
+		for (g = 0; g < 16; g += 4)
+			vio_prefetch_w(&d[g]);
+		for (g = 0; g < run; g++, d += 4, x += 4) {
+			vio_prefetch_w(&d[16]);
+			rx_vec_post4(d, x, &mbufs[4 * g], fv, ov, hv);
 		}
+		i = 4 * run;
+		id += i;
 	}
 	id &= mask;
 #else
@@ -480,6 +496,39 @@ rx_vec_refill(struct vio_rxq *rxq, bool in_order)
 }
 
 /*
+ * Take the RX_G buffers of a checked group from their consecutive
+ * extra entries at x (no wrap) into p, each mbuf's fields from lv:
+ * returns how many were taken, fewer than RX_G when the buffer of the
+ * next lane is not in flight (then left to the scalar burst). `test`:
+ * look at the cookies first; without it every slot of the group must be
+ * in flight (rx_split_vec_group_burst says when).
+ */
+static __rte_always_inline unsigned int
+rx_vec_take_group(struct vio_vq_extra *x, struct rte_mbuf **p, rxv_t lv,
+		  __m128i rearm, bool test)
+{
+	unsigned int k = 0, n;
+
+#if RX_G >= 4
+	while (k < RX_G && likely(rx_vec_take4(&x[k], &p[k], test)))
+		k += 4;
+#endif
+	n = k;
+	for (k = 0; k < n; k++)
+		rx_vec_mbuf_init(p[k], rearm, rxv_fields(lv, k));
+	for (; k < RX_G; k++) {
+		struct rte_mbuf *m = x[k].cookie;
+
+		if (test && unlikely(m == NULL))
+			break;	/* not in flight: the scalar burst counts it */
+		x[k].cookie = NULL;
+		rx_vec_mbuf_init(m, rearm, rxv_fields(lv, k));
+		p[k] = m;
+	}
+	return k;
+}
+
+/*
  * The burst. `scalar` is the scalar burst of the same kind, which takes
  * over for what is not a whole good group (and then refills). Both
  * orders expect the ids of the oldest buffers in flight, consecutive
@@ -487,6 +536,24 @@ rx_vec_refill(struct vio_rxq *rxq, bool in_order)
  * included, goes to the scalar burst. Without IN_ORDER that is only a
  * guess: a group is taken because each entry names a slot in flight
  * with a good length, as the scalar burst would take it.
+ *
+ * Groups are taken in runs where neither the used ring nor the slots
+ * wrap, with pointers; a group the used ring wraps inside is copied out
+ * first, then checked the same way, one at a time.
+ *
+ * Whether a slot is in flight: in order, and with fixed slots while
+ * there are no holes (rxq->fixed_holes false), the slots in flight are
+ * exactly the `inflight` consecutive ones from the oldest: buffers are
+ * posted in ring order from free_head and every take so far freed the
+ * oldest (a take of any other slot sets fixed_holes, which only a
+ * refill that finds every free slot in one run clears). A group is
+ * taken only when its ids are the next expected ones and it lies within
+ * the `ready` entries, which vio_split_used_ready bounds by inflight:
+ * its slots are then in flight, and the cookies need no test. The
+ * expected ids move past each slot taken, so a device naming a slot
+ * twice, or a stale one, fails the id compare and the scalar burst
+ * counts it (a bad id): no mbuf is handed out twice. With holes, the
+ * cookies are tested as the scalar burst would.
  */
 static __rte_always_inline uint16_t
 rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
@@ -503,13 +570,16 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	const __m128i rearm = _mm_set_epi64x(0, (long long)
 		((uint64_t)rxq->port_id << 48 | (uint64_t)1 << 32 |
 		 (uint64_t)1 << 16 | RTE_PKTMBUF_HEADROOM));
-	/* Lanes minus sub within lim: the id the expected one (sub is
-	 * then the id and lim 0), the length in [hdr + 1, posted]. */
+	/* Lanes minus `want` within lim: the id the expected one (want's
+	 * id lane is then the id and lim's 0), the length in
+	 * [hdr + 1, posted]. */
 	const rxv_t lim = rxv_pair(0, posted - hdr - 1u);
 	const rxv_t ramp = rxv_ramp(), idmask = rxv_pair(mask, UINT32_MAX);
-	const rxv_t hsub = rxv_pair(0, hdr);
+	const rxv_t hsub = rxv_pair(0, hdr), step = rxv_pair(RX_G, 0);
+	const bool test = rxq->fixed_holes;
 	struct vio_used_elem grp[RX_G] __rte_aligned(64);
-	uint16_t cnt = 0, k = RX_G, k0, cons = vq->split.used_cons;
+	uint16_t cnt = 0, cons = vq->split.used_cons;
+	unsigned int k = RX_G;
 	/* The slot the next used entry must name: the oldest in flight,
 	 * in order; with fixed slots the same guess, right while the
 	 * device uses buffers in the order they were made available
@@ -517,72 +587,89 @@ rx_split_vec_group_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 	 * used positions). */
 	uint16_t oldest = vio_split_inorder_oldest(vq);
 	uint64_t bytes = 0;
-	/* The lengths of the groups taken whole. */
-	rxv_t lens = rxv_pair(0, 0);
+	/* The used entries of the groups taken whole, added as 64-bit
+	 * lanes: lengths in the high halves, ids in the low ones (a burst's
+	 * ids add up to less than 2^32, nothing carries). */
+	rxv_t sums = rxv_pair(0, 0);
 
 	if (unlikely(rxq->sw_offloads != 0 || posted <= hdr))
 		return scalar(rxq, pkts, nb_pkts);
 	while (ready - cnt >= RX_G) {
 		uint16_t slot = (uint16_t)((cons + cnt) & mask);
-		rxv_t v, lv;
+		unsigned int run = RTE_MIN(ready - cnt,
+					   RTE_MIN(size - slot, size - oldest)) / RX_G;
+		rxv_t want = rxv_add(rxv_pair(oldest, hdr + 1u), ramp), v;
 
-		/* The group is read once, into grp: what is checked is what
-		 * is used, whatever the device writes meanwhile. */
-		if (likely(slot + RX_G <= size)) {
-			v = rxv_load(&ring[slot]);
-			rxv_store(grp, v);
-		} else {
-			/* The used ring wraps inside the group. */
-			for (k = 0; k < RX_G; k++)
-				grp[k] = ring[(slot + k) & mask];
-			v = rxv_load(grp);
-		}
-		if (unlikely(!rxv_within(v, rxv_and(rxv_add(
-				rxv_pair(oldest, hdr + 1u), ramp), idmask), lim))) {
-			k = RX_G;
-			break;
-		}
-		lv = rxv_sub(v, hsub);
-		k0 = 0;
-#if RX_G >= 4
-		if (likely(oldest + RX_G <= size)) {
-			/* The group's buffers are consecutive extra entries,
-			 * taken 4 at a time. */
-			while (k0 < RX_G && likely(rx_vec_take4(&extra[oldest + k0],
-								&pkts[cnt + k0])))
-				k0 += 4;
-			for (k = 0; k < k0; k++)
-				rx_vec_mbuf_init(pkts[cnt + k], rearm,
-						 rxv_fields(lv, k));
-			if (likely(k0 == RX_G)) {
-				lens = rxv_add_lens(lens, v);
-				cnt += RX_G;
-				oldest = (uint16_t)((oldest + RX_G) & mask);
-				continue;
+		if (likely(run > 0)) {
+			const struct vio_used_elem *u = &ring[slot];
+			struct vio_vq_extra *x = &extra[oldest];
+			struct rte_mbuf **p = &pkts[cnt];
+			unsigned int g;
+
+			for (g = 0; g < run; g++) {
+				/* Read once: what is checked is what is used,
+				 * whatever the device writes meanwhile. */
+				v = rxv_load(u);
+				if (unlikely(!rxv_within(v, want, lim)))
+					break;
+				k = rx_vec_take_group(x, p, rxv_sub(v, hsub),
+						      rearm, test);
+				if (unlikely(k < RX_G))
+					break;
+				sums = rxv_add64(sums, v);
+				want = rxv_add(want, step);
+				u += RX_G;
+				x += RX_G;
+				p += RX_G;
 			}
-			/* A buffer not in flight: the rest lane by lane. */
-			for (k = 0; k < k0; k++)
-				bytes += grp[k].len;
-		}
-#endif
-		for (k = k0; k < RX_G; k++) {
-			uint16_t id = (uint16_t)((oldest + k) & mask);
-			struct rte_mbuf *m = extra[id].cookie;
-
-			if (unlikely(m == NULL))
-				break;	/* not in flight: the scalar burst counts it */
-			extra[id].cookie = NULL;
-			rx_vec_mbuf_init(m, rearm, rxv_fields(lv, k));
-			bytes += grp[k].len;
-			pkts[cnt + k] = m;
-		}
-		cnt += k;
-		oldest = (uint16_t)((oldest + k) & mask);
-		if (unlikely(k < RX_G))
+			cnt += g * RX_G;
+			oldest = (uint16_t)((oldest + g * RX_G) & mask);
+			if (likely(g == run))
+				continue;
+			if (k < RX_G) {
+				/* Lanes taken before a buffer out of flight. */
+				rxv_store(grp, v);
+				goto partial;
+			}
 			break;
+		}
+		/* The used ring or the slots wrap inside the group. */
+		for (k = 0; k < RX_G; k++)
+			grp[k] = ring[(slot + k) & mask];
+		v = rxv_load(grp);
+		if (unlikely(!rxv_within(v, rxv_and(want, idmask), lim)))
+			break;
+		if (oldest + RX_G <= size) {
+			k = rx_vec_take_group(&extra[oldest], &pkts[cnt],
+					      rxv_sub(v, hsub), rearm, test);
+		} else {
+			/* Lane by lane across the end of the slots. */
+			for (k = 0; k < RX_G; k++) {
+				uint16_t id = (uint16_t)((oldest + k) & mask);
+				struct rte_mbuf *m = extra[id].cookie;
+
+				if (test && unlikely(m == NULL))
+					break;
+				extra[id].cookie = NULL;
+				rx_vec_mbuf_init(m, rearm,
+						 rxv_fields(rxv_sub(v, hsub), k));
+				pkts[cnt + k] = m;
+			}
+		}
+		if (likely(k == RX_G)) {
+			sums = rxv_add64(sums, v);
+			cnt += RX_G;
+			oldest = (uint16_t)((oldest + RX_G) & mask);
+			continue;
+		}
+partial:
+		for (unsigned int j = 0; j < k; j++)
+			bytes += grp[j].len;
+		cnt += k;
+		break;
 	}
 	if (cnt > 0) {
-		bytes += rxv_sum64(lens);
+		bytes += rxv_sum64(sums) >> 32;
 		vq->split.used_cons = cons + cnt;
 		vq->inflight -= cnt;
 		vq->free_cnt += cnt;
