@@ -311,6 +311,21 @@ vio_packed_inorder_pop(struct vio_vq *vq, uint16_t *slot)
 }
 
 /*
+ * A walk over used descriptors that kept the used position, its wrap
+ * counter and the buffers still in flight in locals writes them back
+ * here, once, with the slots it freed.
+ */
+static inline void
+vio_packed_used_commit(struct vio_vq *vq, uint16_t pos, bool wrap,
+		       uint16_t freed, uint16_t inflight)
+{
+	vq->packed.next_used = pos;
+	vq->packed.used_wrap = wrap;
+	vq->free_cnt += freed;
+	vq->inflight = inflight;
+}
+
+/*
  * vio_packed_inorder_pop over a run: the cookies of the buffers from the
  * used position on into `cookies`, at most `max` (> 0), stopping after
  * `last` (which vio_packed_inorder_batch named) or when none is in
@@ -338,10 +353,7 @@ vio_packed_inorder_pop_run(struct vio_vq *vq, uint16_t last, void **cookies,
 		}
 		left--;
 	} while (!at_last && left > 0 && n < max);
-	vq->packed.next_used = pos;
-	vq->packed.used_wrap = wrap;
-	vq->free_cnt += freed;
-	vq->inflight = left;
+	vio_packed_used_commit(vq, pos, wrap, freed, left);
 	*end = at_last || left == 0;
 	return n;
 }

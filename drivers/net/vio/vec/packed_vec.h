@@ -243,31 +243,19 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 	return posted;
 }
 
-/* Step the used position past a batch (never crosses the end inside). */
-static __rte_always_inline void
-pv_used_advance4(struct vio_vq *vq)
-{
-	vq->packed.next_used += PV_BATCH;
-	vq->free_cnt += PV_BATCH;
-	vq->inflight -= PV_BATCH;
-	if (vq->packed.next_used == vq->size) {
-		vq->packed.next_used = 0;
-		vq->packed.used_wrap = !vq->packed.used_wrap;
-	}
-}
-
 /*
- * The buffers of a checked batch. In order, the four ids are the slots
- * and were posted (inflight >= 4, contiguous from the used position).
- * Otherwise each id names a buffer in flight, once: a NULL cookie (not
- * in flight, or named twice in the batch) stops the take at that lane,
- * which the scalar burst then reads and counts as a bad id. Returns the
- * lanes taken.
+ * The buffers of a checked batch at used slot `pos`, stored into m[].
+ * In order, the four ids are the slots and were posted (inflight >= 4,
+ * contiguous from the used position). Otherwise each id names a buffer
+ * in flight, once: a NULL cookie (not in flight, or named twice in the
+ * batch) stops the take at that lane, which the scalar burst then reads
+ * and counts as a bad id. Returns the lanes taken.
  */
 static __rte_always_inline uint16_t
-pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
+pv_rx_cookies(struct vio_vq *vq, uint16_t pos, struct rte_mbuf **m,
+	      bool in_order)
 {
-	uint16_t pos = vq->packed.next_used, k;
+	uint16_t k;
 
 	if (in_order) {
 		struct vio_vq_extra *x = &vq->extra[pos];
@@ -278,20 +266,20 @@ pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
 		return PV_BATCH;
 	}
 	for (k = 0; k < PV_BATCH; k++) {
-		uint16_t id = in_order ? pos + k : vq->packed.desc[pos + k].id;
+		uint16_t id = vq->packed.desc[pos + k].id;
 
 		m[k] = vq->extra[id].cookie;
-		if (!in_order && unlikely(m[k] == NULL))
+		if (unlikely(m[k] == NULL))
 			break;
 		vq->extra[id].cookie = NULL;
-		if (!in_order)
-			vio_packed_id_put(vq, id);
+		vio_packed_id_put(vq, id);
 	}
 	return k;
 }
 
 /* Some lanes of a batch taken, not all (a bad id behind them): their
- * mbufs set up one by one, the used position moved past them only. */
+ * mbufs set up one by one, the used position moved past them only.
+ * m[] may be pkts + *cnt: each is read before its place is written. */
 static void __rte_noinline __rte_cold
 pv_rx_partial(struct vio_rxq *rxq, struct rte_mbuf **m, uint16_t t,
 	      struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes,
@@ -301,58 +289,96 @@ pv_rx_partial(struct vio_rxq *rxq, struct rte_mbuf **m, uint16_t t,
 	uint16_t k;
 
 	for (k = 0; k < t; k++) {
+		struct rte_mbuf *mb = m[k];
 		uint32_t len = vq->packed.desc[vq->packed.next_used].len - rxq->hdr_size;
 
 		vq->free_cnt++;
 		vq->inflight--;
 		vio_packed_used_advance(vq, 1);
-		vio_rx_mbuf_init(m[k], rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-		if (vio_rx_offload(rxq, m[k], sw) < 0)
+		vio_rx_mbuf_init(mb, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		if (vio_rx_offload(rxq, mb, sw) < 0)
 			continue;
 		*bytes += len;
-		pkts[(*cnt)++] = m[k];
+		pkts[(*cnt)++] = mb;
 	}
 }
 
-/* Take the batch at the used position if it is clean: returns the
- * slots taken (4, or fewer when a lane's id is not in flight). */
-static __rte_always_inline uint16_t
-pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
-	    struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes, uint8_t sw,
-	    bool in_order)
+/* The four packets of a taken batch at pkts + *cnt through the
+ * queue's per-packet offloads (a dropped one leaves its place to the
+ * next: in place, as each is read before its place is written). */
+static __rte_always_inline void
+pv_rx_offload4(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t *cnt,
+	       uint64_t *bytes, uint8_t sw)
 {
-	struct vio_vq *vq = &rxq->vq;
-	struct rte_mbuf *m[PV_BATCH];
-	uint16_t t, k;
-	uint64_t b;
-	pv_vec v;
+	struct rte_mbuf **m = pkts + *cnt;
+	uint16_t k;
 
-	if (!pv_rx_check4(&vq->packed.desc[vq->packed.next_used], c, vq->packed.next_used,
-			  in_order, &v))
-		return 0;
-	t = pv_rx_cookies(vq, m, in_order);
-	if (unlikely(t < PV_BATCH)) {
-		pv_rx_partial(rxq, m, t, pkts, cnt, bytes, sw);
-		return t;
-	}
-	b = pv_rx_fill4(v, c, m);
-	pv_used_advance4(vq);
-	if (likely(sw == 0)) {
-		for (k = 0; k < PV_BATCH; k++)
-			pkts[*cnt + k] = m[k];
-		*cnt += PV_BATCH;
-		*bytes += b;
-		return PV_BATCH;
-	}
 	for (k = 0; k < PV_BATCH; k++) {
-		uint32_t len = m[k]->pkt_len;
+		struct rte_mbuf *mb = m[k];
+		uint32_t len = mb->pkt_len;
 
-		if (vio_rx_offload(rxq, m[k], sw) < 0)
+		if (vio_rx_offload(rxq, mb, sw) < 0)
 			continue;
 		*bytes += len;
-		pkts[(*cnt)++] = m[k];
+		pkts[(*cnt)++] = mb;
 	}
-	return PV_BATCH;
+}
+
+/*
+ * Clean batches from the used position on, while the burst wants four
+ * more and four are in flight: their mbufs straight into pkts. The
+ * ring's state is kept in locals (stores into the mbufs would otherwise
+ * make the compiler load it again) and written back once, or before a
+ * partial batch's lanes go through pv_rx_partial. `offloads` (whether
+ * sw is nonzero) is decided once per burst: without it a packet pays no
+ * offload branch. Returns the slots taken.
+ */
+static __rte_always_inline uint16_t
+pv_rx_batches(struct vio_rxq *rxq, struct pv_rx_consts *c,
+	      struct rte_mbuf **pkts, uint16_t *cnt, uint16_t nb_pkts,
+	      uint64_t *bytes, uint8_t sw, bool in_order, bool offloads)
+{
+	struct vio_vq *vq = &rxq->vq;
+	const struct vio_packed_desc *ring = vq->packed.desc;
+	uint16_t pos = vq->packed.next_used, left = vq->inflight;
+	uint16_t size = vq->size, n = *cnt, taken = 0, t;
+	bool wrap = vq->packed.used_wrap;
+	uint64_t b = 0;
+	pv_vec v;
+
+	while (nb_pkts - n >= PV_BATCH && left >= PV_BATCH &&
+	       pv_aligned(pos, size)) {
+		c->want = wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+		if (!pv_rx_check4(&ring[pos], c, pos, in_order, &v))
+			break;
+		t = pv_rx_cookies(vq, pos, pkts + n, in_order);
+		if (unlikely(t < PV_BATCH)) {
+			vio_packed_used_commit(vq, pos, wrap, taken, left);
+			*bytes += b;
+			*cnt = n;
+			pv_rx_partial(rxq, pkts + n, t, pkts, cnt, bytes, sw);
+			return taken + t;
+		}
+		if (offloads) {
+			pv_rx_fill4(v, c, pkts + n);
+			pv_rx_offload4(rxq, pkts, &n, &b, sw);
+		} else {
+			b += pv_rx_fill4(v, c, pkts + n);
+			n += PV_BATCH;
+		}
+		taken += PV_BATCH;
+		left -= PV_BATCH;
+		pos += PV_BATCH;
+		if (pos == size) {
+			pos = 0;
+			wrap = !wrap;
+		}
+	}
+	if (taken > 0)
+		vio_packed_used_commit(vq, pos, wrap, taken, left);
+	*bytes += b;
+	*cnt = n;
+	return taken;
 }
 
 static __rte_always_inline uint16_t
@@ -374,22 +400,22 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	/* A clean batch's wrap bits say it is used: vio_packed_used_none is asked
 	 * only before the scalar burst. */
 	while (cnt < nb_pkts) {
-		uint16_t pos = vq->packed.next_used, k, got;
+		uint16_t before = cnt, k, got;
 
-		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
-		    vq->inflight >= PV_BATCH && likely(!vq->packed.broken)) {
-			uint16_t before = cnt;
-
-			c.want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
-			if (pv_rx_batch(rxq, &c, pkts, &cnt, &bytes, sw,
-					in_order) > 0) {
-				vcnt += cnt - before;
-				continue;
-			}
+		if (likely(!vq->packed.broken)) {
+			if (sw == 0)
+				pv_rx_batches(rxq, &c, pkts, &cnt, nb_pkts,
+					      &bytes, sw, in_order, false);
+			else
+				pv_rx_batches(rxq, &c, pkts, &cnt, nb_pkts,
+					      &bytes, sw, in_order, true);
+			vcnt += cnt - before;
+			if (cnt == nb_pkts)
+				break;
 		}
 		if (vio_packed_used_none(vq))
 			break;
-		k = pv_to_boundary(pos, nb_pkts - cnt);
+		k = pv_to_boundary(vq->packed.next_used, nb_pkts - cnt);
 		got = vio_rx_packed_take(rxq, pkts + cnt, k);
 		cnt += got;
 		if (got < k)
@@ -545,10 +571,7 @@ pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 		}
 	}
 	if (n > 0) {
-		vq->packed.next_used = pos;
-		vq->packed.used_wrap = wrap;
-		vq->free_cnt += n;
-		vq->inflight = left;
+		vio_packed_used_commit(vq, pos, wrap, n, left);
 		*end = dist < 0 || left == 0;
 	}
 	return n;
