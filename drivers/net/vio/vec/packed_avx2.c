@@ -35,6 +35,26 @@ pv_store4(struct vio_packed_desc *d, uint64_t a0, uint64_t h0, uint64_t a1,
 			    _mm256_set_epi64x(h3, a3, h2, a2));
 }
 
+static inline void
+pv_store4_ids(struct vio_packed_desc *d, uint64_t a0, uint64_t a1,
+	      uint64_t a2, uint64_t a3, uint64_t h, uint64_t ids)
+{
+	__m256i hi = _mm256_or_si256(_mm256_set1_epi64x(h),
+			_mm256_slli_epi64(_mm256_cvtepu16_epi64(
+					_mm_cvtsi64_si128(ids)), 32));
+	__m256i a = _mm256_set_epi64x(a3, a2, a1, a0);
+	__m256i x, y;
+
+	hi = _mm256_xor_si256(hi, _mm256_set_epi64x(0, 0, 0,
+			(uint64_t)VIO_PACKED_DESC_F_AVAIL << 48));
+	x = _mm256_unpacklo_epi64(a, hi);	/* 0, 2 */
+	y = _mm256_unpackhi_epi64(a, hi);	/* 1, 3 */
+	_mm256_storeu_si256((__m256i *)d, _mm256_permute2x128_si256(x, y,
+								      0x20));
+	_mm256_storeu_si256((__m256i *)(d + 2),
+			    _mm256_permute2x128_si256(x, y, 0x31));
+}
+
 #include "packed_vec.h"
 
 /* Quadword lanes of the high halves: descriptors 0, 2, 1, 3. */

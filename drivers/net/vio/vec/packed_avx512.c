@@ -27,6 +27,22 @@ pv_store4(struct vio_packed_desc *d, uint64_t a0, uint64_t h0, uint64_t a1,
 						h0, a0));
 }
 
+static inline void
+pv_store4_ids(struct vio_packed_desc *d, uint64_t a0, uint64_t a1,
+	      uint64_t a2, uint64_t a3, uint64_t h, uint64_t ids)
+{
+	const __m512i idx = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+	__m256i hi = _mm256_or_si256(_mm256_set1_epi64x(h),
+			_mm256_slli_epi64(_mm256_cvtepu16_epi64(
+					_mm_cvtsi64_si128(ids)), 32));
+
+	hi = _mm256_xor_si256(hi, _mm256_set_epi64x(0, 0, 0,
+			(uint64_t)VIO_PACKED_DESC_F_AVAIL << 48));
+	_mm512_storeu_si512(d, _mm512_permutex2var_epi64(
+		_mm512_castsi256_si512(_mm256_set_epi64x(a3, a2, a1, a0)), idx,
+		_mm512_castsi256_si512(hi)));
+}
+
 #include "packed_vec.h"
 
 static inline bool

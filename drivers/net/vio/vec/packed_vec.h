@@ -18,6 +18,10 @@
  *   pv_store4(d, a0, h0, .. a3, h3)
  *       write four descriptors, addr aN and len | id << 32 | flags << 48
  *       hN, with one or two stores
+ *   pv_store4_ids(d, a0, a1, a2, a3, h, ids)
+ *       write four descriptors alike but for address aN and id N (bits
+ *       16N..16N+15 of ids): high half h | idN << 32, the first with
+ *       its AVAIL bit flipped (see pv_post4)
  *   PV_FN(name)                 name with the ISA's suffix
  *
  * A batch is taken only at a slot that is a multiple of four (so it never
@@ -171,27 +175,68 @@ struct pv_refill {
 	uint64_t addr_add;	/* from there to the header's first byte */
 };
 
-static __rte_always_inline void
-pv_rx_post4(struct vio_vq *vq, struct rte_mbuf **m,
-	    const struct pv_refill *r, bool in_order)
+/* Where the device is to write into m: its buffer's first byte
+ * (buf_addr or buf_iova) plus the offset to the header. */
+static __rte_always_inline uint64_t
+pv_rx_addr(const struct rte_mbuf *m, const struct pv_refill *r)
 {
-	uint64_t addr[PV_BATCH];
-	uint32_t len[PV_BATCH];
-	uint16_t id[PV_BATCH], k;
+	uint64_t buf;
 
-	for (k = 0; k < PV_BATCH; k++) {
-		uint64_t buf;
+	memcpy(&buf, (const char *)m + r->addr_off, sizeof(buf));
+	return buf + r->addr_add;
+}
 
-		memcpy(&buf, (const char *)m[k] + r->addr_off, sizeof(buf));
-		id[k] = in_order ? vq->packed.next_avail + k : vio_packed_id_get(vq);
-		addr[k] = buf + r->addr_add;
-		len[k] = r->len;
-		if (!in_order)
-			vq->extra[id[k]].cookie = m[k];
+/* In order, the ids of four buffers are their slots pos .. pos + 3. */
+#define PV_IDS_STEP 0x0001000100010001ULL
+#define PV_IDS_SEQ 0x0003000200010000ULL
+
+/*
+ * Post buffers from m[] in whole batches while at least four are left
+ * and the available position is at a batch boundary; returns the
+ * buffers posted. The position and wrap bits are kept in locals and
+ * written back once, with the counters. Each batch's first slot is
+ * stored not available and published after the other three, as
+ * pv_post4 does.
+ */
+static __rte_always_inline uint16_t
+pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
+		   const struct pv_refill *r, bool in_order)
+{
+	struct vio_packed_desc *ring = vq->packed.desc;
+	uint16_t pos = vq->packed.next_avail, size = vq->size, i = 0, k;
+	uint16_t f = vq->packed.avail_flags | VIO_DESC_F_WRITE;
+
+	while (n - i >= PV_BATCH && pv_aligned(pos, size)) {
+		uint64_t ids = 0;
+
+		if (in_order) {
+			ids = pos * PV_IDS_STEP + PV_IDS_SEQ;
+			pv_cookies_put4(&vq->extra[pos], m + i, r->len);
+		} else {
+			for (k = 0; k < PV_BATCH; k++) {
+				uint16_t id = vio_packed_id_get(vq);
+
+				vq->extra[id].cookie = m[i + k];
+				ids |= (uint64_t)id << (16 * k);
+			}
+		}
+		pv_store4_ids(&ring[pos], pv_rx_addr(m[i], r),
+			      pv_rx_addr(m[i + 1], r), pv_rx_addr(m[i + 2], r),
+			      pv_rx_addr(m[i + 3], r),
+			      r->len | (uint64_t)f << 48, ids);
+		vio_packed_desc_publish(&ring[pos], f);
+		i += PV_BATCH;
+		pos += PV_BATCH;
+		if (unlikely(pos == size)) {
+			pos = 0;
+			f ^= VIO_PACKED_WRAP_FLAGS;
+		}
 	}
-	if (in_order)
-		pv_cookies_put4(&vq->extra[vq->packed.next_avail], m, r->len);
-	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
+	vq->packed.next_avail = pos;
+	vq->packed.avail_flags = f & VIO_PACKED_WRAP_FLAGS;
+	vq->free_cnt -= i;
+	vq->inflight += i;
+	return i;
 }
 
 /* Post as many buffers as there are free slots, four at a time where a
@@ -224,13 +269,11 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 			break;
 		}
 		vio_packed_prefetch_avail(vq, n);
-		while (i < n) {
-			if (n - i >= PV_BATCH && pv_aligned(vq->packed.next_avail,
-							     vq->size)) {
-				pv_rx_post4(vq, &mbufs[i], &r, in_order);
-				i += PV_BATCH;
-				continue;
-			}
+		for (;;) {
+			i += pv_rx_post_batches(vq, mbufs + i, n - i, &r,
+						in_order);
+			if (i == n)
+				break;
 			vio_packed_add1(vq, in_order ? vq->packed.next_avail :
 					vio_packed_id_get(vq),
 					vio_rx_buf_addr(rxq, mbufs[i]),
