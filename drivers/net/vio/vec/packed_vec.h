@@ -206,7 +206,9 @@ pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
 	uint16_t pos = vq->packed.next_avail, size = vq->size, i = 0, k;
 	uint16_t f = vq->packed.avail_flags | VIO_DESC_F_WRITE;
 
-	while (n - i >= PV_BATCH && pv_aligned(pos, size)) {
+	if (((pos | size) & (PV_BATCH - 1)) != 0)
+		return 0;	/* off a boundary, or a ring of odd batches */
+	for (; n - i >= PV_BATCH; i += PV_BATCH) {
 		uint64_t ids = 0;
 
 		if (in_order) {
@@ -225,7 +227,6 @@ pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
 			      pv_rx_addr(m[i + 3], r),
 			      r->len | (uint64_t)f << 48, ids);
 		vio_packed_desc_publish(&ring[pos], f);
-		i += PV_BATCH;
 		pos += PV_BATCH;
 		if (unlikely(pos == size)) {
 			pos = 0;
@@ -377,22 +378,27 @@ pv_rx_offload4(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t *cnt,
  * offload branch. Returns the slots taken.
  */
 static __rte_always_inline uint16_t
-pv_rx_batches(struct vio_rxq *rxq, struct pv_rx_consts *c,
+pv_rx_batches(struct vio_rxq *rxq, const struct pv_rx_consts *c0,
 	      struct rte_mbuf **pkts, uint16_t *cnt, uint16_t nb_pkts,
 	      uint64_t *bytes, uint8_t sw, bool in_order, bool offloads)
 {
 	struct vio_vq *vq = &rxq->vq;
 	const struct vio_packed_desc *ring = vq->packed.desc;
 	uint16_t pos = vq->packed.next_used, left = vq->inflight;
-	uint16_t size = vq->size, n = *cnt, taken = 0, t;
+	uint16_t size = vq->size, n = *cnt, taken = 0, t, nb;
 	bool wrap = vq->packed.used_wrap;
+	/* A copy no store into an mbuf can be thought to change. */
+	struct pv_rx_consts c = *c0;
 	uint64_t b = 0;
 	pv_vec v;
 
-	while (nb_pkts - n >= PV_BATCH && left >= PV_BATCH &&
-	       pv_aligned(pos, size)) {
-		c->want = wrap ? VIO_PACKED_WRAP_FLAGS : 0;
-		if (!pv_rx_check4(&ring[pos], c, pos, in_order, &v))
+	/* From a batch boundary every batch is one (and ends by the
+	 * ring's end) when the size is a multiple of four. */
+	if (((pos | size) & (PV_BATCH - 1)) != 0)
+		return 0;
+	for (nb = RTE_MIN(nb_pkts - n, left) / PV_BATCH; nb > 0; nb--) {
+		c.want = wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+		if (!pv_rx_check4(&ring[pos], &c, pos, in_order, &v))
 			break;
 		t = pv_rx_cookies(vq, pos, pkts + n, in_order);
 		if (unlikely(t < PV_BATCH)) {
@@ -403,10 +409,10 @@ pv_rx_batches(struct vio_rxq *rxq, struct pv_rx_consts *c,
 			return taken + t;
 		}
 		if (offloads) {
-			pv_rx_fill4(v, c, pkts + n);
+			pv_rx_fill4(v, &c, pkts + n);
 			pv_rx_offload4(rxq, pkts, &n, &b, sw);
 		} else {
-			b += pv_rx_fill4(v, c, pkts + n);
+			b += pv_rx_fill4(v, &c, pkts + n);
 			n += PV_BATCH;
 		}
 		taken += PV_BATCH;
