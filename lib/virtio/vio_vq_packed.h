@@ -28,22 +28,36 @@
 
 #define VIO_PACKED_WRAP_FLAGS (VIO_PACKED_DESC_F_AVAIL | VIO_PACKED_DESC_F_USED)
 
+/* The free list with its head `*head` in a caller's local (a loop over
+ * several ids), which the caller writes back to vq->packed.free_id. */
+static inline uint16_t
+vio_packed_id_pop(const struct vio_vq *vq, uint16_t *head)
+{
+	uint16_t id = *head;
+
+	*head = vq->packed.id_next[id];
+	return id;
+}
+
+static inline void
+vio_packed_id_push(struct vio_vq *vq, uint16_t *head, uint16_t id)
+{
+	vq->packed.id_next[id] = *head;
+	*head = id;
+}
+
 /* Take a buffer id off the free list (caller checked free_cnt: a buffer
  * takes at least one slot, so there are never fewer free ids than slots). */
 static inline uint16_t
 vio_packed_id_get(struct vio_vq *vq)
 {
-	uint16_t id = vq->packed.free_id;
-
-	vq->packed.free_id = vq->packed.id_next[id];
-	return id;
+	return vio_packed_id_pop(vq, &vq->packed.free_id);
 }
 
 static inline void
 vio_packed_id_put(struct vio_vq *vq, uint16_t id)
 {
-	vq->packed.id_next[id] = vq->packed.free_id;
-	vq->packed.free_id = id;
+	vio_packed_id_push(vq, &vq->packed.free_id, id);
 }
 
 /* The next free slot; `*wrap` gets the AVAIL/USED bits it must carry. */

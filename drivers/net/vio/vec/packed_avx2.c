@@ -141,3 +141,11 @@ pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c, struct rte_mbuf **m)
 			 _mm256_extracti128_si256(f23, 1));
 	return (uint32_t)_mm_extract_epi32(t, 1);
 }
+
+/* The four high halves in descriptor order. */
+static inline void
+pv_hi4(pv_vec v, uint64_t hi[PV_BATCH])
+{
+	_mm256_storeu_si256((__m256i *)hi,
+			    _mm256_permute4x64_epi64(pv_his(v), 0xd8));
+}

@@ -106,3 +106,11 @@ pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c, struct rte_mbuf **m)
 			 _mm512_extracti32x4_epi32(f, 3));
 	return (uint32_t)_mm512_mask_reduce_add_epi32(0x2222, f);
 }
+
+/* The four high halves in descriptor order. */
+static inline void
+pv_hi4(pv_vec v, uint64_t hi[PV_BATCH])
+{
+	_mm256_storeu_si256((__m256i *)hi, _mm512_castsi512_si256(
+				_mm512_maskz_compress_epi64(PV_HI, v)));
+}

@@ -15,6 +15,8 @@
  *       all are, with v the descriptors as read after the flags
  *   pv_rx_fill4(v, c, m)        the four mbufs' fields from v; returns
  *                               the frames' bytes
+ *   pv_hi4(v, hi)               v's four high halves (len, id, flags)
+ *                               into hi[0..3], in descriptor order
  *   pv_store4(d, a0, h0, .. a3, h3)
  *       write four descriptors, addr aN and len | id << 32 | flags << 48
  *       hN, with one or two stores
@@ -69,6 +71,7 @@ static inline bool pv_rx_check4(const struct vio_packed_desc *d,
 				bool in_order, pv_vec *out);
 static inline uint64_t pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c,
 				   struct rte_mbuf **m);
+static inline void pv_hi4(pv_vec v, uint64_t hi[PV_BATCH]);
 
 /* The high half of a descriptor: len, id, flags. */
 static inline uint64_t
@@ -203,8 +206,10 @@ pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
 		   const struct pv_refill *r, bool in_order)
 {
 	struct vio_packed_desc *ring = vq->packed.desc;
+	struct vio_vq_extra *extra = vq->extra;
 	uint16_t pos = vq->packed.next_avail, size = vq->size, i = 0, k;
 	uint16_t f = vq->packed.avail_flags | VIO_DESC_F_WRITE;
+	uint16_t head = vq->packed.free_id;
 
 	if (((pos | size) & (PV_BATCH - 1)) != 0)
 		return 0;	/* off a boundary, or a ring of odd batches */
@@ -213,12 +218,12 @@ pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
 
 		if (in_order) {
 			ids = pos * PV_IDS_STEP + PV_IDS_SEQ;
-			pv_cookies_put4(&vq->extra[pos], m + i, r->len);
+			pv_cookies_put4(&extra[pos], m + i, r->len);
 		} else {
 			for (k = 0; k < PV_BATCH; k++) {
-				uint16_t id = vio_packed_id_get(vq);
+				uint16_t id = vio_packed_id_pop(vq, &head);
 
-				vq->extra[id].cookie = m[i + k];
+				extra[id].cookie = m[i + k];
 				ids |= (uint64_t)id << (16 * k);
 			}
 		}
@@ -235,6 +240,7 @@ pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
 	}
 	vq->packed.next_avail = pos;
 	vq->packed.avail_flags = f & VIO_PACKED_WRAP_FLAGS;
+	vq->packed.free_id = head;
 	vq->free_cnt -= i;
 	vq->inflight += i;
 	return i;
@@ -290,51 +296,56 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 /*
  * The buffers of a checked batch at used slot `pos`, stored into m[].
  * In order, the four ids are the slots and were posted (inflight >= 4,
- * contiguous from the used position). Otherwise each id names a buffer
- * in flight, once: a NULL cookie (not in flight, or named twice in the
- * batch) stops the take at that lane, which the scalar burst then reads
- * and counts as a bad id. Returns the lanes taken.
+ * contiguous from the used position). Otherwise each id, as read in
+ * the checked copy `hi` (the device may have written the ring since),
+ * names a buffer in flight, once: a NULL cookie (not in flight, or named
+ * twice in the batch) stops the take at that lane, which the scalar
+ * burst then reads and counts as a bad id. Returns the lanes taken.
  */
 static __rte_always_inline uint16_t
 pv_rx_cookies(struct vio_vq *vq, uint16_t pos, struct rte_mbuf **m,
-	      bool in_order)
+	      const uint64_t hi[PV_BATCH], bool in_order)
 {
-	uint16_t k;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t head, k;
 
 	if (in_order) {
-		struct vio_vq_extra *x = &vq->extra[pos];
+		struct vio_vq_extra *x = &extra[pos];
 
 		pv_cookies_take4(x, _mm256_loadu_si256((const __m256i *)x),
 				 _mm256_loadu_si256((const __m256i *)(x + 2)),
 				 m);
 		return PV_BATCH;
 	}
+	head = vq->packed.free_id;
 	for (k = 0; k < PV_BATCH; k++) {
-		uint16_t id = vq->packed.desc[pos + k].id;
+		uint16_t id = (uint16_t)(hi[k] >> 32);
 
-		m[k] = vq->extra[id].cookie;
+		m[k] = extra[id].cookie;
 		if (unlikely(m[k] == NULL))
 			break;
-		vq->extra[id].cookie = NULL;
-		vio_packed_id_put(vq, id);
+		extra[id].cookie = NULL;
+		vio_packed_id_push(vq, &head, id);
 	}
+	vq->packed.free_id = head;
 	return k;
 }
 
 /* Some lanes of a batch taken, not all (a bad id behind them): their
- * mbufs set up one by one, the used position moved past them only.
- * m[] may be pkts + *cnt: each is read before its place is written. */
+ * mbufs set up one by one with the lengths as checked (hi), the used
+ * position moved past them only. m[] may be pkts + *cnt: each is read
+ * before its place is written. */
 static void __rte_noinline __rte_cold
 pv_rx_partial(struct vio_rxq *rxq, struct rte_mbuf **m, uint16_t t,
-	      struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes,
-	      uint8_t sw)
+	      const uint64_t hi[PV_BATCH], struct rte_mbuf **pkts,
+	      uint16_t *cnt, uint64_t *bytes, uint8_t sw)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t k;
 
 	for (k = 0; k < t; k++) {
 		struct rte_mbuf *mb = m[k];
-		uint32_t len = vq->packed.desc[vq->packed.next_used].len - rxq->hdr_size;
+		uint32_t len = (uint32_t)hi[k] - rxq->hdr_size;
 
 		vq->free_cnt++;
 		vq->inflight--;
@@ -389,7 +400,7 @@ pv_rx_batches(struct vio_rxq *rxq, const struct pv_rx_consts *c0,
 	bool wrap = vq->packed.used_wrap;
 	/* A copy no store into an mbuf can be thought to change. */
 	struct pv_rx_consts c = *c0;
-	uint64_t b = 0;
+	uint64_t b = 0, hi[PV_BATCH];
 	pv_vec v;
 
 	/* From a batch boundary every batch is one (and ends by the
@@ -400,12 +411,15 @@ pv_rx_batches(struct vio_rxq *rxq, const struct pv_rx_consts *c0,
 		c.want = wrap ? VIO_PACKED_WRAP_FLAGS : 0;
 		if (!pv_rx_check4(&ring[pos], &c, pos, in_order, &v))
 			break;
-		t = pv_rx_cookies(vq, pos, pkts + n, in_order);
+		if (!in_order)
+			pv_hi4(v, hi);
+		t = pv_rx_cookies(vq, pos, pkts + n, hi, in_order);
 		if (unlikely(t < PV_BATCH)) {
 			vio_packed_used_commit(vq, pos, wrap, taken, left);
 			*bytes += b;
 			*cnt = n;
-			pv_rx_partial(rxq, pkts + n, t, pkts, cnt, bytes, sw);
+			pv_rx_partial(rxq, pkts + n, t, hi, pkts, cnt, bytes,
+				      sw);
 			return taken + t;
 		}
 		if (offloads) {
