@@ -222,15 +222,24 @@ vio_packed_used_ready_at(const struct vio_vq *vq, uint16_t k)
 	return flags == (wrap ? VIO_PACKED_WRAP_FLAGS : 0);
 }
 
+/* Step a ring position `*pos` with its wrap counter `*wrap` (the
+ * queue's, or a walk's copies in locals) over `n` slots. */
+static inline void
+vio_packed_pos_advance(uint16_t *pos, bool *wrap, uint16_t n, uint16_t size)
+{
+	*pos += n;
+	if (*pos >= size) {
+		*pos -= size;
+		*wrap = !*wrap;
+	}
+}
+
 /* Step the used position over `n` slots. */
 static inline void
 vio_packed_used_advance(struct vio_vq *vq, uint16_t n)
 {
-	vq->packed.next_used += n;
-	if (vq->packed.next_used >= vq->size) {
-		vq->packed.next_used -= vq->size;
-		vq->packed.used_wrap = !vq->packed.used_wrap;
-	}
+	vio_packed_pos_advance(&vq->packed.next_used, &vq->packed.used_wrap, n,
+			       vq->size);
 }
 
 static inline uint16_t
@@ -360,11 +369,7 @@ vio_packed_inorder_pop_run(struct vio_vq *vq, uint16_t last, void **cookies,
 		cookies[n++] = x->cookie;
 		x->cookie = NULL;
 		freed += x->ndescs;
-		pos += x->ndescs;
-		if (pos >= vq->size) {
-			pos -= vq->size;
-			wrap = !wrap;
-		}
+		vio_packed_pos_advance(&pos, &wrap, x->ndescs, vq->size);
 		left--;
 	} while (!at_last && left > 0 && n < max);
 	vio_packed_used_commit(vq, pos, wrap, freed, left);

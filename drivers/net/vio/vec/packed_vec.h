@@ -94,44 +94,6 @@ pv_to_boundary(uint16_t pos, uint16_t left)
 	return RTE_MIN(left, PV_BATCH - (pos & (PV_BATCH - 1)));
 }
 
-/*
- * Write four descriptors at the batch slot vq->packed.next_avail and make them
- * available. Slot 0 goes out with flags that do not make it available
- * (AVAIL flipped: as the device left it last lap), so the device, which
- * takes slots in ring order, sees none of the four before its flags are
- * published, after the rest: the ordering vio_packed_add_chain keeps for
- * a chain's head.
- */
-static __rte_always_inline void
-pv_post4(struct vio_vq *vq, const uint64_t addr[PV_BATCH],
-	 const uint32_t len[PV_BATCH], const uint16_t id[PV_BATCH],
-	 uint16_t dflags)
-{
-	struct vio_packed_desc *d = &vq->packed.desc[vq->packed.next_avail];
-	uint16_t f = dflags | vq->packed.avail_flags;
-
-	pv_store4(d, addr[0], pv_desc_hi(len[0], id[0],
-					 f ^ VIO_PACKED_DESC_F_AVAIL),
-		  addr[1], pv_desc_hi(len[1], id[1], f),
-		  addr[2], pv_desc_hi(len[2], id[2], f),
-		  addr[3], pv_desc_hi(len[3], id[3], f));
-	vq->packed.next_avail += PV_BATCH;
-	if (unlikely(vq->packed.next_avail == vq->size)) {
-		vq->packed.next_avail = 0;
-		vq->packed.avail_flags ^= VIO_PACKED_WRAP_FLAGS;
-	}
-	vq->free_cnt -= PV_BATCH;
-	vq->inflight += PV_BATCH;
-	vio_packed_desc_publish(d, f);
-}
-
-static __rte_always_inline void
-pv_buf_set(struct vio_vq *vq, uint16_t id, void *cookie)
-{
-	vq->extra[id].cookie = cookie;
-	vq->extra[id].ndescs = 1;
-}
-
 _Static_assert(sizeof(struct vio_vq_extra) == 16 &&
 	       offsetof(struct vio_vq_extra, cookie) == 0 &&
 	       offsetof(struct vio_vq_extra, ndescs) == 8 &&
@@ -431,11 +393,7 @@ pv_rx_batches(struct vio_rxq *rxq, const struct pv_rx_consts *c0,
 		}
 		taken += PV_BATCH;
 		left -= PV_BATCH;
-		pos += PV_BATCH;
-		if (pos == size) {
-			pos = 0;
-			wrap = !wrap;
-		}
+		vio_packed_pos_advance(&pos, &wrap, PV_BATCH, size);
 	}
 	if (taken > 0)
 		vio_packed_used_commit(vq, pos, wrap, taken, left);
@@ -627,11 +585,7 @@ pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 		n += PV_BATCH;
 		left -= PV_BATCH;
 		dist -= PV_BATCH;
-		pos += PV_BATCH;
-		if (pos == size) {
-			pos = 0;
-			wrap = !wrap;
-		}
+		vio_packed_pos_advance(&pos, &wrap, PV_BATCH, size);
 	}
 	if (n > 0) {
 		vio_packed_used_commit(vq, pos, wrap, n, left);
@@ -713,32 +667,40 @@ static __rte_always_inline void
 pv_tx_reclaim_ooo(struct vio_txq *txq)
 {
 	struct vio_vq *vq = &txq->vq;
+	struct vio_vq_extra *extra = vq->extra;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t pos = vq->packed.next_used, left = vq->inflight;
+	uint16_t size = vq->size, head = vq->packed.free_id, freed = 0;
 	uint16_t k = 0, id[PV_BATCH], t;
+	bool wrap = vq->packed.used_wrap;
 
-	while (vq->inflight >= PV_BATCH && pv_aligned(vq->packed.next_used, vq->size) &&
-	       likely(!vq->packed.broken) &&
-	       pv_tx_used4(&vq->packed.desc[vq->packed.next_used],
-			   vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0,
-			   vq->size, id)) {
+	if (((pos | size) & (PV_BATCH - 1)) != 0 || unlikely(vq->packed.broken))
+		left = 0;	/* the scalar walk's */
+	while (left >= PV_BATCH &&
+	       pv_tx_used4(&vq->packed.desc[pos],
+			   wrap ? VIO_PACKED_WRAP_FLAGS : 0, size, id)) {
 		for (t = 0; t < PV_BATCH; t++) {
-			struct vio_vq_extra *x = &vq->extra[id[t]];
+			struct vio_vq_extra *x = &extra[id[t]];
 
 			if (unlikely(x->cookie == NULL || x->ndescs != 1))
 				break;
 			done[k++] = x->cookie;
 			x->cookie = NULL;
-			vio_packed_id_put(vq, id[t]);
+			vio_packed_id_push(vq, &head, id[t]);
 		}
-		vq->free_cnt += t;
-		vq->inflight -= t;
-		vio_packed_used_advance(vq, t);
+		freed += t;
+		left -= t;
+		vio_packed_pos_advance(&pos, &wrap, t, size);
 		if (k > VIO_TX_FREE_BULK - PV_BATCH) {
 			pv_tx_free(txq, done, k);
 			k = 0;
 		}
 		if (t < PV_BATCH)
 			break;
+	}
+	if (freed > 0) {
+		vq->packed.free_id = head;
+		vio_packed_used_commit(vq, pos, wrap, freed, left);
 	}
 	if (k > 0)
 		pv_tx_free(txq, done, k);
@@ -766,34 +728,87 @@ pv_tx_hdrs(struct rte_mbuf **m, uint16_t hdr, uint64_t hdr_flags)
 				 hdr, hdr_flags, m[k]);
 }
 
-/* Four single-segment packets, headers pushed into their headroom (the
- * headers first: writing one with offloads is a call). */
-static __rte_always_inline uint64_t
-pv_tx_post4(struct vio_txq *txq, struct rte_mbuf **m,
-	    const struct pv_tx_consts *c, bool in_order)
+/* The four headers, written (or left, when already zero) from the
+ * mbufs' flags; `offloads` (hdr_flags nonzero) is decided per burst, so
+ * that a queue without tx offloads pays no per-packet flag test, and
+ * the usual header size is a constant. */
+static __rte_always_inline void
+pv_tx_hdrs4(struct rte_mbuf **m, const struct pv_tx_consts *c,
+	    bool offloads)
 {
-	struct vio_vq *vq = &txq->vq;
-	uint16_t id[PV_BATCH], k;
-	uint64_t addr[PV_BATCH], bytes = 0;
-	uint32_t len[PV_BATCH];
+	uint64_t fl = offloads ? c->hdr_flags : 0;
 
 	if (likely(c->hdr == sizeof(struct vio_net_hdr_mrg)))
-		pv_tx_hdrs(m, sizeof(struct vio_net_hdr_mrg), c->hdr_flags);
+		pv_tx_hdrs(m, sizeof(struct vio_net_hdr_mrg), fl);
 	else
-		pv_tx_hdrs(m, c->hdr, c->hdr_flags);
-	for (k = 0; k < PV_BATCH; k++) {
-		uint64_t buf;
+		pv_tx_hdrs(m, c->hdr, fl);
+}
 
-		memcpy(&buf, (const char *)m[k] + c->addr_off, sizeof(buf));
-		id[k] = in_order ? vq->packed.next_avail + k : vio_packed_id_get(vq);
-		addr[k] = buf + m[k]->data_off - c->hdr;
-		len[k] = m[k]->data_len + c->hdr;
-		bytes += m[k]->pkt_len;
-		pv_buf_set(vq, id[k], m[k]);
+/*
+ * Batches of four single-segment packets from pkts, headers pushed into
+ * their headroom, while four in a row can be and four slots are free at
+ * a batch boundary: the ring's position, wrap bits, free count and free
+ * list head kept in locals and written back once. Each batch's first
+ * slot is stored not available (AVAIL flipped: as the device left it
+ * last lap) and its flags published after the other three, with release
+ * ordering, as vio_packed_add_chain does for a chain's head: the device
+ * takes slots in ring order, so it sees none of the four before all are
+ * written. Returns the packets posted; their bytes go to *bytes.
+ */
+static __rte_always_inline uint16_t
+pv_tx_post_batches(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t n,
+		   const struct pv_tx_consts *c, uint64_t *bytes,
+		   bool in_order, bool offloads)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct vio_packed_desc *ring = vq->packed.desc;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t pos = vq->packed.next_avail, size = vq->size, i = 0, k;
+	uint16_t f = vq->packed.avail_flags, room = vq->free_cnt;
+	uint16_t head = vq->packed.free_id;
+	uint64_t b = 0;
+
+	if (((pos | size) & (PV_BATCH - 1)) != 0)
+		return 0;
+	for (; n - i >= PV_BATCH && room >= PV_BATCH; i += PV_BATCH) {
+		struct rte_mbuf **m = pkts + i;
+		uint64_t addr[PV_BATCH], hi[PV_BATCH];
+
+		if (!pv_tx_pushable4(c, m))
+			break;
+		pv_tx_hdrs4(m, c, offloads);
+		for (k = 0; k < PV_BATCH; k++) {
+			uint16_t id = in_order ? pos + k :
+						 vio_packed_id_pop(vq, &head);
+			uint64_t buf;
+
+			memcpy(&buf, (const char *)m[k] + c->addr_off,
+			       sizeof(buf));
+			addr[k] = buf + m[k]->data_off - c->hdr;
+			hi[k] = pv_desc_hi(m[k]->data_len + c->hdr, id, f);
+			b += m[k]->pkt_len;
+			extra[id].cookie = m[k];
+			extra[id].ndescs = 1;
+		}
+		pv_store4(&ring[pos], addr[0],
+			  hi[0] ^ (uint64_t)VIO_PACKED_DESC_F_AVAIL << 48,
+			  addr[1], hi[1], addr[2], hi[2], addr[3], hi[3]);
+		vio_packed_desc_publish(&ring[pos], f);
+		room -= PV_BATCH;
+		pos += PV_BATCH;
+		if (unlikely(pos == size)) {
+			pos = 0;
+			f ^= VIO_PACKED_WRAP_FLAGS;
+		}
 	}
-	pv_post4(vq, addr, len, id, 0);
-	txq->segs_held += PV_BATCH;
-	return bytes;
+	vq->packed.next_avail = pos;
+	vq->packed.avail_flags = f;
+	vq->packed.free_id = head;
+	vq->free_cnt = room;
+	vq->inflight += i;
+	txq->segs_held += i;
+	*bytes += b;
+	return i;
 }
 
 static __rte_always_inline uint16_t
@@ -826,14 +841,15 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				if (vq->free_cnt == 0)
 					break;	/* the ring is full */
 			}
-			if (vq->free_cnt >= PV_BATCH &&
-			    pv_tx_pushable4(&c, pkts + i)) {
-				bytes += pv_tx_post4(txq, pkts + i, &c,
-						     in_order);
-				i += PV_BATCH;
-				vcnt += PV_BATCH;
+			sent = c.hdr_flags == 0 ?
+				pv_tx_post_batches(txq, pkts + i, nb_pkts - i,
+						   &c, &bytes, in_order, false) :
+				pv_tx_post_batches(txq, pkts + i, nb_pkts - i,
+						   &c, &bytes, in_order, true);
+			i += sent;
+			vcnt += sent;
+			if (sent > 0)
 				continue;
-			}
 		}
 		k = pv_to_boundary(pos, nb_pkts - i);
 		sent = scalar(txq, pkts + i, k);
@@ -864,8 +880,35 @@ PV_FN(vio_rx_packed_refill)(struct vio_rxq *rxq)
 		return burst(q, pkts, n, in_order); \
 	}
 
-PV_BURST(vio_rx_packed, pv_rx_burst, false)
-PV_BURST(vio_rx_packed_inorder, pv_rx_burst, true)
+/* The receive bursts' bodies, out of line: an empty poll (nothing used
+ * at the used position, too little free to refill) returns before
+ * their frame and constants are set up. */
+static uint16_t __rte_noinline
+pv_rx_body(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return pv_rx_burst(q, pkts, n, false);
+}
+
+static uint16_t __rte_noinline
+pv_rx_body_inorder(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return pv_rx_burst(q, pkts, n, true);
+}
+
+static __rte_always_inline uint16_t
+pv_rx_poll(void *q, struct rte_mbuf **pkts, uint16_t n, bool in_order)
+{
+	struct vio_rxq *rxq = q;
+
+	if (vio_packed_used_none(&rxq->vq) &&
+	    rxq->vq.free_cnt < VIO_RX_REFILL_MIN)
+		return 0;
+	return in_order ? pv_rx_body_inorder(q, pkts, n) :
+			  pv_rx_body(q, pkts, n);
+}
+
+PV_BURST(vio_rx_packed, pv_rx_poll, false)
+PV_BURST(vio_rx_packed_inorder, pv_rx_poll, true)
 PV_BURST(vio_tx_packed, pv_tx_burst, false)
 PV_BURST(vio_tx_packed_inorder, pv_tx_burst, true)
 
