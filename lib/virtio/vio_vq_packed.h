@@ -28,22 +28,36 @@
 
 #define VIO_PACKED_WRAP_FLAGS (VIO_PACKED_DESC_F_AVAIL | VIO_PACKED_DESC_F_USED)
 
+/* The free list with its head `*head` in a caller's local (a loop over
+ * several ids), which the caller writes back to vq->packed.free_id. */
+static inline uint16_t
+vio_packed_id_pop(const struct vio_vq *vq, uint16_t *head)
+{
+	uint16_t id = *head;
+
+	*head = vq->packed.id_next[id];
+	return id;
+}
+
+static inline void
+vio_packed_id_push(struct vio_vq *vq, uint16_t *head, uint16_t id)
+{
+	vq->packed.id_next[id] = *head;
+	*head = id;
+}
+
 /* Take a buffer id off the free list (caller checked free_cnt: a buffer
  * takes at least one slot, so there are never fewer free ids than slots). */
 static inline uint16_t
 vio_packed_id_get(struct vio_vq *vq)
 {
-	uint16_t id = vq->packed.free_id;
-
-	vq->packed.free_id = vq->packed.id_next[id];
-	return id;
+	return vio_packed_id_pop(vq, &vq->packed.free_id);
 }
 
 static inline void
 vio_packed_id_put(struct vio_vq *vq, uint16_t id)
 {
-	vq->packed.id_next[id] = vq->packed.free_id;
-	vq->packed.free_id = id;
+	vio_packed_id_push(vq, &vq->packed.free_id, id);
 }
 
 /* The next free slot; `*wrap` gets the AVAIL/USED bits it must carry. */
@@ -208,15 +222,24 @@ vio_packed_used_ready_at(const struct vio_vq *vq, uint16_t k)
 	return flags == (wrap ? VIO_PACKED_WRAP_FLAGS : 0);
 }
 
+/* Step a ring position `*pos` with its wrap counter `*wrap` (the
+ * queue's, or a walk's copies in locals) over `n` slots. */
+static inline void
+vio_packed_pos_advance(uint16_t *pos, bool *wrap, uint16_t n, uint16_t size)
+{
+	*pos += n;
+	if (*pos >= size) {
+		*pos -= size;
+		*wrap = !*wrap;
+	}
+}
+
 /* Step the used position over `n` slots. */
 static inline void
 vio_packed_used_advance(struct vio_vq *vq, uint16_t n)
 {
-	vq->packed.next_used += n;
-	if (vq->packed.next_used >= vq->size) {
-		vq->packed.next_used -= vq->size;
-		vq->packed.used_wrap = !vq->packed.used_wrap;
-	}
+	vio_packed_pos_advance(&vq->packed.next_used, &vq->packed.used_wrap, n,
+			       vq->size);
 }
 
 static inline uint16_t
@@ -311,6 +334,21 @@ vio_packed_inorder_pop(struct vio_vq *vq, uint16_t *slot)
 }
 
 /*
+ * A walk over used descriptors that kept the used position, its wrap
+ * counter and the buffers still in flight in locals writes them back
+ * here, once, with the slots it freed.
+ */
+static inline void
+vio_packed_used_commit(struct vio_vq *vq, uint16_t pos, bool wrap,
+		       uint16_t freed, uint16_t inflight)
+{
+	vq->packed.next_used = pos;
+	vq->packed.used_wrap = wrap;
+	vq->free_cnt += freed;
+	vq->inflight = inflight;
+}
+
+/*
  * vio_packed_inorder_pop over a run: the cookies of the buffers from the
  * used position on into `cookies`, at most `max` (> 0), stopping after
  * `last` (which vio_packed_inorder_batch named) or when none is in
@@ -331,17 +369,10 @@ vio_packed_inorder_pop_run(struct vio_vq *vq, uint16_t last, void **cookies,
 		cookies[n++] = x->cookie;
 		x->cookie = NULL;
 		freed += x->ndescs;
-		pos += x->ndescs;
-		if (pos >= vq->size) {
-			pos -= vq->size;
-			wrap = !wrap;
-		}
+		vio_packed_pos_advance(&pos, &wrap, x->ndescs, vq->size);
 		left--;
 	} while (!at_last && left > 0 && n < max);
-	vq->packed.next_used = pos;
-	vq->packed.used_wrap = wrap;
-	vq->free_cnt += freed;
-	vq->inflight = left;
+	vio_packed_used_commit(vq, pos, wrap, freed, left);
 	*end = at_last || left == 0;
 	return n;
 }

@@ -199,6 +199,58 @@ pv_bad_wrap(const struct dpt_layout *lo)
 	pv_bad_lanes(lo, DM_FAULT_BAD_WRAP, 100, "rx_q0_device_bad_wrap");
 }
 
+/* ---- offloads enabled on the queues, asked for by no packet ---- */
+
+/*
+ * The rows decide once per burst whether packets go through the
+ * per-packet offload helpers (rx: any software offload or GUEST_CSUM;
+ * tx: any tx offload on the queue). With rx VLAN strip and tx checksum
+ * offloads enabled they are still the vector rows, and bursts of every
+ * size over several laps hand every packet up intact (rx through the
+ * helper, bytes counted per packet) and send every one with an
+ * all-zero header (dpt_dev_tx checks it).
+ */
+static void
+pv_offloads_on(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = {
+		.offered = VIO_BIT(VIO_NET_F_CSUM),
+		.rx_offloads = RTE_ETH_RX_OFFLOAD_VLAN_STRIP,
+		.tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+			       RTE_ETH_TX_OFFLOAD_UDP_CKSUM,
+	};
+	struct dpt *d = dpt_open(lo, &o);
+	struct rte_eth_burst_mode rx, tx;
+	const char *isa = dpt_vec_isa();
+	uint32_t want = 4 * DPT_RING + 3, it, i;
+
+	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
+	UT_EQ(rte_eth_tx_burst_mode_get(d->port, 0, &tx), 0);
+	UT_ASSERT(strstr(rx.info, isa) != NULL && strstr(tx.info, isa) != NULL,
+		  "rx runs \"%s\", tx \"%s\", not %s", rx.info, tx.info, isa);
+	for (it = 0; d->rx_seed < want; it++) {
+		uint32_t b = 1 + (it * 7) % 37;
+
+		for (i = 0; i < b && d->rx_seed < want; i++)
+			if (dpt_dev_rx(d, 60 + (d->rx_seed * 29) % 1400, -1) == 0)
+				break;
+		dpt_rx(d, 1 + (it * 5) % 40, NULL);
+		dpt_tx(d, RTE_MIN(b, want - d->tx_seed), 0, 1);
+		dpt_dev_tx(d, 64);
+		UT_TRUE(it < 10 * want);
+	}
+	dpt_rx(d, DPT_SEEDS, NULL);
+	while (d->tx_seed < want) {
+		dpt_tx(d, RTE_MIN(32u, want - d->tx_seed), 0, 1);
+		dpt_dev_tx(d, 64);
+	}
+	while (dpt_dev_tx(d, 64) > 0)
+		;
+	UT_EQ(d->rx_pkts, want);
+	UT_EQ(d->tx_checked, want);
+	pv_finish(d, 0);
+}
+
 /* ---- transmit: bursts of every size, batchable or not ---- */
 
 /*
@@ -531,6 +583,7 @@ PV_CASE(pv_bad_id)
 PV_CASE(pv_big_len)
 PV_CASE(pv_short_len)
 PV_CASE(pv_bad_wrap)
+PV_CASE(pv_offloads_on)
 PV_CASE(pv_tx_chained)
 PV_CASE(pv_tx_indirect)
 PV_CASE(pv_refill_short)
@@ -549,6 +602,7 @@ static const struct ut_case cases[] = {
 	PV_CASES(pv_big_len),
 	PV_CASES(pv_short_len),
 	PV_CASES(pv_bad_wrap),
+	PV_CASES(pv_offloads_on),
 	PV_CASES(pv_tx_chained),
 	PV_CASES(pv_tx_indirect),
 	PV_CASES(pv_refill_short),

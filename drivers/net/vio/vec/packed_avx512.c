@@ -27,6 +27,22 @@ pv_store4(struct vio_packed_desc *d, uint64_t a0, uint64_t h0, uint64_t a1,
 						h0, a0));
 }
 
+static inline void
+pv_store4_ids(struct vio_packed_desc *d, uint64_t a0, uint64_t a1,
+	      uint64_t a2, uint64_t a3, uint64_t h, uint64_t ids)
+{
+	const __m512i idx = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+	__m256i hi = _mm256_or_si256(_mm256_set1_epi64x(h),
+			_mm256_slli_epi64(_mm256_cvtepu16_epi64(
+					_mm_cvtsi64_si128(ids)), 32));
+
+	hi = _mm256_xor_si256(hi, _mm256_set_epi64x(0, 0, 0,
+			(uint64_t)VIO_PACKED_DESC_F_AVAIL << 48));
+	_mm512_storeu_si512(d, _mm512_permutex2var_epi64(
+		_mm512_castsi256_si512(_mm256_set_epi64x(a3, a2, a1, a0)), idx,
+		_mm512_castsi256_si512(hi)));
+}
+
 #include "packed_vec.h"
 
 static inline bool
@@ -89,4 +105,12 @@ pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c, struct rte_mbuf **m)
 	_mm_storeu_si128((__m128i *)&m[3]->rx_descriptor_fields1,
 			 _mm512_extracti32x4_epi32(f, 3));
 	return (uint32_t)_mm512_mask_reduce_add_epi32(0x2222, f);
+}
+
+/* The four high halves in descriptor order. */
+static inline void
+pv_hi4(pv_vec v, uint64_t hi[PV_BATCH])
+{
+	_mm256_storeu_si256((__m256i *)hi, _mm512_castsi512_si256(
+				_mm512_maskz_compress_epi64(PV_HI, v)));
 }

@@ -15,9 +15,15 @@
  *       all are, with v the descriptors as read after the flags
  *   pv_rx_fill4(v, c, m)        the four mbufs' fields from v; returns
  *                               the frames' bytes
+ *   pv_hi4(v, hi)               v's four high halves (len, id, flags)
+ *                               into hi[0..3], in descriptor order
  *   pv_store4(d, a0, h0, .. a3, h3)
  *       write four descriptors, addr aN and len | id << 32 | flags << 48
  *       hN, with one or two stores
+ *   pv_store4_ids(d, a0, a1, a2, a3, h, ids)
+ *       write four descriptors alike but for address aN and id N (bits
+ *       16N..16N+15 of ids): high half h | idN << 32, the first with
+ *       its AVAIL bit flipped (see pv_post4)
  *   PV_FN(name)                 name with the ISA's suffix
  *
  * A batch is taken only at a slot that is a multiple of four (so it never
@@ -65,6 +71,7 @@ static inline bool pv_rx_check4(const struct vio_packed_desc *d,
 				bool in_order, pv_vec *out);
 static inline uint64_t pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c,
 				   struct rte_mbuf **m);
+static inline void pv_hi4(pv_vec v, uint64_t hi[PV_BATCH]);
 
 /* The high half of a descriptor: len, id, flags. */
 static inline uint64_t
@@ -85,44 +92,6 @@ static inline uint16_t
 pv_to_boundary(uint16_t pos, uint16_t left)
 {
 	return RTE_MIN(left, PV_BATCH - (pos & (PV_BATCH - 1)));
-}
-
-/*
- * Write four descriptors at the batch slot vq->packed.next_avail and make them
- * available. Slot 0 goes out with flags that do not make it available
- * (AVAIL flipped: as the device left it last lap), so the device, which
- * takes slots in ring order, sees none of the four before its flags are
- * published, after the rest: the ordering vio_packed_add_chain keeps for
- * a chain's head.
- */
-static __rte_always_inline void
-pv_post4(struct vio_vq *vq, const uint64_t addr[PV_BATCH],
-	 const uint32_t len[PV_BATCH], const uint16_t id[PV_BATCH],
-	 uint16_t dflags)
-{
-	struct vio_packed_desc *d = &vq->packed.desc[vq->packed.next_avail];
-	uint16_t f = dflags | vq->packed.avail_flags;
-
-	pv_store4(d, addr[0], pv_desc_hi(len[0], id[0],
-					 f ^ VIO_PACKED_DESC_F_AVAIL),
-		  addr[1], pv_desc_hi(len[1], id[1], f),
-		  addr[2], pv_desc_hi(len[2], id[2], f),
-		  addr[3], pv_desc_hi(len[3], id[3], f));
-	vq->packed.next_avail += PV_BATCH;
-	if (unlikely(vq->packed.next_avail == vq->size)) {
-		vq->packed.next_avail = 0;
-		vq->packed.avail_flags ^= VIO_PACKED_WRAP_FLAGS;
-	}
-	vq->free_cnt -= PV_BATCH;
-	vq->inflight += PV_BATCH;
-	vio_packed_desc_publish(d, f);
-}
-
-static __rte_always_inline void
-pv_buf_set(struct vio_vq *vq, uint16_t id, void *cookie)
-{
-	vq->extra[id].cookie = cookie;
-	vq->extra[id].ndescs = 1;
 }
 
 _Static_assert(sizeof(struct vio_vq_extra) == 16 &&
@@ -171,27 +140,72 @@ struct pv_refill {
 	uint64_t addr_add;	/* from there to the header's first byte */
 };
 
-static __rte_always_inline void
-pv_rx_post4(struct vio_vq *vq, struct rte_mbuf **m,
-	    const struct pv_refill *r, bool in_order)
+/* Where the device is to write into m: its buffer's first byte
+ * (buf_addr or buf_iova) plus the offset to the header. */
+static __rte_always_inline uint64_t
+pv_rx_addr(const struct rte_mbuf *m, const struct pv_refill *r)
 {
-	uint64_t addr[PV_BATCH];
-	uint32_t len[PV_BATCH];
-	uint16_t id[PV_BATCH], k;
+	uint64_t buf;
 
-	for (k = 0; k < PV_BATCH; k++) {
-		uint64_t buf;
+	memcpy(&buf, (const char *)m + r->addr_off, sizeof(buf));
+	return buf + r->addr_add;
+}
 
-		memcpy(&buf, (const char *)m[k] + r->addr_off, sizeof(buf));
-		id[k] = in_order ? vq->packed.next_avail + k : vio_packed_id_get(vq);
-		addr[k] = buf + r->addr_add;
-		len[k] = r->len;
-		if (!in_order)
-			vq->extra[id[k]].cookie = m[k];
+/* In order, the ids of four buffers are their slots pos .. pos + 3. */
+#define PV_IDS_STEP 0x0001000100010001ULL
+#define PV_IDS_SEQ 0x0003000200010000ULL
+
+/*
+ * Post buffers from m[] in whole batches while at least four are left
+ * and the available position is at a batch boundary; returns the
+ * buffers posted. The position and wrap bits are kept in locals and
+ * written back once, with the counters. Each batch's first slot is
+ * stored not available and published after the other three, as
+ * pv_post4 does.
+ */
+static __rte_always_inline uint16_t
+pv_rx_post_batches(struct vio_vq *vq, struct rte_mbuf **m, uint16_t n,
+		   const struct pv_refill *r, bool in_order)
+{
+	struct vio_packed_desc *ring = vq->packed.desc;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t pos = vq->packed.next_avail, size = vq->size, i = 0, k;
+	uint16_t f = vq->packed.avail_flags | VIO_DESC_F_WRITE;
+	uint16_t head = vq->packed.free_id;
+
+	if (((pos | size) & (PV_BATCH - 1)) != 0)
+		return 0;	/* off a boundary, or a ring of odd batches */
+	for (; n - i >= PV_BATCH; i += PV_BATCH) {
+		uint64_t ids = 0;
+
+		if (in_order) {
+			ids = pos * PV_IDS_STEP + PV_IDS_SEQ;
+			pv_cookies_put4(&extra[pos], m + i, r->len);
+		} else {
+			for (k = 0; k < PV_BATCH; k++) {
+				uint16_t id = vio_packed_id_pop(vq, &head);
+
+				extra[id].cookie = m[i + k];
+				ids |= (uint64_t)id << (16 * k);
+			}
+		}
+		pv_store4_ids(&ring[pos], pv_rx_addr(m[i], r),
+			      pv_rx_addr(m[i + 1], r), pv_rx_addr(m[i + 2], r),
+			      pv_rx_addr(m[i + 3], r),
+			      r->len | (uint64_t)f << 48, ids);
+		vio_packed_desc_publish(&ring[pos], f);
+		pos += PV_BATCH;
+		if (unlikely(pos == size)) {
+			pos = 0;
+			f ^= VIO_PACKED_WRAP_FLAGS;
+		}
 	}
-	if (in_order)
-		pv_cookies_put4(&vq->extra[vq->packed.next_avail], m, r->len);
-	pv_post4(vq, addr, len, id, VIO_DESC_F_WRITE);
+	vq->packed.next_avail = pos;
+	vq->packed.avail_flags = f & VIO_PACKED_WRAP_FLAGS;
+	vq->packed.free_id = head;
+	vq->free_cnt -= i;
+	vq->inflight += i;
+	return i;
 }
 
 /* Post as many buffers as there are free slots, four at a time where a
@@ -224,13 +238,11 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 			break;
 		}
 		vio_packed_prefetch_avail(vq, n);
-		while (i < n) {
-			if (n - i >= PV_BATCH && pv_aligned(vq->packed.next_avail,
-							     vq->size)) {
-				pv_rx_post4(vq, &mbufs[i], &r, in_order);
-				i += PV_BATCH;
-				continue;
-			}
+		for (;;) {
+			i += pv_rx_post_batches(vq, mbufs + i, n - i, &r,
+						in_order);
+			if (i == n)
+				break;
 			vio_packed_add1(vq, in_order ? vq->packed.next_avail :
 					vio_packed_id_get(vq),
 					vio_rx_buf_addr(rxq, mbufs[i]),
@@ -243,116 +255,151 @@ pv_rx_refill(struct vio_rxq *rxq, bool in_order)
 	return posted;
 }
 
-/* Step the used position past a batch (never crosses the end inside). */
-static __rte_always_inline void
-pv_used_advance4(struct vio_vq *vq)
-{
-	vq->packed.next_used += PV_BATCH;
-	vq->free_cnt += PV_BATCH;
-	vq->inflight -= PV_BATCH;
-	if (vq->packed.next_used == vq->size) {
-		vq->packed.next_used = 0;
-		vq->packed.used_wrap = !vq->packed.used_wrap;
-	}
-}
-
 /*
- * The buffers of a checked batch. In order, the four ids are the slots
- * and were posted (inflight >= 4, contiguous from the used position).
- * Otherwise each id names a buffer in flight, once: a NULL cookie (not
- * in flight, or named twice in the batch) stops the take at that lane,
- * which the scalar burst then reads and counts as a bad id. Returns the
- * lanes taken.
+ * The buffers of a checked batch at used slot `pos`, stored into m[].
+ * In order, the four ids are the slots and were posted (inflight >= 4,
+ * contiguous from the used position). Otherwise each id, as read in
+ * the checked copy `hi` (the device may have written the ring since),
+ * names a buffer in flight, once: a NULL cookie (not in flight, or named
+ * twice in the batch) stops the take at that lane, which the scalar
+ * burst then reads and counts as a bad id. Returns the lanes taken.
  */
 static __rte_always_inline uint16_t
-pv_rx_cookies(struct vio_vq *vq, struct rte_mbuf **m, bool in_order)
+pv_rx_cookies(struct vio_vq *vq, uint16_t pos, struct rte_mbuf **m,
+	      const uint64_t hi[PV_BATCH], bool in_order)
 {
-	uint16_t pos = vq->packed.next_used, k;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t head, k;
 
 	if (in_order) {
-		struct vio_vq_extra *x = &vq->extra[pos];
+		struct vio_vq_extra *x = &extra[pos];
 
 		pv_cookies_take4(x, _mm256_loadu_si256((const __m256i *)x),
 				 _mm256_loadu_si256((const __m256i *)(x + 2)),
 				 m);
 		return PV_BATCH;
 	}
+	head = vq->packed.free_id;
 	for (k = 0; k < PV_BATCH; k++) {
-		uint16_t id = in_order ? pos + k : vq->packed.desc[pos + k].id;
+		uint16_t id = (uint16_t)(hi[k] >> 32);
 
-		m[k] = vq->extra[id].cookie;
-		if (!in_order && unlikely(m[k] == NULL))
+		m[k] = extra[id].cookie;
+		if (unlikely(m[k] == NULL))
 			break;
-		vq->extra[id].cookie = NULL;
-		if (!in_order)
-			vio_packed_id_put(vq, id);
+		extra[id].cookie = NULL;
+		vio_packed_id_push(vq, &head, id);
 	}
+	vq->packed.free_id = head;
 	return k;
 }
 
 /* Some lanes of a batch taken, not all (a bad id behind them): their
- * mbufs set up one by one, the used position moved past them only. */
+ * mbufs set up one by one with the lengths as checked (hi), the used
+ * position moved past them only. m[] may be pkts + *cnt: each is read
+ * before its place is written. */
 static void __rte_noinline __rte_cold
 pv_rx_partial(struct vio_rxq *rxq, struct rte_mbuf **m, uint16_t t,
-	      struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes,
-	      uint8_t sw)
+	      const uint64_t hi[PV_BATCH], struct rte_mbuf **pkts,
+	      uint16_t *cnt, uint64_t *bytes, uint8_t sw)
 {
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t k;
 
 	for (k = 0; k < t; k++) {
-		uint32_t len = vq->packed.desc[vq->packed.next_used].len - rxq->hdr_size;
+		struct rte_mbuf *mb = m[k];
+		uint32_t len = (uint32_t)hi[k] - rxq->hdr_size;
 
 		vq->free_cnt++;
 		vq->inflight--;
 		vio_packed_used_advance(vq, 1);
-		vio_rx_mbuf_init(m[k], rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
-		if (vio_rx_offload(rxq, m[k], sw) < 0)
+		vio_rx_mbuf_init(mb, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
+		if (vio_rx_offload(rxq, mb, sw) < 0)
 			continue;
 		*bytes += len;
-		pkts[(*cnt)++] = m[k];
+		pkts[(*cnt)++] = mb;
 	}
 }
 
-/* Take the batch at the used position if it is clean: returns the
- * slots taken (4, or fewer when a lane's id is not in flight). */
-static __rte_always_inline uint16_t
-pv_rx_batch(struct vio_rxq *rxq, const struct pv_rx_consts *c,
-	    struct rte_mbuf **pkts, uint16_t *cnt, uint64_t *bytes, uint8_t sw,
-	    bool in_order)
+/* The four packets of a taken batch at pkts + *cnt through the
+ * queue's per-packet offloads (a dropped one leaves its place to the
+ * next: in place, as each is read before its place is written). */
+static __rte_always_inline void
+pv_rx_offload4(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t *cnt,
+	       uint64_t *bytes, uint8_t sw)
 {
-	struct vio_vq *vq = &rxq->vq;
-	struct rte_mbuf *m[PV_BATCH];
-	uint16_t t, k;
-	uint64_t b;
-	pv_vec v;
+	struct rte_mbuf **m = pkts + *cnt;
+	uint16_t k;
 
-	if (!pv_rx_check4(&vq->packed.desc[vq->packed.next_used], c, vq->packed.next_used,
-			  in_order, &v))
-		return 0;
-	t = pv_rx_cookies(vq, m, in_order);
-	if (unlikely(t < PV_BATCH)) {
-		pv_rx_partial(rxq, m, t, pkts, cnt, bytes, sw);
-		return t;
-	}
-	b = pv_rx_fill4(v, c, m);
-	pv_used_advance4(vq);
-	if (likely(sw == 0)) {
-		for (k = 0; k < PV_BATCH; k++)
-			pkts[*cnt + k] = m[k];
-		*cnt += PV_BATCH;
-		*bytes += b;
-		return PV_BATCH;
-	}
 	for (k = 0; k < PV_BATCH; k++) {
-		uint32_t len = m[k]->pkt_len;
+		struct rte_mbuf *mb = m[k];
+		uint32_t len = mb->pkt_len;
 
-		if (vio_rx_offload(rxq, m[k], sw) < 0)
+		if (vio_rx_offload(rxq, mb, sw) < 0)
 			continue;
 		*bytes += len;
-		pkts[(*cnt)++] = m[k];
+		pkts[(*cnt)++] = mb;
 	}
-	return PV_BATCH;
+}
+
+/*
+ * Clean batches from the used position on, while the burst wants four
+ * more and four are in flight: their mbufs straight into pkts. The
+ * ring's state is kept in locals (stores into the mbufs would otherwise
+ * make the compiler load it again) and written back once, or before a
+ * partial batch's lanes go through pv_rx_partial. `offloads` (whether
+ * sw is nonzero) is decided once per burst: without it a packet pays no
+ * offload branch. Returns the slots taken.
+ */
+static __rte_always_inline uint16_t
+pv_rx_batches(struct vio_rxq *rxq, const struct pv_rx_consts *c0,
+	      struct rte_mbuf **pkts, uint16_t *cnt, uint16_t nb_pkts,
+	      uint64_t *bytes, uint8_t sw, bool in_order, bool offloads)
+{
+	struct vio_vq *vq = &rxq->vq;
+	const struct vio_packed_desc *ring = vq->packed.desc;
+	uint16_t pos = vq->packed.next_used, left = vq->inflight;
+	uint16_t size = vq->size, n = *cnt, taken = 0, t, nb;
+	bool wrap = vq->packed.used_wrap;
+	/* A copy no store into an mbuf can be thought to change. */
+	struct pv_rx_consts c = *c0;
+	uint64_t b = 0, hi[PV_BATCH];
+	pv_vec v;
+
+	/* From a batch boundary every batch is one (and ends by the
+	 * ring's end) when the size is a multiple of four. */
+	if (((pos | size) & (PV_BATCH - 1)) != 0)
+		return 0;
+	for (nb = RTE_MIN(nb_pkts - n, left) / PV_BATCH; nb > 0; nb--) {
+		c.want = wrap ? VIO_PACKED_WRAP_FLAGS : 0;
+		if (!pv_rx_check4(&ring[pos], &c, pos, in_order, &v))
+			break;
+		if (!in_order)
+			pv_hi4(v, hi);
+		t = pv_rx_cookies(vq, pos, pkts + n, hi, in_order);
+		if (unlikely(t < PV_BATCH)) {
+			vio_packed_used_commit(vq, pos, wrap, taken, left);
+			*bytes += b;
+			*cnt = n;
+			pv_rx_partial(rxq, pkts + n, t, hi, pkts, cnt, bytes,
+				      sw);
+			return taken + t;
+		}
+		if (offloads) {
+			pv_rx_fill4(v, &c, pkts + n);
+			pv_rx_offload4(rxq, pkts, &n, &b, sw);
+		} else {
+			b += pv_rx_fill4(v, &c, pkts + n);
+			n += PV_BATCH;
+		}
+		taken += PV_BATCH;
+		left -= PV_BATCH;
+		vio_packed_pos_advance(&pos, &wrap, PV_BATCH, size);
+	}
+	if (taken > 0)
+		vio_packed_used_commit(vq, pos, wrap, taken, left);
+	*bytes += b;
+	*cnt = n;
+	return taken;
 }
 
 static __rte_always_inline uint16_t
@@ -374,22 +421,22 @@ pv_rx_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	/* A clean batch's wrap bits say it is used: vio_packed_used_none is asked
 	 * only before the scalar burst. */
 	while (cnt < nb_pkts) {
-		uint16_t pos = vq->packed.next_used, k, got;
+		uint16_t before = cnt, k, got;
 
-		if (nb_pkts - cnt >= PV_BATCH && pv_aligned(pos, vq->size) &&
-		    vq->inflight >= PV_BATCH && likely(!vq->packed.broken)) {
-			uint16_t before = cnt;
-
-			c.want = vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0;
-			if (pv_rx_batch(rxq, &c, pkts, &cnt, &bytes, sw,
-					in_order) > 0) {
-				vcnt += cnt - before;
-				continue;
-			}
+		if (likely(!vq->packed.broken)) {
+			if (sw == 0)
+				pv_rx_batches(rxq, &c, pkts, &cnt, nb_pkts,
+					      &bytes, sw, in_order, false);
+			else
+				pv_rx_batches(rxq, &c, pkts, &cnt, nb_pkts,
+					      &bytes, sw, in_order, true);
+			vcnt += cnt - before;
+			if (cnt == nb_pkts)
+				break;
 		}
 		if (vio_packed_used_none(vq))
 			break;
-		k = pv_to_boundary(pos, nb_pkts - cnt);
+		k = pv_to_boundary(vq->packed.next_used, nb_pkts - cnt);
 		got = vio_rx_packed_take(rxq, pkts + cnt, k);
 		cnt += got;
 		if (got < k)
@@ -538,17 +585,10 @@ pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 		n += PV_BATCH;
 		left -= PV_BATCH;
 		dist -= PV_BATCH;
-		pos += PV_BATCH;
-		if (pos == size) {
-			pos = 0;
-			wrap = !wrap;
-		}
+		vio_packed_pos_advance(&pos, &wrap, PV_BATCH, size);
 	}
 	if (n > 0) {
-		vq->packed.next_used = pos;
-		vq->packed.used_wrap = wrap;
-		vq->free_cnt += n;
-		vq->inflight = left;
+		vio_packed_used_commit(vq, pos, wrap, n, left);
 		*end = dist < 0 || left == 0;
 	}
 	return n;
@@ -627,32 +667,40 @@ static __rte_always_inline void
 pv_tx_reclaim_ooo(struct vio_txq *txq)
 {
 	struct vio_vq *vq = &txq->vq;
+	struct vio_vq_extra *extra = vq->extra;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
+	uint16_t pos = vq->packed.next_used, left = vq->inflight;
+	uint16_t size = vq->size, head = vq->packed.free_id, freed = 0;
 	uint16_t k = 0, id[PV_BATCH], t;
+	bool wrap = vq->packed.used_wrap;
 
-	while (vq->inflight >= PV_BATCH && pv_aligned(vq->packed.next_used, vq->size) &&
-	       likely(!vq->packed.broken) &&
-	       pv_tx_used4(&vq->packed.desc[vq->packed.next_used],
-			   vq->packed.used_wrap ? VIO_PACKED_WRAP_FLAGS : 0,
-			   vq->size, id)) {
+	if (((pos | size) & (PV_BATCH - 1)) != 0 || unlikely(vq->packed.broken))
+		left = 0;	/* the scalar walk's */
+	while (left >= PV_BATCH &&
+	       pv_tx_used4(&vq->packed.desc[pos],
+			   wrap ? VIO_PACKED_WRAP_FLAGS : 0, size, id)) {
 		for (t = 0; t < PV_BATCH; t++) {
-			struct vio_vq_extra *x = &vq->extra[id[t]];
+			struct vio_vq_extra *x = &extra[id[t]];
 
 			if (unlikely(x->cookie == NULL || x->ndescs != 1))
 				break;
 			done[k++] = x->cookie;
 			x->cookie = NULL;
-			vio_packed_id_put(vq, id[t]);
+			vio_packed_id_push(vq, &head, id[t]);
 		}
-		vq->free_cnt += t;
-		vq->inflight -= t;
-		vio_packed_used_advance(vq, t);
+		freed += t;
+		left -= t;
+		vio_packed_pos_advance(&pos, &wrap, t, size);
 		if (k > VIO_TX_FREE_BULK - PV_BATCH) {
 			pv_tx_free(txq, done, k);
 			k = 0;
 		}
 		if (t < PV_BATCH)
 			break;
+	}
+	if (freed > 0) {
+		vq->packed.free_id = head;
+		vio_packed_used_commit(vq, pos, wrap, freed, left);
 	}
 	if (k > 0)
 		pv_tx_free(txq, done, k);
@@ -680,34 +728,87 @@ pv_tx_hdrs(struct rte_mbuf **m, uint16_t hdr, uint64_t hdr_flags)
 				 hdr, hdr_flags, m[k]);
 }
 
-/* Four single-segment packets, headers pushed into their headroom (the
- * headers first: writing one with offloads is a call). */
-static __rte_always_inline uint64_t
-pv_tx_post4(struct vio_txq *txq, struct rte_mbuf **m,
-	    const struct pv_tx_consts *c, bool in_order)
+/* The four headers, written (or left, when already zero) from the
+ * mbufs' flags; `offloads` (hdr_flags nonzero) is decided per burst, so
+ * that a queue without tx offloads pays no per-packet flag test, and
+ * the usual header size is a constant. */
+static __rte_always_inline void
+pv_tx_hdrs4(struct rte_mbuf **m, const struct pv_tx_consts *c,
+	    bool offloads)
 {
-	struct vio_vq *vq = &txq->vq;
-	uint16_t id[PV_BATCH], k;
-	uint64_t addr[PV_BATCH], bytes = 0;
-	uint32_t len[PV_BATCH];
+	uint64_t fl = offloads ? c->hdr_flags : 0;
 
 	if (likely(c->hdr == sizeof(struct vio_net_hdr_mrg)))
-		pv_tx_hdrs(m, sizeof(struct vio_net_hdr_mrg), c->hdr_flags);
+		pv_tx_hdrs(m, sizeof(struct vio_net_hdr_mrg), fl);
 	else
-		pv_tx_hdrs(m, c->hdr, c->hdr_flags);
-	for (k = 0; k < PV_BATCH; k++) {
-		uint64_t buf;
+		pv_tx_hdrs(m, c->hdr, fl);
+}
 
-		memcpy(&buf, (const char *)m[k] + c->addr_off, sizeof(buf));
-		id[k] = in_order ? vq->packed.next_avail + k : vio_packed_id_get(vq);
-		addr[k] = buf + m[k]->data_off - c->hdr;
-		len[k] = m[k]->data_len + c->hdr;
-		bytes += m[k]->pkt_len;
-		pv_buf_set(vq, id[k], m[k]);
+/*
+ * Batches of four single-segment packets from pkts, headers pushed into
+ * their headroom, while four in a row can be and four slots are free at
+ * a batch boundary: the ring's position, wrap bits, free count and free
+ * list head kept in locals and written back once. Each batch's first
+ * slot is stored not available (AVAIL flipped: as the device left it
+ * last lap) and its flags published after the other three, with release
+ * ordering, as vio_packed_add_chain does for a chain's head: the device
+ * takes slots in ring order, so it sees none of the four before all are
+ * written. Returns the packets posted; their bytes go to *bytes.
+ */
+static __rte_always_inline uint16_t
+pv_tx_post_batches(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t n,
+		   const struct pv_tx_consts *c, uint64_t *bytes,
+		   bool in_order, bool offloads)
+{
+	struct vio_vq *vq = &txq->vq;
+	struct vio_packed_desc *ring = vq->packed.desc;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t pos = vq->packed.next_avail, size = vq->size, i = 0, k;
+	uint16_t f = vq->packed.avail_flags, room = vq->free_cnt;
+	uint16_t head = vq->packed.free_id;
+	uint64_t b = 0;
+
+	if (((pos | size) & (PV_BATCH - 1)) != 0)
+		return 0;
+	for (; n - i >= PV_BATCH && room >= PV_BATCH; i += PV_BATCH) {
+		struct rte_mbuf **m = pkts + i;
+		uint64_t addr[PV_BATCH], hi[PV_BATCH];
+
+		if (!pv_tx_pushable4(c, m))
+			break;
+		pv_tx_hdrs4(m, c, offloads);
+		for (k = 0; k < PV_BATCH; k++) {
+			uint16_t id = in_order ? pos + k :
+						 vio_packed_id_pop(vq, &head);
+			uint64_t buf;
+
+			memcpy(&buf, (const char *)m[k] + c->addr_off,
+			       sizeof(buf));
+			addr[k] = buf + m[k]->data_off - c->hdr;
+			hi[k] = pv_desc_hi(m[k]->data_len + c->hdr, id, f);
+			b += m[k]->pkt_len;
+			extra[id].cookie = m[k];
+			extra[id].ndescs = 1;
+		}
+		pv_store4(&ring[pos], addr[0],
+			  hi[0] ^ (uint64_t)VIO_PACKED_DESC_F_AVAIL << 48,
+			  addr[1], hi[1], addr[2], hi[2], addr[3], hi[3]);
+		vio_packed_desc_publish(&ring[pos], f);
+		room -= PV_BATCH;
+		pos += PV_BATCH;
+		if (unlikely(pos == size)) {
+			pos = 0;
+			f ^= VIO_PACKED_WRAP_FLAGS;
+		}
 	}
-	pv_post4(vq, addr, len, id, 0);
-	txq->segs_held += PV_BATCH;
-	return bytes;
+	vq->packed.next_avail = pos;
+	vq->packed.avail_flags = f;
+	vq->packed.free_id = head;
+	vq->free_cnt = room;
+	vq->inflight += i;
+	txq->segs_held += i;
+	*bytes += b;
+	return i;
 }
 
 static __rte_always_inline uint16_t
@@ -740,14 +841,15 @@ pv_tx_burst(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				if (vq->free_cnt == 0)
 					break;	/* the ring is full */
 			}
-			if (vq->free_cnt >= PV_BATCH &&
-			    pv_tx_pushable4(&c, pkts + i)) {
-				bytes += pv_tx_post4(txq, pkts + i, &c,
-						     in_order);
-				i += PV_BATCH;
-				vcnt += PV_BATCH;
+			sent = c.hdr_flags == 0 ?
+				pv_tx_post_batches(txq, pkts + i, nb_pkts - i,
+						   &c, &bytes, in_order, false) :
+				pv_tx_post_batches(txq, pkts + i, nb_pkts - i,
+						   &c, &bytes, in_order, true);
+			i += sent;
+			vcnt += sent;
+			if (sent > 0)
 				continue;
-			}
 		}
 		k = pv_to_boundary(pos, nb_pkts - i);
 		sent = scalar(txq, pkts + i, k);
@@ -778,8 +880,35 @@ PV_FN(vio_rx_packed_refill)(struct vio_rxq *rxq)
 		return burst(q, pkts, n, in_order); \
 	}
 
-PV_BURST(vio_rx_packed, pv_rx_burst, false)
-PV_BURST(vio_rx_packed_inorder, pv_rx_burst, true)
+/* The receive bursts' bodies, out of line: an empty poll (nothing used
+ * at the used position, too little free to refill) returns before
+ * their frame and constants are set up. */
+static uint16_t __rte_noinline
+pv_rx_body(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return pv_rx_burst(q, pkts, n, false);
+}
+
+static uint16_t __rte_noinline
+pv_rx_body_inorder(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return pv_rx_burst(q, pkts, n, true);
+}
+
+static __rte_always_inline uint16_t
+pv_rx_poll(void *q, struct rte_mbuf **pkts, uint16_t n, bool in_order)
+{
+	struct vio_rxq *rxq = q;
+
+	if (vio_packed_used_none(&rxq->vq) &&
+	    rxq->vq.free_cnt < VIO_RX_REFILL_MIN)
+		return 0;
+	return in_order ? pv_rx_body_inorder(q, pkts, n) :
+			  pv_rx_body(q, pkts, n);
+}
+
+PV_BURST(vio_rx_packed, pv_rx_poll, false)
+PV_BURST(vio_rx_packed_inorder, pv_rx_poll, true)
 PV_BURST(vio_tx_packed, pv_tx_burst, false)
 PV_BURST(vio_tx_packed_inorder, pv_tx_burst, true)
 
