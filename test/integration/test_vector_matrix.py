@@ -25,7 +25,11 @@ the layout's kind, of an ISA whose width is within the one allowed
 (scalar with vectorized=0), the same as the queues' burst modes, and a
 refused faster row must be explained. Mergeable rx has vector rows with
 AVX2 and AVX-512 for both layouts, taking every offload: from 256 bits
-on a CPU with AVX2, a mergeable layout's rx row is one of them.
+on a CPU with AVX2, a mergeable layout's rx row is one of them. Packed
+single-buffer rings have vector rows (rx and tx) from SSE4.2 up, taking
+every offload: with frames that fit an mbuf, at 128 bits both of a
+packed layout's rows without mrg_rxbuf are SSE4.2, and vector at any
+width.
 
 Test names: test_simd128, test_simd256, test_simd512, test_vectorized0.
 """
@@ -160,9 +164,9 @@ def io_round(be, fe, size):
     run(fe, ["set fwd rxonly", "start", "stop"])
 
 
-def cpu_has_avx2():
+def cpu_has(flag):
     with open("/proc/cpuinfo") as f:
-        return any(line.startswith("flags") and " avx2" in line for line in f)
+        return any(line.startswith("flags") and flag in line.split() for line in f)
 
 
 def isa_of(path, what):
@@ -209,8 +213,15 @@ def check_rows(fe, width, vectorized, chained, phase):
             equal(queue_burst_mode(fe, q, k), burst_mode(path, why), what + "%s burst mode vs start line" % q)
         check(("mergeable" in rx) == bool(mrg), what + "rx row %r: mrg_rxbuf=%d" % (rx, mrg))
         check(("chained" in rx) == (chained and not mrg), what + "rx row %r: chained buffers" % rx)
-        if mrg and vectorized and width >= 256 and cpu_has_avx2():
+        if mrg and vectorized and width >= 256 and cpu_has("avx2"):
             check(isa_of(rx, what) in ("avx2", "avx512"), what + "rx row %r: mergeable, %d bits" % (rx, width))
+        # Packed single-buffer rings have vector rows down to SSE4.2,
+        # for rx and tx, whatever the offloads.
+        if packed and not mrg and not chained and vectorized and width >= 128 and cpu_has("sse4_2"):
+            for q, path in (("rx", rx), ("tx", tx)):
+                check(isa_of(path, what) != "scalar", what + "%s row %r: packed, %d bits" % (q, path, width))
+                if width == 128:
+                    equal(isa_of(path, what), "sse4.2", what + "%s row at 128 bits" % q)
         # A row with vector tx under scalar rx (split chained buffers,
         # split mergeable at 128 bits) is a vector row: nothing faster
         # was refused.

@@ -58,6 +58,7 @@ DP_RXQ_STUB(vio_rx_packed_prepare, vio_rx_packed_refill)
 	DP_RX_STUB(vio_tx_packed_inorder_ ## isa) \
 	__attribute__((weak)) int \
 	vio_rx_packed_refill_ ## isa(struct vio_rxq *q) { (void)q; return 1; }
+DP_PACKED_VEC_STUBS(sse42)
 DP_PACKED_VEC_STUBS(avx2)
 DP_PACKED_VEC_STUBS(avx512)
 /* The mergeable vector rows'. */
@@ -198,9 +199,9 @@ table_one_scalar_row_per_kind_last(void)
 	}
 	/* 12 scalar rows; split: 3 ISAs x 2 orders of vector rx and tx,
 	 * and of vector tx over each of the 3 rx buffer kinds; packed:
-	 * avx512 and avx2 x 2 orders; mergeable rx: avx512 and avx2 x 2
-	 * orders x 2 layouts. */
-	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 4 + 8);
+	 * avx512, avx2 and sse4.2 x 2 orders; mergeable rx: avx512 and
+	 * avx2 x 2 orders x 2 layouts. */
+	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 6 + 8);
 }
 
 /* The split vector rows of the real table: the widest the EAL allows,
@@ -380,9 +381,27 @@ vectorized_without_vector_row_says_so(void)
 	UT_STR_EQ(c.why, "no vector path for this kind of ring yet");
 }
 
+/* The packed single-buffer row chosen at `width` runs these functions,
+ * and takes every offload (the scalar helpers'): none refuses it. */
+static void
+packed_row_fns(bool in_order, uint16_t width, vio_dp_burst_t rx,
+	       vio_dp_burst_t tx, int (*refill)(struct vio_rxq *rxq))
+{
+	struct vio_dp_choice c;
+
+	choose(&(struct vio_dp_input){ .features = PACKED |
+		(in_order ? INORDER : 0), .rx_segs = 1, .cpu_isa = ALL_ISA,
+		.max_simd_bitwidth = width, .vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == rx);
+	UT_TRUE(c.dp->tx == tx);
+	UT_TRUE(c.dp->refill == refill);
+	UT_TRUE(c.dp->prepare == vio_rx_packed_prepare);
+	UT_EQ_HEX(c.dp->rx_offloads & c.dp->tx_offloads, UINT64_MAX);
+}
+
 /* The real table's packed single-buffer rows: avx512, then avx2, then
- * scalar, each refused for the reason that applies, rx and tx of the
- * same ISA; the refill posts in batches too. */
+ * sse4.2, then scalar, each refused for the reason that applies, rx and
+ * tx of the same ISA; the refill posts in batches too. */
 static void
 packed_vector_rows(void)
 {
@@ -395,8 +414,12 @@ packed_vector_rows(void)
 		{ false, 512, ALL_ISA, "packed avx512", "" },
 		{ false, 256, ALL_ISA, "packed avx2",
 		  "avx512 refused: max SIMD bitwidth 256" },
-		{ false, 128, ALL_ISA, "packed scalar",
+		{ false, 128, ALL_ISA, "packed sse4.2",
 		  "avx512 refused: max SIMD bitwidth 128" },
+		{ false, 64, ALL_ISA, "packed scalar",
+		  "avx512 refused: max SIMD bitwidth 64" },
+		{ false, 512, VIO_DP_ISA_BIT(VIO_DP_SCALAR), "packed scalar",
+		  "avx512 refused: not in this CPU" },
 		{ false, 512, VIO_DP_ISA_BIT(VIO_DP_AVX2), "packed avx2",
 		  "avx512 refused: not in this CPU" },
 		{ true, 512, ALL_ISA, "packed avx512 in-order", "" },
@@ -404,8 +427,10 @@ packed_vector_rows(void)
 		  "avx512 refused: max SIMD bitwidth 256" },
 		{ true, 64, ALL_ISA, "packed scalar in-order",
 		  "avx512 refused: max SIMD bitwidth 64" },
+		{ true, 128, ALL_ISA, "packed sse4.2 in-order",
+		  "avx512 refused: max SIMD bitwidth 128" },
 		{ true, 512, VIO_DP_ISA_BIT(VIO_DP_SSE42),
-		  "packed scalar in-order", "avx512 refused: not in this CPU" },
+		  "packed sse4.2 in-order", "avx512 refused: not in this CPU" },
 	};
 	struct vio_dp_choice c;
 	unsigned int i;
@@ -425,21 +450,14 @@ packed_vector_rows(void)
 		UT_EQ(dp->rxbuf, VIO_DP_RXBUF_SINGLE);
 		UT_EQ(dp->in_order, t[i].in_order);
 	}
-	choose(&(struct vio_dp_input){ .features = PACKED | INORDER,
-		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 256,
-		.vectorized = true }, &c);
-	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_avx2);
-	UT_TRUE(c.dp->tx == vio_tx_packed_inorder_avx2);
-	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx2);
-	UT_TRUE(c.dp->prepare == vio_rx_packed_prepare);
-	choose(&(struct vio_dp_input){ .features = PACKED, .rx_segs = 1,
-		.cpu_isa = ALL_ISA, .max_simd_bitwidth = 512,
-		.vectorized = true }, &c);
-	UT_TRUE(c.dp->rx == vio_rx_packed_avx512);
-	UT_TRUE(c.dp->tx == vio_tx_packed_avx512);
-	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx512);
-	/* Every offload is handled (the scalar helpers'): none refuses. */
-	UT_EQ_HEX(c.dp->rx_offloads & c.dp->tx_offloads, UINT64_MAX);
+	packed_row_fns(true, 256, vio_rx_packed_inorder_avx2,
+		       vio_tx_packed_inorder_avx2, vio_rx_packed_refill_avx2);
+	packed_row_fns(false, 512, vio_rx_packed_avx512, vio_tx_packed_avx512,
+		       vio_rx_packed_refill_avx512);
+	packed_row_fns(true, 128, vio_rx_packed_inorder_sse42,
+		       vio_tx_packed_inorder_sse42, vio_rx_packed_refill_sse42);
+	packed_row_fns(false, 128, vio_rx_packed_sse42, vio_tx_packed_sse42,
+		       vio_rx_packed_refill_sse42);
 }
 
 /*

@@ -168,6 +168,8 @@ const struct vio_dp vio_dp_table[] = {
 		       vio_tx_packed, "packed avx512", "packed avx512"),
 	PACKED_VEC_ROW(false, VIO_DP_AVX2, _avx2, vio_rx_packed,
 		       vio_tx_packed, "packed avx2", "packed avx2"),
+	PACKED_VEC_ROW(false, VIO_DP_SSE42, _sse42, vio_rx_packed,
+		       vio_tx_packed, "packed sse4.2", "packed sse4.2"),
 #endif
 	PACKED_ROW(false, VIO_DP_RXBUF_SINGLE, vio_rx_packed,
 		   "packed scalar", vio_tx_packed, "packed scalar"),
@@ -183,6 +185,9 @@ const struct vio_dp vio_dp_table[] = {
 	PACKED_VEC_ROW(true, VIO_DP_AVX2, _avx2, vio_rx_packed_inorder,
 		       vio_tx_packed_inorder, "packed avx2 in-order",
 		       "packed avx2 in-order"),
+	PACKED_VEC_ROW(true, VIO_DP_SSE42, _sse42, vio_rx_packed_inorder,
+		       vio_tx_packed_inorder, "packed sse4.2 in-order",
+		       "packed sse4.2 in-order"),
 #endif
 	PACKED_ROW(true, VIO_DP_RXBUF_SINGLE, vio_rx_packed_inorder,
 		   "packed scalar in-order", vio_tx_packed_inorder,

@@ -151,7 +151,7 @@ VIO_DP_SPLIT_VEC_PROTOS(sse42)
 VIO_DP_SPLIT_VEC_PROTOS(avx2)
 VIO_DP_SPLIT_VEC_PROTOS(avx512)
 
-/* vec/packed_{avx2,avx512}.c: packed rings, single-buffer rx (and its
+/* vec/packed_{sse42,avx2,avx512}.c: packed rings, single-buffer rx (and its
  * refill), tx of single-segment packets (others through the scalar
  * burst). */
 #define VIO_DP_PACKED_VEC_PROTOS(isa) \
@@ -166,6 +166,7 @@ VIO_DP_SPLIT_VEC_PROTOS(avx512)
 	uint16_t vio_tx_packed_inorder_ ## isa(void *txq, \
 					       struct rte_mbuf **pkts, \
 					       uint16_t n);
+VIO_DP_PACKED_VEC_PROTOS(sse42)
 VIO_DP_PACKED_VEC_PROTOS(avx2)
 VIO_DP_PACKED_VEC_PROTOS(avx512)
 

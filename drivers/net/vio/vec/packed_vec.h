@@ -19,12 +19,16 @@
  *                               into hi[0..3], in descriptor order
  *   pv_store4(d, a0, h0, .. a3, h3)
  *       write four descriptors, addr aN and len | id << 32 | flags << 48
- *       hN, with one or two stores
+ *       hN, with one, two or four stores
  *   pv_store4_ids(d, a0, a1, a2, a3, h, ids)
  *       write four descriptors alike but for address aN and id N (bits
  *       16N..16N+15 of ids): high half h | idN << 32, the first with
  *       its AVAIL bit flipped (see pv_post4)
  *   PV_FN(name)                 name with the ISA's suffix
+ *
+ * and, built without AVX2, pv_q4 (32 bytes in registers) with
+ * pv_q4_load() before this file, and the 32-byte helpers declared below
+ * after it, which are otherwise this file's.
  *
  * A batch is taken only at a slot that is a multiple of four (so it never
  * straddles the ring's end) when all four are clean; anything else (a
@@ -73,6 +77,28 @@ static inline uint64_t pv_rx_fill4(pv_vec v, const struct pv_rx_consts *c,
 				   struct rte_mbuf **m);
 static inline void pv_hi4(pv_vec v, uint64_t hi[PV_BATCH]);
 
+#ifdef __AVX2__
+typedef __m256i pv_q4;
+
+static __rte_always_inline pv_q4
+pv_q4_load(const void *p)
+{
+	return _mm256_loadu_si256((const __m256i *)p);
+}
+#else
+struct pv_tx_consts;
+static inline void pv_cookies_take4(struct vio_vq_extra *x, pv_q4 a,
+				    pv_q4 b, void *out);
+static inline void pv_cookies_put4(struct vio_vq_extra *x,
+				   struct rte_mbuf **m, uint32_t len);
+static inline bool pv_one_slot4(pv_q4 a, pv_q4 b);
+static inline bool pv_plain4(struct rte_mbuf **m, pv_q4 *r);
+static inline bool pv_tx_pushable4(const struct pv_tx_consts *c,
+				   struct rte_mbuf **m);
+static inline bool pv_tx_used4(const struct vio_packed_desc *d,
+			       uint16_t want, uint16_t size, uint16_t id[4]);
+#endif
+
 /* The high half of a descriptor: len, id, flags. */
 static inline uint64_t
 pv_desc_hi(uint32_t len, uint16_t id, uint16_t flags)
@@ -99,8 +125,9 @@ _Static_assert(sizeof(struct vio_vq_extra) == 16 &&
 	       offsetof(struct vio_vq_extra, ndescs) == 8 &&
 	       offsetof(struct vio_vq_extra, len) == 12, "extra layout");
 
+#ifdef __AVX2__
 /* The cookies of the four extra[] entries at x (loaded as a and b)
- * into out[0..3], and cleared in place (every ISA here has AVX2). */
+ * into out[0..3], and cleared in place. */
 static __rte_always_inline void
 pv_cookies_take4(struct vio_vq_extra *x, __m256i a, __m256i b, void *out)
 {
@@ -128,6 +155,7 @@ pv_cookies_put4(struct vio_vq_extra *x, struct rte_mbuf **m, uint32_t len)
 	_mm256_storeu_si256((__m256i *)(x + 2),
 			    _mm256_permute2x128_si256(lo, hi, 0x31));
 }
+#endif
 
 /* ---- receive ---- */
 
@@ -274,9 +302,7 @@ pv_rx_cookies(struct vio_vq *vq, uint16_t pos, struct rte_mbuf **m,
 	if (in_order) {
 		struct vio_vq_extra *x = &extra[pos];
 
-		pv_cookies_take4(x, _mm256_loadu_si256((const __m256i *)x),
-				 _mm256_loadu_si256((const __m256i *)(x + 2)),
-				 m);
+		pv_cookies_take4(x, pv_q4_load(x), pv_q4_load(x + 2), m);
 		return PV_BATCH;
 	}
 	head = vq->packed.free_id;
@@ -474,9 +500,10 @@ pv_rearm(const struct rte_mbuf *m)
 	return r;
 }
 
-/* Four mbufs at once (every ISA here has AVX2): per quadword an mbuf's
- * data_off, refcnt, nb_segs and port; true when refcnt and nb_segs are
- * 1 and all four are direct, with `r` their quadwords. */
+#ifdef __AVX2__
+/* Four mbufs at once: per quadword an mbuf's data_off, refcnt, nb_segs
+ * and port; true when refcnt and nb_segs are 1 and all four are direct,
+ * with `r` their quadwords. */
 static __rte_always_inline bool
 pv_plain4(struct rte_mbuf **m, __m256i *r)
 {
@@ -505,6 +532,7 @@ pv_tx_pushable4(const struct pv_tx_consts *c, struct rte_mbuf **m)
 				 _mm256_and_si256(r, _mm256_set1_epi64x(0xffff)));
 	return plain & _mm256_testz_si256(low, low);
 }
+#endif
 
 /*
  * Completed mbufs back to their pool: four at a time while all four are
@@ -520,7 +548,7 @@ pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
 
 	for (; n - i >= PV_BATCH; i += PV_BATCH) {
 		struct rte_mbuf **m = done + i;
-		__m256i r;
+		pv_q4 r;
 
 		if (!pv_plain4(m, &r) ||
 		    ((uintptr_t)m[0]->next | (uintptr_t)m[1]->next |
@@ -541,6 +569,7 @@ pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
 		vio_tx_free_mbufs(txq, done + i, n - i);
 }
 
+#ifdef __AVX2__
 /* Two extra[] entries: true when both hold one-slot buffers (the
  * cookie lanes compare 0 with 0). */
 static __rte_always_inline __m256i
@@ -551,6 +580,15 @@ pv_one_slot2(__m256i e)
 	return _mm256_cmpeq_epi64(_mm256_and_si256(e, ndescs),
 				  _mm256_srli_epi64(ndescs, 15));
 }
+
+/* Four extra[] entries (a: 0 and 1, b: 2 and 3): all of one slot? */
+static __rte_always_inline bool
+pv_one_slot4(__m256i a, __m256i b)
+{
+	return _mm256_movemask_epi8(_mm256_and_si256(pv_one_slot2(a),
+						     pv_one_slot2(b))) == -1;
+}
+#endif
 
 /*
  * In order: whole batches of four one-slot buffers from the used
@@ -575,11 +613,9 @@ pv_tx_pop4s(struct vio_vq *vq, uint16_t last, struct rte_mbuf **out,
 	while (dist >= PV_BATCH - 1 && max - n >= PV_BATCH &&
 	       left >= PV_BATCH && pv_aligned(pos, size)) {
 		struct vio_vq_extra *x = &extra[pos];
-		__m256i a = _mm256_loadu_si256((const __m256i *)x);
-		__m256i b = _mm256_loadu_si256((const __m256i *)(x + 2));
+		pv_q4 a = pv_q4_load(x), b = pv_q4_load(x + 2);
 
-		if (_mm256_movemask_epi8(_mm256_and_si256(pv_one_slot2(a),
-					 pv_one_slot2(b))) != -1)
+		if (!pv_one_slot4(a, b))
 			break;
 		pv_cookies_take4(x, a, b, out + n);
 		n += PV_BATCH;
@@ -623,6 +659,7 @@ pv_tx_reclaim_inorder(struct vio_txq *txq)
 		pv_tx_free(txq, done, k);
 }
 
+#ifdef __AVX2__
 /*
  * Not in order: are the four descriptors at d used in this lap (wrap
  * bits `want`) with ids below `size`? Then id[] gets the ids, as read
@@ -655,6 +692,7 @@ pv_tx_used4(const struct vio_packed_desc *d, uint16_t want, uint16_t size,
 	id[3] = _mm256_extract_epi16(h, 14);
 	return _mm256_movemask_epi8(ok) == -1;
 }
+#endif
 
 /*
  * vio_tx_packed_reclaim_with() not in order, four used descriptors at a
