@@ -237,7 +237,7 @@ pv_offloads_on(const struct dpt_layout *lo)
 	};
 	struct dpt *d = dpt_open(lo, &o);
 	struct rte_eth_burst_mode rx, tx;
-	const char *isa = dpt_vec_isa();
+	const char *isa = pv_isa();
 	uint32_t want = 4 * DPT_RING + 3, it, i;
 
 	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
