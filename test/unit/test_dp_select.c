@@ -514,8 +514,9 @@ mergeable_vector_rows(void)
 		.vectorized = true }, &c);
 	UT_TRUE(c.dp->rx == vio_rx_split_mrg_avx2);
 	UT_TRUE(c.dp->tx == vio_tx_split_avx2);
-	UT_TRUE(c.dp->refill == vio_rx_split_refill);
-	UT_TRUE(c.dp->prepare == vio_rx_split_prepare);
+	/* Fixed slots, as the split single-buffer vector rows. */
+	UT_TRUE(c.dp->refill == vio_rx_split_fixed_refill);
+	UT_TRUE(c.dp->prepare == vio_rx_split_inorder_prepare);
 	choose(&(struct vio_dp_input){ .features = MRG | INORDER,
 		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 512,
 		.vectorized = true }, &c);

@@ -184,5 +184,10 @@ VIO_DP_PACKED_VEC_PROTOS(avx512)
 						   uint16_t n);
 VIO_DP_MRG_VEC_PROTOS(avx2)
 VIO_DP_MRG_VEC_PROTOS(avx512)
+/* rx_split.c: the scalar mergeable burst on fixed slots
+ * (rx_split_refill.h), which the split rows above without IN_ORDER hand
+ * what a group does not take; their refill is vio_rx_split_fixed_refill. */
+uint16_t vio_rx_split_fixed_mrg(void *rxq, struct rte_mbuf **pkts,
+				uint16_t n);
 
 #endif /* VIO_DP_H */

@@ -9,9 +9,10 @@
  * A group is four used entries (split: 32 bytes of the used ring, copied
  * out first where the ring wraps inside them; packed: four descriptors
  * whose AVAIL/USED bits are checked first, the rest read after an
- * acquire fence). One vector compare checks every id (below the ring
- * size, or in order the expected one) and every length (above the
- * header, within what was posted). Then lane by lane: the buffer must be
+ * acquire fence). One vector compare checks every id (split: the four
+ * oldest slots in flight; packed: below the ring size, or in order the
+ * expected one) and every length (above the header, within what was
+ * posted). Then lane by lane: the buffer must be
  * in flight (a NULL cookie: not in flight, or named twice) and hold a
  * whole frame: a length short of the buffer means the last buffer of
  * its packet, and first too, so num_buffers is read only for a full
@@ -25,7 +26,9 @@
  * sw_offloads) runs through the scalar rows' helper, vio_rx_offload(),
  * on each packet a group takes. Refill: the packed rows post in batches
  * of four with the packed vector refill of the same ISA; split rows use
- * the split refill (the pool's mbufs in bulk).
+ * the split refill (the pool's mbufs in bulk), in order or, without
+ * IN_ORDER, on fixed slots (rx_split_refill.h) as the single-buffer
+ * vector rows: the available ring written once at start, no free list.
  *
  * The file that includes this is compiled with -mavx2 or with AVX-512
  * F/BW/VL; the compares use mask registers under the latter.
@@ -169,11 +172,16 @@ mv_consts_init(struct mv_consts *c, const struct vio_rxq *rxq)
 
 /*
  * The group at the used position (four entries are ready): the lanes
- * taken, 0 to 4 (fewer: the next lane is the scalar burst's).
+ * taken, 0 to 4 (fewer: the next lane is the scalar burst's). Both
+ * orders expect the four oldest buffers in flight, consecutive slots
+ * (without IN_ORDER the rows use fixed slots, rx_split_refill.h, and
+ * that is the guess that holds while the device uses buffers in the
+ * order they were made available); a group that names anything else
+ * goes to the scalar burst, which takes any slot in flight.
  */
 static __rte_always_inline uint16_t
 mv_split_group(struct vio_rxq *rxq, const struct mv_consts *c,
-	       __m256i lim, struct mv_out *o, bool in_order)
+	       __m256i lim, struct mv_out *o)
 {
 	struct vio_vq *vq = &rxq->vq;
 	const uint16_t mask = vq->mask, slot = vq->split.used_cons & mask;
@@ -190,38 +198,40 @@ mv_split_group(struct vio_rxq *rxq, const struct mv_consts *c,
 		v = _mm256_load_si256((const __m256i *)grp);
 	}
 	_mm256_store_si256((__m256i *)grp, v);
-	/* Lanes less sub within lim: ids below the ring size (in order,
-	 * the expected ones: lim 0), lengths in [hdr + 1, posted]. */
-	if (in_order)
-		sub = _mm256_set_epi32(c->hdr + 1, (oldest + 3) & mask,
-				       c->hdr + 1, (oldest + 2) & mask,
-				       c->hdr + 1, (oldest + 1) & mask,
-				       c->hdr + 1, oldest);
-	else
-		sub = _mm256_set1_epi64x((long long)(c->hdr + 1) << 32);
+	/* Lanes less sub within lim: the expected ids (lim 0), lengths
+	 * in [hdr + 1, posted]. */
+	sub = _mm256_set_epi32(c->hdr + 1, (oldest + 3) & mask,
+			       c->hdr + 1, (oldest + 2) & mask,
+			       c->hdr + 1, (oldest + 1) & mask,
+			       c->hdr + 1, oldest);
 	if (unlikely(!mv_within32(v, sub, lim)))
 		return 0;
 	for (k = 0; k < MV_G; k++) {
-		uint16_t id = in_order ? (uint16_t)((oldest + k) & mask) :
-					 (uint16_t)grp[k].id;
-		struct vio_vq_extra *x = &vq->extra[id];
+		struct vio_vq_extra *x = &vq->extra[(oldest + k) & mask];
 		struct rte_mbuf *m = x->cookie;
 
 		if (unlikely(m == NULL || !mv_whole(rxq, c, m, grp[k].len)))
 			break;
-		if (in_order)
-			vio_split_inorder_used_take_oldest(vq, x, 1);
-		else
-			vio_split_used_take_single(vq, id);
+		/* In order, or the fixed slot that is the oldest: the same
+		 * bookkeeping. */
+		vio_split_inorder_used_take_oldest(vq, x, 1);
 		mv_deliver(rxq, c, m, grp[k].len, o);
 	}
 	return k;
 }
 
+/* Refill: in order, or fixed slots (rx_split_refill.h). */
+static __rte_always_inline void
+mv_split_refill_and_kick(struct vio_rxq *rxq, bool in_order)
+{
+	rx_split_refill_kick(rxq, in_order, !in_order);
+}
+
 /*
  * The split burst. `scalar` is the scalar mergeable burst of the same
- * order: it takes what a group does not (one packet at a time) and a
- * burst of fewer than a group, and refills after itself.
+ * order (without IN_ORDER the one on fixed slots): it takes what a
+ * group does not (one packet at a time) and a burst of fewer than a
+ * group, and refills after itself.
  */
 static __rte_always_inline uint16_t
 mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
@@ -235,7 +245,7 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 	if (ready == 0) {
 		/* A poll that finds nothing costs no call. */
-		rx_split_refill_and_kick(rxq, in_order);
+		mv_split_refill_and_kick(rxq, in_order);
 		return 0;
 	}
 	if (ready < MV_G || nb_pkts < MV_G)
@@ -244,10 +254,10 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	if (unlikely(c.posted <= c.hdr))
 		return scalar(rxq, pkts, nb_pkts);
 	lim = _mm256_set1_epi64x((long long)((uint64_t)(c.posted - c.hdr - 1)
-					     << 32 | (in_order ? 0 : vq->mask)));
+					     << 32));
 	while (nb_pkts - o.cnt >= MV_G) {
 		if (ready >= MV_G) {
-			uint16_t t = mv_split_group(rxq, &c, lim, &o, in_order);
+			uint16_t t = mv_split_group(rxq, &c, lim, &o);
 
 			ready -= t;
 			if (likely(t == MV_G))
@@ -265,7 +275,7 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	vio_stats_add(&rxq->stats, o.vcnt, o.bytes);
 	if (ready > 0 && nb_pkts > o.cnt)
 		return o.cnt + scalar(rxq, pkts + o.cnt, nb_pkts - o.cnt);
-	rx_split_refill_and_kick(rxq, in_order);
+	mv_split_refill_and_kick(rxq, in_order);
 	return o.cnt;
 }
 
@@ -400,12 +410,16 @@ mv_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 }
 
 /* A burst of the file that includes this, named for its ISA
- * (vio_dp.h): `body` in `in_order`, over the scalar burst `name`. */
-#define MV_BURST(name, body, in_order) \
+ * (vio_dp.h): `body` in `in_order`, over the scalar burst `scalar`. */
+#define MV_BURST_OVER(name, body, in_order, scalar) \
 	uint16_t \
 	MV_FN(name)(void *q, struct rte_mbuf **pkts, uint16_t n) \
 	{ \
-		return body(q, pkts, n, in_order, name); \
+		return body(q, pkts, n, in_order, scalar); \
 	}
+
+/* The same over the scalar burst of the same name. */
+#define MV_BURST(name, body, in_order) \
+	MV_BURST_OVER(name, body, in_order, name)
 
 #endif /* VIO_VEC_MRG_VEC_H */
