@@ -24,8 +24,9 @@ rows every port logged (`vio: port N uses RX rx, TX tx (WHY)`) must be
 the layout's kind, of an ISA whose width is within the one allowed
 (scalar with vectorized=0), the same as the queues' burst modes, and a
 refused faster row must be explained. Mergeable rx has vector rows with
-AVX2 and AVX-512 for both layouts, taking every offload: from 256 bits
-on a CPU with AVX2, a mergeable layout's rx row is one of them.
+SSE4.2, AVX2 and AVX-512 for both layouts, taking every offload: from
+256 bits on a CPU with AVX2, a mergeable layout's rx row is one of the
+latter two, at 128 bits the SSE4.2 one (over scalar tx on packed rings).
 
 Test names: test_simd128, test_simd256, test_simd512, test_vectorized0.
 """
@@ -160,9 +161,13 @@ def io_round(be, fe, size):
     run(fe, ["set fwd rxonly", "start", "stop"])
 
 
-def cpu_has_avx2():
+def cpu_has(flag):
     with open("/proc/cpuinfo") as f:
-        return any(line.startswith("flags") and " avx2" in line for line in f)
+        return any(line.startswith("flags") and (" %s " % flag) in line + " " for line in f)
+
+
+def cpu_has_avx2():
+    return cpu_has("avx2")
 
 
 def isa_of(path, what):
@@ -211,9 +216,12 @@ def check_rows(fe, width, vectorized, chained, phase):
         check(("chained" in rx) == (chained and not mrg), what + "rx row %r: chained buffers" % rx)
         if mrg and vectorized and width >= 256 and cpu_has_avx2():
             check(isa_of(rx, what) in ("avx2", "avx512"), what + "rx row %r: mergeable, %d bits" % (rx, width))
-        # A row with vector tx under scalar rx (split chained buffers,
-        # split mergeable at 128 bits) is a vector row: nothing faster
-        # was refused.
+        if mrg and vectorized and width == 128 and cpu_has("sse4_2"):
+            equal(isa_of(rx, what), "sse4.2", what + "rx row %r: mergeable, 128 bits" % rx)
+            equal(isa_of(tx, what), "scalar" if packed else "sse4.2",
+                  what + "tx row %r under mergeable sse4.2 rx" % tx)
+        # A row with vector tx under scalar rx (split chained buffers) is
+        # a vector row: nothing faster was refused.
         check_why(why, width, vectorized,
                   isa_of(rx, what) == "scalar" and isa_of(tx, what) == "scalar", what)
     return uses

@@ -108,12 +108,27 @@
 	.prepare = vio_rx_packed_prepare, \
 	.refill = vio_rx_packed_refill ## sfx, .name = nm, .tx_name = txnm }
 
-#define MRG_VEC_ROWS(kind, lname, ino, o) \
+/* SSE4.2: packed rings have no vector tx nor refill at 128 bits, the
+ * scalar ones. */
+#define MRG_VEC_PACKED_SSE42_ROW(ino, nm, txnm) { \
+	.layout = VIO_DP_PACKED, .in_order = ino, .rxbuf = VIO_DP_RXBUF_MRG, \
+	.isa = VIO_DP_SSE42, .rx_offloads = ALL, .tx_offloads = ALL, \
+	.rx = ino ? vio_rx_packed_inorder_mrg_sse42 : vio_rx_packed_mrg_sse42, \
+	.tx = ino ? vio_tx_packed_inorder : vio_tx_packed, \
+	.prepare = vio_rx_packed_prepare, .refill = vio_rx_packed_refill, \
+	.name = nm, .tx_name = txnm }
+
+#define MRG_VEC_SPLIT_SSE42_ROW(ino, nm, txnm) \
+	MRG_VEC_SPLIT_ROW(ino, VIO_DP_SSE42, _sse42, nm, txnm)
+
+#define MRG_VEC_ROWS(kind, lname, ino, o, txsse) \
 	MRG_VEC_ ## kind ## _ROW(ino, VIO_DP_AVX512, _avx512, \
 				 lname " avx512" o " mergeable", \
 				 lname " avx512" o), \
 	MRG_VEC_ ## kind ## _ROW(ino, VIO_DP_AVX2, _avx2, \
-				 lname " avx2" o " mergeable", lname " avx2" o)
+				 lname " avx2" o " mergeable", lname " avx2" o), \
+	MRG_VEC_ ## kind ## _SSE42_ROW(ino, lname " sse4.2" o " mergeable", \
+				       lname " " txsse o)
 #endif
 /* ---- end of mergeable vector rows ---- */
 
@@ -122,10 +137,10 @@
 const struct vio_dp vio_dp_table[] = {
 #if defined(__x86_64__)
 	/* Mergeable vector rx: before every other row of their kinds. */
-	MRG_VEC_ROWS(SPLIT, "split", false, ""),
-	MRG_VEC_ROWS(SPLIT, "split", true, " in-order"),
-	MRG_VEC_ROWS(PACKED, "packed", false, ""),
-	MRG_VEC_ROWS(PACKED, "packed", true, " in-order"),
+	MRG_VEC_ROWS(SPLIT, "split", false, "", "sse4.2"),
+	MRG_VEC_ROWS(SPLIT, "split", true, " in-order", "sse4.2"),
+	MRG_VEC_ROWS(PACKED, "packed", false, "", "scalar"),
+	MRG_VEC_ROWS(PACKED, "packed", true, " in-order", "scalar"),
 #endif
 	/* Split vector: rx and tx, then tx alone (rx offloads), each
 	 * kind's before its scalar row. */
