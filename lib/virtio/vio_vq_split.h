@@ -308,6 +308,17 @@ vio_split_inorder_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
 	vq->inflight--;
 }
 
+/* Consume the next `n` used entries, checked by the caller to name the
+ * `n` oldest buffers in flight, each of one descriptor, whose cookies
+ * the caller cleared (take the oldest, `n` times at once). */
+static inline void
+vio_split_inorder_used_take_singles(struct vio_vq *vq, uint16_t n)
+{
+	vq->split.used_cons += n;
+	vq->free_cnt += n;
+	vq->inflight -= n;
+}
+
 /* Make in flight the `n` single-descriptor buffers written at the next
  * descriptors in ring order, whose available slots already hold their
  * ids (post n in ring order); the device sees them after commit. */

@@ -302,6 +302,8 @@ mv_split_group(struct vio_rxq *rxq, const struct mv_consts *c,
 	struct vio_vq *vq = &rxq->vq;
 	const uint16_t mask = vq->mask, slot = vq->split.used_cons & mask;
 	const uint16_t oldest = vio_split_inorder_oldest(vq);
+	/* In a local: the mbuf stores below may alias the queue. */
+	struct vio_vq_extra *const extra = vq->extra;
 	struct vio_used_elem grp[MV_G] __rte_aligned(32);
 	mv_t v, sub;
 	uint16_t k;
@@ -323,16 +325,17 @@ mv_split_group(struct vio_rxq *rxq, const struct mv_consts *c,
 	if (unlikely(!mv_within32(v, sub, lim)))
 		return 0;
 	for (k = 0; k < MV_G; k++) {
-		struct vio_vq_extra *x = &vq->extra[(oldest + k) & mask];
+		struct vio_vq_extra *x = &extra[(oldest + k) & mask];
 		struct rte_mbuf *m = x->cookie;
 
 		if (unlikely(m == NULL || !mv_whole(rxq, c, m, grp[k].len)))
 			break;
-		/* In order, or the fixed slot that is the oldest: the same
-		 * bookkeeping. */
-		vio_split_inorder_used_take_oldest(vq, x, 1);
+		x->cookie = NULL;
 		mv_deliver(rxq, c, m, grp[k].len, o);
 	}
+	/* In order, or fixed slots that are the oldest: the same
+	 * bookkeeping, once for the lanes taken. */
+	vio_split_inorder_used_take_singles(vq, k);
 	return k;
 }
 
