@@ -384,14 +384,15 @@ vec_tx_ring_short_of_group(const struct dpt_layout *lo)
 }
 
 /* Does the rx row use fixed slots (a split vector row without
- * IN_ORDER, rx_split_refill.h)? The scalar rows keep a free list. */
+ * IN_ORDER, single-buffer or mergeable, rx_split_refill.h)? The scalar
+ * rows keep a free list. */
 static bool
 vec_rx_fixed_slots(const struct dpt *d)
 {
 	struct rte_eth_burst_mode rx;
 
 	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
-	return !d->lo->in_order && !d->lo->mrg &&
+	return !d->lo->in_order &&
 	       strncmp(rx.info, "split ", 6) == 0 &&
 	       strncmp(rx.info, "split scalar", 12) != 0;
 }
@@ -535,6 +536,9 @@ VEC_SPLIT(vec_rx_burst_sizes)
 VEC_SINGLE(vec_rx_refill_short)
 static void vec_rx_out_of_order_split(void) { vec_rx_out_of_order(L(0)); }
 static void vec_rx_held_slot_split(void) { vec_rx_held_slot(L(0)); }
+/* The mergeable vector row without IN_ORDER uses fixed slots too. */
+static void vec_rx_out_of_order_split_mrg(void) { vec_rx_out_of_order(L(1)); }
+static void vec_rx_held_slot_split_mrg(void) { vec_rx_held_slot(L(1)); }
 /* And on the mergeable layouts, whose vector rows refill too. */
 static void vec_rx_refill_short_split_mrg(void) { vec_rx_refill_short(L(1)); }
 static void vec_rx_refill_short_split_inorder_mrg(void)
@@ -560,6 +564,8 @@ static const struct ut_case cases[] = {
 	VEC_SINGLE_CASES(vec_rx_refill_short),
 	UT_CASE(vec_rx_out_of_order_split),
 	UT_CASE(vec_rx_held_slot_split),
+	UT_CASE(vec_rx_out_of_order_split_mrg),
+	UT_CASE(vec_rx_held_slot_split_mrg),
 	UT_CASE(vec_rx_refill_short_split_mrg),
 	UT_CASE(vec_rx_refill_short_split_inorder_mrg),
 	UT_CASE(vec_rx_refill_short_packed_mrg),

@@ -373,16 +373,14 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	if (unlikely(c.posted <= c.hdr))
 		return scalar(rxq, pkts, nb_pkts);
 	lim = mv_set1_epi64((long long)((uint64_t)(c.posted - c.hdr - 1) << 32));
-	while (nb_pkts - o.cnt >= MV_G) {
-		if (ready >= MV_G) {
-			uint16_t t = mv_split_group(rxq, &c, lim, &o);
+	/* Fewer than a group left: the scalar burst takes the rest at
+	 * once (and refills once), below. */
+	while (nb_pkts - o.cnt >= MV_G && ready >= MV_G) {
+		uint16_t t = mv_split_group(rxq, &c, lim, &o);
 
-			ready -= t;
-			if (likely(t == MV_G))
-				continue;
-		}
-		if (ready == 0)
-			break;
+		ready -= t;
+		if (likely(t == MV_G))
+			continue;
 		/* The packet at the used position, the scalar way. */
 		got = scalar(rxq, pkts + o.cnt, 1);
 		if (got == 0)
