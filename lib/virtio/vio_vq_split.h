@@ -208,6 +208,17 @@ vio_split_fixed_used_pop(struct vio_vq *vq, uint32_t *len, void **cookie)
 	return ret;
 }
 
+/* Fixed slots: consume the next used entry, checked by the caller to
+ * name the slot `id` in flight, and free that slot. */
+static inline void
+vio_split_fixed_used_take(struct vio_vq *vq, uint16_t id)
+{
+	vq->split.used_cons++;
+	vq->extra[id].cookie = NULL;
+	vq->free_cnt++;
+	vq->inflight--;
+}
+
 /*
  * In-order (VIRTIO_F_IN_ORDER, 2.7.9 of virtio 1.3). The device uses
  * buffers in the order they were made available, so the driver hands out
@@ -295,6 +306,17 @@ vio_split_inorder_used_take_oldest(struct vio_vq *vq, struct vio_vq_extra *x,
 	x->cookie = NULL;
 	vq->free_cnt += ndescs;
 	vq->inflight--;
+}
+
+/* Consume the next `n` used entries, checked by the caller to name the
+ * `n` oldest buffers in flight, each of one descriptor, whose cookies
+ * the caller cleared (take the oldest, `n` times at once). */
+static inline void
+vio_split_inorder_used_take_singles(struct vio_vq *vq, uint16_t n)
+{
+	vq->split.used_cons += n;
+	vq->free_cnt += n;
+	vq->inflight -= n;
 }
 
 /* Make in flight the `n` single-descriptor buffers written at the next

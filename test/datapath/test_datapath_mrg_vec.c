@@ -11,12 +11,17 @@
  * id or length in every lane, and bursts smaller than a group (a pool
  * that runs dry at refill: test_datapath_vec.c's vec_rx_refill_short,
  * run on these layouts too). They run on the four mergeable layouts at
- * every SIMD width the suite is run with (the row each width installs
+ * every SIMD width the suite is run with (the row each width installs:
+ * sse4.2, avx2, avx512 or scalar,
  * is checked first), so the scalar rows pass them too; each checks
  * packet counts, bytes, segment counts, the named xstats and ierrors,
  * and that every mbuf is back in its pool.
  */
+#include <string.h>
+
+#include <rte_cpuflags.h>
 #include <rte_ethdev.h>
+#include <rte_vect.h>
 
 #include "dpt.h"
 #include "unit.h"
@@ -84,8 +89,22 @@ mv_rx(struct dpt *d, uint16_t burst, uint16_t room)
 	return got;
 }
 
-/* The row this width installs: vector mergeable rx with AVX2 and
- * AVX-512, scalar otherwise. */
+/* The ISA of the mergeable rx row this width installs: AVX-512, AVX2
+ * or SSE4.2 (a row of every layout), scalar otherwise. */
+static const char *
+mv_isa(void)
+{
+	const char *isa = dpt_vec_isa();
+
+#if defined(RTE_ARCH_X86_64)
+	if (strcmp(isa, "scalar") == 0 && rte_vect_get_max_simd_bitwidth() >= 128 &&
+	    rte_cpu_get_flag_enabled(RTE_CPUFLAG_SSE4_2) > 0)
+		return "sse4.2";
+#endif
+	return isa;
+}
+
+/* The row this width installs. */
 static void
 mv_row(const struct dpt_layout *lo)
 {
@@ -95,7 +114,7 @@ mv_row(const struct dpt_layout *lo)
 
 	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
 	snprintf(want, sizeof(want), "%s %s%s mergeable",
-		 lo->packed ? "packed" : "split", dpt_vec_isa(),
+		 lo->packed ? "packed" : "split", mv_isa(),
 		 lo->in_order ? " in-order" : "");
 	UT_ASSERT(strncmp(rx.info, want, strlen(want)) == 0,
 		  "rx path \"%s\", not \"%s\"", rx.info, want);

@@ -77,9 +77,8 @@ vec_rx(struct dpt *d, uint16_t burst)
 	return got;
 }
 
-/* The row the EAL's SIMD width gives a split layout: rx vector (with
- * mergeable buffers, AVX2 and wider), tx vector always (x86 CPUs with
- * the ISA). */
+/* The row the EAL's SIMD width gives a split layout: rx and tx vector
+ * (x86 CPUs with the ISA). */
 static void
 vec_row_is_the_widest(const struct dpt_layout *lo)
 {
@@ -104,11 +103,10 @@ vec_row_is_the_widest(const struct dpt_layout *lo)
 		 lo->in_order ? " in-order" : "");
 	UT_ASSERT(strncmp(tx.info, want, strlen(want)) == 0,
 		  "tx path \"%s\", not \"%s\"", tx.info, want);
-	/* Mergeable rx: vector with AVX2 and AVX-512 (vec/mrg_vec.h). */
+	/* Mergeable rx: vector with every ISA (vec/mrg_vec.h). */
 	if (lo->mrg)
-		snprintf(want, sizeof(want), "split %s%s mergeable",
-			 strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512") == 0 ?
-			 isa : "scalar", lo->in_order ? " in-order" : "");
+		snprintf(want, sizeof(want), "split %s%s mergeable", isa,
+			 lo->in_order ? " in-order" : "");
 	UT_ASSERT(strncmp(rx.info, want, strlen(want)) == 0,
 		  "rx path \"%s\", not \"%s\"", rx.info, want);
 	dpt_finish(d);
@@ -387,14 +385,15 @@ vec_tx_ring_short_of_group(const struct dpt_layout *lo)
 }
 
 /* Does the rx row use fixed slots (a split vector row without
- * IN_ORDER, rx_split_refill.h)? The scalar rows keep a free list. */
+ * IN_ORDER, single-buffer or mergeable, rx_split_refill.h)? The scalar
+ * rows keep a free list. */
 static bool
 vec_rx_fixed_slots(const struct dpt *d)
 {
 	struct rte_eth_burst_mode rx;
 
 	UT_EQ(rte_eth_rx_burst_mode_get(d->port, 0, &rx), 0);
-	return !d->lo->in_order && !d->lo->mrg &&
+	return !d->lo->in_order &&
 	       strncmp(rx.info, "split ", 6) == 0 &&
 	       strncmp(rx.info, "split scalar", 12) != 0;
 }
@@ -621,6 +620,9 @@ VEC_SINGLE(vec_rx_refill_short)
 VEC_SINGLE(vec_rx_ids_past_inflight)
 static void vec_rx_out_of_order_split(void) { vec_rx_out_of_order(L(0)); }
 static void vec_rx_held_slot_split(void) { vec_rx_held_slot(L(0)); }
+/* The mergeable vector row without IN_ORDER uses fixed slots too. */
+static void vec_rx_out_of_order_split_mrg(void) { vec_rx_out_of_order(L(1)); }
+static void vec_rx_held_slot_split_mrg(void) { vec_rx_held_slot(L(1)); }
 /* And on the mergeable layouts, whose vector rows refill too. */
 static void vec_rx_refill_short_split_mrg(void) { vec_rx_refill_short(L(1)); }
 static void vec_rx_refill_short_split_inorder_mrg(void)
@@ -647,6 +649,8 @@ static const struct ut_case cases[] = {
 	VEC_SINGLE_CASES(vec_rx_ids_past_inflight),
 	UT_CASE(vec_rx_out_of_order_split),
 	UT_CASE(vec_rx_held_slot_split),
+	UT_CASE(vec_rx_out_of_order_split_mrg),
+	UT_CASE(vec_rx_held_slot_split_mrg),
 	UT_CASE(vec_rx_refill_short_split_mrg),
 	UT_CASE(vec_rx_refill_short_split_inorder_mrg),
 	UT_CASE(vec_rx_refill_short_packed_mrg),

@@ -24,8 +24,9 @@ rows every port logged (`vio: port N uses RX rx, TX tx (WHY)`) must be
 the layout's kind, of an ISA whose width is within the one allowed
 (scalar with vectorized=0), the same as the queues' burst modes, and a
 refused faster row must be explained. Mergeable rx has vector rows with
-AVX2 and AVX-512 for both layouts, taking every offload: from 256 bits
-on a CPU with AVX2, a mergeable layout's rx row is one of them. Packed
+SSE4.2, AVX2 and AVX-512 for both layouts, taking every offload: from
+256 bits on a CPU with AVX2, a mergeable layout's rx row is one of the
+latter two, at 128 bits the SSE4.2 one (with SSE4.2 tx). Packed
 single-buffer rings have vector rows (rx and tx) from SSE4.2 up, taking
 every offload: with frames that fit an mbuf, at 128 bits both of a
 packed layout's rows without mrg_rxbuf are SSE4.2, and vector at any
@@ -222,9 +223,11 @@ def check_rows(fe, width, vectorized, chained, phase):
                 check(isa_of(path, what) != "scalar", what + "%s row %r: packed, %d bits" % (q, path, width))
                 if width == 128:
                     equal(isa_of(path, what), "sse4.2", what + "%s row at 128 bits" % q)
-        # A row with vector tx under scalar rx (split chained buffers,
-        # split mergeable at 128 bits) is a vector row: nothing faster
-        # was refused.
+        if mrg and vectorized and width == 128 and cpu_has("sse4_2"):
+            equal(isa_of(rx, what), "sse4.2", what + "rx row %r: mergeable, 128 bits" % rx)
+            equal(isa_of(tx, what), "sse4.2", what + "tx row %r under mergeable sse4.2 rx" % tx)
+        # A row with vector tx under scalar rx (split chained buffers) is
+        # a vector row: nothing faster was refused.
         check_why(why, width, vectorized,
                   isa_of(rx, what) == "scalar" and isa_of(tx, what) == "scalar", what)
     return uses

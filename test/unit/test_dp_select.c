@@ -67,6 +67,7 @@ DP_PACKED_VEC_STUBS(avx512)
 	DP_RX_STUB(vio_rx_split_inorder_mrg_ ## isa) \
 	DP_RX_STUB(vio_rx_packed_mrg_ ## isa) \
 	DP_RX_STUB(vio_rx_packed_inorder_mrg_ ## isa)
+DP_MRG_VEC_STUBS(sse42)
 DP_MRG_VEC_STUBS(avx2)
 DP_MRG_VEC_STUBS(avx512)
 
@@ -199,9 +200,9 @@ table_one_scalar_row_per_kind_last(void)
 	}
 	/* 12 scalar rows; split: 3 ISAs x 2 orders of vector rx and tx,
 	 * and of vector tx over each of the 3 rx buffer kinds; packed:
-	 * avx512, avx2 and sse4.2 x 2 orders; mergeable rx: avx512 and
-	 * avx2 x 2 orders x 2 layouts. */
-	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 6 + 8);
+	 * avx512, avx2 and sse4.2 x 2 orders; mergeable rx: avx512, avx2
+	 * and sse4.2 x 2 orders x 2 layouts. */
+	UT_EQ(vio_dp_table_len, 12 + 6 + 18 + 6 + 12);
 }
 
 /* The split vector rows of the real table: the widest the EAL allows,
@@ -461,11 +462,12 @@ packed_vector_rows(void)
 }
 
 /*
- * The real table's mergeable rows, every layout and order: avx512, then
- * avx2 (rx mergeable, tx the vector tx of the layout), then scalar, each
- * refused for the reason that applies; every offload taken (per-packet
- * work runs the scalar helpers); split rows keep the split refill,
- * packed ones the packed vector refill of their ISA.
+ * The real table's mergeable rows, every layout and order: avx512, avx2,
+ * then sse4.2 (rx mergeable, tx the vector tx of the layout and ISA),
+ * then scalar, each refused for the reason that applies; every offload
+ * taken (per-packet work runs the scalar helpers); split rows refill in
+ * order or on fixed slots, packed ones with the packed vector refill of
+ * their ISA.
  */
 static void
 mergeable_vector_rows(void)
@@ -480,9 +482,11 @@ mergeable_vector_rows(void)
 		  "avx512 refused: max SIMD bitwidth 256" },
 		{ 512, VIO_DP_ISA_BIT(VIO_DP_AVX2), "avx2",
 		  "avx512 refused: not in this CPU" },
-		{ 128, ALL_ISA, NULL, "avx512 refused: max SIMD bitwidth 128" },
-		{ 512, VIO_DP_ISA_BIT(VIO_DP_SSE42), NULL,
+		{ 128, ALL_ISA, "sse4.2",
+		  "avx512 refused: max SIMD bitwidth 128" },
+		{ 512, VIO_DP_ISA_BIT(VIO_DP_SSE42), "sse4.2",
 		  "avx512 refused: not in this CPU" },
+		{ 512, 0, NULL, "avx512 refused: not in this CPU" },
 	};
 	struct vio_dp_choice c;
 	unsigned int i, k;
@@ -508,8 +512,8 @@ mergeable_vector_rows(void)
 			UT_EQ(dp->rxbuf, VIO_DP_RXBUF_MRG);
 			UT_EQ(dp->in_order, in_order);
 			if (t[i].isa_name == NULL) {
-				/* No sse4.2 mergeable rx: split keeps its
-				 * sse4.2 tx over scalar rx. */
+				/* No vector ISA: the scalar row. */
+				UT_EQ(dp->isa, VIO_DP_SCALAR);
 				UT_TRUE(dp->rx == (packed ?
 					(in_order ? vio_rx_packed_inorder_mrg :
 						    vio_rx_packed_mrg) :
@@ -519,8 +523,8 @@ mergeable_vector_rows(void)
 			}
 			snprintf(rx, sizeof(rx), "%s %s%s mergeable", lname,
 				 t[i].isa_name, o);
-			snprintf(tx, sizeof(tx), "%s %s%s", lname,
-				 t[i].isa_name, o);
+			snprintf(tx, sizeof(tx), "%s %s%s", lname, t[i].isa_name,
+				 o);
 			UT_STR_EQ(dp->name, rx);
 			UT_STR_EQ(dp->tx_name, tx);
 			UT_EQ_HEX(dp->rx_offloads & dp->tx_offloads, UINT64_MAX);
@@ -532,8 +536,9 @@ mergeable_vector_rows(void)
 		.vectorized = true }, &c);
 	UT_TRUE(c.dp->rx == vio_rx_split_mrg_avx2);
 	UT_TRUE(c.dp->tx == vio_tx_split_avx2);
-	UT_TRUE(c.dp->refill == vio_rx_split_refill);
-	UT_TRUE(c.dp->prepare == vio_rx_split_prepare);
+	/* Fixed slots, as the split single-buffer vector rows. */
+	UT_TRUE(c.dp->refill == vio_rx_split_fixed_refill);
+	UT_TRUE(c.dp->prepare == vio_rx_split_inorder_prepare);
 	choose(&(struct vio_dp_input){ .features = MRG | INORDER,
 		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 512,
 		.vectorized = true }, &c);
@@ -554,6 +559,19 @@ mergeable_vector_rows(void)
 	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_mrg_avx512);
 	UT_TRUE(c.dp->tx == vio_tx_packed_inorder_avx512);
 	UT_TRUE(c.dp->refill == vio_rx_packed_refill_avx512);
+	choose(&(struct vio_dp_input){ .features = MRG, .rx_segs = 1,
+		.cpu_isa = ALL_ISA, .max_simd_bitwidth = 128,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_split_mrg_sse42);
+	UT_TRUE(c.dp->tx == vio_tx_split_sse42);
+	UT_TRUE(c.dp->refill == vio_rx_split_fixed_refill);
+	UT_TRUE(c.dp->prepare == vio_rx_split_inorder_prepare);
+	choose(&(struct vio_dp_input){ .features = MRG | PACKED | INORDER,
+		.rx_segs = 1, .cpu_isa = ALL_ISA, .max_simd_bitwidth = 128,
+		.vectorized = true }, &c);
+	UT_TRUE(c.dp->rx == vio_rx_packed_inorder_mrg_sse42);
+	UT_TRUE(c.dp->tx == vio_tx_packed_inorder_sse42);
+	UT_TRUE(c.dp->refill == vio_rx_packed_refill_sse42);
 }
 
 /* Same input, same answer; the input is not written. */

@@ -565,6 +565,22 @@ bad_id_out_of_range(void)
 	fx_traffic(fx, 50, 3);
 }
 
+/* A ring of 8 on fixed slots after a lap: slots 2..7 in flight, each
+ * with its cookie, free_head 2. */
+static void
+fixed_slots_2_to_7(struct vio_vq *vq, uint8_t *ring)
+{
+	uint16_t i;
+
+	UT_EQ(vio_vq_init(vq, 0, 8, ring, 0x1000), 0);
+	for (i = 2; i < 8; i++)
+		vq->extra[i].cookie = fx_cookie(i);
+	vq->split.free_head = 2;
+	vq->free_cnt = 2;
+	vq->split.avail_idx = 10;
+	vq->inflight = 6;
+}
+
 /* Fixed slots (vio_split_fixed_used_pop) on a ring of 8, slots 2..7
  * in flight after a lap (free_head 2): an entry frees only the slot it
  * names, in any order; a slot named again is a bad id that frees
@@ -585,13 +601,7 @@ fixed_used_pop(void)
 	uint32_t len;
 	void *c;
 
-	UT_EQ(vio_vq_init(vq, 0, 8, ring, 0x1000), 0);
-	for (i = 2; i < 8; i++)
-		vq->extra[i].cookie = fx_cookie(i);
-	vq->split.free_head = 2;
-	vq->free_cnt = 2;
-	vq->split.avail_idx = 10;
-	vq->inflight = 6;
+	fixed_slots_2_to_7(vq, ring);
 	for (i = 0; i < RTE_DIM(ids); i++) {
 		vq->split.used->ring[i].id = ids[i];
 		vq->split.used->ring[i].len = 100 + i;
@@ -612,6 +622,40 @@ fixed_used_pop(void)
 	UT_PTR_EQ(vq->extra[7].cookie, fx_cookie(7));
 	UT_EQ(vq->split.free_head, 2);
 	UT_EQ(vio_split_fixed_oldest(vq), 6);
+}
+
+/* The takes of entries the caller checked, on fixed slots of a ring of
+ * 8 with slots 2..7 in flight: a slot out of order frees that slot
+ * alone (vio_split_fixed_used_take), the oldest ones several at once
+ * (vio_split_inorder_used_take_singles, cookies cleared by the
+ * caller); the counters move by one an entry. */
+static void
+fixed_and_singles_take(void)
+{
+	struct vio_vq *vq = vq_new();
+	uint8_t *ring = ut_alloc_aligned(4096, vio_vq_split_ring_size(8));
+
+	fixed_slots_2_to_7(vq, ring);
+	vq->split.used_cons = 4;
+	vio_split_fixed_used_take(vq, 5);
+	UT_PTR_EQ(vq->extra[5].cookie, NULL);
+	UT_PTR_EQ(vq->extra[4].cookie, fx_cookie(4));
+	UT_EQ(vq->split.used_cons, 5);
+	UT_EQ(vq->free_cnt, 3);
+	UT_EQ(vq->inflight, 5);
+	UT_EQ(vio_split_fixed_oldest(vq), 2);
+	vq->extra[2].cookie = NULL;
+	vq->extra[3].cookie = NULL;
+	vio_split_inorder_used_take_singles(vq, 2);
+	UT_EQ(vq->split.used_cons, 7);
+	UT_EQ(vq->free_cnt, 5);
+	UT_EQ(vq->inflight, 3);
+	UT_EQ(vio_split_fixed_oldest(vq), 4);
+	vio_split_inorder_used_take_singles(vq, 0);
+	UT_EQ(vq->split.used_cons, 7);
+	UT_EQ(vq->free_cnt, 5);
+	UT_EQ(vq->inflight, 3);
+	UT_EQ(vq->split.free_head, 2);
 }
 
 /* Ids in range but not a chain in flight: a free descriptor and the
@@ -1031,6 +1075,7 @@ static const struct ut_case vq_split_cases[] = {
 	UT_CASE(vq_dump_text),
 	UT_CASE(bad_id_out_of_range),
 	UT_CASE(fixed_used_pop),
+	UT_CASE(fixed_and_singles_take),
 	UT_CASE(bad_id_not_in_flight),
 	UT_CASE(dup_id),
 	UT_CASE(big_len),

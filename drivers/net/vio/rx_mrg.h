@@ -8,7 +8,8 @@
  * a static inline that takes the next used buffer, already known to be
  * there: its mbuf with `len` within what was posted, or NULL when the
  * entry was bad (counted and dropped by rx_mrg_next itself, once).
- * `in_order` is a constant in every caller.
+ * `in_order` is a constant in every caller, only handed on to
+ * rx_mrg_next (which may give it more values than two: how it takes).
  */
 #ifndef VIO_RX_MRG_H
 #define VIO_RX_MRG_H
@@ -55,7 +56,7 @@ rx_mrg_nbufs_ok(struct vio_rxq *rxq, uint16_t nbufs)
  */
 static inline struct rte_mbuf *
 rx_mrg_gather(struct vio_rxq *rxq, struct rte_mbuf *head, uint32_t len,
-	      uint16_t nbufs, bool in_order)
+	      uint16_t nbufs, unsigned int in_order)
 {
 	uint16_t hdr = rxq->hdr_size, i;
 	struct rte_mbuf *prev = head;

@@ -190,10 +190,29 @@ rx_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len, bool in_order)
 	return m;
 }
 
+/* How a mergeable burst takes used buffers (its `how`, a constant per
+ * caller, handed through rx_mrg.h as its `in_order`): from the free
+ * list, in order, or from fixed slots (rx_split_refill.h; the
+ * mergeable vector rows without IN_ORDER). */
+#define RX_MRG_FREE_LIST	0u
+#define RX_MRG_IN_ORDER		1u
+#define RX_MRG_FIXED		2u
+
+/* The next used buffer of a mergeable burst (rx_take, or the fixed
+ * slots' take). */
 static inline struct rte_mbuf *
-rx_mrg_next(struct vio_rxq *rxq, uint32_t *len, bool in_order)
+rx_mrg_take(struct vio_rxq *rxq, uint32_t *len, uint32_t min_len,
+	    unsigned int how)
 {
-	return rx_take(rxq, len, 0, in_order);
+	if (how == RX_MRG_FIXED)
+		return rx_fixed_take(rxq, len, min_len);
+	return rx_take(rxq, len, min_len, how == RX_MRG_IN_ORDER);
+}
+
+static inline struct rte_mbuf *
+rx_mrg_next(struct vio_rxq *rxq, uint32_t *len, unsigned int how)
+{
+	return rx_mrg_take(rxq, len, 0, how);
 }
 
 #include "rx_mrg.h"
@@ -219,11 +238,31 @@ rx_mrg_count(struct vio_rxq *rxq, bool in_order)
 	return rx_mrg_nbufs_ok(rxq, nbufs) ? nbufs : 0;
 }
 
-/* Always inlined, like rx_split_burst: each caller's flags fold. */
+/* Take the next used entry, checked by the caller to name the
+ * single-buffer `id` in flight, the way `how` says. */
+static inline void
+rx_mrg_take_single(struct vio_rxq *rxq, uint16_t id, unsigned int how)
+{
+	struct vio_vq *vq = &rxq->vq;
+
+	if (how == RX_MRG_IN_ORDER) {
+		vio_split_inorder_used_take_oldest(vq, &vq->extra[id], 1);
+	} else if (how == RX_MRG_FIXED) {
+		/* Any other slot than the oldest may leave a hole. */
+		if (unlikely(id != vio_split_inorder_oldest(vq)))
+			rxq->fixed_holes = true;
+		vio_split_fixed_used_take(vq, id);
+	} else {
+		vio_split_used_take_single(vq, id);
+	}
+}
+
+/* Always inlined, like rx_split_burst: each caller's `how` folds. */
 static __rte_always_inline uint16_t
 rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
-		   uint16_t nb_pkts, bool in_order)
+		   uint16_t nb_pkts, unsigned int how)
 {
+	const bool in_order = how == RX_MRG_IN_ORDER;
 	struct vio_vq *vq = &rxq->vq;
 	uint16_t ready = vio_split_used_ready(vq), cnt = 0, hdr = rxq->hdr_size;
 	const uint8_t sw = rxq->sw_offloads;
@@ -247,11 +286,7 @@ rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 			const struct vio_net_hdr_mrg *h = vio_rx_hdr(rxq, m);
 			uint16_t need = vio_rx_offload_needed(&h->hdr, sw);
 
-			if (in_order)
-				vio_split_inorder_used_take_oldest(vq,
-							       &vq->extra[id], 1);
-			else
-				vio_split_used_take_single(vq, (uint16_t)id);
+			rx_mrg_take_single(rxq, (uint16_t)id, how);
 			ready--;
 			len -= hdr;
 			vio_rx_mbuf_init(m, rxq->port_id, RTE_PKTMBUF_HEADROOM, len);
@@ -266,23 +301,22 @@ rx_split_mrg_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 		if (unlikely(nbufs == 0)) {
 			/* Drop this one buffer: nothing says where the
 			 * packet ends, the next entry starts afresh. */
-			rte_pktmbuf_free(rx_take(rxq, &len, 0, in_order));
+			rte_pktmbuf_free(rx_mrg_take(rxq, &len, 0, how));
 			ready--;
 			continue;
 		}
 		if (nbufs > ready)
 			break;	/* the rest of the packet is not there yet */
 		ready -= nbufs;
-		m = rx_take(rxq, &len, hdr + 1u, in_order);
-		m = rx_mrg_gather(rxq, m, m != NULL ? len - hdr : 0, nbufs,
-				  in_order);
+		m = rx_mrg_take(rxq, &len, hdr + 1u, how);
+		m = rx_mrg_gather(rxq, m, m != NULL ? len - hdr : 0, nbufs, how);
 		if (unlikely(m == NULL || vio_rx_offload(rxq, m, sw) < 0))
 			continue;
 		bytes += m->pkt_len;
 		pkts[cnt++] = m;
 	}
 	vio_stats_add(&rxq->stats, cnt, bytes);
-	rx_split_refill_and_kick(rxq, in_order);
+	rx_split_refill_kick(rxq, in_order, how == RX_MRG_FIXED);
 	return cnt;
 }
 
@@ -350,7 +384,13 @@ vio_rx_split_big(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 uint16_t
 vio_rx_split_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_split_mrg_burst(queue, pkts, nb_pkts, false);
+	return rx_split_mrg_burst(queue, pkts, nb_pkts, RX_MRG_FREE_LIST);
+}
+
+uint16_t
+vio_rx_split_fixed_mrg(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_split_mrg_burst(queue, pkts, nb_pkts, RX_MRG_FIXED);
 }
 
 uint16_t
@@ -370,5 +410,5 @@ uint16_t
 vio_rx_split_inorder_mrg(void *queue, struct rte_mbuf **pkts,
 			 uint16_t nb_pkts)
 {
-	return rx_split_mrg_burst(queue, pkts, nb_pkts, true);
+	return rx_split_mrg_burst(queue, pkts, nb_pkts, RX_MRG_IN_ORDER);
 }

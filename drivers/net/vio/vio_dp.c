@@ -87,14 +87,16 @@
 /* Vector mergeable rx, and the vector tx of the same layout and ISA.
  * Every offload is taken: the bursts run the scalar rows' per-packet
  * offload helper, and hand every packet that is not a whole frame in
- * one buffer to the scalar mergeable burst (vec/mrg_vec.h). */
+ * one buffer to the scalar mergeable burst (vec/mrg_vec.h). Split rx
+ * without IN_ORDER uses fixed slots (rx_split_refill.h), as the split
+ * single-buffer vector rows. */
 #define MRG_VEC_SPLIT_ROW(ino, isa_, sfx, nm, txnm) { \
 	.layout = VIO_DP_SPLIT, .in_order = ino, .rxbuf = VIO_DP_RXBUF_MRG, \
 	.isa = isa_, .rx_offloads = ALL, .tx_offloads = ALL, \
 	.rx = ino ? vio_rx_split_inorder_mrg ## sfx : vio_rx_split_mrg ## sfx, \
 	.tx = ino ? vio_tx_split_inorder ## sfx : vio_tx_split ## sfx, \
-	.prepare = ino ? vio_rx_split_inorder_prepare : vio_rx_split_prepare, \
-	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_refill, \
+	.prepare = vio_rx_split_inorder_prepare, \
+	.refill = ino ? vio_rx_split_inorder_refill : vio_rx_split_fixed_refill, \
 	.name = nm, .tx_name = txnm }
 
 #define MRG_VEC_PACKED_ROW(ino, isa_, sfx, nm, txnm) { \
@@ -111,7 +113,9 @@
 				 lname " avx512" o " mergeable", \
 				 lname " avx512" o), \
 	MRG_VEC_ ## kind ## _ROW(ino, VIO_DP_AVX2, _avx2, \
-				 lname " avx2" o " mergeable", lname " avx2" o)
+				 lname " avx2" o " mergeable", lname " avx2" o), \
+	MRG_VEC_ ## kind ## _ROW(ino, VIO_DP_SSE42, _sse42, \
+				 lname " sse4.2" o " mergeable", lname " sse4.2" o)
 #endif
 /* ---- end of mergeable vector rows ---- */
 

@@ -170,7 +170,7 @@ VIO_DP_PACKED_VEC_PROTOS(sse42)
 VIO_DP_PACKED_VEC_PROTOS(avx2)
 VIO_DP_PACKED_VEC_PROTOS(avx512)
 
-/* vec/mrg_{split,packed}_{avx2,avx512}.c: mergeable-buffer rx
+/* vec/mrg_{split,packed}_{sse42,avx2,avx512}.c: mergeable-buffer rx
  * (vec/mrg_vec.h). */
 #define VIO_DP_MRG_VEC_PROTOS(isa) \
 	uint16_t vio_rx_split_mrg_ ## isa(void *rxq, struct rte_mbuf **pkts, \
@@ -183,7 +183,13 @@ VIO_DP_PACKED_VEC_PROTOS(avx512)
 	uint16_t vio_rx_packed_inorder_mrg_ ## isa(void *rxq, \
 						   struct rte_mbuf **pkts, \
 						   uint16_t n);
+VIO_DP_MRG_VEC_PROTOS(sse42)
 VIO_DP_MRG_VEC_PROTOS(avx2)
 VIO_DP_MRG_VEC_PROTOS(avx512)
+/* rx_split.c: the scalar mergeable burst on fixed slots
+ * (rx_split_refill.h), which the split rows above without IN_ORDER hand
+ * what a group does not take; their refill is vio_rx_split_fixed_refill. */
+uint16_t vio_rx_split_fixed_mrg(void *rxq, struct rte_mbuf **pkts,
+				uint16_t n);
 
 #endif /* VIO_DP_H */

@@ -6,5 +6,5 @@
  */
 #include "mrg_vec.h"
 
-MV_BURST(vio_rx_split_mrg, mv_split_burst, false)
+MV_BURST_OVER(vio_rx_split_mrg, mv_split_burst, false, vio_rx_split_fixed_mrg)
 MV_BURST(vio_rx_split_inorder_mrg, mv_split_burst, true)

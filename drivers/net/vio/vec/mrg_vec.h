@@ -9,9 +9,10 @@
  * A group is four used entries (split: 32 bytes of the used ring, copied
  * out first where the ring wraps inside them; packed: four descriptors
  * whose AVAIL/USED bits are checked first, the rest read after an
- * acquire fence). One vector compare checks every id (below the ring
- * size, or in order the expected one) and every length (above the
- * header, within what was posted). Then lane by lane: the buffer must be
+ * acquire fence). One vector compare checks every id (split: the four
+ * oldest slots in flight; packed: below the ring size, or in order the
+ * expected one) and every length (above the header, within what was
+ * posted). Then lane by lane: the buffer must be
  * in flight (a NULL cookie: not in flight, or named twice) and hold a
  * whole frame: a length short of the buffer means the last buffer of
  * its packet, and first too, so num_buffers is read only for a full
@@ -25,10 +26,13 @@
  * sw_offloads) runs through the scalar rows' helper, vio_rx_offload(),
  * on each packet a group takes. Refill: the packed rows post in batches
  * of four with the packed vector refill of the same ISA; split rows use
- * the split refill (the pool's mbufs in bulk).
+ * the split refill (the pool's mbufs in bulk), in order or, without
+ * IN_ORDER, on fixed slots (rx_split_refill.h) as the single-buffer
+ * vector rows: the available ring written once at start, no free list.
  *
- * The file that includes this is compiled with -mavx2 or with AVX-512
- * F/BW/VL; the compares use mask registers under the latter.
+ * The file that includes this is compiled with -msse4.2, -mavx2 or with
+ * AVX-512 F/BW/VL; a group's 32 bytes are one register but with SSE4.2
+ * (two), and the compares use mask registers under AVX-512.
  */
 #ifndef VIO_VEC_MRG_VEC_H
 #define VIO_VEC_MRG_VEC_H
@@ -49,11 +53,17 @@
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
 #define MV_FN(name) name ## _avx512
 #define MV_AVX512 1
+#define MV_SSE 0
 #elif defined(__AVX2__)
 #define MV_FN(name) name ## _avx2
 #define MV_AVX512 0
+#define MV_SSE 0
+#elif defined(__SSE4_2__)
+#define MV_FN(name) name ## _sse42
+#define MV_AVX512 0
+#define MV_SSE 1
 #else
-#error "mrg_vec.h: compile with -mavx2 or -mavx512{f,bw,vl}"
+#error "mrg_vec.h: compile with -msse4.2, -mavx2 or -mavx512{f,bw,vl}"
 #endif
 
 #define MV_G 4	/* used entries per group */
@@ -79,7 +89,115 @@ struct mv_out {
 	uint64_t bytes;
 };
 
-/* ---- the compares ---- */
+/* ---- 32 bytes of lanes (four used entries, four descriptors' high
+ * halves): one 256-bit register, or two 128-bit ones with SSE4.2 ---- */
+
+#if MV_SSE
+typedef struct {
+	__m128i l, h;	/* bytes 0-15, 16-31 */
+} mv_t;
+
+static __rte_always_inline mv_t
+mv_pair(__m128i l, __m128i h)
+{
+	return (mv_t){ .l = l, .h = h };
+}
+
+static __rte_always_inline mv_t
+mv_loadu(const void *p)
+{
+	return mv_pair(_mm_loadu_si128((const __m128i *)p),
+		       _mm_loadu_si128((const __m128i *)p + 1));
+}
+
+static __rte_always_inline void
+mv_store(void *p, mv_t v)
+{
+	_mm_store_si128((__m128i *)p, v.l);
+	_mm_store_si128((__m128i *)p + 1, v.h);
+}
+
+static __rte_always_inline mv_t
+mv_set_epi32(int e7, int e6, int e5, int e4, int e3, int e2, int e1, int e0)
+{
+	return mv_pair(_mm_set_epi32(e3, e2, e1, e0),
+		       _mm_set_epi32(e7, e6, e5, e4));
+}
+
+static __rte_always_inline mv_t
+mv_set_epi64(long long e3, long long e2, long long e1, long long e0)
+{
+	return mv_pair(_mm_set_epi64x(e1, e0), _mm_set_epi64x(e3, e2));
+}
+
+static __rte_always_inline mv_t
+mv_set1_epi64(long long e)
+{
+	return mv_pair(_mm_set1_epi64x(e), _mm_set1_epi64x(e));
+}
+
+#define MV_OP2(name, op) \
+	static __rte_always_inline mv_t \
+	name(mv_t a, mv_t b) \
+	{ \
+		return mv_pair(op(a.l, b.l), op(a.h, b.h)); \
+	}
+MV_OP2(mv_and, _mm_and_si128)
+MV_OP2(mv_sub32, _mm_sub_epi32)
+MV_OP2(mv_sub64, _mm_sub_epi64)
+MV_OP2(mv_add64, _mm_add_epi64)
+
+static __rte_always_inline mv_t
+mv_srli64(mv_t a, int n)
+{
+	return mv_pair(_mm_srli_epi64(a.l, n), _mm_srli_epi64(a.h, n));
+}
+
+/* Is every byte of the compare (both halves) set? */
+static __rte_always_inline bool
+mv_all(mv_t c)
+{
+	return _mm_movemask_epi8(_mm_and_si128(c.l, c.h)) == 0xffff;
+}
+
+/* Is every 32-bit lane of v - sub, unsigned, at most the lane of lim? */
+static __rte_always_inline bool
+mv_within32(mv_t v, mv_t sub, mv_t lim)
+{
+	mv_t d = mv_sub32(v, sub);
+
+	return mv_all(mv_pair(_mm_cmpeq_epi32(_mm_min_epu32(d.l, lim.l), d.l),
+			      _mm_cmpeq_epi32(_mm_min_epu32(d.h, lim.h), d.h)));
+}
+
+/* Is every 64-bit lane of a, unsigned, below the lane of b? (Values
+ * below 2^63: the signed compare is the unsigned one.) */
+static __rte_always_inline bool
+mv_below64(mv_t a, mv_t b)
+{
+	return mv_all(mv_pair(_mm_cmpgt_epi64(b.l, a.l),
+			      _mm_cmpgt_epi64(b.h, a.h)));
+}
+
+static __rte_always_inline bool
+mv_eq64(mv_t a, mv_t b)
+{
+	return mv_all(mv_pair(_mm_cmpeq_epi64(a.l, b.l),
+			      _mm_cmpeq_epi64(a.h, b.h)));
+}
+#else
+typedef __m256i mv_t;
+
+#define mv_loadu(p) _mm256_loadu_si256((const __m256i *)(p))
+#define mv_store(p, v) _mm256_store_si256((__m256i *)(p), v)
+#define mv_set_epi32 _mm256_set_epi32
+#define mv_set_epi64 _mm256_set_epi64x
+#define mv_set1_epi64 _mm256_set1_epi64x
+#define mv_and _mm256_and_si256
+#define mv_sub32 _mm256_sub_epi32
+#define mv_sub64 _mm256_sub_epi64
+#define mv_add64 _mm256_add_epi64
+#define mv_srli64 _mm256_srli_epi64
 
 /* Is every 32-bit lane of v - sub, unsigned, at most the lane of lim? */
 static __rte_always_inline bool
@@ -116,6 +234,7 @@ mv_eq64(__m256i a, __m256i b)
 	return _mm256_movemask_epi8(_mm256_cmpeq_epi64(a, b)) == -1;
 #endif
 }
+#endif
 
 /* ---- one lane ---- */
 
@@ -169,59 +288,69 @@ mv_consts_init(struct mv_consts *c, const struct vio_rxq *rxq)
 
 /*
  * The group at the used position (four entries are ready): the lanes
- * taken, 0 to 4 (fewer: the next lane is the scalar burst's).
+ * taken, 0 to 4 (fewer: the next lane is the scalar burst's). Both
+ * orders expect the four oldest buffers in flight, consecutive slots
+ * (without IN_ORDER the rows use fixed slots, rx_split_refill.h, and
+ * that is the guess that holds while the device uses buffers in the
+ * order they were made available); a group that names anything else
+ * goes to the scalar burst, which takes any slot in flight.
  */
 static __rte_always_inline uint16_t
 mv_split_group(struct vio_rxq *rxq, const struct mv_consts *c,
-	       __m256i lim, struct mv_out *o, bool in_order)
+	       mv_t lim, struct mv_out *o)
 {
 	struct vio_vq *vq = &rxq->vq;
 	const uint16_t mask = vq->mask, slot = vq->split.used_cons & mask;
 	const uint16_t oldest = vio_split_inorder_oldest(vq);
+	/* In a local: the mbuf stores below may alias the queue. */
+	struct vio_vq_extra *const extra = vq->extra;
 	struct vio_used_elem grp[MV_G] __rte_aligned(32);
-	__m256i v, sub;
+	mv_t v, sub;
 	uint16_t k;
 
 	if (likely(slot + MV_G <= vq->size)) {
-		v = _mm256_loadu_si256((const __m256i *)&vq->split.used->ring[slot]);
+		v = mv_loadu(&vq->split.used->ring[slot]);
 	} else {
 		for (k = 0; k < MV_G; k++)
 			grp[k] = vq->split.used->ring[(slot + k) & mask];
-		v = _mm256_load_si256((const __m256i *)grp);
+		v = mv_loadu(grp);
 	}
-	_mm256_store_si256((__m256i *)grp, v);
-	/* Lanes less sub within lim: ids below the ring size (in order,
-	 * the expected ones: lim 0), lengths in [hdr + 1, posted]. */
-	if (in_order)
-		sub = _mm256_set_epi32(c->hdr + 1, (oldest + 3) & mask,
-				       c->hdr + 1, (oldest + 2) & mask,
-				       c->hdr + 1, (oldest + 1) & mask,
-				       c->hdr + 1, oldest);
-	else
-		sub = _mm256_set1_epi64x((long long)(c->hdr + 1) << 32);
+	mv_store(grp, v);
+	/* Lanes less sub within lim: the expected ids (lim 0), lengths
+	 * in [hdr + 1, posted]. */
+	sub = mv_set_epi32(c->hdr + 1, (oldest + 3) & mask,
+			   c->hdr + 1, (oldest + 2) & mask,
+			   c->hdr + 1, (oldest + 1) & mask,
+			   c->hdr + 1, oldest);
 	if (unlikely(!mv_within32(v, sub, lim)))
 		return 0;
 	for (k = 0; k < MV_G; k++) {
-		uint16_t id = in_order ? (uint16_t)((oldest + k) & mask) :
-					 (uint16_t)grp[k].id;
-		struct vio_vq_extra *x = &vq->extra[id];
+		struct vio_vq_extra *x = &extra[(oldest + k) & mask];
 		struct rte_mbuf *m = x->cookie;
 
 		if (unlikely(m == NULL || !mv_whole(rxq, c, m, grp[k].len)))
 			break;
-		if (in_order)
-			vio_split_inorder_used_take_oldest(vq, x, 1);
-		else
-			vio_split_used_take_single(vq, id);
+		x->cookie = NULL;
 		mv_deliver(rxq, c, m, grp[k].len, o);
 	}
+	/* In order, or fixed slots that are the oldest: the same
+	 * bookkeeping, once for the lanes taken. */
+	vio_split_inorder_used_take_singles(vq, k);
 	return k;
+}
+
+/* Refill: in order, or fixed slots (rx_split_refill.h). */
+static __rte_always_inline void
+mv_split_refill_and_kick(struct vio_rxq *rxq, bool in_order)
+{
+	rx_split_refill_kick(rxq, in_order, !in_order);
 }
 
 /*
  * The split burst. `scalar` is the scalar mergeable burst of the same
- * order: it takes what a group does not (one packet at a time) and a
- * burst of fewer than a group, and refills after itself.
+ * order (without IN_ORDER the one on fixed slots): it takes what a
+ * group does not (one packet at a time) and a burst of fewer than a
+ * group, and refills after itself.
  */
 static __rte_always_inline uint16_t
 mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
@@ -231,11 +360,11 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	uint16_t ready = vio_split_used_ready(vq), got;
 	struct mv_out o = { .pkts = pkts };
 	struct mv_consts c;
-	__m256i lim;
+	mv_t lim;
 
 	if (ready == 0) {
 		/* A poll that finds nothing costs no call. */
-		rx_split_refill_and_kick(rxq, in_order);
+		mv_split_refill_and_kick(rxq, in_order);
 		return 0;
 	}
 	if (ready < MV_G || nb_pkts < MV_G)
@@ -243,18 +372,15 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	mv_consts_init(&c, rxq);
 	if (unlikely(c.posted <= c.hdr))
 		return scalar(rxq, pkts, nb_pkts);
-	lim = _mm256_set1_epi64x((long long)((uint64_t)(c.posted - c.hdr - 1)
-					     << 32 | (in_order ? 0 : vq->mask)));
-	while (nb_pkts - o.cnt >= MV_G) {
-		if (ready >= MV_G) {
-			uint16_t t = mv_split_group(rxq, &c, lim, &o, in_order);
+	lim = mv_set1_epi64((long long)((uint64_t)(c.posted - c.hdr - 1) << 32));
+	/* Fewer than a group left: the scalar burst takes the rest at
+	 * once (and refills once), below. */
+	while (nb_pkts - o.cnt >= MV_G && ready >= MV_G) {
+		uint16_t t = mv_split_group(rxq, &c, lim, &o);
 
-			ready -= t;
-			if (likely(t == MV_G))
-				continue;
-		}
-		if (ready == 0)
-			break;
+		ready -= t;
+		if (likely(t == MV_G))
+			continue;
 		/* The packet at the used position, the scalar way. */
 		got = scalar(rxq, pkts + o.cnt, 1);
 		if (got == 0)
@@ -265,7 +391,7 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	vio_stats_add(&rxq->stats, o.vcnt, o.bytes);
 	if (ready > 0 && nb_pkts > o.cnt)
 		return o.cnt + scalar(rxq, pkts + o.cnt, nb_pkts - o.cnt);
-	rx_split_refill_and_kick(rxq, in_order);
+	mv_split_refill_and_kick(rxq, in_order);
 	return o.cnt;
 }
 
@@ -273,7 +399,7 @@ mv_split_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 /* The high halves (len, id, flags) of four descriptors, as 64-bit
  * lanes in order. */
-static __rte_always_inline __m256i
+static __rte_always_inline mv_t
 mv_packed_his(const struct vio_packed_desc *d)
 {
 #if MV_AVX512
@@ -281,6 +407,11 @@ mv_packed_his(const struct vio_packed_desc *d)
 
 	return _mm512_castsi512_si256(_mm512_permutexvar_epi64(
 		odd, _mm512_loadu_si512(d)));
+#elif MV_SSE
+	return mv_pair(_mm_unpackhi_epi64(_mm_loadu_si128((const __m128i *)d),
+					  _mm_loadu_si128((const __m128i *)(d + 1))),
+		       _mm_unpackhi_epi64(_mm_loadu_si128((const __m128i *)(d + 2)),
+					  _mm_loadu_si128((const __m128i *)(d + 3))));
 #else
 	__m256i a = _mm256_loadu_si256((const __m256i *)d);
 	__m256i b = _mm256_loadu_si256((const __m256i *)(d + 2));
@@ -303,34 +434,32 @@ mv_packed_group(struct vio_rxq *rxq, const struct mv_consts *c,
 	struct vio_vq *vq = &rxq->vq;
 	const uint16_t pos = vq->packed.next_used;
 	const struct vio_packed_desc *d = &vq->packed.desc[pos];
-	const __m256i lo32 = _mm256_set1_epi64x(UINT32_MAX);
+	const mv_t lo32 = mv_set1_epi64(UINT32_MAX);
 	uint64_t hi[MV_G] __rte_aligned(32);
-	__m256i h, ids;
+	mv_t h, ids;
 	uint16_t k;
 
 	h = mv_packed_his(d);
 	/* The flags' high bits: shifted as unsigned, then reinterpreted. */
-	if (!mv_eq64(_mm256_and_si256(h, _mm256_set1_epi64x((long long)
+	if (!mv_eq64(mv_and(h, mv_set1_epi64((long long)
 				((uint64_t)VIO_PACKED_WRAP_FLAGS << 48))),
-		     _mm256_set1_epi64x((long long)((uint64_t)want << 48))))
+		     mv_set1_epi64((long long)((uint64_t)want << 48))))
 		return 0;
 	/* The rest as written before the flags just seen. */
 	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
 	h = mv_packed_his(d);
-	_mm256_store_si256((__m256i *)hi, h);
-	ids = _mm256_and_si256(_mm256_srli_epi64(h, 32),
-			       _mm256_set1_epi64x(UINT16_MAX));
+	mv_store(hi, h);
+	ids = mv_and(mv_srli64(h, 32), mv_set1_epi64(UINT16_MAX));
 	if (in_order) {
-		if (!mv_eq64(ids, _mm256_add_epi64(_mm256_set1_epi64x(pos),
-						   _mm256_set_epi64x(3, 2, 1, 0))))
+		if (!mv_eq64(ids, mv_add64(mv_set1_epi64(pos),
+					   mv_set_epi64(3, 2, 1, 0))))
 			return 0;
-	} else if (!mv_below64(ids, _mm256_set1_epi64x(vq->size))) {
+	} else if (!mv_below64(ids, mv_set1_epi64(vq->size))) {
 		return 0;
 	}
 	/* len - (hdr + 1) below posted - hdr, as unsigned 32-bit values. */
-	if (!mv_below64(_mm256_and_si256(_mm256_sub_epi64(h,
-				_mm256_set1_epi64x(c->hdr + 1)), lo32),
-			_mm256_set1_epi64x(c->posted - c->hdr)))
+	if (!mv_below64(mv_and(mv_sub64(h, mv_set1_epi64(c->hdr + 1)), lo32),
+			mv_set1_epi64(c->posted - c->hdr)))
 		return 0;
 	for (k = 0; k < MV_G; k++) {
 		uint16_t id = (uint16_t)(hi[k] >> 32);
@@ -346,11 +475,13 @@ mv_packed_group(struct vio_rxq *rxq, const struct mv_consts *c,
 }
 
 /* Refill in batches of four (the packed vector refill of this ISA). */
+#define MV_PACKED_REFILL MV_FN(vio_rx_packed_refill)
+
 static __rte_always_inline void
 mv_packed_refill_and_kick(struct vio_rxq *rxq)
 {
 	if (rxq->vq.free_cnt >= VIO_RX_REFILL_MIN &&
-	    MV_FN(vio_rx_packed_refill)(rxq) > 0)
+	    MV_PACKED_REFILL(rxq) > 0)
 		vio_packed_kick(&rxq->vq);
 }
 
@@ -400,12 +531,16 @@ mv_packed_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 }
 
 /* A burst of the file that includes this, named for its ISA
- * (vio_dp.h): `body` in `in_order`, over the scalar burst `name`. */
-#define MV_BURST(name, body, in_order) \
+ * (vio_dp.h): `body` in `in_order`, over the scalar burst `scalar`. */
+#define MV_BURST_OVER(name, body, in_order, scalar) \
 	uint16_t \
 	MV_FN(name)(void *q, struct rte_mbuf **pkts, uint16_t n) \
 	{ \
-		return body(q, pkts, n, in_order, name); \
+		return body(q, pkts, n, in_order, scalar); \
 	}
+
+/* The same over the scalar burst of the same name. */
+#define MV_BURST(name, body, in_order) \
+	MV_BURST_OVER(name, body, in_order, name)
 
 #endif /* VIO_VEC_MRG_VEC_H */
