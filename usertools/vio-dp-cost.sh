@@ -73,7 +73,8 @@ totals() { sed -n 's/^totals: //p' "$1"; }
 
 # One run: "per-packet per-poll row" (per-poll "-" on tx).
 measure() {
-	local lo=$1 dir=$2 w=$3 out=$work/$lo.$dir.$w sym row
+	local lo=$1 dir=$2 w=$3 out sym row
+	out=$work/$lo.$dir.$w
 	VIO_DPT_SIMD=$w "$prog" -n "$pkts" "$lo" "$dir" > "$out.native" 2>&1 ||
 		die "$lo $dir at $w bits failed: $(tail -n 2 "$out.native")"
 	sym=$(burst_symbol "$out.native")
