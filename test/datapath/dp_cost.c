@@ -174,7 +174,8 @@ dpc_usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [-n PACKETS] [-e POLLS] LAYOUT rx|tx\n"
 		"       %s -l\n"
-		"PACKETS: a multiple of %u, at most %u\n", prog, prog,
+		"PACKETS: a multiple of %u, at most %u; POLLS: at least 1\n",
+		prog, prog,
 		DPC_BURST, DPT_SEEDS - DPC_WARM);
 	return 2;
 }
@@ -202,14 +203,21 @@ dpc_args(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2 || dpc_pkts == 0 || dpc_pkts % DPC_BURST != 0 ||
-	    dpc_pkts > DPT_SEEDS - DPC_WARM)
+	    dpc_pkts > DPT_SEEDS - DPC_WARM || dpc_polls == 0)
 		return -1;
 	for (i = 0; i < dpt_nlayouts; i++)
 		if (strcmp(argv[optind], dpt_layouts[i].name) == 0)
 			dpc_lo = &dpt_layouts[i];
-	dpc_rx = strcmp(argv[optind + 1], "rx") == 0;
-	if (dpc_lo == NULL || (!dpc_rx && strcmp(argv[optind + 1], "tx") != 0))
+	if (dpc_lo == NULL) {
+		fprintf(stderr, "unknown layout %s (-l lists them)\n",
+			argv[optind]);
 		return -1;
+	}
+	dpc_rx = strcmp(argv[optind + 1], "rx") == 0;
+	if (!dpc_rx && strcmp(argv[optind + 1], "tx") != 0) {
+		fprintf(stderr, "direction %s: rx or tx\n", argv[optind + 1]);
+		return -1;
+	}
 	return 0;
 }
 
