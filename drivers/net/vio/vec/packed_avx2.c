@@ -3,14 +3,8 @@
  * Packed-ring vector datapaths, AVX2: a batch of four descriptors is two
  * 32-byte registers, whose high halves (len, id, flags) are gathered
  * into one for the checks. The bursts themselves are packed_vec.h's.
- *
- * Tuned for the AVX2 cores (Haswell on): with the generic tuning GCC
- * splits every 32-byte load and store whose alignment it cannot prove
- * into two 16-byte halves, two instructions where one does, which only
- * Sandy Bridge (no AVX2) profited from. First, so that everything this
- * file inlines is compiled alike.
+ * (meson.build tunes the file for AVX2 cores.)
  */
-#pragma GCC target("tune=haswell")
 
 #include <immintrin.h>
 

@@ -35,15 +35,6 @@
 #ifndef VIO_SPLIT_VEC_H
 #define VIO_SPLIT_VEC_H
 
-/* Tuned for the first AVX2 cores rather than gcc's generic x86-64: the
- * generic tuning splits every unaligned 256-bit load and store into two
- * 128-bit halves, an instruction more for each used-ring, extra and
- * descriptor access of the loops below. Before any include, so that
- * every function of this file (DPDK's inline ones too) has one tuning. */
-#if defined(__AVX2__)
-#pragma GCC target("tune=haswell")
-#endif
-
 #include <immintrin.h>
 
 #include <rte_mbuf.h>
