@@ -475,13 +475,12 @@ mv_packed_group(struct vio_rxq *rxq, const struct mv_consts *c,
 }
 
 /* Refill in batches of four (the packed vector refill of this ISA). */
-#define MV_PACKED_REFILL MV_FN(vio_rx_packed_refill)
 
 static __rte_always_inline void
 mv_packed_refill_and_kick(struct vio_rxq *rxq)
 {
 	if (rxq->vq.free_cnt >= VIO_RX_REFILL_MIN &&
-	    MV_PACKED_REFILL(rxq) > 0)
+	    MV_FN(vio_rx_packed_refill)(rxq) > 0)
 		vio_packed_kick(&rxq->vq);
 }
 
