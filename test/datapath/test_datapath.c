@@ -162,6 +162,84 @@ tx_chains_common(const struct dpt_layout *lo, bool indirect)
 	dpt_finish(d);
 }
 
+/* ---- packets received and sent on: the device's header in the headroom ---- */
+
+/* What a device leaves in front of a received frame: DATA_VALID, and
+ * num_buffers 1 (a transmitted header must carry 0 there). */
+static const uint8_t sent_on_hdr[12] = { 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+static const uint8_t zero_hdr[12];
+
+struct sent_on {
+	struct rte_mbuf *m[DPT_SEEDS];
+};
+
+/* Two packets of three carry a received header in their headroom. */
+static void
+sent_on_shape(struct dpt *d, struct rte_mbuf *m, uint32_t seed)
+{
+	struct sent_on *s = d->tx_shape_arg;
+
+	s->m[seed] = m;
+	if (seed % 3 != 0)
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, -(int)d->hdr),
+		       sent_on_hdr, d->hdr);
+}
+
+/*
+ * The device must read an all-zero header for every packet. On a split
+ * ring with indirect descriptors, a packet whose headroom holds the
+ * device's header goes through its slot's indirect table and its
+ * headroom is not written (the line stays with the device's core);
+ * a clean one is pushed. Without indirect descriptors, and on a packed
+ * ring, each is pushed and its header zeroed in place.
+ */
+static void
+tx_sent_on(const struct dpt_layout *lo, bool indirect)
+{
+	struct dpt_opts o = { .no_indirect = !indirect };
+	struct dpt *d = dpt_open(lo, &o);
+	struct sent_on *s = calloc(1, sizeof(*s));
+	bool table = indirect && !lo->packed;
+	uint32_t it, dirty = 0;
+
+	UT_TRUE(s != NULL);
+	d->tx_shape = sent_on_shape;
+	d->tx_shape_arg = s;
+	for (it = 0; d->tx_seed < 5 * DPT_RING; it++) {
+		uint32_t before = d->tx_seed, i;
+		uint64_t first = d->tx_checked;
+		uint16_t sent = dpt_tx(d, 1 + (it * 5) % 16, 0, 1);
+
+		/* dpt_dev_tx checks each header is all zero. */
+		dev_tx_all(d);
+		UT_EQ(d->tx_checked, before + sent);
+		for (i = 0; i < sent; i++) {
+			uint32_t seed = before + i;
+			const struct dm_pkt *p = dm_tx_record(d->txq,
+							first + i - d->tx_rec_base);
+			const uint8_t *h = rte_pktmbuf_mtod_offset(
+				s->m[seed], const uint8_t *, -(int)d->hdr);
+			bool was_dirty = seed % 3 != 0;
+
+			dirty += was_dirty;
+			UT_EQ(p->indirect, table && was_dirty);
+			UT_EQ(p->nsegs, table && was_dirty ? 2 : 1);
+			if (table || !was_dirty)
+				UT_TRUE(memcmp(h, was_dirty ? sent_on_hdr :
+					       zero_hdr,
+					       d->hdr) == 0);
+			else
+				UT_TRUE(h[0] == 0 && h[d->hdr - 2] == 0);
+		}
+		UT_TRUE(it < 50 * DPT_RING);
+	}
+	UT_TRUE(dirty > 2 * DPT_RING);
+	check_tx_stats(d);
+	no_device_errors(d);
+	dpt_finish(d);
+	free(s);
+}
+
 /* ---- frames over several rx buffers: mergeable, or chained buffers ---- */
 
 static void
@@ -626,6 +704,10 @@ DPT_VARIANT(tx_dup_id, tx_bad, DM_FAULT_DUP_ID)
 DPT_ALL(wrap_64)
 DPT_ALL(wrap_256)
 DPT_ALL(tx_too_long_direct)
+DPT_VARIANT(tx_sent_on_indirect, tx_sent_on, true)
+DPT_VARIANT(tx_sent_on_direct, tx_sent_on, false)
+DPT_ALL(tx_sent_on_indirect)
+DPT_ALL(tx_sent_on_direct)
 DPT_ALL(tx_too_long_indirect)
 DPT_MRG(rx_mrg_partial)
 DPT_MRG(rx_mrg_bad_middle)
@@ -652,6 +734,8 @@ static const struct ut_case cases[] = {
 	ALL_CASES(wrap_64),
 	ALL_CASES(wrap_256),
 	ALL_CASES(tx_too_long_direct),
+	ALL_CASES(tx_sent_on_indirect),
+	ALL_CASES(tx_sent_on_direct),
 	ALL_CASES(tx_too_long_indirect),
 	MRG_CASES(rx_mrg_partial),
 	MRG_CASES(rx_mrg_bad_middle),
