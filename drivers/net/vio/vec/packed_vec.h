@@ -402,7 +402,9 @@ pv_rx_batches(struct vio_rxq *rxq, const struct pv_rx_consts *c0,
 		if (!in_order)
 			pv_hi4(v, hi);
 		t = pv_rx_cookies(vq, pos, pkts + n, hi, in_order);
-		if (unlikely(t < PV_BATCH)) {
+		/* Only without IN_ORDER (in order, all four are taken),
+		 * so hi, which pv_rx_partial reads, was filled above. */
+		if (!in_order && unlikely(t < PV_BATCH)) {
 			vio_packed_used_commit(vq, pos, wrap, taken, left);
 			*bytes += b;
 			*cnt = n;
