@@ -476,6 +476,32 @@ vec_tx_dup_id_lane(const struct dpt_layout *lo)
 	vec_tx_bad_lane(lo, DM_FAULT_DUP_ID, false);
 }
 
+/*
+ * A used index moved past the entries the device wrote (and so past
+ * the buffers in flight): 22 chains completed, the used index moved 3
+ * further after the 21st entry (3 stale entries, then the 22nd). One
+ * reclaim takes 22 entries, the first 20 in groups, then the 21st and a
+ * stale one the scalar way, and counts the index once and the stale
+ * entry as a bad id, as the scalar row does.
+ */
+static void
+vec_tx_idx_ahead(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+
+	UT_EQ(dpt_tx(d, 22, 0, 1), 22);
+	UT_EQ(dpt_dev_tx(d, 20), 20);
+	/* (dpt_dev_tx_fault has no in-order form of this fault.) */
+	dm_queue_fault(d->txq, DM_FAULT_IDX_AHEAD, 1);
+	UT_EQ(dpt_dev_tx(d, 2), 2);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_idx"), 0);
+	UT_EQ(dpt_tx(d, 0, 0, 1), 0);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_idx"), 1);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	vec_check_stats(d, 0);
+	dpt_finish(d);
+}
+
 /* Offer `n` (at most 32) one-segment packets, the next seeds, packet i
  * from `other` where bit i of `which` is set, else from the test's
  * pool; returns what the port took (the rest is freed). */
@@ -826,6 +852,7 @@ VEC_SPLIT(vec_tx_ring_short_of_group)
 VEC_FREE_LIST(vec_tx_completion_orders)
 VEC_FREE_LIST(vec_tx_bad_id_lane)
 VEC_FREE_LIST(vec_tx_dup_id_lane)
+VEC_FREE_LIST(vec_tx_idx_ahead)
 VEC_SPLIT(vec_tx_two_pools)
 static void vec_tx_inorder_entry_per_chain_split_inorder(void)
 { vec_tx_inorder_entry_per_chain(L(2)); }
@@ -854,6 +881,7 @@ static const struct ut_case cases[] = {
 	VEC_FREE_LIST_CASES(vec_tx_completion_orders),
 	VEC_FREE_LIST_CASES(vec_tx_bad_id_lane),
 	VEC_FREE_LIST_CASES(vec_tx_dup_id_lane),
+	VEC_FREE_LIST_CASES(vec_tx_idx_ahead),
 	VEC_SPLIT_CASES(vec_tx_two_pools),
 	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder),
 	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder_mrg),

@@ -906,7 +906,7 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 	if (k > 0)
 		rte_mempool_put_bulk(mp, (void **)put, k);
 	if (n > done)
-		tx_reclaim(txq, true);
+		tx_inorder_reclaim_n(txq, n - done);
 }
 #else
 static __rte_always_inline void
@@ -1052,7 +1052,7 @@ tx_vec_reclaim_free_list(struct vio_txq *txq)
 	if (k > 0)
 		rte_mempool_put_bulk(mp, (void **)put, k);
 	if (n > done)
-		tx_reclaim(txq, false);
+		tx_free_list_reclaim_n(txq, n - done);
 }
 
 static __rte_always_inline uint16_t
