@@ -7,8 +7,6 @@
  *
  *   tx_reclaim(txq, in_order)            free what the device completed
  *   tx_prefetch(vq, n, in_order)         ask for the lines n packets write
- *   tx_push_ok(txq, m, hdr_flags)        whether m, which could be pushed,
- *                                        should be (vio_tx_push_clean)
  *   tx_push(txq, m, hdr_flags, in_order)      header in m's headroom
  *   tx_indirect(txq, m, hdr_flags, in_order)  one slot, indirect table
  *   tx_chain(txq, m, hdr_flags, in_order)     header slot + one per segment
@@ -27,11 +25,10 @@
 
 /* Slots `m` takes: 0 when it could never be sent (dropped, counted). */
 static inline uint32_t
-tx_need(const struct vio_txq *txq, const struct rte_mbuf *m,
-	uint64_t hdr_flags, bool *push, bool *ind)
+tx_need(const struct vio_txq *txq, const struct rte_mbuf *m, bool *push,
+	bool *ind)
 {
-	*push = vio_tx_can_push(m, txq->hdr_size) &&
-		tx_push_ok(txq, m, hdr_flags);
+	*push = vio_tx_can_push(m, txq->hdr_size);
 	*ind = !*push && txq->indirect && m->nb_segs < VIO_TX_MAX_IND;
 	return *push || *ind ? 1 : m->nb_segs + 1u;
 }
@@ -45,7 +42,7 @@ tx_one(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 {
 	struct vio_vq *vq = &txq->vq;
 	bool push, ind;
-	uint32_t need = tx_need(txq, m, hdr_flags, &push, &ind);
+	uint32_t need = tx_need(txq, m, &push, &ind);
 
 	if (unlikely(need > vq->size)) {
 		/* Could never be sent: drop rather than block the queue. */

@@ -31,17 +31,6 @@ tx_id(struct vio_vq *vq, bool in_order)
 	return in_order ? vq->packed.next_avail : vio_packed_id_get(vq);
 }
 
-/* A packed ring pushes every packet it can, headroom header written when
- * it must be (unlike split, tx_split.h): the device's packed dequeue
- * takes single descriptors four at a time, and an indirect one goes to
- * its per-packet path. */
-static inline bool
-tx_push_ok(const struct vio_txq *txq __rte_unused,
-	   const struct rte_mbuf *m __rte_unused, uint64_t hdr_flags __rte_unused)
-{
-	return true;
-}
-
 static inline void
 tx_push(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	bool in_order)

@@ -115,35 +115,6 @@ tx_desc_get(struct vio_vq *vq, bool in_order)
 	return in_order ? vio_split_inorder_desc_get(vq) : vio_split_desc_get(vq);
 }
 
-/* With indirect descriptors, a packet whose headroom holds a header
- * that would need a store (one received and sent on) takes its slot's
- * indirect table (vio_tx_push_clean): the device's split-ring dequeue
- * walks any chain one descriptor at a time, so the table costs it one
- * line, where the store costs two transfers of the header's line. */
-static inline bool
-tx_push_ok(const struct vio_txq *txq, const struct rte_mbuf *m,
-	   uint64_t hdr_flags)
-{
-	return !txq->indirect || vio_tx_push_clean(m, txq->hdr_size, hdr_flags);
-}
-
-/* A descriptor the driver writes again with what it usually holds
- * already (an indirect slot's, its table's header entry): stored only
- * when it differs, so that the line stays shared with the device's core
- * instead of being taken back from it. */
-static inline void
-tx_desc_keep(struct vio_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
-	     uint16_t next)
-{
-	if (d->addr != addr || d->len != len || d->flags != flags ||
-	    d->next != next) {
-		d->addr = addr;
-		d->len = len;
-		d->flags = flags;
-		d->next = next;
-	}
-}
-
 static inline void
 tx_push(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	bool in_order)
@@ -173,9 +144,10 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	struct rte_mbuf *seg;
 
 	vio_tx_hdr_write(&r->hdr, txq->hdr_size, hdr_flags, m);
-	tx_desc_keep(&r->ind[0],
-		     vio_tx_region_addr(txq, id, offsetof(struct vio_tx_region, hdr)),
-		     txq->hdr_size, VIO_DESC_F_NEXT, 1);
+	r->ind[0].addr = vio_tx_region_addr(txq, id, offsetof(struct vio_tx_region, hdr));
+	r->ind[0].len = txq->hdr_size;
+	r->ind[0].flags = VIO_DESC_F_NEXT;
+	r->ind[0].next = 1;
 	for (seg = m; seg != NULL; seg = seg->next, i++) {
 		r->ind[i].addr = vio_tx_seg_addr(txq, seg);
 		r->ind[i].len = seg->data_len;
@@ -183,8 +155,9 @@ tx_indirect(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 		r->ind[i].next = i + 1;
 	}
 	r->ind[i - 1].flags = 0;
-	tx_desc_keep(d, vio_tx_region_addr(txq, id, offsetof(struct vio_tx_region, ind)),
-		     sizeof(struct vio_desc) * i, VIO_DESC_F_INDIRECT, 0);
+	d->addr = vio_tx_region_addr(txq, id, offsetof(struct vio_tx_region, ind));
+	d->len = sizeof(struct vio_desc) * i;
+	d->flags = VIO_DESC_F_INDIRECT;
 	vio_split_chain_set(vq, id, id, 1, m);
 	vio_split_avail_put(vq, id);
 }

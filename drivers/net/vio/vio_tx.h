@@ -115,27 +115,6 @@ vio_tx_can_push(const struct rte_mbuf *m, uint16_t hdr_size)
 	       rte_pktmbuf_headroom(m) >= hdr_size;
 }
 
-/*
- * Whether m's header goes into its headroom without a store there: it
- * asks for an offload (its header is written wherever it goes), or the
- * headroom already holds an all-zero header. A packet received and sent
- * on holds the device's header there (num_buffers at least 1, which a
- * transmitted header must have zero), in a cache line the device's core
- * wrote: zeroing it takes the line from that core, which then reads it
- * back to transmit, two transfers between the cores a packet on the
- * device's side of a forwarding loop. Such a packet goes through its
- * slot's indirect table instead, where the header stays zero.
- */
-static inline bool
-vio_tx_push_clean(const struct rte_mbuf *m, uint16_t hdr_size,
-		  uint64_t hdr_flags)
-{
-	return (m->ol_flags & hdr_flags) != 0 ||
-	       vio_tx_hdr_is_zero(rte_pktmbuf_mtod_offset(m, const void *,
-							   -(int)hdr_size),
-				  hdr_size);
-}
-
 static inline uint64_t
 vio_tx_seg_addr(const struct vio_txq *txq, const struct rte_mbuf *m)
 {

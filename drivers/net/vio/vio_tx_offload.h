@@ -54,9 +54,15 @@ vio_tx_tcp_cwr(const struct rte_mbuf *m, uint32_t l4_off)
 		RTE_TCP_CWR_FLAG) != 0;
 }
 
-/* Whether the hdr_size bytes at hdr are all zero. */
-static inline bool
-vio_tx_hdr_is_zero(const void *hdr, uint16_t hdr_size)
+/*
+ * A header that must be all zero is read first and written only when it
+ * is not: a packet's headroom is usually reused with the header a
+ * previous lap left there, and the device has read that cache line, so
+ * a store would take it back from the device's core (an invalidation
+ * round trip per packet) for nothing.
+ */
+static inline void
+vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
 {
 	uint64_t lo, hash = 0;
 	uint32_t hi;
@@ -72,20 +78,7 @@ vio_tx_hdr_is_zero(const void *hdr, uint16_t hdr_size)
 		memcpy(&h2, RTE_PTR_ADD(hdr, sizeof(lo)), sizeof(h2));
 		hi = h2;
 	}
-	return (lo | hi) == 0;
-}
-
-/*
- * A header that must be all zero is read first and written only when it
- * is not: a packet's headroom is usually reused with the header a
- * previous lap left there, and the device has read that cache line, so
- * a store would take it back from the device's core (an invalidation
- * round trip per packet) for nothing.
- */
-static inline void
-vio_tx_hdr_zero(void *hdr, uint16_t hdr_size)
-{
-	if (unlikely(!vio_tx_hdr_is_zero(hdr, hdr_size)))
+	if (unlikely((lo | hi) != 0))
 		memset(hdr, 0, hdr_size);
 }
 

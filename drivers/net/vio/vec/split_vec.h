@@ -27,9 +27,7 @@
  * their own headroom and that need an all-zero header (single segment,
  * direct, refcount 1, headroom for the header, no offload flag the queue
  * writes into the header) are checked with one vector compare per
- * group, and with indirect descriptors their headroom must hold an
- * all-zero header already (tx_vec_hdrs_clean); each then takes one
- * descriptor written with one 16-byte store.
+ * group; each then takes one descriptor written with one 16-byte store.
  * Any other packet goes through the scalar per-packet body (tx_burst.h's
  * tx_one). Reclaim takes 4 completions at a time where it can: in
  * order, the 4 oldest chains (tx_vec_reclaim_inorder, AVX2 and
@@ -263,26 +261,6 @@ tx_vec_group_ok(struct rte_mbuf **p, uint16_t hdr_size, uint64_t bad)
 	}
 	return _mm_movemask_epi8(ok) == 0xffff;
 #endif
-}
-
-/*
- * With indirect descriptors, whether the TX_G packets at p (which passed
- * tx_vec_group_ok, so no offload flag) hold all-zero headers in their
- * headroom already: one that does not was received and is sent on, and
- * takes its slot's indirect table through tx_one (tx_push_ok).
- */
-static __rte_always_inline bool
-tx_vec_hdrs_clean(struct rte_mbuf **p, uint16_t hs, bool indirect)
-{
-	uint16_t k;
-
-	if (!indirect)
-		return true;
-	for (k = 0; k < TX_G; k++)
-		if (!vio_tx_hdr_is_zero(rte_pktmbuf_mtod_offset(p[k], const void *,
-								-(int)hs), hs))
-			return false;
-	return true;
 }
 
 /* ---- receive ---- */
@@ -737,8 +715,7 @@ rx_split_vec_burst(struct vio_rxq *rxq, struct rte_mbuf **pkts,
 
 /*
  * tx_push for the packets from p on, TX_G at a time while a whole group
- * passes tx_vec_group_ok (no offload: an all-zero header) and
- * tx_vec_hdrs_clean, and has
+ * passes tx_vec_group_ok (all-zero header in their headroom) and has
  * descriptors, with the ring's state in locals: the header stores into
  * the mbufs would otherwise make the compiler reload every field of the
  * queue after each. Returns the packets taken, their bytes in *bytes.
@@ -757,14 +734,12 @@ tx_vec_push_groups_hs(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
 			     RTE_MBUF_F_EXTERNAL;
 	const size_t field = txq->use_va ? offsetof(struct rte_mbuf, buf_addr) :
 					   offsetof(struct rte_mbuf, buf_iova);
-	const bool indirect = txq->indirect;
 	uint16_t id = vq->split.free_head, slot = vq->split.avail_idx, free = vq->free_cnt;
 	uint16_t i = 0, k;
 	uint64_t b = 0;
 
 	while (i + TX_G <= n && free >= TX_G &&
-	       tx_vec_group_ok(&p[i], hs, bad) &&
-	       tx_vec_hdrs_clean(&p[i], hs, indirect)) {
+	       tx_vec_group_ok(&p[i], hs, bad)) {
 		for (k = 0; k < TX_G; k++) {
 			struct rte_mbuf *m = p[i + k];
 			uint16_t off = m->data_off - hs, *a;
