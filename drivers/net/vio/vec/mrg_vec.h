@@ -474,8 +474,8 @@ mv_packed_group(struct vio_rxq *rxq, const struct mv_consts *c,
 	return k;
 }
 
-/* Refill in batches of four (the packed vector refill of this ISA). */
-
+/* Refill in batches of four (the packed vector refill of this ISA),
+ * then notify the device if anything was posted. */
 static __rte_always_inline void
 mv_packed_refill_and_kick(struct vio_rxq *rxq)
 {
