@@ -289,6 +289,17 @@ class Ovs:
             raise HarnessError("no port %s statistics in:\n%s" % (ofport, out))
         return d
 
+    def dp_drops(self):
+        """{counter: total} of the datapath's own drop counters
+        (coverage/show's datapath_drop_* and drop_action_*): packets
+        OVS received and dropped itself, which no port counts; e.g.
+        datapath_drop_upcall_error for a packet that comes in on a port
+        before the bridge has it. Totals follow within about a second
+        (each thread hands its counts over on its own)."""
+        out = self.appctl("coverage/show")
+        return {k: int(v) for k, v in
+                re.findall(r"^((?:datapath_drop|drop_action)_\w+)\s.*\btotal: (\d+)", out, re.M)}
+
     def dp_status(self, name):
         """What ovs-vswitchd reports for the port now (`dpctl/show`):
         {'configured_rxq_descriptors': 2048, 'rx_csum_offload': 'true',

@@ -54,22 +54,34 @@ def setup_pair(s, ovs, options=(), settings=(), be=None):
     return a, b
 
 
-def ovs_settled(ovs, src_port, dst_port, sent, before):
+def ovs_settled(ovs, src_port, dst_port, sent, before, drops_before=None):
     """Poll OVS's live counters until the source port received `sent` more
     packets and the far port accounted (sent or dropped) for all of them;
-    returns both ports' counter deltas since `before`."""
+    returns both ports' counter deltas since `before`. With
+    `drops_before` (ovs.dp_drops()), what the datapath dropped itself
+    since then counts as accounted for, and the third value returned is
+    {counter: delta} of those drops."""
     def deltas():
         now = {p: ovs.port_stats(p) for p in (src_port, dst_port)}
         return {p: {k: now[p][k] - before[p].get(k, 0) for k in now[p]} for p in now}
-    d = deltas()
+
+    def dp():
+        if drops_before is None:
+            return {}
+        now = ovs.dp_drops()
+        return {k: v - drops_before.get(k, 0) for k, v in now.items() if v != drops_before.get(k, 0)}
+    d, drops = deltas(), dp()
     end = time.monotonic() + 20
     while time.monotonic() < end:
         if d[src_port]["rx_packets"] >= sent and \
-           d[dst_port]["tx_packets"] + d[dst_port]["tx_dropped"] >= d[src_port]["rx_packets"]:
+           d[dst_port]["tx_packets"] + d[dst_port]["tx_dropped"] + sum(drops.values()) >= \
+           d[src_port]["rx_packets"]:
             break
         time.sleep(0.3)
-        d = deltas()
-    return d[src_port], d[dst_port]
+        d, drops = deltas(), dp()
+    if drops_before is None:
+        return d[src_port], d[dst_port]
+    return d[src_port], d[dst_port], drops
 
 
 def one_way(ovs, src, dst, src_port, dst_port, size, what):
@@ -168,6 +180,10 @@ def readd_port(ovs, a, b, name):
     check(a.alive() and b.alive(), "a backend died after del-port %s" % name)
     kept = 3 - ofport
     kept_before = ovs.port_stats(kept)
+    # Only A sends, and its port is gone: what the datapath drops from
+    # here on is A's packets (OVS's own, e.g. upcall errors while the
+    # bridge does not have the re-added port yet).
+    drops_before = ovs.dp_drops()
     ovs.add_vio_port(name, side.sock, ofport)
     ovs.wait_port(name)
     wait_for(lambda: side.info().get("Link status") == "up", 30, 0.3,
@@ -178,19 +194,23 @@ def readd_port(ovs, a, b, name):
     # The re-added port's counters start at 0, the other's continue.
     before = {ofport: {}, kept: kept_before}
     sent = a.stats()["TX-packets"] - a_stopped if a_stopped is not None else 0
-    p1, p2 = ovs_settled(ovs, 1, 2, sent, before) if ofport == 1 else \
-        ovs_settled(ovs, 1, 2, 0, {1: ovs.port_stats(1), 2: {}})
+    if ofport == 1:
+        p1, p2, dp_drops = ovs_settled(ovs, 1, 2, sent, before, drops_before)
+    else:
+        (p1, p2), dp_drops = ovs_settled(ovs, 1, 2, 0, {1: ovs.port_stats(1), 2: {}}), {}
     got = settle(b, "RX-packets", b_stopped + p2["tx_packets"])["RX-packets"] - b_stopped
-    print("re-added %s: B received %d before, %d after; after: %sp2 tx %d dropped %d"
+    print("re-added %s: B received %d before, %d after; after: %sp2 tx %d dropped %d%s"
           % (name, b_stopped, got, "A sent %d, p1 rx %d, " % (sent, p1["rx_packets"])
-             if ofport == 1 else "", p2["tx_packets"], p2["tx_dropped"]))
+             if ofport == 1 else "", p2["tx_packets"], p2["tx_dropped"],
+             ", OVS's datapath dropped %r" % dp_drops if dp_drops else ""))
     check(got > 0, "nothing at B after %s was added again" % name)
     equal(got, p2["tx_packets"], "B RX-packets since add-port %s vs p2 tx_packets" % name)
     equal(p2["tx_dropped"], p2.get("ovs_tx_failure_drops", 0),
           "p2 drops other than tx refusals after add-port %s" % name)
     if ofport == 1:
         equal(p1["rx_packets"], sent, "A TX-packets since add-port p1 vs the new p1's rx_packets")
-        equal(p2["tx_packets"] + p2["tx_dropped"], sent, "p2 tx + dropped since add-port p1")
+        equal(p2["tx_packets"] + p2["tx_dropped"] + sum(dp_drops.values()), sent,
+              "p2 tx + dropped + OVS's datapath drops since add-port p1")
     b.stop()
 
 
