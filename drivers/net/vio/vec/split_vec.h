@@ -917,14 +917,14 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 #endif
 
 /*
- * The ids of the TX_G used entries at e (in *ids and id[]), when each
+ * The ids of the TX_G used entries at e (in id[]), when each
  * is in range (at most mask) and no two are the same (rotations by one
  * and two lanes meet every pair): a device naming a buffer twice in a
  * group is then left to the scalar reclaim, which counts the second as
  * a bad id.
  */
 static __rte_always_inline bool
-tx_vec_used_ids(const struct vio_used_elem *e, uint16_t mask, __m128i *ids,
+tx_vec_used_ids(const struct vio_used_elem *e, uint16_t mask,
 		uint32_t *id)
 {
 	const __m128i lim = _mm_set1_epi32(mask);
@@ -941,49 +941,32 @@ tx_vec_used_ids(const struct vio_used_elem *e, uint16_t mask, __m128i *ids,
 	if (_mm_movemask_epi8(_mm_andnot_si128(same, _mm_cmpeq_epi32(
 			_mm_min_epu32(v, lim), v))) != 0xffff)
 		return false;
-	*ids = v;
 	_mm_storeu_si128((__m128i *)id, v);
 	return true;
 }
 
 /*
- * The cookies of the extra entries the TX_G checked ids (ids, and id[])
- * name into m[], when each is set (the buffer in flight) and its chain
- * is one descriptor. With AVX2, the cookies and the words after them
- * (ndescs first) are two gathers.
+ * The cookies of the extra entries the TX_G checked ids (id[]) name
+ * into m[], when each is set (the buffer in flight) and its chain is
+ * one descriptor. Read one by one on every ISA: two AVX2 gathers
+ * (vpgatherdq) saved about one instruction a packet, and QEMU 7.2's
+ * TCG, which runs the guest tests, reads a gather whose index is
+ * register 4 as having no index (every lane the base), so a guest
+ * freed the wrong mbufs (doc/datapaths.md).
  */
 static __rte_always_inline bool
-tx_vec_single_cookies(const struct vio_vq_extra *extra, __m128i ids,
-		      const uint32_t *id, struct rte_mbuf **m)
+tx_vec_single_cookies(const struct vio_vq_extra *extra, const uint32_t *id,
+		      struct rte_mbuf **m)
 {
-#if RX_G >= 4
-	/* 16-byte entries: id * 2 quadwords. */
-	const __m128i off = _mm_slli_epi32(ids, 1);
-	const __m256i ndescs = _mm256_set1_epi64x(0xffff);
-	__m256i c = _mm256_i32gather_epi64((const long long *)extra, off, 8);
-	__m256i x = _mm256_i32gather_epi64((const long long *)extra + 1, off, 8);
-	__m256i ok = _mm256_andnot_si256(
-		_mm256_cmpeq_epi64(c, _mm256_setzero_si256()),
-		_mm256_cmpeq_epi64(_mm256_and_si256(x, ndescs),
-				   _mm256_set1_epi64x(1)));
-
-	RTE_SET_USED(id);
-	if (_mm256_movemask_epi8(ok) != -1)
-		return false;
-	_mm256_storeu_si256((__m256i *)m, c);
-	return true;
-#else
 	unsigned int one = 1, j;
 	bool held = true;
 
-	RTE_SET_USED(ids);
 	for (j = 0; j < TX_G; j++) {
 		m[j] = extra[id[j]].cookie;
 		held &= m[j] != NULL;
 		one &= extra[id[j]].ndescs == 1;
 	}
 	return held && one;
-#endif
 }
 
 /*
@@ -1018,7 +1001,6 @@ tx_vec_reclaim_free_list(struct vio_txq *txq)
 		const struct vio_used_elem *u = &ring[slot];
 		struct rte_mbuf *m[TX_G];
 		uint32_t id[TX_G];
-		__m128i ids;
 
 		if (unlikely(slot > mask + 1u - TX_G)) {
 			/* Read once: what is checked is what is used. */
@@ -1026,8 +1008,8 @@ tx_vec_reclaim_free_list(struct vio_txq *txq)
 				grp[j] = ring[(slot + j) & mask];
 			u = grp;
 		}
-		if (!tx_vec_used_ids(u, mask, &ids, id) ||
-		    !tx_vec_single_cookies(extra, ids, id, m))
+		if (!tx_vec_used_ids(u, mask, id) ||
+		    !tx_vec_single_cookies(extra, id, m))
 			break;
 		if (mp == NULL)
 			mp = m[0]->pool;
