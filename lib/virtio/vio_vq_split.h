@@ -73,6 +73,22 @@ vio_split_used_take_single(struct vio_vq *vq, uint16_t id)
 	vio_split_single_free(vq, id);
 }
 
+/* Consume the next `n` used entries, checked by the caller to name `n`
+ * distinct single-descriptor buffers in flight whose cookies it
+ * cleared and which it linked into one run, first to last (next[] of
+ * each but the last naming the one after it), and give the run back
+ * to the free list: `n` frees (take single, `n` times) in two stores. */
+static inline void
+vio_split_used_take_run(struct vio_vq *vq, uint16_t first, uint16_t last,
+			uint16_t n)
+{
+	vq->split.next[last] = vq->split.free_head;
+	vq->split.free_head = first;
+	vq->split.used_cons += n;
+	vq->free_cnt += n;
+	vq->inflight -= n;
+}
+
 /* Put a head on the available ring; the device sees it after commit.
  * An entry that already holds this head (always, once the ring has gone
  * round, with in-order single descriptors) is not written again: a store

@@ -331,7 +331,7 @@ uint16_t
 dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len, const uint16_t *shape)
 {
 	struct rte_mbuf *pkts[256];
-	uint16_t i, sent;
+	uint16_t i;
 
 	UT_TRUE(n <= RTE_DIM(pkts) && d->tx_seed + n <= DPT_SEEDS);
 	for (i = 0; i < n; i++) {
@@ -356,6 +356,14 @@ dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len, const uint16_t *shape)
 		if (d->tx_shape != NULL)
 			d->tx_shape(d, pkts[i], seed);
 	}
+	return dpt_tx_offer(d, pkts, n);
+}
+
+uint16_t
+dpt_tx_offer(struct dpt *d, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i, sent;
+
 	sent = rte_eth_tx_burst(d->port, 0, pkts, n);
 	UT_TRUE(sent <= n);
 	for (i = sent; i < n; i++)

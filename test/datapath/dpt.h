@@ -122,6 +122,11 @@ uint16_t dpt_tx(struct dpt *d, uint16_t n, uint32_t len, uint16_t nsegs);
  * for one segment without headroom (the header cannot go in front). */
 uint16_t dpt_tx_shapes(struct dpt *d, uint16_t n, uint32_t len,
 		       const uint16_t *shape);
+/* Offer the `n` packets at pkts, built by the caller as the next seeds
+ * (their lengths in tx_len[]), to rte_eth_tx_burst: what it refuses
+ * goes back to the pool, what it takes advances tx_seed. Returns what
+ * it took. */
+uint16_t dpt_tx_offer(struct dpt *d, struct rte_mbuf **pkts, uint16_t n);
 /* Offer bursts of 16 one-segment packets, the device taking what it
  * can after each, until the driver takes none (a queue whose
  * completions stopped fills up); bounded. */

@@ -6,7 +6,8 @@
  * inside, bursts of every size around the group sizes, packets a group
  * cannot take among those it can, refill short of a group, used entries
  * naming slots just taken or past those in flight, in-order tx
- * completions one entry per chain. They run on
+ * completions one entry per chain, tx completions out of order, bad
+ * in every lane, and of mbufs from two pools. They run on
  * every split layout and at every SIMD width like the other cases (the
  * row each width installs is checked first), and check counts, bytes,
  * the named xstats, the mbuf fields rx writes, and that every mbuf is
@@ -310,12 +311,15 @@ vec_rx_refill_short(const struct dpt_layout *lo)
  * zero header, in order.
  */
 static void
-vec_tx_mixed_opts(const struct dpt_layout *lo, const struct dpt_opts *o)
+vec_tx_mixed_opts(const struct dpt_layout *lo, const struct dpt_opts *o,
+		  bool reverse)
 {
 	struct dpt *d = dpt_open(lo, o);
 	uint16_t shape[32];
 	uint32_t it, i;
 
+	/* The device completes each batch it takes in reverse order. */
+	d->txq->reverse = reverse;
 	for (it = 0; it < 80; it++) {
 		uint16_t n = 1 + (it * 5) % 23, sent;
 
@@ -333,16 +337,21 @@ vec_tx_mixed_opts(const struct dpt_layout *lo, const struct dpt_opts *o)
 	}
 	while (d->tx_checked < d->tx_seed)
 		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+	/* Every descriptor came back: a whole ring of packets fits. */
+	UT_EQ(dpt_tx(d, DPT_RING, 0, 1), DPT_RING);
+	while (d->tx_checked < d->tx_seed)
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
 	UT_TRUE(d->tx_seed > 4 * DPT_RING);
 	vec_check_stats(d, 0);
 	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 0);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_idx"), 0);
 	dpt_finish(d);
 }
 
 static void
 vec_tx_mixed_bursts(const struct dpt_layout *lo)
 {
-	vec_tx_mixed_opts(lo, NULL);
+	vec_tx_mixed_opts(lo, NULL, false);
 }
 
 /* In order, a device that writes a used entry per chain (DPDK's vhost
@@ -355,9 +364,210 @@ vec_tx_inorder_entry_per_chain(const struct dpt_layout *lo)
 {
 	struct dpt_opts o = { .inorder_batch = 1 };
 
-	vec_tx_mixed_opts(lo, &o);
+	vec_tx_mixed_opts(lo, &o, false);
 	o.no_indirect = true;
-	vec_tx_mixed_opts(lo, &o);
+	vec_tx_mixed_opts(lo, &o, false);
+}
+
+/*
+ * Without IN_ORDER the device may complete chains in any order: the
+ * same bursts of mixed shapes (two-segment packets and packets without
+ * headroom among single segments, so that groups of completions meet
+ * a chain or an indirect table of two mbufs in every lane), each batch
+ * the device takes completed reversed, then in order; with indirect
+ * tables and with chains. Every packet is sent once with its bytes,
+ * nothing is counted as a device error, every mbuf is back in its pool
+ * at the end (dpt_finish).
+ */
+static void
+vec_tx_completion_orders(const struct dpt_layout *lo)
+{
+	struct dpt_opts o = { .no_indirect = false };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		o.no_indirect = i >= 2;
+		vec_tx_mixed_opts(lo, &o, i % 2 == 0);
+	}
+}
+
+/* An id far out of range: reading its extra entry would fault. */
+#define VEC_TX_FAR_ID 0x40000000u
+
+/* The device's used entries for 16 chains: (lane) good ones, one
+ * written wrongly (`f`), then the rest good; or, with `far`, an entry
+ * naming VEC_TX_FAR_ID (no chain) in its place, all 16 good. */
+static void
+vec_tx_complete_with(struct dpt *d, unsigned int lane, enum dm_fault f,
+		     bool far)
+{
+	if (lane > 0)
+		UT_EQ(dpt_dev_tx(d, lane), (int)lane);
+	if (far) {
+		dm_split_used_push(d->txq, VEC_TX_FAR_ID + lane, 0);
+		dm_split_used_publish(d->txq);
+		UT_EQ(dpt_dev_tx(d, 16 - lane), (int)(16 - lane));
+		return;
+	}
+	UT_EQ(dpt_dev_tx_fault(d, 1, f), 1);
+	UT_EQ(dpt_dev_tx(d, 15 - lane), (int)(15 - lane));
+}
+
+/*
+ * A bad tx completion (`f`: an id out of range, the device keeping the
+ * chain; a chain named twice; with `far`, an id far out of range) in
+ * every lane of the reclaim's first
+ * two groups, from used positions a multiple of 4 and 2 past one (so
+ * that groups straddle the used ring's end on later laps). Each round
+ * the device leaves 4 chains for the next (a group, which keeps the
+ * lanes where they are, and more in flight than used entries, so the
+ * used index is never past what is in flight); a burst of nothing then
+ * reclaims (more than a quarter of the ring is in flight). Each bad
+ * entry is counted exactly once as a bad id, every packet is sent once
+ * with its bytes, no mbuf is freed twice or lost.
+ */
+static void
+vec_tx_bad_lane(const struct dpt_layout *lo, enum dm_fault f, bool far)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+	unsigned int shift, lane, count = 0;
+
+	for (shift = 0; shift < 2; shift++) {
+		if (shift == 1) {
+			/* 18 more used entries, reclaimed: 2 past a group. */
+			while (d->tx_checked < d->tx_seed)
+				UT_TRUE(dpt_dev_tx(d, 64) > 0);
+			UT_EQ(dpt_tx(d, 0, 0, 1), 0);
+			UT_EQ(dpt_tx(d, 18, 0, 1), 18);
+			UT_EQ(dpt_dev_tx(d, 18), 18);
+			UT_EQ(dpt_tx(d, 0, 0, 1), 0);
+		}
+		for (lane = 0; lane < 2 * 4; lane++) {
+			/* The 4 the last round left. */
+			dpt_dev_tx(d, 64);
+			UT_EQ(dpt_tx(d, 20, 0, 1), 20);
+			vec_tx_complete_with(d, lane, f, far);
+			UT_EQ(dpt_tx(d, 0, 0, 1), 0);
+			UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), ++count);
+		}
+	}
+	while (d->tx_checked < d->tx_seed)
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+	UT_EQ(dpt_tx(d, 16, 0, 1), 16);
+	while (d->tx_checked < d->tx_seed)
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+	UT_EQ(dpt_tx(d, 0, 0, 1), 0);
+	vec_check_stats(d, 0);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), count);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_idx"), 0);
+	dpt_finish(d);
+}
+
+static void
+vec_tx_bad_id_lane(const struct dpt_layout *lo)
+{
+	vec_tx_bad_lane(lo, DM_FAULT_BAD_ID, false);
+	vec_tx_bad_lane(lo, DM_FAULT_NONE, true);
+}
+
+static void
+vec_tx_dup_id_lane(const struct dpt_layout *lo)
+{
+	vec_tx_bad_lane(lo, DM_FAULT_DUP_ID, false);
+}
+
+/*
+ * A used index moved past the entries the device wrote (and so past
+ * the buffers in flight): 22 chains completed, the used index moved 3
+ * further after the 21st entry (3 stale entries, then the 22nd). One
+ * reclaim takes 22 entries, the first 20 in groups, then the 21st and a
+ * stale one the scalar way, and counts the index once and the stale
+ * entry as a bad id, as the scalar row does.
+ */
+static void
+vec_tx_idx_ahead(const struct dpt_layout *lo)
+{
+	struct dpt *d = dpt_open(lo, NULL);
+
+	UT_EQ(dpt_tx(d, 22, 0, 1), 22);
+	UT_EQ(dpt_dev_tx(d, 20), 20);
+	/* (dpt_dev_tx_fault has no in-order form of this fault.) */
+	dm_queue_fault(d->txq, DM_FAULT_IDX_AHEAD, 1);
+	UT_EQ(dpt_dev_tx(d, 2), 2);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_idx"), 0);
+	UT_EQ(dpt_tx(d, 0, 0, 1), 0);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_idx"), 1);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 1);
+	vec_check_stats(d, 0);
+	dpt_finish(d);
+}
+
+/* Offer `n` (at most 32) one-segment packets, the next seeds, packet i
+ * from `other` where bit i of `which` is set, else from the test's
+ * pool; returns what the port took (the rest is freed). */
+static uint16_t
+vec_tx_pools(struct dpt *d, uint16_t n, struct rte_mempool *other,
+	     uint32_t which)
+{
+	struct rte_mbuf *pkts[32];
+	uint16_t i;
+
+	UT_TRUE(n <= RTE_DIM(pkts) && d->tx_seed + n <= DPT_SEEDS);
+	for (i = 0; i < n; i++) {
+		uint32_t seed = d->tx_seed + i, len = 60 + seed % 300;
+		struct rte_mbuf *m = rte_pktmbuf_alloc(
+			which >> i & 1 ? other : d->tx_mp);
+		uint8_t *p;
+
+		UT_ASSERT(m != NULL, "tx pool empty");
+		p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+		UT_TRUE(p != NULL);
+		dpt_fill(p, len, seed);
+		d->tx_len[seed] = (uint16_t)len;
+		pkts[i] = m;
+	}
+	return dpt_tx_offer(d, pkts, n);
+}
+
+/*
+ * Packets of two pools, mixed inside groups and in whole groups of
+ * either, completed in order and reversed: every mbuf goes back to its
+ * own pool (both full again at the end), every packet sent once.
+ */
+static void
+vec_tx_two_pools(const struct dpt_layout *lo)
+{
+	static unsigned int seq;
+	static const uint32_t which[] = {
+		0x0, 0xffffffff, 0x0f0f0f0f, 0xf0f0f0f0, 0x00ff00ff, 0x12345678,
+		0x88888888, 0x11111111, 0xfff0000f,
+	};
+	struct dpt *d = dpt_open(lo, NULL);
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *other;
+	uint32_t it;
+
+	snprintf(name, sizeof(name), "vec_tx_other%u", seq++);
+	other = rte_pktmbuf_pool_create(name, 4u * DPT_RING, 0, 0,
+					DPT_ROOM + RTE_PKTMBUF_HEADROOM,
+					SOCKET_ID_ANY);
+	UT_ASSERT(other != NULL, "mempool %s: %s", name,
+		  rte_strerror(rte_errno));
+	for (it = 0; it < 60; it++) {
+		d->txq->reverse = it % 4 >= 2;
+		vec_tx_pools(d, 1 + (it * 7) % 32, other,
+			     which[it % RTE_DIM(which)]);
+		if (it % 2 == 1)
+			dpt_dev_tx(d, 64);
+	}
+	while (d->tx_checked < d->tx_seed)
+		UT_TRUE(dpt_dev_tx(d, 64) > 0);
+	UT_TRUE(d->tx_seed > 4 * DPT_RING);
+	vec_check_stats(d, 0);
+	UT_EQ(dpt_xstat(d, "tx_q0_device_bad_id"), 0);
+	dpt_finish(d);
+	UT_EQ(rte_mempool_avail_count(other), other->size);
+	rte_mempool_free(other);
 }
 
 /* A full ring with fewer free slots than a group: the burst takes what
@@ -633,6 +843,17 @@ static void vec_rx_refill_short_packed_inorder_mrg(void)
 { vec_rx_refill_short(L(7)); }
 VEC_SPLIT(vec_tx_mixed_bursts)
 VEC_SPLIT(vec_tx_ring_short_of_group)
+/* The free-list rows' reclaim (without IN_ORDER). */
+#define VEC_FREE_LIST(fn) \
+	static void fn ## _split(void) { fn(L(0)); } \
+	static void fn ## _split_mrg(void) { fn(L(1)); }
+#define VEC_FREE_LIST_CASES(fn) \
+	UT_CASE(fn ## _split), UT_CASE(fn ## _split_mrg)
+VEC_FREE_LIST(vec_tx_completion_orders)
+VEC_FREE_LIST(vec_tx_bad_id_lane)
+VEC_FREE_LIST(vec_tx_dup_id_lane)
+VEC_FREE_LIST(vec_tx_idx_ahead)
+VEC_SPLIT(vec_tx_two_pools)
 static void vec_tx_inorder_entry_per_chain_split_inorder(void)
 { vec_tx_inorder_entry_per_chain(L(2)); }
 static void vec_tx_inorder_entry_per_chain_split_inorder_mrg(void)
@@ -657,6 +878,11 @@ static const struct ut_case cases[] = {
 	UT_CASE(vec_rx_refill_short_packed_inorder_mrg),
 	VEC_SPLIT_CASES(vec_tx_mixed_bursts),
 	VEC_SPLIT_CASES(vec_tx_ring_short_of_group),
+	VEC_FREE_LIST_CASES(vec_tx_completion_orders),
+	VEC_FREE_LIST_CASES(vec_tx_bad_id_lane),
+	VEC_FREE_LIST_CASES(vec_tx_dup_id_lane),
+	VEC_FREE_LIST_CASES(vec_tx_idx_ahead),
+	VEC_SPLIT_CASES(vec_tx_two_pools),
 	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder),
 	UT_CASE(vec_tx_inorder_entry_per_chain_split_inorder_mrg),
 };

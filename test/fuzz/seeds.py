@@ -341,6 +341,19 @@ def datapath_seeds():
         for w in ("128", "512"):
             seeds["%s_simd%s_one_seg" % (name, w)] = bytes([i | simd[w] | 0x80, 0, 0]) + one_seg + widths
         seeds[name + "_vectorized0"] = bytes([i | simd["512"] | 0x40, 0, 0]) + traffic + widths
+    # Split tx without IN_ORDER at each vector width (the default, 128,
+    # 512): rounds of 20 one-segment packets the device completes, so
+    # that each burst's reclaim takes groups of 4 (tx_vec_reclaim_free_list),
+    # with a bad id, a duplicate, a two-segment packet and raw used
+    # entries among them (the way to the scalar reclaim).
+    def dev_tx_free(n):
+        return bytes([DEV_TX, n - 1])
+    rnd = app_tx([tx_pkt(60)] * 20) + dev_tx_free(20)
+    reclaim = (rnd * 3 + bytes([DEV_FAULT, 0x23]) + rnd + bytes([DEV_FAULT, 0x25]) + rnd +
+               app_tx([tx_pkt(60)] * 8 + [tx_pkt(1000, 2)] + [tx_pkt(60)] * 8) + dev_tx_free(17) +
+               rnd + bytes([USED_RAW, 0x07]) + struct.pack("<HIH", 3, 0, 0) + rnd * 2)
+    for w in ("default", "128", "512"):
+        seeds["split_tx_reclaim_" + w] = bytes([simd[w], 0, 0]) + reclaim
     # Long programs: libFuzzer's length limit starts at the longest seed.
     tso = app_tx([tx_pkt(5000, 3, ol=TX_IPV4 | TX_IP_CKSUM | TX_TCP_SEG, mss=1000)]) + dev_tx()
     for i in (1, 3, 5, 7):

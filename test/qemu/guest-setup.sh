@@ -111,7 +111,9 @@ build_initramfs() {
 }
 
 mkdir -p "$cache"
-apt_install_missing qemu-system-x86 busybox-static
+# qemu-user: test/run_tests.py runs the datapath cases under QEMU's TCG
+# too (datapath_tcg), the CPU emulator every guest test runs vio on.
+apt_install_missing qemu-system-x86 qemu-user busybox-static
 fetch_kernel
 build_initramfs
 log "ready: $(cat "$cache/kernel-package"), $cache/initramfs.cpio.gz"

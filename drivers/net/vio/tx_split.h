@@ -15,12 +15,16 @@
 #include "vio_tx.h"
 #include "vio_vq_split.h"
 
+/* Free what the next `n` used entries (checked ready: what
+ * vio_split_used_ready counted, or what a vector reclaim left of it,
+ * so that a used index past what is in flight is counted once a
+ * reclaim) complete. */
 static inline void
-tx_free_list_reclaim(struct vio_txq *txq)
+tx_free_list_reclaim_n(struct vio_txq *txq, uint16_t n)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
-	uint16_t n = vio_split_used_ready(vq), k = 0;
+	uint16_t k = 0;
 	uint32_t len;
 
 	while (n-- > 0) {
@@ -59,12 +63,13 @@ tx_inorder_reclaim_other(struct vio_txq *txq, struct rte_mbuf **done, uint16_t k
 	return k;
 }
 
+/* In order, the same as tx_free_list_reclaim_n. */
 static inline void
-tx_inorder_reclaim(struct vio_txq *txq)
+tx_inorder_reclaim_n(struct vio_txq *txq, uint16_t n)
 {
 	struct vio_vq *vq = &txq->vq;
 	struct rte_mbuf *done[VIO_TX_FREE_BULK];
-	uint16_t n = vio_split_used_ready(vq), k = 0;
+	uint16_t k = 0;
 	uint16_t oldest = vio_split_inorder_oldest(vq);
 
 	while (n-- > 0) {
@@ -94,10 +99,12 @@ tx_inorder_reclaim(struct vio_txq *txq)
 static inline void
 tx_reclaim(struct vio_txq *txq, bool in_order)
 {
+	uint16_t n = vio_split_used_ready(&txq->vq);
+
 	if (in_order)
-		tx_inorder_reclaim(txq);
+		tx_inorder_reclaim_n(txq, n);
 	else
-		tx_free_list_reclaim(txq);
+		tx_free_list_reclaim_n(txq, n);
 }
 
 /* With IN_ORDER, descriptors go in ring order (a chain is consecutive);

@@ -29,8 +29,11 @@
  * writes into the header) are checked with one vector compare per
  * group; each then takes one descriptor written with one 16-byte store.
  * Any other packet goes through the scalar per-packet body (tx_burst.h's
- * tx_one); reclaim, in order, takes 4 completions at a time where it
- * can (tx_vec_reclaim_inorder), the scalar one otherwise.
+ * tx_one). Reclaim takes 4 completions at a time where it can: in
+ * order, the 4 oldest chains (tx_vec_reclaim_inorder, every ISA);
+ * without IN_ORDER, any 4 distinct single-descriptor buffers
+ * in flight, given back to the free list as one run
+ * (tx_vec_reclaim_free_list, every ISA); the scalar reclaim otherwise.
  */
 #ifndef VIO_SPLIT_VEC_H
 #define VIO_SPLIT_VEC_H
@@ -786,14 +789,110 @@ tx_vec_push_groups(struct vio_txq *txq, struct rte_mbuf **p, uint16_t n,
 				     txq->hdr_size);
 }
 
-#if RX_G >= 4
+/*
+ * Can the TX_G completed mbufs m[] (cookies of one-descriptor chains,
+ * none NULL) go back to the pool mp as they are, as vio_tx_free_mbufs
+ * would put them back: single-segment, direct, unshared, and of mp?
+ */
+static __rte_always_inline bool
+tx_vec_mbufs_plain(struct rte_mbuf *const *m, const struct rte_mempool *mp)
+{
+	const __m128i keep = _mm_set_epi64x((long long)(RTE_MBUF_F_INDIRECT |
+							RTE_MBUF_F_EXTERNAL),
+					    0x0000ffffffff0000LL);
+	const __m128i want = _mm_set_epi64x(0, 0x0000000100010000LL);
+	__m128i ok = _mm_set1_epi32(-1);
+	uintptr_t next = 0;
+	unsigned int j;
+
+	for (j = 0; j < TX_G; j++) {
+		ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_and_si128(
+			_mm_loadu_si128((const __m128i *)&m[j]->rearm_data),
+			keep), want));
+		next |= (uintptr_t)m[j]->next;
+	}
+	return _mm_movemask_epi8(ok) == 0xffff && next == 0 &&
+	       m[0]->pool == mp && m[1]->pool == mp && m[2]->pool == mp &&
+	       m[3]->pool == mp;
+}
+
+/* Those mbufs into put[] after its k (emptied into mp first when full),
+ * each with the line its next user writes first asked for; returns the
+ * new k. */
+static __rte_always_inline uint16_t
+tx_vec_put_group(struct rte_mbuf *const *m, struct rte_mbuf **put,
+		 uint16_t k, struct rte_mempool *mp)
+{
+	unsigned int j;
+
+	if (k + TX_G > VIO_TX_FREE_BULK) {
+		rte_mempool_put_bulk(mp, (void **)put, k);
+		k = 0;
+	}
+	for (j = 0; j < TX_G; j++) {
+		/* As vio_tx_free_mbufs: the next user's first line. */
+		vio_prefetch_w((char *)m[j]->buf_addr + RTE_PKTMBUF_HEADROOM);
+		put[k++] = m[j];
+	}
+	return k;
+}
+
+#if RX_G < 4
+/*
+ * In order, SSE4.2: do the 4 used entries at u name the 4 oldest
+ * chains, from `oldest` (the extra entries at x) on, each of one
+ * descriptor and in flight (its cookie set)? Then their cookies go into
+ * m[]. tx_vec_reclaim_inorder's AVX2 checks, in 16-byte pieces.
+ */
+static __rte_always_inline bool
+tx_vec_inorder_peek(const struct vio_used_elem *u, const struct vio_vq_extra *x,
+		    uint16_t oldest, struct rte_mbuf **m)
+{
+	const __m128i ndescs = _mm_set1_epi64x(0xffff);
+	const __m128i one = _mm_set1_epi64x(1);
+	const __m128i zero = _mm_setzero_si128();
+	__m128i lo = _mm_loadu_si128((const __m128i *)u);
+	__m128i hi = _mm_loadu_si128((const __m128i *)(u + 2));
+	/* The id lanes of both: id0 id1 id2 id3. */
+	__m128i ids = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(lo),
+						      _mm_castsi128_ps(hi),
+						      _MM_SHUFFLE(2, 0, 2, 0)));
+	__m128i e0, e1, e2, e3, c01, c23;
+
+	if (_mm_movemask_epi8(_mm_cmpeq_epi32(ids, _mm_add_epi32(
+			_mm_set1_epi32(oldest), _mm_set_epi32(3, 2, 1, 0)))) != 0xffff)
+		return false;
+	e0 = _mm_loadu_si128((const __m128i *)&x[0]);
+	e1 = _mm_loadu_si128((const __m128i *)&x[1]);
+	e2 = _mm_loadu_si128((const __m128i *)&x[2]);
+	e3 = _mm_loadu_si128((const __m128i *)&x[3]);
+	/* One descriptor each (ndescs in the second quadwords). */
+	if (_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpeq_epi64(_mm_and_si128(_mm_unpackhi_epi64(e0, e1), ndescs), one),
+			_mm_cmpeq_epi64(_mm_and_si128(_mm_unpackhi_epi64(e2, e3), ndescs), one)))
+	    != 0xffff)
+		return false;
+	c01 = _mm_unpacklo_epi64(e0, e1);
+	c23 = _mm_unpacklo_epi64(e2, e3);
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi64(c01, zero),
+					   _mm_cmpeq_epi64(c23, zero))) != 0)
+		return false;
+	_mm_storeu_si128((__m128i *)m, c01);
+	_mm_storeu_si128((__m128i *)(m + 2), c23);
+	return true;
+}
+#endif
+
 /*
  * In order: completions 4 at a time, where the next 4 used entries name
  * the 4 oldest chains (one vector compare), each of one descriptor, and
  * their mbufs are single-segment, direct, unshared and of one pool (what
  * vio_tx_free_mbufs would put back as they are): into the pool in bulk.
  * Anything else, from the first group that is not such, is the scalar
- * reclaim's (a batch entry, a bad id, chains, other mbufs).
+ * reclaim's (a batch entry, a bad id, chains, other mbufs). With SSE4.2
+ * the checks are tx_vec_inorder_peek's, the same in 16-byte pieces
+ * (written inline for AVX2: as a function like that one, the AVX2 row
+ * cost 4 instructions a packet more on the device model).
  */
 static __rte_always_inline void
 tx_vec_reclaim_inorder(struct vio_txq *txq)
@@ -802,30 +901,29 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 	const struct vio_used_elem *ring = vq->split.used->ring;
 	struct vio_vq_extra *extra = vq->extra;
 	const uint16_t mask = vq->mask, size = vq->size;
+#if RX_G >= 4
 	const __m256i ramp = _mm256_set_epi32(0, 3, 0, 2, 0, 1, 0, 0);
 	const __m256i id_lanes = _mm256_set_epi32(0, -1, 0, -1, 0, -1, 0, -1);
 	const __m256i cookie_lanes = _mm256_set_epi64x(0, -1, 0, -1);
 	const __m256i ndescs = _mm256_set1_epi64x(0xffff);
 	const __m256i one = _mm256_set1_epi64x(1);
-	const __m128i keep = _mm_set_epi64x((long long)(RTE_MBUF_F_INDIRECT |
-							RTE_MBUF_F_EXTERNAL),
-					    0x0000ffffffff0000LL);
-	const __m128i want = _mm_set_epi64x(0, 0x0000000100010000LL);
+#endif
 	struct rte_mbuf *put[VIO_TX_FREE_BULK];
 	struct rte_mempool *mp = NULL;
-	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0, j;
+	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0;
 	uint16_t cons = vq->split.used_cons, oldest = vio_split_inorder_oldest(vq);
 
 	while (n - done >= 4) {
 		uint16_t slot = (uint16_t)((cons + done) & mask);
 		struct vio_vq_extra *x = &extra[oldest];
 		struct rte_mbuf *m[4];
+#if RX_G >= 4
 		__m256i u, a, b, c;
-		__m128i ok = _mm_set1_epi32(-1);
-		uintptr_t next = 0;
+#endif
 
 		if (slot + 4u > size || oldest + 4u > size)
 			break;
+#if RX_G >= 4
 		u = _mm256_loadu_si256((const __m256i *)&ring[slot]);
 		if (!_mm256_testz_si256(_mm256_xor_si256(u, _mm256_add_epi32(
 				_mm256_set1_epi64x(oldest), ramp)), id_lanes))
@@ -842,53 +940,159 @@ tx_vec_reclaim_inorder(struct vio_txq *txq)
 				c, _mm256_setzero_si256())) != 0)
 			break;
 		_mm256_storeu_si256((__m256i *)m, c);
+#else
+		if (!tx_vec_inorder_peek(&ring[slot], x, oldest, m))
+			break;
+#endif
 		if (mp == NULL)
 			mp = m[0]->pool;
-		for (j = 0; j < 4; j++) {
-			ok = _mm_and_si128(ok, _mm_cmpeq_epi16(_mm_and_si128(
-				_mm_loadu_si128((const __m128i *)
-						&m[j]->rearm_data), keep), want));
-			next |= (uintptr_t)m[j]->next;
-		}
-		if (_mm_movemask_epi8(ok) != 0xffff || next != 0 ||
-		    m[0]->pool != mp || m[1]->pool != mp || m[2]->pool != mp ||
-		    m[3]->pool != mp)
+		if (!tx_vec_mbufs_plain(m, mp))
 			break;
+#if RX_G >= 4
 		_mm256_maskstore_epi64((long long *)x, cookie_lanes,
 				       _mm256_setzero_si256());
 		_mm256_maskstore_epi64((long long *)(x + 2), cookie_lanes,
 				       _mm256_setzero_si256());
-		if (k + 4 > VIO_TX_FREE_BULK) {
-			rte_mempool_put_bulk(mp, (void **)put, k);
-			k = 0;
-		}
-		for (j = 0; j < 4; j++) {
-			/* As vio_tx_free_mbufs: the next user's first line. */
-			vio_prefetch_w((char *)m[j]->buf_addr +
-				       RTE_PKTMBUF_HEADROOM);
-			put[k++] = m[j];
-		}
+#else
+		x[0].cookie = NULL;
+		x[1].cookie = NULL;
+		x[2].cookie = NULL;
+		x[3].cookie = NULL;
+#endif
+		k = tx_vec_put_group(m, put, k, mp);
 		done += 4;
 		oldest = (uint16_t)(oldest + 4) & mask;
 	}
 	if (done > 0) {
-		vq->split.used_cons = cons + done;
-		vq->free_cnt += done;
-		vq->inflight -= done;
+		vio_split_inorder_used_take_singles(vq, done);
 		txq->segs_held -= RTE_MIN(done, txq->segs_held);
 	}
 	if (k > 0)
 		rte_mempool_put_bulk(mp, (void **)put, k);
 	if (n > done)
-		tx_reclaim(txq, true);
+		tx_inorder_reclaim_n(txq, n - done);
 }
-#else
-static __rte_always_inline void
-tx_vec_reclaim_inorder(struct vio_txq *txq)
+
+/*
+ * The ids of the TX_G used entries at e (in id[]), when each
+ * is in range (at most mask) and no two are the same (rotations by one
+ * and two lanes meet every pair): a device naming a buffer twice in a
+ * group is then left to the scalar reclaim, which counts the second as
+ * a bad id.
+ */
+static __rte_always_inline bool
+tx_vec_used_ids(const struct vio_used_elem *e, uint16_t mask,
+		uint32_t *id)
 {
-	tx_reclaim(txq, true);
+	const __m128i lim = _mm_set1_epi32(mask);
+	__m128i lo = _mm_loadu_si128((const __m128i *)e);
+	__m128i hi = _mm_loadu_si128((const __m128i *)(e + 2));
+	/* The id lanes of both: id0 id1 id2 id3. */
+	__m128i v = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(lo),
+						    _mm_castsi128_ps(hi),
+						    _MM_SHUFFLE(2, 0, 2, 0)));
+	__m128i same = _mm_or_si128(
+		_mm_cmpeq_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(0, 3, 2, 1))),
+		_mm_cmpeq_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2))));
+
+	if (_mm_movemask_epi8(_mm_andnot_si128(same, _mm_cmpeq_epi32(
+			_mm_min_epu32(v, lim), v))) != 0xffff)
+		return false;
+	_mm_storeu_si128((__m128i *)id, v);
+	return true;
 }
-#endif
+
+/*
+ * The cookies of the extra entries the TX_G checked ids (id[]) name
+ * into m[], when each is set (the buffer in flight) and its chain is
+ * one descriptor. Read one by one on every ISA: two AVX2 gathers
+ * (vpgatherdq) saved about one instruction a packet, and QEMU 7.2's
+ * TCG, which runs the guest tests, reads a gather whose index is
+ * register 4 as having no index (every lane the base), so a guest
+ * freed the wrong mbufs (doc/datapaths.md).
+ */
+static __rte_always_inline bool
+tx_vec_single_cookies(const struct vio_vq_extra *extra, const uint32_t *id,
+		      struct rte_mbuf **m)
+{
+	unsigned int one = 1, j;
+	bool held = true;
+
+	for (j = 0; j < TX_G; j++) {
+		m[j] = extra[id[j]].cookie;
+		held &= m[j] != NULL;
+		one &= extra[id[j]].ndescs == 1;
+	}
+	return held && one;
+}
+
+/*
+ * Without IN_ORDER: completions TX_G at a time, where the next used
+ * entries name distinct buffers in range (one vector check), each in
+ * flight (its cookie set) as a chain of one descriptor, with mbufs a
+ * pool takes back as they are (tx_vec_put_group): those go back in
+ * bulk, and the group's descriptors to the free list as one run, in
+ * the order the device used them (the whole reclaim's groups one run:
+ * one store per descriptor, two for the run). A group the used ring
+ * wraps inside is copied out first. Anything else, from the first
+ * group that is not such (an id out of range or named twice, a buffer
+ * not in flight, a chain, other mbufs), is the scalar reclaim's, which
+ * checks and counts each entry as it does alone.
+ */
+static __rte_always_inline void
+tx_vec_reclaim_free_list(struct vio_txq *txq)
+{
+	struct vio_vq *vq = &txq->vq;
+	const struct vio_used_elem *ring = vq->split.used->ring;
+	struct vio_vq_extra *extra = vq->extra;
+	uint16_t *next = vq->split.next;
+	const uint16_t mask = vq->mask;
+	struct rte_mbuf *put[VIO_TX_FREE_BULK];
+	struct rte_mempool *mp = NULL;
+	struct vio_used_elem grp[TX_G];
+	uint16_t n = vio_split_used_ready(vq), done = 0, k = 0, j;
+	uint16_t cons = vq->split.used_cons, first = 0, last = 0;
+
+	while (n - done >= TX_G) {
+		uint16_t slot = (uint16_t)((cons + done) & mask);
+		const struct vio_used_elem *u = &ring[slot];
+		struct rte_mbuf *m[TX_G];
+		uint32_t id[TX_G];
+
+		if (unlikely(slot > mask + 1u - TX_G)) {
+			/* Read once: what is checked is what is used. */
+			for (j = 0; j < TX_G; j++)
+				grp[j] = ring[(slot + j) & mask];
+			u = grp;
+		}
+		if (!tx_vec_used_ids(u, mask, id) ||
+		    !tx_vec_single_cookies(extra, id, m))
+			break;
+		if (mp == NULL)
+			mp = m[0]->pool;
+		if (!tx_vec_mbufs_plain(m, mp))
+			break;
+		for (j = 0; j < TX_G; j++)
+			extra[id[j]].cookie = NULL;
+		k = tx_vec_put_group(m, put, k, mp);
+		if (done == 0)
+			first = (uint16_t)id[0];
+		else
+			next[last] = (uint16_t)id[0];
+		for (j = 0; j + 1 < TX_G; j++)
+			next[id[j]] = (uint16_t)id[j + 1];
+		last = (uint16_t)id[TX_G - 1];
+		done += TX_G;
+	}
+	if (done > 0) {
+		vio_split_used_take_run(vq, first, last, done);
+		txq->segs_held -= RTE_MIN(done, txq->segs_held);
+	}
+	if (k > 0)
+		rte_mempool_put_bulk(mp, (void **)put, k);
+	if (n > done)
+		tx_free_list_reclaim_n(txq, n - done);
+}
 
 static __rte_always_inline uint16_t
 tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
@@ -905,7 +1109,7 @@ tx_split_vec_burst(struct vio_txq *txq, struct rte_mbuf **pkts,
 		if (in_order)
 			tx_vec_reclaim_inorder(txq);
 		else
-			tx_reclaim(txq, false);
+			tx_vec_reclaim_free_list(txq);
 	}
 	tx_prefetch(vq, RTE_MIN(nb_pkts, vq->free_cnt), in_order);
 	while (i < nb_pkts) {
