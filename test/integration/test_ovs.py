@@ -57,10 +57,9 @@ def setup_pair(s, ovs, options=(), settings=(), be=None):
 def ovs_settled(ovs, src_port, dst_port, sent, before, drops_before=None):
     """Poll OVS's live counters until the source port received `sent` more
     packets and the far port accounted (sent or dropped) for all of them;
-    returns both ports' counter deltas since `before`. With
-    `drops_before` (ovs.dp_drops()), what the datapath dropped itself
-    since then counts as accounted for, and the third value returned is
-    {counter: delta} of those drops."""
+    returns both ports' counter deltas since `before`, and {counter:
+    delta} of what the datapath dropped itself since `drops_before`
+    (ovs.dp_drops()), which counts as accounted for ({} without it)."""
     def deltas():
         now = {p: ovs.port_stats(p) for p in (src_port, dst_port)}
         return {p: {k: now[p][k] - before[p].get(k, 0) for k in now[p]} for p in now}
@@ -79,8 +78,6 @@ def ovs_settled(ovs, src_port, dst_port, sent, before, drops_before=None):
             break
         time.sleep(0.3)
         d, drops = deltas(), dp()
-    if drops_before is None:
-        return d[src_port], d[dst_port]
     return d[src_port], d[dst_port], drops
 
 
@@ -99,7 +96,7 @@ def one_way(ovs, src, dst, src_port, dst_port, size, what):
     src.stop()
     ss = src.stats()
     sent = ss["TX-packets"]
-    ps, pd = ovs_settled(ovs, src_port, dst_port, sent, before)
+    ps, pd, _ = ovs_settled(ovs, src_port, dst_port, sent, before)
     ds = settle(dst, "RX-packets", pd["tx_packets"])
     dst.stop()
     got = ds["RX-packets"]
@@ -194,10 +191,8 @@ def readd_port(ovs, a, b, name):
     # The re-added port's counters start at 0, the other's continue.
     before = {ofport: {}, kept: kept_before}
     sent = a.stats()["TX-packets"] - a_stopped if a_stopped is not None else 0
-    if ofport == 1:
-        p1, p2, dp_drops = ovs_settled(ovs, 1, 2, sent, before, drops_before)
-    else:
-        (p1, p2), dp_drops = ovs_settled(ovs, 1, 2, 0, {1: ovs.port_stats(1), 2: {}}), {}
+    p1, p2, dp_drops = ovs_settled(ovs, 1, 2, sent, before, drops_before) if ofport == 1 else \
+        ovs_settled(ovs, 1, 2, 0, {1: ovs.port_stats(1), 2: {}})
     got = settle(b, "RX-packets", b_stopped + p2["tx_packets"])["RX-packets"] - b_stopped
     print("re-added %s: B received %d before, %d after; after: %sp2 tx %d dropped %d%s"
           % (name, b_stopped, got, "A sent %d, p1 rx %d, " % (sent, p1["rx_packets"])

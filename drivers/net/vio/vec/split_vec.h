@@ -837,6 +837,19 @@ tx_vec_put_group(struct rte_mbuf *const *m, struct rte_mbuf **put,
 	return k;
 }
 
+/* The ids of the 4 used entries at u, in one vector: id0 id1 id2 id3
+ * (the id lanes of two 16-byte loads). */
+static __rte_always_inline __m128i
+tx_vec_used_id_lanes(const struct vio_used_elem *u)
+{
+	__m128i lo = _mm_loadu_si128((const __m128i *)u);
+	__m128i hi = _mm_loadu_si128((const __m128i *)(u + 2));
+
+	return _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(lo),
+					       _mm_castsi128_ps(hi),
+					       _MM_SHUFFLE(2, 0, 2, 0)));
+}
+
 #if RX_G < 4
 /*
  * In order, SSE4.2: do the 4 used entries at u name the 4 oldest
@@ -851,12 +864,7 @@ tx_vec_inorder_peek(const struct vio_used_elem *u, const struct vio_vq_extra *x,
 	const __m128i ndescs = _mm_set1_epi64x(0xffff);
 	const __m128i one = _mm_set1_epi64x(1);
 	const __m128i zero = _mm_setzero_si128();
-	__m128i lo = _mm_loadu_si128((const __m128i *)u);
-	__m128i hi = _mm_loadu_si128((const __m128i *)(u + 2));
-	/* The id lanes of both: id0 id1 id2 id3. */
-	__m128i ids = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(lo),
-						      _mm_castsi128_ps(hi),
-						      _MM_SHUFFLE(2, 0, 2, 0)));
+	__m128i ids = tx_vec_used_id_lanes(u);
 	__m128i e0, e1, e2, e3, c01, c23;
 
 	if (_mm_movemask_epi8(_mm_cmpeq_epi32(ids, _mm_add_epi32(
@@ -985,12 +993,7 @@ tx_vec_used_ids(const struct vio_used_elem *e, uint16_t mask,
 		uint32_t *id)
 {
 	const __m128i lim = _mm_set1_epi32(mask);
-	__m128i lo = _mm_loadu_si128((const __m128i *)e);
-	__m128i hi = _mm_loadu_si128((const __m128i *)(e + 2));
-	/* The id lanes of both: id0 id1 id2 id3. */
-	__m128i v = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(lo),
-						    _mm_castsi128_ps(hi),
-						    _MM_SHUFFLE(2, 0, 2, 0)));
+	__m128i v = tx_vec_used_id_lanes(e);
 	__m128i same = _mm_or_si128(
 		_mm_cmpeq_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(0, 3, 2, 1))),
 		_mm_cmpeq_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2))));
