@@ -830,8 +830,7 @@ tx_vec_put_group(struct rte_mbuf *const *m, struct rte_mbuf **put,
 		k = 0;
 	}
 	for (j = 0; j < TX_G; j++) {
-		/* As vio_tx_free_mbufs: the next user's first line. */
-		vio_prefetch_w((char *)m[j]->buf_addr + RTE_PKTMBUF_HEADROOM);
+		vio_tx_free_prefetch(m[j]);
 		put[k++] = m[j];
 	}
 	return k;
