@@ -188,16 +188,18 @@ tx_chain(struct vio_txq *txq, struct rte_mbuf *m, uint64_t hdr_flags,
 	vio_split_avail_put(vq, head);
 }
 
-/* The lines the burst writes, asked for together (with a free list the
- * descriptors are not known ahead; in order, the available slots usually
- * hold their heads already, and asking for them anyway measured faster:
- * doc/datapaths.md). */
+/* The lines the burst writes, asked for together: in order the
+ * descriptors, which are written; with a free list the available slots
+ * (the descriptors are not known ahead). In order the slots hold their
+ * heads already after the first lap and are only read: taking their
+ * lines would send them back and forth (doc/datapaths.md). */
 static inline void
 tx_prefetch(struct vio_vq *vq, uint16_t n, bool in_order)
 {
 	if (in_order)
 		vio_split_inorder_prefetch_desc(vq, n);
-	vio_split_prefetch_avail(vq, n);
+	else
+		vio_split_prefetch_avail(vq, n);
 }
 
 static inline void

@@ -558,10 +558,8 @@ pv_tx_free(struct vio_txq *txq, struct rte_mbuf **done, uint16_t n)
 		    m[0]->pool != mp || m[1]->pool != mp ||
 		    m[2]->pool != mp || m[3]->pool != mp)
 			break;
-		/* As vio_tx_free_mbufs: the next user writes there. */
 		for (k = 0; k < PV_BATCH; k++)
-			vio_prefetch_w((char *)m[k]->buf_addr +
-				       RTE_PKTMBUF_HEADROOM);
+			vio_tx_free_prefetch(m[k]);
 	}
 	if (i > 0) {
 		rte_mempool_put_bulk(mp, (void **)done, i);

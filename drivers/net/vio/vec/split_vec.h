@@ -434,15 +434,19 @@ rx_vec_refill_body(struct vio_rxq *rxq, bool in_order)
 		unsigned int g;
 
 		/* As vio_split_inorder_prefetch_desc, the lines written
-		 * asked for ahead: 4 lines (16 descriptors) in front of the
-		 * stores, one more each time round (a hint: past the ring's
-		 * end or past n it costs nothing). */
-		for (g = 0; g < 16; g += 4)
-			vio_prefetch_w(&d[g]);
-		for (g = 0; g < run; g++, d += 4, x += 4) {
+		 * asked for ahead, up to 4 lines (16 descriptors) in front
+		 * of the stores, and none past the run: the descriptors
+		 * after it are the oldest in flight, the ones the device
+		 * reads next, and a line taken from it there would only
+		 * travel back for that read. */
+		for (g = 0; g < RTE_MIN(run, 4u); g++)
+			vio_prefetch_w(&d[4 * g]);
+		for (g = 0; g + 4 < run; g++, d += 4, x += 4) {
 			vio_prefetch_w(&d[16]);
 			rx_vec_post4(d, x, &mbufs[4 * g], fv, ov, hv);
 		}
+		for (; g < run; g++, d += 4, x += 4)
+			rx_vec_post4(d, x, &mbufs[4 * g], fv, ov, hv);
 		i = 4 * run;
 		id += i;
 	}
@@ -830,8 +834,7 @@ tx_vec_put_group(struct rte_mbuf *const *m, struct rte_mbuf **put,
 		k = 0;
 	}
 	for (j = 0; j < TX_G; j++) {
-		/* As vio_tx_free_mbufs: the next user's first line. */
-		vio_prefetch_w((char *)m[j]->buf_addr + RTE_PKTMBUF_HEADROOM);
+		vio_tx_free_prefetch(m[j]);
 		put[k++] = m[j];
 	}
 	return k;
