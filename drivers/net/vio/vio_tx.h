@@ -77,9 +77,9 @@ vio_tx_drop(struct vio_txq *txq, struct rte_mbuf **pkts, uint16_t n)
  * Not for a packet that was received (an rx path set its port): it is
  * being forwarded, and its buffer most likely goes back to a receive
  * ring, where the device writes it next. The line taken here would then
- * travel back to the device's core on top of that write: in l2fwd and
- * testpmd's io loop between two CPUs that share no cache, that cost the
- * backend about a tenth more cycles per packet (doc/datapaths.md).
+ * travel back to the device's core on top of that write: in l2fwd
+ * between two CPUs that share no cache, that cost the backend about a
+ * tenth more cycles per packet (doc/datapaths.md).
  */
 static inline void
 vio_tx_free_prefetch(const struct rte_mbuf *m)
