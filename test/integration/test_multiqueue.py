@@ -213,3 +213,53 @@ def test_mq_restart_loop():
         equal(x["ctrl_mq_vq_pairs_set_acked"], 32, "MQ_VQ_PAIRS_SET acked, one per start")
         equal((x["ctrl_err"], x["ctrl_timeouts"], x["ctrl_bad"]), (0, 0, 0),
               "control commands failed, timed out, broke the protocol")
+
+
+def write_syscalls(p):
+    """write() system calls the whole process made so far (/proc/PID/io)."""
+    with open("/proc/%d/io" % p.pid) as f:
+        return parse_counters(f.read())["syscw"]
+
+
+def quiet_rings(devargs):
+    """Every one of the four queue pairs carries traffic, each way, and the
+    frontend makes (almost) no write() calls meanwhile: net_vhost turns
+    notifications off on every ring it knows when the device starts, so
+    a frontend that kicks anyway pays a system call per burst. vio used
+    to give the backend the kick fds of pairs 1-3 only after it had
+    started, and kicked those rings on every refill and burst."""
+    with Session() as s:
+        be = backend(s, "txonly")
+        fe = frontend(s, be.sock, devargs, "rxonly", BACKEND_QUEUES)
+        for sender, receiver, what in ((be, fe, "rx"), (fe, be, "tx")):
+            if what == "tx":
+                be.cmd("set fwd rxonly")
+                fe.cmd("set fwd txonly")
+            receiver.start()
+            sender.start()
+            # Packets on every queue before the window starts.
+            wait_for(lambda: min(streams(receiver.cmd("show fwd stats all"),
+                                         "RX-packets")) >= 1000, 60, 0.3,
+                     "%s: 1000 packets on each of the 4 queues" % what)
+            # In the window only the backend is asked for counts: the
+            # frontend's testpmd writes its answers to stdout.
+            key = "TX-packets" if what == "rx" else "RX-packets"
+            p0, w0 = be.stats()[key], write_syscalls(fe)
+            wait_for(lambda: be.stats()[key] >= p0 + 100000, 60, 0.2,
+                     "%s: 100000 more packets" % what)
+            w1 = write_syscalls(fe)
+            sender.stop()
+            receiver.stop()
+            # A kick per refill or burst is thousands of writes for
+            # 100000 packets; none is the expected count.
+            check(w1 - w0 <= 20, "%s, %s: the frontend made %d write() calls while "
+                  "100000 packets crossed its 4 queue pairs (kicks on rings whose "
+                  "notifications the backend turned off?)" % (devargs or "split", what, w1 - w0))
+
+
+def test_mq_no_kicks_split():
+    quiet_rings("")
+
+
+def test_mq_no_kicks_packed_in_order():
+    quiet_rings("packed_vq=1,in_order=1")
