@@ -291,15 +291,21 @@ ring_go(struct vio_user *u, struct vio_user_queue *q)
 	return ret;
 }
 
+/* The steps in their order: user_start and ring_start both run this. */
+static int (*const ring_steps[])(struct vio_user *, struct vio_user_queue *) = {
+	ring_prepare, ring_kick_fd, ring_go,
+};
+
 /* One ring on a running device (a queue set up after start). */
 static int
 ring_start(struct vio_user *u, struct vio_user_queue *q)
 {
-	int ret = ring_prepare(u, q);
+	unsigned int step;
+	int ret = 0;
 
-	if (ret == 0)
-		ret = ring_kick_fd(u, q);
-	return ret < 0 ? ret : ring_go(u, q);
+	for (step = 0; step < RTE_DIM(ring_steps) && ret == 0; step++)
+		ret = ring_steps[step](u, q);
+	return ret;
 }
 
 /* Stop the backend's use of a ring: after GET_VRING_BASE it is ours. */
@@ -382,9 +388,6 @@ rings_initial_enable(struct vio_user *u)
 static int
 user_start(struct vio_user *u)
 {
-	static int (*const steps[])(struct vio_user *, struct vio_user_queue *) = {
-		ring_prepare, ring_kick_fd, ring_go,
-	};
 	unsigned int step;
 	uint16_t i, n = 0;
 	int ret;
@@ -397,11 +400,11 @@ user_start(struct vio_user *u)
 		return ret;
 	}
 	/* Each step for every ring before the next (ring_prepare). */
-	for (step = 0; step < RTE_DIM(steps); step++) {
+	for (step = 0; step < RTE_DIM(ring_steps); step++) {
 		for (i = 0; i < u->nr_queues; i++) {
 			if (u->queues[i].vq == NULL)
 				continue;
-			ret = steps[step](u, &u->queues[i]);
+			ret = ring_steps[step](u, &u->queues[i]);
 			if (ret < 0) {
 				rings_stop(u);
 				return ret;
