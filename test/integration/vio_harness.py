@@ -219,6 +219,18 @@ def parse_port_info(text):
 
 # --- one testpmd process ------------------------------------------------
 
+# DPDK's vhost library prints every device status a frontend sets, a line
+# per bit ("VHOST_CONFIG: (...) \t-FAILED: 0"). Those lines land in the
+# output of whatever command the backend's testpmd runs meanwhile, and a
+# clear bit is no error.
+_STATUS_BIT_CLEAR = re.compile(r"^VHOST_CONFIG: .*\t-[A-Z_]+: 0[ \t\r]*\n?", re.M)
+
+
+def without_status_bits(text):
+    """text without the vhost library's lines for clear status bits."""
+    return _STATUS_BIT_CLEAR.sub("", text)
+
+
 class Testpmd:
     """An interactive dpdk-testpmd. Its output (stdout and stderr) is read
     by a thread into `output`; cmd() consumes it prompt by prompt."""
@@ -295,7 +307,7 @@ class Testpmd:
 
     def tail(self, n=40):
         """The last n lines, without the vhost library's chatter."""
-        keep = [l for l in self.output.splitlines()
+        keep = [l for l in without_status_bits(self.output).splitlines()
                 if not l.startswith("VHOST_CONFIG") or re.search(r"(?i)err|fail|invalid", l)]
         return "\n".join("  %s| %s" % (self.name, l) for l in keep[-n:])
 
