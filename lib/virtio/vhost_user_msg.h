@@ -33,6 +33,8 @@ enum vio_vhu_request {
 	VIO_VHU_GET_MAX_MEM_SLOTS = 36,
 	VIO_VHU_ADD_MEM_REG = 37,
 	VIO_VHU_REM_MEM_REG = 38,
+	VIO_VHU_SET_STATUS = 39,
+	VIO_VHU_GET_STATUS = 40,
 };
 
 /* Header flags: bits 0-1 the protocol version, then reply and need-reply. */
@@ -45,6 +47,7 @@ enum vio_vhu_request {
 #define VIO_VHU_PROTOCOL_F_MQ			0
 #define VIO_VHU_PROTOCOL_F_REPLY_ACK		3
 #define VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS	15
+#define VIO_VHU_PROTOCOL_F_STATUS		16
 
 /* SET_VRING_KICK/CALL payload: ring index, and a flag for "no fd sent". */
 #define VIO_VHU_VRING_IDX_MASK	0xffu

@@ -3,7 +3,8 @@
  * virtio-user transport ops: the device side (status register, features,
  * config space) is emulated here and turned into vhost-user requests:
  * SET_FEATURES at FEATURES_OK, the memory table and the vrings at
- * DRIVER_OK, SET_VRING_ENABLE 0 + GET_VRING_BASE at reset. The control
+ * DRIVER_OK, SET_VRING_ENABLE 0 + GET_VRING_BASE at reset, and with the
+ * STATUS protocol feature each status itself (SET_STATUS). The control
  * queue, when offered, is executed here too (vio_user_cvq.c) and never
  * reaches the backend.
  */
@@ -67,7 +68,8 @@
 #define VIO_USER_PROTOCOL_FEATURES ( \
 	(1ULL << VIO_VHU_PROTOCOL_F_MQ) | \
 	(1ULL << VIO_VHU_PROTOCOL_F_REPLY_ACK) | \
-	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
+	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS) | \
+	(1ULL << VIO_VHU_PROTOCOL_F_STATUS))
 
 static const struct vio_transport_ops vio_user_ops;
 static void vio_user_notify(struct vio_vq *vq);
@@ -418,11 +420,55 @@ user_start(struct vio_user *u)
 	return 0;
 }
 
+/*
+ * With the STATUS protocol feature the backend is told every status the
+ * driver writes, after what the status asks for is done (the rings at
+ * DRIVER_OK, stopped at reset). DPDK's vhost library then starts a
+ * device only at DRIVER_OK, with every ring set up, rather than once
+ * its first two rings are enabled.
+ */
+static int
+status_send(struct vio_user *u, uint8_t status)
+{
+	if (!vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_STATUS))
+		return 0;
+	return vio_user_set_u64(u, VIO_VHU_SET_STATUS, status);
+}
+
+/* A backend with the STATUS protocol feature refuses features by leaving
+ * FEATURES_OK out of its status (DPDK's vhost library does when
+ * SET_FEATURES named one it lacks). */
+static int
+features_accepted(struct vio_user *u)
+{
+	uint64_t st;
+	int ret;
+
+	if (!vio_user_has_pf(u, VIO_VHU_PROTOCOL_F_STATUS))
+		return 0;
+	ret = vio_user_get_u64(u, VIO_VHU_GET_STATUS, &st);
+	if (ret < 0)
+		return ret;
+	if (!(st & VIO_STATUS_FEATURES_OK)) {
+		VIO_LOG(vhost, ERR, "%s: the backend refused the negotiated features: FEATURES_OK is clear in its status (0x%" PRIx64 ")",
+			u->name, st);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 static int
 user_reset(struct vio_user *u)
 {
-	int ret = rings_stop(u);
+	int ret = rings_stop(u), r;
 	uint16_t i;
+
+	/* A backend that has gone is not told (nor is one never attached). */
+	if (u->sock >= 0 && u->conn_err == 0) {
+		r = status_send(u, 0);
+		if (ret == 0)
+			ret = r;
+	}
 
 	/* A kick between now and the restart writes to fd -1, harmlessly:
 	 * never to a closed number some other file may reuse. */
@@ -459,7 +505,7 @@ check_backend_features(struct vio_user *u)
  * status is only recorded: the backend that connects is given it
  * (vio_user_attach). */
 static int
-status_to_backend(struct vio_user *u, uint8_t added)
+status_to_backend(struct vio_user *u, uint8_t status, uint8_t added)
 {
 	int ret;
 
@@ -475,9 +521,20 @@ status_to_backend(struct vio_user *u, uint8_t added)
 		if (ret < 0)
 			return ret;
 	}
-	if (added & VIO_STATUS_DRIVER_OK)
-		return user_start(u);
-	return 0;
+	if (added & VIO_STATUS_DRIVER_OK) {
+		ret = user_start(u);
+		if (ret < 0)
+			return ret;
+	}
+	ret = status_send(u, status);
+	if (ret == 0 && (added & VIO_STATUS_FEATURES_OK))
+		ret = features_accepted(u);
+	/* Not started after all: the backend gives the rings back. */
+	if (ret < 0 && (added & VIO_STATUS_DRIVER_OK)) {
+		rings_stop(u);
+		u->started = false;
+	}
+	return ret;
 }
 
 static int
@@ -493,7 +550,7 @@ set_status_locked(struct vio_user *u, uint8_t status)
 		return -EINVAL;
 	}
 	/* A write that fails changes nothing. */
-	ret = status_to_backend(u, added);
+	ret = status_to_backend(u, status, added);
 	if (ret < 0)
 		return ret;
 	u->status = status;
@@ -1106,17 +1163,14 @@ vio_user_detach(struct vio_user *u)
 }
 
 /* The driver's state so far, for a backend that connects late or again:
- * features at FEATURES_OK, memory table and rings at DRIVER_OK. */
+ * features at FEATURES_OK, memory table and rings at DRIVER_OK, then the
+ * status itself (STATUS protocol feature). */
 static int
 replay_status(struct vio_user *u)
 {
-	int ret = 0;
-
-	if (u->status & VIO_STATUS_FEATURES_OK)
-		ret = status_to_backend(u, VIO_STATUS_FEATURES_OK);
-	if (ret == 0 && (u->status & VIO_STATUS_DRIVER_OK))
-		ret = status_to_backend(u, VIO_STATUS_DRIVER_OK);
-	return ret;
+	if (u->status == 0)
+		return 0;
+	return status_to_backend(u, u->status, u->status);
 }
 
 int

@@ -40,6 +40,8 @@ static const char * const req_names[] = {
 	[VIO_VHU_GET_MAX_MEM_SLOTS] = "GET_MAX_MEM_SLOTS",
 	[VIO_VHU_ADD_MEM_REG] = "ADD_MEM_REG",
 	[VIO_VHU_REM_MEM_REG] = "REM_MEM_REG",
+	[VIO_VHU_SET_STATUS] = "SET_STATUS",
+	[VIO_VHU_GET_STATUS] = "GET_STATUS",
 };
 
 const char *

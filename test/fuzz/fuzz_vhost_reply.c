@@ -7,9 +7,11 @@
  * closes its write side. The frontend runs the real handshake
  * (vio_user_open: SET_OWNER, GET_FEATURES, GET_PROTOCOL_FEATURES,
  * GET_MAX_MEM_SLOTS, GET_QUEUE_NUM), feature negotiation (SET_FEATURES,
- * acked with REPLY_ACK), GET_VRING_BASE, the config space, and with two
- * rings DRIVER_OK (the memory table, SET_VRING_*) and a reset
- * (GET_VRING_BASE of each running ring). A reply that answers another
+ * acked with REPLY_ACK; with the STATUS protocol feature SET_STATUS for
+ * each status and GET_STATUS after FEATURES_OK), GET_VRING_BASE, the
+ * config space, and with two rings DRIVER_OK (the memory table,
+ * SET_VRING_*, SET_STATUS) and a reset (GET_VRING_BASE of each running
+ * ring, SET_STATUS 0). A reply that answers another
  * request, has the wrong version, flags or size, or stops short must be
  * refused, never read out of bounds or waited on forever, and every fd
  * the backend sends must be closed.
@@ -47,7 +49,8 @@
 /* vio_user.c's VIO_USER_PROTOCOL_FEATURES: what vio may negotiate. */
 #define FUZZ_PROTOCOL_FEATURES ((1ULL << VIO_VHU_PROTOCOL_F_MQ) | \
 	(1ULL << VIO_VHU_PROTOCOL_F_REPLY_ACK) | \
-	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
+	(1ULL << VIO_VHU_PROTOCOL_F_CONFIGURE_MEM_SLOTS) | \
+	(1ULL << VIO_VHU_PROTOCOL_F_STATUS))
 
 /* Calls after the handshake (byte 2). */
 #define OP_NEGOTIATE	0x01

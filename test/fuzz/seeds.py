@@ -17,9 +17,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GET_FEATURES, GET_VRING_BASE, GET_PROTOCOL_FEATURES = 1, 11, 15
 SET_FEATURES, GET_QUEUE_NUM, GET_MAX_MEM_SLOTS = 2, 17, 36
 SET_MEM_TABLE, ADD_MEM_REG, SET_VRING_ENABLE = 5, 37, 18
-RING_START = (13, 8, 10, 9, 12, 18)  # SET_VRING_CALL, NUM, BASE, ADDR, KICK, ENABLE
+SET_STATUS, GET_STATUS = 39, 40
+RING_PREPARE = (13, 8, 10, 9)  # SET_VRING_CALL, NUM, BASE, ADDR
+SET_VRING_KICK = 12
 REPLY = 0x1 | 0x4          # version 1, reply flag
-PF_MQ, PF_REPLY_ACK, PF_MEM_SLOTS = 1 << 0, 1 << 3, 1 << 15
+PF_MQ, PF_REPLY_ACK, PF_MEM_SLOTS, PF_STATUS = 1 << 0, 1 << 3, 1 << 15, 1 << 16
 F_MRG_RXBUF, F_MQ, F_PROTOCOL, F_VERSION_1 = 1 << 15, 1 << 22, 1 << 30, 1 << 32
 
 
@@ -35,6 +37,16 @@ def vhost(mode, chunk, ops, stream):
     return bytes([mode, chunk, ops]) + stream
 
 
+def acks(*reqs):
+    return b"".join(u64_reply(r, 0) for r in reqs)
+
+
+def two_rings_start():
+    """The acks of two rings' start: each step for both rings in turn."""
+    return acks(*(RING_PREPARE * 2), SET_VRING_KICK, SET_VRING_KICK,
+                SET_VRING_ENABLE, SET_VRING_ENABLE)
+
+
 def vhost_seeds():
     feats = F_VERSION_1 | F_MRG_RXBUF | F_PROTOCOL
     pf = PF_MQ | PF_REPLY_ACK | PF_MEM_SLOTS
@@ -47,14 +59,26 @@ def vhost_seeds():
     # DRIVER_OK with two rings, then a reset (ops: negotiate, config, start).
     acked = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, pf)
              + u64_reply(GET_MAX_MEM_SLOTS, 8) + u64_reply(SET_FEATURES, 0)
-             + u64_reply(ADD_MEM_REG, 0)
-             + b"".join(u64_reply(r, 0) for r in RING_START * 2)
+             + u64_reply(ADD_MEM_REG, 0) + two_rings_start()
              + u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
              + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3))
+    # The same with the STATUS protocol feature: SET_STATUS for the reset,
+    # ACKNOWLEDGE, DRIVER, FEATURES_OK (then GET_STATUS: 0xb, accepted),
+    # DRIVER_OK after the rings, 0 after they stopped.
+    spf = pf | PF_STATUS
+    status = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, spf)
+              + u64_reply(GET_MAX_MEM_SLOTS, 8) + acks(SET_STATUS, SET_STATUS, SET_STATUS)
+              + acks(SET_FEATURES, SET_STATUS) + u64_reply(GET_STATUS, 0xb)
+              + u64_reply(ADD_MEM_REG, 0) + two_rings_start() + acks(SET_STATUS)
+              + u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
+              + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3) + acks(SET_STATUS))
+    refused = status[:status.index(u64_reply(GET_STATUS, 0xb))] + u64_reply(GET_STATUS, 0x3)
     plain = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, PF_MQ)
              + state_reply(0, 0) + state_reply(1, 0))
     return {
         "start_stop_acked": vhost(0x00, 0, 0x45, acked),
+        "start_stop_status": vhost(0x00, 0, 0x45, status),
+        "status_features_refused": vhost(0x00, 0, 0x45, refused),
         "start_stop_mem_table": vhost(0x00, 0, 0x45, plain),
         "full_handshake": vhost(0x00, 0, 0x3f, full),
         "mq_two_pairs": vhost(0x01, 0, 0x3f, mq),
@@ -227,11 +251,15 @@ def server_seeds():
     hello = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, pf)
              + u64_reply(GET_MAX_MEM_SLOTS, 8))
     features = u64_reply(SET_FEATURES, 0)
-    rings = (u64_reply(ADD_MEM_REG, 0)
-             + b"".join(u64_reply(r, 0) for r in RING_START * 2))
+    rings = u64_reply(ADD_MEM_REG, 0) + two_rings_start()
     stop = (u64_reply(SET_VRING_ENABLE, 0) + state_reply(0, 3)
             + u64_reply(SET_VRING_ENABLE, 0) + state_reply(1, 3))
     running = hello + features + rings
+    # With the STATUS protocol feature the replay ends with SET_STATUS
+    # (DRIVER_OK) and GET_STATUS (the features accepted).
+    status = (u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, pf | PF_STATUS)
+              + u64_reply(GET_MAX_MEM_SLOTS, 8) + features + rings + acks(SET_STATUS)
+              + u64_reply(GET_STATUS, 0xf))
     # A handshake, then EOF: gone before the driver's state is replayed.
     gone = u64_reply(GET_FEATURES, feats) + u64_reply(GET_PROTOCOL_FEATURES, PF_MQ)
     mq = (u64_reply(GET_FEATURES, feats | F_MQ) + u64_reply(GET_PROTOCOL_FEATURES, pf)
@@ -241,6 +269,7 @@ def server_seeds():
                                        hello + u64_reply(GET_FEATURES, feats) + features + rings),
         "features_ok_first": server(ST_FEATURES_OK, 0, S_CONNECTED, hello + features),
         "driver_ok_first": server(ST_DRIVER_OK, 0, S_CONNECTED | S_ALIVE, running),
+        "driver_ok_status": server(ST_DRIVER_OK, 0, S_CONNECTED | S_ALIVE, status, status),
         "driver_ok_reset": server(ST_DRIVER_OK_RESET, 0, 0, running + stop + features),
         "backend_restarted": server(ST_DRIVER_OK, 0, S_CONNECTED, running, running, running),
         "garbage_then_good": server(ST_DRIVER_OK, 0, 0, b"\xff" * 40, running),

@@ -25,6 +25,10 @@ It listens on PATH (server mode), accepts one connection and then, by B:
                         adds feature bits to what it offers (for a driver
                         that insists on them; their ring formats are not
                         understood: for tests that never get to traffic).
+  refuse-features       as serve-mem-slots, and also offers the STATUS
+                        protocol feature; GET_STATUS answers the last status
+                        set with FEATURES_OK cleared, as a device does that
+                        cannot take the features written.
 
 It serves --connections peers one after the other (default 1), each until
 it has gone, and exits after at most --lifetime seconds (default and
@@ -57,6 +61,7 @@ GET_PROTOCOL_FEATURES, SET_PROTOCOL_FEATURES = 15, 16
 GET_QUEUE_NUM = 17
 SET_VRING_ENABLE = 18
 GET_MAX_MEM_SLOTS, ADD_MEM_REG, REM_MEM_REG = 36, 37, 38
+SET_STATUS, GET_STATUS = 39, 40
 
 F_VERSION_1 = 1 << 32
 F_PROTOCOL_FEATURES = 1 << 30
@@ -65,8 +70,10 @@ F_MQ = 1 << 22
 PF_MQ = 1 << 0
 PF_REPLY_ACK = 1 << 3
 PF_CONFIGURE_MEM_SLOTS = 1 << 15
+PF_STATUS = 1 << 16
+FEATURES_OK = 0x8
 BEHAVIOURS = ("close-at-once", "garbage", "silent", "close-after-features",
-              "bad-size", "serve-mem-slots")
+              "bad-size", "serve-mem-slots", "refuse-features")
 VNET_HDR = 12
 
 
@@ -170,8 +177,10 @@ class Server:
     consume tx rings. Ring fields are read and written in the regions the
     frontend shared (little-endian, as on the only hosts vio supports)."""
 
-    def __init__(self, conn, queue_pairs=0, more_features=0):
+    def __init__(self, conn, queue_pairs=0, more_features=0, refuse_features=False):
         self.conn = conn
+        self.refuse_features = refuse_features  # STATUS offered, FEATURES_OK refused
+        self.status = 0
         self.queue_pairs = queue_pairs  # 0: no multiqueue
         self.more_features = more_features  # offered, their rings not read
         self.regions = []       # [uaddr, size, mmap, base offset in the map]
@@ -234,7 +243,16 @@ class Server:
             return struct.pack("<Q", F_VERSION_1 | F_PROTOCOL_FEATURES | F_MRG_RXBUF
                                | (F_MQ if mq else 0) | self.more_features)
         if req == GET_PROTOCOL_FEATURES:
-            return struct.pack("<Q", PF_REPLY_ACK | PF_CONFIGURE_MEM_SLOTS | (PF_MQ if mq else 0))
+            return struct.pack("<Q", PF_REPLY_ACK | PF_CONFIGURE_MEM_SLOTS | (PF_MQ if mq else 0)
+                               | (PF_STATUS if self.refuse_features else 0))
+        if req in (SET_STATUS, GET_STATUS) and not self.refuse_features:
+            raise ValueError("request %d without the STATUS protocol feature" % req)
+        if req == SET_STATUS:
+            self.status = struct.unpack_from("<Q", payload)[0]
+            log("status 0x%x" % self.status)
+            return None
+        if req == GET_STATUS:
+            return struct.pack("<Q", self.status & ~FEATURES_OK)
         if req == GET_QUEUE_NUM:
             if not mq:
                 raise ValueError("GET_QUEUE_NUM without the MQ protocol feature")
@@ -348,8 +366,9 @@ def serve_connection(get_peer, a, deadline):
             return False
         log("connected; behaving as %s" % a.behaviour)
         conn = Conn(sock, deadline)
-        if a.behaviour == "serve-mem-slots":
-            Server(conn, a.queue_pairs, a.more_features).run()
+        if a.behaviour in ("serve-mem-slots", "refuse-features"):
+            Server(conn, a.queue_pairs, a.more_features,
+                   a.behaviour == "refuse-features").run()
         else:
             misbehave(conn, a.behaviour)
     except PeerGone as e:

@@ -273,6 +273,48 @@ def test_queues_above_backend():
         vh.equal(int(served[3][1]), sent["TX-bytes"], "bytes the fake took vs testpmd sent")
 
 
+def test_refused_features():
+    """A backend with the STATUS protocol feature that leaves FEATURES_OK
+    out of the status it reports (as DPDK's vhost library does when
+    SET_FEATURES named a feature it lacks): `port start` fails with a vio
+    line saying the backend refused the features, twice, with no fd left
+    behind by the second; the fake was told the status vio wrote
+    (ACKNOWLEDGE, DRIVER and FEATURES_OK: 0xb) and took no packet."""
+    if (os.environ.get("VIO_FRONTEND") or "net_vio_user") != "net_vio_user":
+        raise unittest.SkipTest("checks vio's own error handling")
+    sys.path.insert(0, HERE)
+    import vio_harness as vh
+    with Fake("refuse-features") as fake, vh.Session() as s:
+        eal = vh.mem_eal(512) + ["--no-pci", "-l", "0,1"] + vh.driver_eal("net_vio_user", [])
+        pmd = vh.Testpmd(s, "fe", eal, ["--total-num-mbufs=4096", "--nb-cores=1"])
+        pmd.launch(60)
+        out = pmd.cmd("port attach net_vio_user0,path=%s" % fake.sock, timeout=GIVE_UP)
+        if not re.search(r"Port 0 is attached", out):
+            raise AssertionError("the port did not attach\n%s" % tail(out))
+        fds = None
+        for i in range(2):
+            out = pmd.cmd("port start 0", timeout=GIVE_UP)
+            if not re.search(r"vio: .*the backend refused the negotiated features: "
+                             r"FEATURES_OK is clear in its status \(0x3\)", out):
+                raise AssertionError("start %d: no vio line saying the backend refused the "
+                                     "features\n%s" % (i, tail(out)))
+            if not re.search(r"Fail to start port 0", out):
+                raise AssertionError("start %d: testpmd started the port\n%s" % (i, tail(out)))
+            if i == 0:
+                fds = pmd.fd_count()
+        vh.equal(pmd.fd_count(), fds, "testpmd's open fds after a second refused start")
+        pmd.cmd("port close 0", timeout=GIVE_UP)
+        pmd.quit()
+        fake_out = fake.output()
+        if not re.search(r"^fake_vhost_backend: status 0xb$", fake_out, re.M):
+            raise AssertionError("the fake was never told FEATURES_OK (status 0xb)\n%s"
+                                 % tail(fake_out))
+        served = re.findall(r"served: (\d+) packets, \d+ bytes, \d+ regions, (\d+) errors",
+                            fake_out)
+        vh.equal([(int(p_), int(e_)) for p_, e_ in served], [(0, 0)],
+                 "packets and errors of the one connection")
+
+
 def main():
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
     failed = 0
